@@ -1,0 +1,228 @@
+import { join } from 'node:path';
+import { CustodyError, isCustodyError } from '../errors.js';
+import { FORMATS } from '../formats/index.js';
+import { withLimits, type Limits } from '../normalize/limits.js';
+import { normalize } from '../normalize/normalize.js';
+import { formatReference, parseReference, type ImageReference } from '../oci/reference.js';
+import type { DayImage, EvidenceEntry, ImageStatus, Normalized, Raw, Subject, Verification } from '../types.js';
+import { updateDayManifest } from './day-folder.js';
+import { writeImageFolder, type ArchiveItem } from './image-folder.js';
+import { readLocalEvidence } from './local-files.js';
+import { withLock, type LockOptions } from './lock.js';
+import { checkDate, dayDir, imageRelativePath, utcDate } from './paths.js';
+
+/** What a collector hands the archiver for one image (src/collect produces it). */
+export interface CollectedImage {
+  subject: Subject;
+  tag?: string;
+  /** The image's own manifest(s), index and config(s). */
+  image: Raw[];
+  evidence: Raw[];
+  warnings: string[];
+}
+
+export type Collector = (ref: ImageReference) => Promise<CollectedImage>;
+export type SignatureVerifier = (raw: Raw, normalized: Normalized, subject: Subject) => Promise<Verification | undefined>;
+
+export interface ArchiveOptions {
+  refs: readonly string[];
+  /** Local evidence files for the (single) image. */
+  evidenceFiles?: readonly string[];
+  root: string;
+  /** YYYY-MM-DD; defaults to the run's UTC date. */
+  date?: string;
+  concurrency?: number;
+  limits?: Partial<Limits>;
+  lock?: LockOptions;
+  /** Absent means --no-discover: nothing is fetched and every reference must carry a digest. */
+  collect?: Collector;
+  verify?: SignatureVerifier;
+  now?: () => Date;
+  /** Called as each image finishes (progress output). */
+  onImage?: (result: ImageResult) => void;
+}
+
+export interface EvidenceResult {
+  path: string;
+  kind: EvidenceEntry['kind'];
+  format: string;
+  valid: boolean;
+  problems: EvidenceEntry['problems'];
+  added: boolean;
+  source: string;
+  verification?: Verification;
+}
+
+export interface ImageResult {
+  ref: string;
+  digest: string | null;
+  path: string | null;
+  status: ImageStatus;
+  error: string | null;
+  errorCode?: string;
+  evidence: EvidenceResult[];
+  warnings: string[];
+}
+
+export interface ArchiveReport {
+  root: string;
+  date: string;
+  day: string;
+  images: ImageResult[];
+  /** Evidence archived but invalid (schema, subject mismatch, limits). */
+  invalid: number;
+  /** Signatures checked against trust material the user gave, and failed. */
+  failedSignatures: number;
+  failedImages: number;
+}
+
+function describeSource(raw: Raw): string {
+  if (raw.origin.method === 'local-file') return raw.origin.file ?? 'local file';
+  return raw.origin.descriptor?.digest ? `${raw.origin.method} ${raw.origin.descriptor.digest}` : raw.origin.method;
+}
+
+function subjectWithoutDiscovery(ref: ImageReference): Subject {
+  if (!ref.digest) {
+    throw new CustodyError('USAGE', `--no-discover needs a digest in the reference, e.g. ${formatReference({ ...ref, digest: 'sha256:<64 hex>' })}`);
+  }
+  return { ref: formatReference(ref), digest: ref.digest, mediaType: null, platforms: [] };
+}
+
+/**
+ * The archive job: parse every reference and read every local file first
+ * (bad input stops the run before anything is written), then per image:
+ * collect, normalise, verify signatures, and write the image folder and the
+ * day manifest under the root's lock.
+ */
+export async function archive(options: ArchiveOptions): Promise<ArchiveReport> {
+  const now = options.now ?? (() => new Date());
+  const date = options.date !== undefined ? checkDate(options.date) : utcDate(now());
+  const limits = withLimits(options.limits);
+  if (options.refs.length === 0) throw new CustodyError('USAGE', 'no image reference given');
+  const refs = options.refs.map((input) => ({ input, ref: parseReference(input) }));
+  const evidenceFiles = options.evidenceFiles ?? [];
+  if (evidenceFiles.length > 0 && refs.length !== 1) {
+    throw new CustodyError('USAGE', '--evidence files belong to one image: give exactly one reference with --evidence');
+  }
+  if (!options.collect) for (const { ref } of refs) subjectWithoutDiscovery(ref);
+  const localRaws = await readLocalEvidence(evidenceFiles, limits.maxBytes);
+
+  const results: ImageResult[] = new Array(refs.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < refs.length) {
+      const index = next++;
+      const { ref } = refs[index]!;
+      results[index] = await archiveOne(ref, localRaws, options, date, limits, now);
+      options.onImage?.(results[index]!);
+    }
+  };
+  const concurrency = Math.max(1, Math.min(options.concurrency ?? 4, refs.length));
+  await Promise.all(Array.from({ length: concurrency }, worker));
+
+  let invalid = 0;
+  let failedSignatures = 0;
+  for (const result of results) {
+    for (const evidence of result.evidence) {
+      if (!evidence.valid) invalid++;
+      if (evidence.verification && !evidence.verification.verified && evidence.verification.code !== 'no-trust-material') failedSignatures++;
+    }
+  }
+  return {
+    root: options.root,
+    date,
+    day: dayDir(options.root, date),
+    images: results,
+    invalid,
+    failedSignatures,
+    failedImages: results.filter((r) => r.status === 'failed').length,
+  };
+}
+
+async function archiveOne(
+  ref: ImageReference,
+  localRaws: readonly Raw[],
+  options: ArchiveOptions,
+  date: string,
+  limits: Limits,
+  now: () => Date,
+): Promise<ImageResult> {
+  const refText = formatReference(ref);
+  let collected: CollectedImage;
+  try {
+    collected = options.collect
+      ? await options.collect(ref)
+      : { subject: subjectWithoutDiscovery(ref), image: [], evidence: [], warnings: [] };
+  } catch (err) {
+    if (!isCustodyError(err)) throw err;
+    const failure: ImageResult = {
+      ref: refText,
+      digest: ref.digest ?? null,
+      path: null,
+      status: 'failed',
+      error: err.message,
+      errorCode: err.code,
+      evidence: [],
+      warnings: [],
+    };
+    await withLock(options.root, options.lock ?? {}, () =>
+      updateDayManifest(options.root, date, [toDayImage(failure, null)], now()),
+    );
+    return failure;
+  }
+
+  const { subject } = collected;
+  const imageDigests = [subject.digest, ...subject.platforms.map((p) => p.digest)];
+  const raws = [...collected.image, ...collected.evidence, ...localRaws];
+  const items: ArchiveItem[] = [];
+  for (const raw of raws) {
+    const normalized = normalize(
+      { bytes: raw.bytes, mediaType: raw.mediaType, ...(raw.origin.descriptor?.annotations ? { annotations: raw.origin.descriptor.annotations } : {}) },
+      { imageDigests, limits },
+    );
+    const mediaType = raw.mediaType || FORMATS.find((f) => f.id === normalized.format)?.defaultMediaType || 'application/octet-stream';
+    const verification = options.verify ? await options.verify(raw, normalized, subject) : undefined;
+    items.push({ bytes: raw.bytes, mediaType, origin: raw.origin, normalized, ...(verification ? { verification } : {}) });
+  }
+
+  const relative = imageRelativePath(ref, subject.digest);
+  const dir = join(dayDir(options.root, date), relative);
+  const subjectRecord = { ...subject, ...(collected.tag !== undefined ? { tag: collected.tag } : {}) };
+  const status: ImageStatus = collected.warnings.length > 0 ? 'incomplete' : 'ok';
+
+  return withLock(options.root, options.lock ?? {}, async () => {
+    const written = await writeImageFolder(dir, subjectRecord, items, now());
+    const addedPaths = new Set(written.added.map((entry) => entry.path));
+    const result: ImageResult = {
+      ref: refText,
+      digest: subject.digest,
+      path: relative,
+      status,
+      error: collected.warnings.length > 0 ? collected.warnings.join('; ') : null,
+      evidence: written.entries.map((entry, i) => ({
+        path: entry.path,
+        kind: entry.kind,
+        format: entry.format,
+        valid: entry.valid,
+        problems: entry.problems,
+        added: addedPaths.has(entry.path),
+        source: describeSource(raws[i]!),
+        ...(entry.verification ? { verification: entry.verification } : {}),
+      })),
+      warnings: collected.warnings,
+    };
+    await updateDayManifest(options.root, date, [toDayImage(result, written.manifestSha256)], now());
+    return result;
+  });
+}
+
+function toDayImage(result: ImageResult, manifestSha256: string | null): DayImage {
+  return {
+    ref: result.ref,
+    digest: result.digest,
+    path: result.path,
+    manifestSha256,
+    status: result.status,
+    error: result.error,
+  };
+}

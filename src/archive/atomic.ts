@@ -1,0 +1,93 @@
+import { randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
+import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { CustodyError } from '../errors.js';
+
+/** Prefix of every temporary file custody writes; a leftover one marks an interrupted run. */
+export const TEMP_PREFIX = '.custody-tmp-';
+
+export function isTempName(name: string): boolean {
+  return name.startsWith(TEMP_PREFIX);
+}
+
+function diskError(err: unknown, path: string, action: string): CustodyError {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code ?? (err instanceof Error ? err.message : String(err));
+  return new CustodyError('DISK', `cannot ${action} ${path}: ${code}`, { cause: err });
+}
+
+async function fsyncDir(dir: string): Promise<void> {
+  let handle;
+  try {
+    handle = await open(dir, constants.O_RDONLY | constants.O_DIRECTORY);
+    await handle.sync();
+  } catch {
+    // Some file systems refuse fsync on a directory; the rename is still atomic.
+  } finally {
+    await handle?.close();
+  }
+}
+
+/**
+ * Write `bytes` to `path` atomically: a temporary file in the same folder,
+ * written, fsynced, renamed over the target, then the folder fsynced. A
+ * reader sees the old file or the new one, never a part.
+ */
+export async function writeFileAtomic(path: string, bytes: Uint8Array | string): Promise<void> {
+  const dir = dirname(path);
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (err) {
+    throw diskError(err, dir, 'create folder');
+  }
+  const temp = join(dir, `${TEMP_PREFIX}${process.pid}-${randomBytes(6).toString('hex')}-${basename(path)}`);
+  try {
+    const handle = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
+    try {
+      await handle.writeFile(bytes);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, path);
+  } catch (err) {
+    await unlink(temp).catch(() => undefined);
+    throw diskError(err, path, 'write');
+  }
+  await fsyncDir(dir);
+}
+
+/** Read a file, or undefined when it does not exist. */
+export async function readIfExists(path: string): Promise<Buffer | undefined> {
+  try {
+    return await readFile(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw diskError(err, path, 'read');
+  }
+}
+
+/**
+ * Append-only write: create `path` with `bytes` unless it already holds
+ * exactly these bytes. Returns false when nothing had to be written; throws
+ * when the file exists with other content (custody never rewrites evidence).
+ */
+export async function writeOnce(path: string, bytes: Uint8Array | string): Promise<boolean> {
+  const existing = await readIfExists(path);
+  const wanted = typeof bytes === 'string' ? Buffer.from(bytes) : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (existing) {
+    if (existing.equals(wanted)) return false;
+    throw new CustodyError('DISK', `refusing to overwrite ${path}: it already holds other content (archives are append-only)`);
+  }
+  await writeFileAtomic(path, wanted);
+  return true;
+}
+
+/** Replace `path` only when the content differs; returns whether it wrote. */
+export async function writeIfChanged(path: string, bytes: Uint8Array | string): Promise<boolean> {
+  const existing = await readIfExists(path);
+  const wanted = typeof bytes === 'string' ? Buffer.from(bytes) : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (existing?.equals(wanted)) return false;
+  await writeFileAtomic(path, wanted);
+  return true;
+}

@@ -1,0 +1,99 @@
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CustodyError } from '../errors.js';
+import { validateAgainst } from '../schemas.js';
+import type { DayImage, DayManifest } from '../types.js';
+import { TOOL } from '../version.js';
+import { readIfExists, writeIfChanged } from './atomic.js';
+import { checksumLine, sha256Hex } from './hash.js';
+import { serializeManifest } from './image-folder.js';
+import { CHECKSUM_SUFFIX, DATE_PATTERN, MANIFEST } from './paths.js';
+
+export async function readDayManifest(dir: string): Promise<{ manifest: DayManifest; bytes: Buffer } | undefined> {
+  const path = join(dir, MANIFEST);
+  const bytes = await readIfExists(path);
+  if (!bytes) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    throw new CustodyError('VERIFICATION_FAILED', `${path} is not JSON; refusing to add to a damaged archive (run custody verify)`);
+  }
+  const problems = validateAgainst('day-manifest.schema.json', value);
+  if (problems.length > 0) {
+    throw new CustodyError('VERIFICATION_FAILED', `${path} does not match its schema (${problems[0]!.message}); refusing to add to a damaged archive`);
+  }
+  return { manifest: value as DayManifest, bytes };
+}
+
+/** Day folders under the root, oldest first. */
+export async function listDays(root: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await readdir(root);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+  return names.filter((name) => DATE_PATTERN.test(name)).sort();
+}
+
+/** The newest day before `date` that has a manifest, with that manifest's sha256: the hash chain link. */
+export async function previousLink(root: string, date: string): Promise<DayManifest['previous']> {
+  const earlier = (await listDays(root)).filter((day) => day < date).reverse();
+  for (const day of earlier) {
+    const bytes = await readIfExists(join(root, day, MANIFEST));
+    if (bytes) return { date: day, sha256: sha256Hex(bytes) };
+  }
+  return null;
+}
+
+function sameImage(a: DayImage, b: DayImage): boolean {
+  return a.ref === b.ref && (a.digest === b.digest || a.digest === null || b.digest === null);
+}
+
+function compareImages(a: DayImage, b: DayImage): number {
+  const ka = `${a.ref}\u0000${a.digest ?? ''}`;
+  const kb = `${b.ref}\u0000${b.digest ?? ''}`;
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+}
+
+/**
+ * Merge image results into the day manifest and write it (with its .sha256)
+ * when it changed. A success replaces an earlier failure of the same
+ * reference; a failure never hides an earlier success. Caller holds the lock.
+ */
+export async function updateDayManifest(root: string, date: string, results: readonly DayImage[], now: Date): Promise<DayManifest> {
+  const dir = join(root, date);
+  const current = (await readDayManifest(dir))?.manifest;
+  const images = [...(current?.images ?? [])];
+  for (const result of results) {
+    const index = images.findIndex((image) => sameImage(image, result));
+    if (index < 0) {
+      images.push(result);
+      continue;
+    }
+    const old = images[index]!;
+    if (result.status === 'failed' && old.status !== 'failed') continue;
+    images[index] = result;
+  }
+  images.sort(compareImages);
+
+  const stamp = now.toISOString();
+  const previous = await previousLink(root, date);
+  const next: DayManifest = current
+    ? { ...current, images, previous }
+    : { schemaVersion: 1, tool: TOOL, date, createdAt: stamp, updatedAt: stamp, images, previous };
+  if (current && serializeManifest({ ...current, updatedAt: '' }) !== serializeManifest({ ...next, updatedAt: '' })) {
+    next.updatedAt = stamp;
+    next.tool = TOOL;
+  }
+  const problems = validateAgainst('day-manifest.schema.json', next);
+  if (problems.length > 0) {
+    throw new CustodyError('INVALID_INPUT', `refusing to write ${join(dir, MANIFEST)}: ${problems.map((p) => p.message).join('; ')}`);
+  }
+  const text = serializeManifest(next);
+  await writeIfChanged(join(dir, MANIFEST), text);
+  await writeIfChanged(join(dir, MANIFEST + CHECKSUM_SUFFIX), checksumLine(sha256Hex(text), MANIFEST));
+  return next;
+}

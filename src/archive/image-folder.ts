@@ -1,0 +1,151 @@
+import { join } from 'node:path';
+import { CustodyError } from '../errors.js';
+import { validateAgainst } from '../schemas.js';
+import type { EvidenceEntry, ImageManifest, Normalized, Origin, Subject, Verification } from '../types.js';
+import { TOOL } from '../version.js';
+import { readIfExists, writeIfChanged, writeOnce } from './atomic.js';
+import { checksumLine, sha256Hex } from './hash.js';
+import { CHECKSUM_SUFFIX, MANIFEST } from './paths.js';
+
+/** One piece of evidence ready to be archived: bytes as received plus what custody derived. */
+export interface ArchiveItem {
+  bytes: Uint8Array;
+  mediaType: string;
+  origin: Origin;
+  normalized: Normalized;
+  verification?: Verification;
+}
+
+export interface ImageWriteResult {
+  manifest: ImageManifest;
+  manifestSha256: string;
+  /** Entries written by this call (empty on an idempotent rerun). */
+  added: EvidenceEntry[];
+  /** Entries for every item of this call, new or already there. */
+  entries: EvidenceEntry[];
+}
+
+function extensionFor(bytes: Uint8Array): string {
+  for (let i = 0; i < bytes.length && i < 64; i++) {
+    const b = bytes[i]!;
+    if (b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09) continue;
+    if (b === 0x7b || b === 0x5b) return 'json';
+    break;
+  }
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, 65536));
+    return 'txt';
+  } catch {
+    return 'bin';
+  }
+}
+
+function fileStem(item: ArchiveItem): string {
+  const { kind, format } = item.normalized;
+  return kind === 'image' ? `image/${format}` : `evidence/${kind}-${format}`;
+}
+
+export function serializeManifest(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`;
+}
+
+/** Read and schema-check an existing image manifest, or undefined if there is none. */
+export async function readImageManifest(dir: string): Promise<ImageManifest | undefined> {
+  const path = join(dir, MANIFEST);
+  const bytes = await readIfExists(path);
+  if (!bytes) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    throw new CustodyError('VERIFICATION_FAILED', `${path} is not JSON; refusing to add to a damaged archive (run custody verify)`);
+  }
+  const problems = validateAgainst('image-manifest.schema.json', value);
+  if (problems.length > 0) {
+    throw new CustodyError('VERIFICATION_FAILED', `${path} does not match its schema (${problems[0]!.message}); refusing to add to a damaged archive`);
+  }
+  return value as ImageManifest;
+}
+
+/**
+ * Write evidence into an image folder: each file once, content-addressed,
+ * with its `.sha256`; then the manifest (last). Files already archived with
+ * the same bytes are left as they are; the manifest only changes when
+ * something was added. The caller holds the root lock.
+ */
+export async function writeImageFolder(
+  dir: string,
+  subject: Subject & { tag?: string },
+  items: readonly ArchiveItem[],
+  now: Date,
+): Promise<ImageWriteResult> {
+  const existing = await readImageManifest(dir);
+  const bySha = new Map<string, EvidenceEntry>();
+  const byPath = new Map<string, EvidenceEntry>();
+  for (const entry of existing?.evidence ?? []) {
+    bySha.set(entry.sha256, entry);
+    byPath.set(entry.path, entry);
+  }
+
+  const added: EvidenceEntry[] = [];
+  const entries: EvidenceEntry[] = [];
+  for (const item of items) {
+    const sha256 = sha256Hex(item.bytes);
+    const known = bySha.get(sha256);
+    if (known) {
+      entries.push(known);
+      continue;
+    }
+    const ext = extensionFor(item.bytes);
+    let path = `${fileStem(item)}-${sha256.slice(0, 12)}.${ext}`;
+    if (byPath.has(path)) path = `${fileStem(item)}-${sha256}.${ext}`;
+    const filePath = join(dir, path);
+    await writeOnce(filePath, item.bytes);
+    await writeOnce(`${filePath}${CHECKSUM_SUFFIX}`, checksumLine(sha256, path.split('/').pop()!));
+    const entry: EvidenceEntry = {
+      path,
+      sha256,
+      size: item.bytes.byteLength,
+      mediaType: item.mediaType,
+      kind: item.normalized.kind,
+      format: item.normalized.format,
+      ...(item.normalized.formatVersion !== undefined ? { formatVersion: item.normalized.formatVersion } : {}),
+      ...(item.normalized.detectedBy !== undefined ? { detectedBy: item.normalized.detectedBy } : {}),
+      origin: item.origin,
+      valid: item.normalized.valid,
+      problems: item.normalized.problems,
+      subjects: item.normalized.subjects,
+      summary: item.normalized.summary,
+      ...(item.verification ? { verification: item.verification } : {}),
+    };
+    bySha.set(sha256, entry);
+    byPath.set(path, entry);
+    added.push(entry);
+    entries.push(entry);
+  }
+
+  const stamp = now.toISOString();
+  const manifest: ImageManifest = existing
+    ? { ...existing, evidence: [...existing.evidence] }
+    : { schemaVersion: 1, tool: TOOL, createdAt: stamp, updatedAt: stamp, subject, evidence: [] };
+  if (existing && added.length > 0) {
+    manifest.updatedAt = stamp;
+    manifest.tool = TOOL;
+  }
+  if (existing && existing.subject.mediaType === null && subject.mediaType !== null) {
+    manifest.subject = subject;
+    manifest.updatedAt = stamp;
+  }
+  manifest.evidence.push(...added);
+  manifest.evidence.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+
+  const problems = validateAgainst('image-manifest.schema.json', manifest);
+  if (problems.length > 0) {
+    throw new CustodyError('INVALID_INPUT', `refusing to write ${join(dir, MANIFEST)}: ${problems.map((p) => p.message).join('; ')}`);
+  }
+  const text = serializeManifest(manifest);
+  const manifestSha256 = sha256Hex(text);
+  await writeIfChanged(join(dir, MANIFEST), text);
+  await writeIfChanged(join(dir, MANIFEST + CHECKSUM_SUFFIX), checksumLine(manifestSha256, MANIFEST));
+  return { manifest, manifestSha256, added, entries };
+}

@@ -1,0 +1,138 @@
+import { randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
+import { link, mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { CustodyError } from '../errors.js';
+
+export const LOCK_NAME = '.custody.lock';
+
+export interface LockOptions {
+  /** How long to wait for another run's lock before giving up. */
+  waitMs?: number;
+  /** A lock older than this from another host is taken as abandoned. */
+  staleMs?: number;
+}
+
+interface LockBody {
+  pid: number;
+  host: string;
+  nonce: string;
+  startedAt: string;
+}
+
+export interface Lock {
+  release(): Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function readLock(path: string): Promise<{ body: LockBody | undefined; mtimeMs: number } | undefined> {
+  try {
+    const [text, info] = await Promise.all([readFile(path, 'utf8'), stat(path)]);
+    let body: LockBody | undefined;
+    try {
+      body = JSON.parse(text) as LockBody;
+    } catch {
+      body = undefined;
+    }
+    return { body, mtimeMs: info.mtimeMs };
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
+function isStale(lock: { body: LockBody | undefined; mtimeMs: number }, staleMs: number): boolean {
+  const { body } = lock;
+  if (body && body.host === hostname() && typeof body.pid === 'number') return !processAlive(body.pid);
+  return Date.now() - lock.mtimeMs > staleMs;
+}
+
+/**
+ * Take the root's lock: a file created with O_EXCL holding pid, host and a
+ * nonce. Another live run's lock is waited for, then refused with a clear
+ * message; a lock left by a killed process (dead pid on this host, or too
+ * old from another host) is recovered.
+ */
+export async function acquireLock(root: string, options: LockOptions = {}): Promise<Lock> {
+  const waitMs = options.waitMs ?? 120_000;
+  const staleMs = options.staleMs ?? 10 * 60_000;
+  const path = join(root, LOCK_NAME);
+  await mkdir(root, { recursive: true }).catch((err: unknown) => {
+    throw new CustodyError('DISK', `cannot create archive root ${root}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  });
+  const body: LockBody = { pid: process.pid, host: hostname(), nonce: randomBytes(8).toString('hex'), startedAt: new Date().toISOString() };
+  const deadline = Date.now() + waitMs;
+  let delay = 10;
+  for (;;) {
+    try {
+      const handle = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
+      try {
+        await handle.writeFile(JSON.stringify(body));
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      return { release: () => releaseLock(path, body.nonce) };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
+        throw new CustodyError('DISK', `cannot create lock ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+      }
+    }
+    const held = await readLock(path);
+    if (held && isStale(held, staleMs)) {
+      await breakStaleLock(path, held.body?.nonce);
+      continue;
+    }
+    if (Date.now() >= deadline) {
+      const who = held?.body ? `pid ${held.body.pid} on ${held.body.host} since ${held.body.startedAt}` : 'another run';
+      throw new CustodyError('LOCKED', `archive root ${root} is locked by ${who}; waited ${Math.round(waitMs / 1000)}s (lock file ${path})`);
+    }
+    await sleep(delay);
+    delay = Math.min(delay * 2, 250);
+  }
+}
+
+/**
+ * Move the stale lock aside, then make sure what was moved is the lock judged
+ * stale; if a live run replaced it meanwhile, put that one back (link() never
+ * clobbers a lock someone else has created since).
+ */
+async function breakStaleLock(path: string, staleNonce: string | undefined): Promise<void> {
+  const aside = `${path}.stale-${process.pid}-${randomBytes(4).toString('hex')}`;
+  try {
+    await rename(path, aside);
+  } catch {
+    return;
+  }
+  const moved = await readLock(aside);
+  if (moved?.body?.nonce !== staleNonce) {
+    await link(aside, path).catch(() => undefined);
+  }
+  await unlink(aside).catch(() => undefined);
+}
+
+async function releaseLock(path: string, nonce: string): Promise<void> {
+  const held = await readLock(path).catch(() => undefined);
+  if (held?.body?.nonce === nonce) await unlink(path).catch(() => undefined);
+}
+
+/** Run `fn` holding the root's lock. */
+export async function withLock<T>(root: string, options: LockOptions, fn: () => Promise<T>): Promise<T> {
+  const lock = await acquireLock(root, options);
+  try {
+    return await fn();
+  } finally {
+    await lock.release();
+  }
+}

@@ -1,0 +1,32 @@
+import type { Argv } from 'yargs';
+import { verifyArchive, type VerifyReport } from '../../verify/verify.js';
+import { EXIT, type ExitCode } from '../exit-codes.js';
+import { printJson, type Io } from '../output.js';
+
+export interface VerifyArgs {
+  path: string;
+  json: boolean;
+}
+
+export const verifyCommand = {
+  command: 'verify <path>',
+  describe: 're-check an archive root, day folder or image folder: hashes, checksum files, manifests',
+  builder: (y: Argv) => y.positional('path', { type: 'string', demandOption: true, describe: 'archive root, day folder or image folder' }),
+};
+
+export async function runVerify(args: VerifyArgs, io: Io): Promise<ExitCode> {
+  const report = await verifyArchive(args.path);
+  if (args.json) printJson(io, { ok: report.ok, target: report.target, checked: report.checked, problems: report.problems, warnings: report.warnings });
+  else io.out(formatVerifyReport(report));
+  if (report.ok) return EXIT.ok;
+  const first = report.problems[0]!;
+  io.err(`custody: ${report.problems.length} problem(s) in ${args.path}; first: ${first.code} ${first.path}: ${first.message}\n`);
+  return EXIT.finding;
+}
+
+export function formatVerifyReport(report: VerifyReport): string {
+  const lines = [`${report.ok ? 'OK' : 'FAILED'}  ${report.target} ${report.path}: ${report.checked} files re-hashed, ${report.problems.length} problem(s)`];
+  for (const problem of report.problems) lines.push(`  ${problem.code.padEnd(16)} ${problem.path}  ${problem.message}`);
+  for (const warning of report.warnings) lines.push(`  warning          ${warning}`);
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,121 @@
+import { FORMATS } from '../formats/index.js';
+import type { DetectInput, Detection, Format } from '../formats/format.js';
+import type { Normalized, Problem } from '../types.js';
+import { withLimits, type Limits } from './limits.js';
+import { parseEvidence } from './parse.js';
+
+export interface NormalizeInput {
+  bytes: Uint8Array;
+  /** Media type from the descriptor or the user; empty when unknown. */
+  mediaType?: string;
+  annotations?: Record<string, string>;
+}
+
+export interface NormalizeContext {
+  /**
+   * Digests of the image and its platform manifests. When given, evidence
+   * that names subjects but none of these is `subject-mismatch`.
+   */
+  imageDigests?: readonly string[];
+  limits?: Partial<Limits>;
+  /** Formats to try; defaults to every known format. */
+  formats?: readonly Format[];
+}
+
+/** Strip parameters and case: `application/vnd.x+json; version=0.1` -> `application/vnd.x+json`. */
+export function baseMediaType(mediaType: string | undefined): string {
+  return (mediaType ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
+function declaresJson(mediaType: string): boolean {
+  const base = baseMediaType(mediaType);
+  return base.endsWith('+json') || base === 'application/json';
+}
+
+/**
+ * Bytes in, facts out: detect the format, validate, extract claimed subjects,
+ * summarise. Pure; never throws on hostile input; never alters the bytes.
+ */
+export function normalize(input: NormalizeInput, context: NormalizeContext = {}): Normalized {
+  const limits = withLimits(context.limits);
+  const mediaType = input.mediaType ?? '';
+  const parsed = parseEvidence(input.bytes, limits, declaresJson(mediaType));
+  if (parsed.type === 'rejected') {
+    return unknown([parsed.problem]);
+  }
+  const detectInput: DetectInput = { mediaType };
+  if (input.annotations) detectInput.annotations = input.annotations;
+  if (parsed.type === 'json') detectInput.json = parsed.value;
+  if (parsed.type === 'text') detectInput.text = parsed.value;
+
+  const match = detectFormat(detectInput, context.formats ?? FORMATS);
+  if (!match) return unknown([]);
+  const { format, detection } = match;
+
+  const problems = guard(() => format.validate(detectInput, detection), [] as Problem[], 'validate');
+  const subjects = guard(() => format.subjects(detectInput, detection), [] as string[], 'subjects');
+  const summary = guard(() => format.summarize(detectInput, detection), {} as Record<string, unknown>, 'summarize');
+
+  const allProblems = [...problems.value];
+  if (problems.error) allProblems.push(problems.error);
+  if (subjects.error) allProblems.push(subjects.error);
+  if (summary.error) allProblems.push(summary.error);
+  const mismatch = checkSubjects(subjects.value, context.imageDigests);
+  if (mismatch) allProblems.push(mismatch);
+
+  const normalized: Normalized = {
+    kind: detection.kind ?? format.kind,
+    format: format.id,
+    detectedBy: detection.reason,
+    valid: allProblems.length === 0,
+    problems: allProblems,
+    subjects: [...new Set(subjects.value)],
+    summary: summary.value,
+  };
+  if (detection.version !== undefined) normalized.formatVersion = detection.version;
+  return normalized;
+}
+
+export function detectFormat(
+  input: DetectInput,
+  formats: readonly Format[],
+): { format: Format; detection: Detection } | undefined {
+  let byContent: { format: Format; detection: Detection } | undefined;
+  for (const format of formats) {
+    let detection: Detection | undefined;
+    try {
+      detection = format.detect(input);
+    } catch {
+      detection = undefined;
+    }
+    if (!detection) continue;
+    if (detection.by === 'media-type') return { format, detection };
+    byContent ??= { format, detection };
+  }
+  return byContent;
+}
+
+function checkSubjects(subjects: string[], imageDigests: readonly string[] | undefined): Problem | undefined {
+  if (!imageDigests || imageDigests.length === 0 || subjects.length === 0) return undefined;
+  const wanted = new Set(imageDigests);
+  if (subjects.some((s) => wanted.has(s))) return undefined;
+  return {
+    code: 'subject-mismatch',
+    path: '',
+    message: `claims ${subjects.slice(0, 3).join(', ')}${subjects.length > 3 ? ', ...' : ''} but not the image ${imageDigests[0]}`,
+  };
+}
+
+function unknown(problems: Problem[]): Normalized {
+  return { kind: 'other', format: 'unknown', valid: problems.length === 0, problems, subjects: [], summary: {} };
+}
+
+/** A format module that throws on hostile input is a bug, but never a crash: it becomes a problem. */
+function guard<T>(fn: () => T, fallback: T, step: string): { value: T; error?: Problem } {
+  try {
+    return { value: fn() };
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    return { value: fallback, error: { code: 'format-error', path: '', message: `${step} failed: ${reason}` } };
+  }
+}

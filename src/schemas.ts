@@ -1,0 +1,79 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import * as addFormatsModule from 'ajv-formats';
+import type { Problem } from './types.js';
+
+/** The repository's `schemas/` folder, found relative to this module (src/ or dist/src/). */
+export const SCHEMAS_DIR = fileURLToPath(
+  new URL(import.meta.url.includes('/dist/') ? '../../schemas/' : '../schemas/', import.meta.url),
+);
+
+// ajv-formats is CommonJS; its default export arrives wrapped under NodeNext.
+type AddFormats = (ajv: Ajv2020) => Ajv2020;
+const addFormats = ((addFormatsModule as unknown as { default: { default?: AddFormats } & AddFormats }).default.default ??
+  (addFormatsModule as unknown as { default: AddFormats }).default) as AddFormats;
+
+/**
+ * One Ajv instance for custody's own schemas: compiled once, cached by file.
+ * No defaults, no coercion, no removal: validation never alters a document.
+ */
+const ajv = new Ajv2020({
+  allErrors: true,
+  strict: true,
+  useDefaults: false,
+  coerceTypes: false,
+  removeAdditional: false,
+  validateFormats: true,
+});
+addFormats(ajv);
+
+const cache = new Map<string, ValidateFunction>();
+
+/** Compile (once) the schema at `schemas/<relativePath>`. */
+export function schemaValidator(relativePath: string): ValidateFunction {
+  let validate = cache.get(relativePath);
+  if (!validate) {
+    const schema = JSON.parse(readFileSync(SCHEMAS_DIR + relativePath, 'utf8')) as object;
+    validate = ajv.compile(schema);
+    cache.set(relativePath, validate);
+  }
+  return validate;
+}
+
+/** Validate `value` against `schemas/<relativePath>`, every problem at once. */
+export function validateAgainst(relativePath: string, value: unknown): Problem[] {
+  const validate = schemaValidator(relativePath);
+  if (validate(value)) return [];
+  return toProblems(validate.errors ?? []);
+}
+
+/** Ajv errors as problems whose path names the offending field itself. */
+export function toProblems(errors: readonly ErrorObject[], code = 'schema'): Problem[] {
+  const seen = new Set<string>();
+  const problems: Problem[] = [];
+  for (const error of errors) {
+    let path = error.instancePath;
+    const params = error.params as Record<string, unknown>;
+    let message: string;
+    if (error.keyword === 'required' && typeof params.missingProperty === 'string') {
+      path += '/' + escapePointer(params.missingProperty);
+      message = `${path} is required`;
+    } else if (error.keyword === 'additionalProperties' && typeof params.additionalProperty === 'string') {
+      path += '/' + escapePointer(params.additionalProperty);
+      message = `${path} is not allowed here`;
+    } else {
+      const allowed = error.keyword === 'enum' && Array.isArray(params.allowedValues) ? ` (${params.allowedValues.join(', ')})` : '';
+      message = `${path || '/'} ${error.message ?? 'is invalid'}${allowed}`;
+    }
+    const key = `${path}\u0000${message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    problems.push({ code, path, message });
+  }
+  return problems;
+}
+
+export function escapePointer(segment: string): string {
+  return segment.replace(/~/g, '~0').replace(/\//g, '~1');
+}

@@ -1,0 +1,163 @@
+/** Shared data model. Names follow DESIGN.md's data flow and manifest fields. */
+
+export const EVIDENCE_KINDS = ['sbom', 'signature', 'attestation', 'scan', 'vex', 'image', 'other'] as const;
+export type EvidenceKind = (typeof EVIDENCE_KINDS)[number];
+
+/** One thing wrong with an input: a stable code, a JSON Pointer into the input, a sentence. */
+export interface Problem {
+  code: string;
+  path: string;
+  message: string;
+}
+
+export interface Platform {
+  architecture: string;
+  os: string;
+  variant?: string;
+  'os.version'?: string;
+  'os.features'?: string[];
+}
+
+/** OCI content descriptor (image-spec descriptor.md). */
+export interface Descriptor {
+  mediaType: string;
+  digest: string;
+  size: number;
+  artifactType?: string;
+  annotations?: Record<string, string>;
+  platform?: Platform;
+  urls?: string[];
+}
+
+export const ORIGIN_METHODS = ['referrers-api', 'referrers-tag', 'cosign-tag', 'buildkit', 'local-file', 'image'] as const;
+export type OriginMethod = (typeof ORIGIN_METHODS)[number];
+
+/** How a piece of evidence was found. */
+export interface Origin {
+  method: OriginMethod;
+  /** Digest of the manifest (index, platform manifest, or another referrer) it is attached to. */
+  attachedTo?: string;
+  /** Descriptor of the evidence bytes themselves (a layer, a manifest). Keeps the layer annotations. */
+  descriptor?: Descriptor;
+  /** Descriptor of the artifact manifest that carried the evidence as a layer, if any. */
+  manifest?: Descriptor;
+  /** The tag it was found under (cosign tags, referrers tag schema). */
+  tag?: string;
+  /** For local files: the file name as given by the user. */
+  file?: string;
+  /** Referrer of a referrer: the digest of the intermediate artifact. */
+  via?: string;
+}
+
+/** Bytes as received, digest-checked, before any interpretation. */
+export interface Raw {
+  bytes: Uint8Array;
+  mediaType: string;
+  origin: Origin;
+}
+
+export interface PlatformManifest {
+  digest: string;
+  mediaType: string;
+  platform?: Platform;
+}
+
+/** The image that evidence is about, resolved to a digest once at the start. */
+export interface Subject {
+  /** The reference as the user gave it, normalised (tag kept when given). */
+  ref: string;
+  digest: string;
+  /** Media type of the image manifest or index; null when not resolved (`--no-discover`). */
+  mediaType: string | null;
+  platforms: PlatformManifest[];
+}
+
+/** What the normaliser derives from one piece of evidence. Pure function of bytes + context. */
+export interface Normalized {
+  kind: EvidenceKind;
+  format: string;
+  formatVersion?: string;
+  /** Why this format was chosen (media type or content marker), for auditors. */
+  detectedBy?: string;
+  valid: boolean;
+  problems: Problem[];
+  /** Digests the evidence claims to describe (`sha256:<hex>`). */
+  subjects: string[];
+  summary: Record<string, unknown>;
+}
+
+export interface Identity {
+  /** For keys: a hint (sha256 of the SPKI DER). */
+  keyHint?: string;
+  /** For certificates: the SAN (email, URI, otherName). */
+  san?: string;
+  issuer?: string;
+}
+
+/** Signature verdict recorded for signed material. */
+export interface Verification {
+  verified: boolean;
+  /** Stable code on failure: signature-invalid, untrusted-key, identity-mismatch, no-trust-material, ... */
+  code?: string;
+  identity?: Identity;
+  /** sha256 (hex) of the trust material files used. */
+  trustMaterial?: string[];
+  reason: string;
+}
+
+/** One entry of an image folder's manifest.json `evidence[]` (schemas/image-manifest.schema.json). */
+export interface EvidenceEntry {
+  /** Relative to the image folder, e.g. `evidence/sbom-spdx-0123456789ab.json`. */
+  path: string;
+  sha256: string;
+  size: number;
+  mediaType: string;
+  kind: EvidenceKind;
+  format: string;
+  formatVersion?: string;
+  detectedBy?: string;
+  origin: Origin;
+  valid: boolean;
+  problems: Problem[];
+  subjects: string[];
+  summary: Record<string, unknown>;
+  verification?: Verification;
+}
+
+export interface ToolInfo {
+  name: string;
+  version: string;
+}
+
+/** An image folder's manifest.json. */
+export interface ImageManifest {
+  schemaVersion: 1;
+  tool: ToolInfo;
+  createdAt: string;
+  updatedAt: string;
+  subject: Subject & { tag?: string };
+  evidence: EvidenceEntry[];
+}
+
+export type ImageStatus = 'ok' | 'incomplete' | 'failed';
+
+export interface DayImage {
+  ref: string;
+  digest: string | null;
+  /** Relative to the day folder: `images/<registry>/<repo>/sha256-<hex>`. */
+  path: string | null;
+  manifestSha256: string | null;
+  status: ImageStatus;
+  error: string | null;
+}
+
+/** A day folder's manifest.json. */
+export interface DayManifest {
+  schemaVersion: 1;
+  tool: ToolInfo;
+  date: string;
+  createdAt: string;
+  updatedAt: string;
+  images: DayImage[];
+  previous: { date: string; sha256: string } | null;
+}
