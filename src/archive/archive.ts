@@ -5,10 +5,13 @@ import { withLimits, type Limits } from '../normalize/limits.js';
 import { normalize } from '../normalize/normalize.js';
 import { formatReference, parseReference, type ImageReference } from '../oci/reference.js';
 import type { DayImage, EvidenceEntry, ImageStatus, Normalized, Raw, Subject, Verification } from '../types.js';
-import { updateDayManifest } from './day-folder.js';
-import { writeImageFolder, type ArchiveItem } from './image-folder.js';
+import { commitDayManifest, planDayManifest } from './day-folder.js';
+import { sha256Hex } from './hash.js';
+import { commitImageFolder, planImageFolder, type ArchiveItem } from './image-folder.js';
+import { removeJournal, writeJournal, type Journal } from './journal.js';
 import { readLocalEvidence } from './local-files.js';
 import { withLock, type LockOptions } from './lock.js';
+import { removeLeftoverTemps } from './tidy.js';
 import { checkDate, dayDir, imageRelativePath, utcDate } from './paths.js';
 
 /** What a collector hands the archiver for one image (src/collect produces it). */
@@ -106,6 +109,7 @@ export async function archive(options: ArchiveOptions): Promise<ArchiveReport> {
   }
   if (!options.collect) for (const { ref } of refs) subjectWithoutDiscovery(ref);
   const localRaws = await readLocalEvidence(evidenceFiles, limits.maxBytes);
+  await withLock(options.root, options.lock ?? {}, () => removeLeftoverTemps(dayDir(options.root, date)));
 
   const results: ImageResult[] = new Array(refs.length);
   let next = 0;
@@ -165,9 +169,7 @@ async function archiveOne(
       evidence: [],
       warnings: [],
     };
-    await withLock(options.root, options.lock ?? {}, () =>
-      updateDayManifest(options.root, date, [toDayImage(failure, null)], now()),
-    );
+    await withLock(options.root, options.lock ?? {}, () => recordDay(options.root, date, [toDayImage(failure, null)], now()));
     return failure;
   }
 
@@ -191,15 +193,16 @@ async function archiveOne(
   const status: ImageStatus = collected.warnings.length > 0 ? 'incomplete' : 'ok';
 
   return withLock(options.root, options.lock ?? {}, async () => {
-    const written = await writeImageFolder(dir, subjectRecord, items, now());
-    const addedPaths = new Set(written.added.map((entry) => entry.path));
+    const stamp = now();
+    const plan = await planImageFolder(dir, subjectRecord, items, stamp);
+    const addedPaths = new Set(plan.added.map((entry) => entry.path));
     const result: ImageResult = {
       ref: refText,
       digest: subject.digest,
       path: relative,
       status,
       error: collected.warnings.length > 0 ? collected.warnings.join('; ') : null,
-      evidence: written.entries.map((entry, i) => ({
+      evidence: plan.entries.map((entry, i) => ({
         path: entry.path,
         kind: entry.kind,
         format: entry.format,
@@ -211,9 +214,45 @@ async function archiveOne(
       })),
       warnings: collected.warnings,
     };
-    await updateDayManifest(options.root, date, [toDayImage(result, written.manifestSha256)], now());
+    const day = await planDayManifest(options.root, date, [toDayImage(result, plan.manifestSha256)], stamp);
+    const dayPath = dayDir(options.root, date);
+    const imageChanged = plan.files.length > 0 || plan.previousManifestSha256 !== plan.manifestSha256;
+    const dayChanged = day.previousSha256 !== day.sha256;
+    if (!imageChanged && !dayChanged) return result;
+    // Write-ahead journal first, so that a run killed anywhere below is
+    // recognisable as interrupted (verify) and completed by the next run.
+    const journal: Journal = {
+      schemaVersion: 1,
+      startedAt: stamp.toISOString(),
+      pid: process.pid,
+      files: plan.files.map((file) => ({ path: `${relative}/${file.path}`, sha256: sha256Hex(file.bytes) })),
+      manifests: [
+        { path: `${relative}/manifest.json`, before: plan.previousManifestSha256 ?? null, after: plan.manifestSha256 },
+        { path: 'manifest.json', before: day.previousSha256 ?? null, after: day.sha256 },
+      ],
+    };
+    await writeJournal(dayPath, journal);
+    await commitImageFolder(dir, plan);
+    await commitDayManifest(options.root, date, day);
+    await removeJournal(dayPath);
     return result;
   });
+}
+
+/** Record image results (failures) in the day manifest, journalled like any other write. */
+async function recordDay(root: string, date: string, images: DayImage[], now: Date): Promise<void> {
+  const day = await planDayManifest(root, date, images, now);
+  if (day.previousSha256 === day.sha256) return;
+  const dayPath = dayDir(root, date);
+  await writeJournal(dayPath, {
+    schemaVersion: 1,
+    startedAt: now.toISOString(),
+    pid: process.pid,
+    files: [],
+    manifests: [{ path: 'manifest.json', before: day.previousSha256 ?? null, after: day.sha256 }],
+  });
+  await commitDayManifest(root, date, day);
+  await removeJournal(dayPath);
 }
 
 function toDayImage(result: ImageResult, manifestSha256: string | null): DayImage {

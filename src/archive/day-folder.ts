@@ -58,14 +58,22 @@ function compareImages(a: DayImage, b: DayImage): number {
   return ka < kb ? -1 : ka > kb ? 1 : 0;
 }
 
+export interface DayPlan {
+  manifest: DayManifest;
+  text: string;
+  sha256: string;
+  previousSha256: string | undefined;
+}
+
 /**
- * Merge image results into the day manifest and write it (with its .sha256)
- * when it changed. A success replaces an earlier failure of the same
- * reference; a failure never hides an earlier success. Caller holds the lock.
+ * Merge image results into the day manifest, without writing. A success
+ * replaces an earlier failure of the same reference; a failure never hides
+ * an earlier success. `updatedAt` moves only when something changed.
  */
-export async function updateDayManifest(root: string, date: string, results: readonly DayImage[], now: Date): Promise<DayManifest> {
+export async function planDayManifest(root: string, date: string, results: readonly DayImage[], now: Date): Promise<DayPlan> {
   const dir = join(root, date);
-  const current = (await readDayManifest(dir))?.manifest;
+  const read = await readDayManifest(dir);
+  const current = read?.manifest;
   const images = [...(current?.images ?? [])];
   for (const result of results) {
     const index = images.findIndex((image) => sameImage(image, result));
@@ -93,7 +101,11 @@ export async function updateDayManifest(root: string, date: string, results: rea
     throw new CustodyError('INVALID_INPUT', `refusing to write ${join(dir, MANIFEST)}: ${problems.map((p) => p.message).join('; ')}`);
   }
   const text = serializeManifest(next);
-  await writeIfChanged(join(dir, MANIFEST), text);
-  await writeIfChanged(join(dir, MANIFEST + CHECKSUM_SUFFIX), checksumLine(sha256Hex(text), MANIFEST));
-  return next;
+  return { manifest: next, text, sha256: sha256Hex(text), previousSha256: read ? sha256Hex(read.bytes) : undefined };
+}
+
+export async function commitDayManifest(root: string, date: string, plan: DayPlan): Promise<void> {
+  const dir = join(root, date);
+  await writeIfChanged(join(dir, MANIFEST), plan.text);
+  await writeIfChanged(join(dir, MANIFEST + CHECKSUM_SUFFIX), checksumLine(plan.sha256, MANIFEST));
 }

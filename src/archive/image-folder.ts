@@ -67,19 +67,38 @@ export async function readImageManifest(dir: string): Promise<ImageManifest | un
   return value as ImageManifest;
 }
 
+/** A file to create, relative to the image folder. */
+export interface PlannedFile {
+  path: string;
+  bytes: Uint8Array;
+}
+
+export interface ImagePlan {
+  manifest: ImageManifest;
+  manifestText: string;
+  manifestSha256: string;
+  /** sha256 of the manifest on disk before this run, if any. */
+  previousManifestSha256: string | undefined;
+  /** Evidence files and their `.sha256`, to be created (never overwritten). */
+  files: PlannedFile[];
+  added: EvidenceEntry[];
+  entries: EvidenceEntry[];
+}
+
 /**
- * Write evidence into an image folder: each file once, content-addressed,
- * with its `.sha256`; then the manifest (last). Files already archived with
- * the same bytes are left as they are; the manifest only changes when
- * something was added. The caller holds the root lock.
+ * Decide what an image folder gains from `items`, without writing: each new
+ * file content-addressed with its `.sha256`, and the next manifest. Files
+ * already archived with the same bytes are reused; the manifest changes only
+ * when something is added.
  */
-export async function writeImageFolder(
+export async function planImageFolder(
   dir: string,
   subject: Subject & { tag?: string },
   items: readonly ArchiveItem[],
   now: Date,
-): Promise<ImageWriteResult> {
-  const existing = await readImageManifest(dir);
+): Promise<ImagePlan> {
+  const existingBytes = await readIfExists(join(dir, MANIFEST));
+  const existing = existingBytes ? await readImageManifest(dir) : undefined;
   const bySha = new Map<string, EvidenceEntry>();
   const byPath = new Map<string, EvidenceEntry>();
   for (const entry of existing?.evidence ?? []) {
@@ -87,6 +106,7 @@ export async function writeImageFolder(
     byPath.set(entry.path, entry);
   }
 
+  const files: PlannedFile[] = [];
   const added: EvidenceEntry[] = [];
   const entries: EvidenceEntry[] = [];
   for (const item of items) {
@@ -99,9 +119,8 @@ export async function writeImageFolder(
     const ext = extensionFor(item.bytes);
     let path = `${fileStem(item)}-${sha256.slice(0, 12)}.${ext}`;
     if (byPath.has(path)) path = `${fileStem(item)}-${sha256}.${ext}`;
-    const filePath = join(dir, path);
-    await writeOnce(filePath, item.bytes);
-    await writeOnce(`${filePath}${CHECKSUM_SUFFIX}`, checksumLine(sha256, path.split('/').pop()!));
+    files.push({ path, bytes: item.bytes });
+    files.push({ path: path + CHECKSUM_SUFFIX, bytes: Buffer.from(checksumLine(sha256, path.split('/').pop()!)) });
     const entry: EvidenceEntry = {
       path,
       sha256,
@@ -143,9 +162,21 @@ export async function writeImageFolder(
   if (problems.length > 0) {
     throw new CustodyError('INVALID_INPUT', `refusing to write ${join(dir, MANIFEST)}: ${problems.map((p) => p.message).join('; ')}`);
   }
-  const text = serializeManifest(manifest);
-  const manifestSha256 = sha256Hex(text);
-  await writeIfChanged(join(dir, MANIFEST), text);
-  await writeIfChanged(join(dir, MANIFEST + CHECKSUM_SUFFIX), checksumLine(manifestSha256, MANIFEST));
-  return { manifest, manifestSha256, added, entries };
+  const manifestText = serializeManifest(manifest);
+  return {
+    manifest,
+    manifestText,
+    manifestSha256: sha256Hex(manifestText),
+    previousManifestSha256: existingBytes ? sha256Hex(existingBytes) : undefined,
+    files,
+    added,
+    entries,
+  };
+}
+
+/** Create the planned files (append-only), then the manifest and its `.sha256`. */
+export async function commitImageFolder(dir: string, plan: ImagePlan): Promise<void> {
+  for (const file of plan.files) await writeOnce(join(dir, file.path), file.bytes);
+  await writeIfChanged(join(dir, MANIFEST), plan.manifestText);
+  await writeIfChanged(join(dir, MANIFEST + CHECKSUM_SUFFIX), checksumLine(plan.manifestSha256, MANIFEST));
 }

@@ -63,8 +63,8 @@ export function isDigest(value: string): boolean {
 
 export function parseReference(input: string): ImageReference {
   if (typeof input !== 'string' || input.length === 0) throw invalid(String(input), 'empty');
-  if (/\s/.test(input)) throw invalid(input, 'contains white space');
   if (input.startsWith('oci:')) return parseLayoutReference(input);
+  if (/\s/.test(input)) throw invalid(input, 'contains white space');
   if (input.includes('://')) throw invalid(input, 'a reference has no scheme; write host/repository[:tag][@digest]');
 
   let rest = input;

@@ -1,7 +1,8 @@
 import { lstat, readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { isTempName } from '../archive/atomic.js';
-import { parseChecksumFile } from '../archive/hash.js';
+import { parseChecksumFile, sha256Hex } from '../archive/hash.js';
+import { JOURNAL, readJournal } from '../archive/journal.js';
 import { LOCK_NAME } from '../archive/lock.js';
 import { CHECKSUM_SUFFIX, DATE_PATTERN, MANIFEST } from '../archive/paths.js';
 import { CustodyError } from '../errors.js';
@@ -82,13 +83,24 @@ export async function verifyArchive(path: string, options: VerifyOptions = {}): 
   const problems: Problem[] = [];
   const warnings: string[] = [];
   const files = new Map<string, TreeEntry & { type: 'file' }>();
+  const pending: Pending = { files: new Map(), manifests: new Map() };
 
   for (const entry of entries) {
     const name = basename(entry.path);
     if (entry.type === 'symlink') problems.push({ code: 'symlink', path: entry.path, message: `${entry.path} is a symbolic link; an archive holds only regular files` });
     else if (entry.type === 'special') problems.push({ code: 'special-file', path: entry.path, message: `${entry.path} is not a regular file` });
     else if (entry.type === 'file') {
-      if (isTempName(name)) warnings.push(`${entry.path}: temporary file left by an interrupted run (never listed; rerun archive to tidy)`);
+      if (name === JOURNAL) {
+        const prefix = entry.path.includes('/') ? entry.path.slice(0, entry.path.lastIndexOf('/')) : '';
+        const journal = await readJournal(join(path, prefix));
+        if (journal) {
+          for (const file of journal.files) pending.files.set(join2(prefix, file.path), file.sha256);
+          for (const manifest of journal.manifests) pending.manifests.set(join2(prefix, manifest.path), new Set([manifest.before ?? '', manifest.after]));
+          warnings.push(`${entry.path}: an archive run started ${journal.startedAt} (pid ${journal.pid}) was interrupted; ${journal.files.length} file(s) pending; rerun custody archive to complete it`);
+        } else {
+          problems.push({ code: 'journal-invalid', path: entry.path, message: `${entry.path} is not a well-formed custody journal` });
+        }
+      } else if (isTempName(name)) warnings.push(`${entry.path}: temporary file left by an interrupted run (never listed; rerun archive to tidy)`);
       else if (target === 'root' && !entry.path.includes('/') && ROOT_EXTRAS.has(name)) continue;
       else files.set(entry.path, entry);
     }
@@ -113,15 +125,15 @@ export async function verifyArchive(path: string, options: VerifyOptions = {}): 
         continue;
       }
       const actual = hashes.get(targetFile);
-      if (actual && !(actual instanceof Error) && actual.sha256 !== parsed.sha256) {
+      if (actual && !(actual instanceof Error) && actual.sha256 !== parsed.sha256 && !excusedByJournal(pending, targetFile, actual.sha256, parsed.sha256)) {
         problems.push({ code: 'altered', path: targetFile, message: `${targetFile} has sha256 ${actual.sha256}, its checksum file says ${parsed.sha256}` });
       }
-    } else if (!files.has(file + CHECKSUM_SUFFIX)) {
+    } else if (!files.has(file + CHECKSUM_SUFFIX) && !pending.files.has(file + CHECKSUM_SUFFIX)) {
       problems.push({ code: 'checksum-missing', path: file, message: `${file} has no ${basename(file)}${CHECKSUM_SUFFIX} beside it` });
     }
   }
 
-  const context: Context = { root: path, files, hashes, problems, claimed: new Set() };
+  const context: Context = { root: path, files, hashes, problems, claimed: new Set(), pending };
   if (target === 'image') await checkImageFolder(context, '');
   else if (target === 'day') await checkDayFolder(context, '', DATE_PATTERN.test(basename(path)) ? basename(path) : undefined);
   else {
@@ -134,12 +146,30 @@ export async function verifyArchive(path: string, options: VerifyOptions = {}): 
 
   for (const file of files.keys()) {
     if (context.claimed.has(file)) continue;
+    const pendingSha = pending.files.get(file);
+    if (pendingSha !== undefined) {
+      const digest = file.endsWith(CHECKSUM_SUFFIX) ? sha256Hex(await readFile(join(path, file))) : sha256Of(context, file);
+      if (digest === pendingSha) continue;
+    }
     problems.push({ code: 'unlisted', path: file, message: `${file} is not listed in any manifest` });
   }
   return { ok: problems.length === 0, target, path, checked: toHash.length, problems: sortProblems(problems), warnings };
 }
 
+/** What an interrupted run's journal says is in flight (paths relative to the verified folder). */
+interface Pending {
+  files: Map<string, string>;
+  manifests: Map<string, Set<string>>;
+}
+
+/** A manifest caught between its old and new content by an interrupted, journalled write. */
+function excusedByJournal(pending: Pending, file: string, actual: string, recorded: string): boolean {
+  const states = pending.manifests.get(file);
+  return states !== undefined && states.has(actual) && states.has(recorded);
+}
+
 interface Context {
+  pending: Pending;
   root: string;
   files: Map<string, TreeEntry & { type: 'file' }>;
   hashes: Map<string, FileDigest | Error>;
@@ -224,7 +254,8 @@ async function checkDayFolder(context: Context, prefix: string, folderDate: stri
       continue;
     }
     const actual = await checkImageFolder(context, join2(prefix, image.path));
-    if (actual !== undefined && image.manifestSha256 !== actual) {
+    const imageManifest = join2(join2(prefix, image.path), MANIFEST);
+    if (actual !== undefined && image.manifestSha256 !== actual && !excusedByJournal(context.pending, imageManifest, actual, String(image.manifestSha256))) {
       context.problems.push({
         code: 'manifest-mismatch',
         path: `${manifestFile}#/images/${index}/manifestSha256`,

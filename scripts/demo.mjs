@@ -1,0 +1,32 @@
+#!/usr/bin/env node
+// npm run demo: archive the bundled example evidence into artifacts/ and
+// verify the result. No network: --no-discover with local files.
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const cli = join(root, 'dist', 'src', 'cli', 'main.js');
+const examples = join(root, 'examples', 'evidence');
+const ref = readFileSync(join(examples, 'IMAGE'), 'utf8').trim();
+const date = new Date().toISOString().slice(0, 10);
+
+function run(args) {
+  console.log(`$ custody ${args.join(' ')}`);
+  const result = spawnSync(process.execPath, [cli, ...args], { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) {
+    console.error(`demo: custody ${args[0]} exited ${result.status}`);
+    process.exit(result.status ?? 3);
+  }
+}
+
+run([
+  'archive', '--no-discover', ref,
+  '--evidence', 'examples/evidence/sbom.spdx.json',
+  '--evidence', 'examples/evidence/sbom.cdx.json',
+  '--evidence', 'examples/evidence/provenance.intoto.json',
+  '--evidence', 'examples/evidence/scan.trivy.json',
+  '--root', 'artifacts',
+]);
+run(['verify', join('artifacts', date)]);
