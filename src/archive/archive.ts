@@ -1,13 +1,12 @@
 import { join } from 'node:path';
 import { CustodyError, isCustodyError } from '../errors.js';
-import { FORMATS } from '../formats/index.js';
 import { withLimits, type Limits } from '../normalize/limits.js';
-import { normalize } from '../normalize/normalize.js';
+import { normalizeAll, type SignatureVerifier } from '../normalize/items.js';
 import { formatReference, parseReference, type ImageReference } from '../oci/reference.js';
-import type { DayImage, EvidenceEntry, ImageStatus, Normalized, Raw, Subject, Verification } from '../types.js';
-import { commitDayManifest, planDayManifest } from './day-folder.js';
+import type { DayImage, EvidenceEntry, ImageStatus, Raw, Subject, Verification } from '../types.js';
+import { commitDayManifest, listDays, planDayManifest } from './day-folder.js';
 import { sha256Hex } from './hash.js';
-import { commitImageFolder, planImageFolder, type ArchiveItem } from './image-folder.js';
+import { commitImageFolder, planImageFolder } from './image-folder.js';
 import { removeJournal, writeJournal, type Journal } from './journal.js';
 import { readLocalEvidence } from './local-files.js';
 import { withLock, type LockOptions } from './lock.js';
@@ -25,7 +24,7 @@ export interface CollectedImage {
 }
 
 export type Collector = (ref: ImageReference) => Promise<CollectedImage>;
-export type SignatureVerifier = (raw: Raw, normalized: Normalized, subject: Subject) => Promise<Verification | undefined>;
+export type { SignatureVerifier };
 
 export interface ArchiveOptions {
   refs: readonly string[];
@@ -108,6 +107,10 @@ export async function archive(options: ArchiveOptions): Promise<ArchiveReport> {
     throw new CustodyError('USAGE', '--evidence files belong to one image: give exactly one reference with --evidence');
   }
   if (!options.collect) for (const { ref } of refs) subjectWithoutDiscovery(ref);
+  const later = (await listDays(options.root)).filter((day) => day > date);
+  if (later.length > 0) {
+    throw new CustodyError('USAGE', `${options.root} already has a later day (${later[later.length - 1]}); writing into ${date} would break the hash chain of the days after it`);
+  }
   const localRaws = await readLocalEvidence(evidenceFiles, limits.maxBytes);
   await withLock(options.root, options.lock ?? {}, () => removeLeftoverTemps(dayDir(options.root, date)));
 
@@ -174,18 +177,8 @@ async function archiveOne(
   }
 
   const { subject } = collected;
-  const imageDigests = [subject.digest, ...subject.platforms.map((p) => p.digest)];
   const raws = [...collected.image, ...collected.evidence, ...localRaws];
-  const items: ArchiveItem[] = [];
-  for (const raw of raws) {
-    const normalized = normalize(
-      { bytes: raw.bytes, mediaType: raw.mediaType, ...(raw.origin.descriptor?.annotations ? { annotations: raw.origin.descriptor.annotations } : {}) },
-      { imageDigests, limits },
-    );
-    const mediaType = raw.mediaType || FORMATS.find((f) => f.id === normalized.format)?.defaultMediaType || 'application/octet-stream';
-    const verification = options.verify ? await options.verify(raw, normalized, subject) : undefined;
-    items.push({ bytes: raw.bytes, mediaType, origin: raw.origin, normalized, ...(verification ? { verification } : {}) });
-  }
+  const items = await normalizeAll(subject, raws, limits, options.verify);
 
   const relative = imageRelativePath(ref, subject.digest);
   const dir = join(dayDir(options.root, date), relative);

@@ -1,4 +1,4 @@
-import { readFile, unlink } from 'node:fs/promises';
+import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic.js';
 
@@ -22,8 +22,6 @@ export interface Journal {
   manifests: { path: string; before: string | null; after: string }[];
 }
 
-const HEX = /^[a-f0-9]{64}$/;
-
 export async function writeJournal(dayDir: string, journal: Journal): Promise<void> {
   await writeFileAtomic(join(dayDir, JOURNAL), `${JSON.stringify(journal)}\n`);
 }
@@ -34,29 +32,3 @@ export async function removeJournal(dayDir: string): Promise<void> {
   });
 }
 
-/** Read a journal; undefined when absent or not well-formed (a malformed one excuses nothing). */
-export async function readJournal(dayDir: string): Promise<Journal | undefined> {
-  let value: unknown;
-  try {
-    value = JSON.parse(await readFile(join(dayDir, JOURNAL), 'utf8'));
-  } catch {
-    return undefined;
-  }
-  if (!isJournal(value)) return undefined;
-  return value;
-}
-
-function isJournal(value: unknown): value is Journal {
-  if (!value || typeof value !== 'object') return false;
-  const j = value as Journal;
-  return (
-    j.schemaVersion === 1 &&
-    typeof j.startedAt === 'string' &&
-    Array.isArray(j.files) &&
-    j.files.every((f) => f && typeof f.path === 'string' && typeof f.sha256 === 'string' && HEX.test(f.sha256)) &&
-    Array.isArray(j.manifests) &&
-    j.manifests.every(
-      (m) => m && typeof m.path === 'string' && (m.before === null || (typeof m.before === 'string' && HEX.test(m.before))) && typeof m.after === 'string' && HEX.test(m.after),
-    )
-  );
-}

@@ -1,17 +1,20 @@
-import { lstat, readdir, readFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { lstat, readdir } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { isTempName } from '../archive/atomic.js';
-import { parseChecksumFile, sha256Hex } from '../archive/hash.js';
-import { JOURNAL, readJournal } from '../archive/journal.js';
+import { parseChecksumFile } from '../archive/hash.js';
+import { JOURNAL, type Journal } from '../archive/journal.js';
 import { LOCK_NAME } from '../archive/lock.js';
 import { CHECKSUM_SUFFIX, DATE_PATTERN, MANIFEST } from '../archive/paths.js';
 import { CustodyError } from '../errors.js';
 import { validateAgainst } from '../schemas.js';
 import type { DayManifest, ImageManifest, Problem } from '../types.js';
-import { hashFiles, type FileDigest } from './hash-files.js';
-import { walkTree, type TreeEntry } from './tree.js';
+import { checkChain } from './chain.js';
+import { isJournalShape } from './journal-shape.js';
+import type { FileDigest } from './hash-files.js';
+import { diskTree, type ArchiveTree } from './tree-source.js';
+import type { TreeEntry } from './tree.js';
 
-export type VerifyTarget = 'root' | 'day' | 'image';
+export type VerifyTarget = 'root' | 'day' | 'image' | 'export';
 
 export interface VerifyReport {
   ok: boolean;
@@ -26,12 +29,16 @@ export interface VerifyReport {
 export interface VerifyOptions {
   /** Parallel file reads while hashing. */
   concurrency?: number;
+  /** Check the day-to-day hash chain (root only). */
+  chain?: boolean;
 }
 
 /** Files a root may hold besides day folders. */
 const ROOT_EXTRAS = new Set(['.gitkeep', LOCK_NAME]);
+/** The top-level checksum list of an export. */
+export const EXPORT_SUMS = 'SHA256SUMS';
 
-const join2 = (prefix: string, path: string) => (prefix === '' ? path : `${prefix}/${path}`);
+export const join2 = (prefix: string, path: string) => (prefix === '' ? path : `${prefix}/${path}`);
 
 /** A manifest path is safe when it stays inside its folder: relative, no `.`/`..` segment, no backslash or NUL. */
 export function isSafeRelativePath(path: unknown): path is string {
@@ -40,7 +47,7 @@ export function isSafeRelativePath(path: unknown): path is string {
   return path.split('/').every((segment) => segment !== '' && segment !== '.' && segment !== '..');
 }
 
-async function detectTarget(path: string): Promise<VerifyTarget> {
+async function detectDiskTarget(path: string): Promise<Exclude<VerifyTarget, 'export'>> {
   let info;
   try {
     info = await lstat(path);
@@ -48,25 +55,20 @@ async function detectTarget(path: string): Promise<VerifyTarget> {
     throw new CustodyError('FILE_UNREADABLE', `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
   if (info.isSymbolicLink()) throw new CustodyError('NOT_A_BUNDLE', `${path} is a symbolic link; verify the folder it points to, not the link`);
-  if (!info.isDirectory()) throw new CustodyError('NOT_A_BUNDLE', `${path} is not a custody archive folder`);
-  let text: string | undefined;
-  try {
-    text = await readFile(join(path, MANIFEST), 'utf8');
-  } catch {
-    text = undefined;
-  }
-  if (text !== undefined) {
+  if (!info.isDirectory()) throw new CustodyError('NOT_A_BUNDLE', `${path} is not a custody archive folder or export (.tar.gz)`);
+  const names = await readdir(path);
+  if (names.includes(MANIFEST)) {
+    const { readFile } = await import('node:fs/promises');
     try {
-      const value = JSON.parse(text) as Record<string, unknown>;
+      const value = JSON.parse(await readFile(`${path}/${MANIFEST}`, 'utf8')) as Record<string, unknown>;
       if (value && typeof value === 'object' && 'subject' in value) return 'image';
       if (value && typeof value === 'object' && 'date' in value) return 'day';
     } catch {
-      // fall through: a damaged manifest is judged below as part of its folder
+      // a damaged manifest is judged below as part of its folder
     }
-    return basename(path).match(DATE_PATTERN) ? 'day' : 'image';
+    return DATE_PATTERN.test(basename(path)) ? 'day' : 'image';
   }
   if (DATE_PATTERN.test(basename(path))) return 'day';
-  const names = await readdir(path);
   if (names.some((name) => DATE_PATTERN.test(name)) || names.every((name) => ROOT_EXTRAS.has(name))) return 'root';
   throw new CustodyError('NOT_A_BUNDLE', `${path} is not a custody archive: no manifest.json and no YYYY-MM-DD folders`);
 }
@@ -75,88 +77,19 @@ async function detectTarget(path: string): Promise<VerifyTarget> {
  * Re-check an archive folder from its bytes alone: every file re-hashed
  * against its `.sha256`, every manifest against its schema and against the
  * files (missing, altered, unlisted), every day manifest against its image
- * manifests. Reports every problem at once.
+ * manifests; with `chain`, every day's link to the day before. Reports every
+ * problem at once.
  */
 export async function verifyArchive(path: string, options: VerifyOptions = {}): Promise<VerifyReport> {
-  const target = await detectTarget(path);
-  const entries = await walkTree(path);
-  const problems: Problem[] = [];
-  const warnings: string[] = [];
-  const files = new Map<string, TreeEntry & { type: 'file' }>();
-  const pending: Pending = { files: new Map(), manifests: new Map() };
-
-  for (const entry of entries) {
-    const name = basename(entry.path);
-    if (entry.type === 'symlink') problems.push({ code: 'symlink', path: entry.path, message: `${entry.path} is a symbolic link; an archive holds only regular files` });
-    else if (entry.type === 'special') problems.push({ code: 'special-file', path: entry.path, message: `${entry.path} is not a regular file` });
-    else if (entry.type === 'file') {
-      if (name === JOURNAL) {
-        const prefix = entry.path.includes('/') ? entry.path.slice(0, entry.path.lastIndexOf('/')) : '';
-        const journal = await readJournal(join(path, prefix));
-        if (journal) {
-          for (const file of journal.files) pending.files.set(join2(prefix, file.path), file.sha256);
-          for (const manifest of journal.manifests) pending.manifests.set(join2(prefix, manifest.path), new Set([manifest.before ?? '', manifest.after]));
-          warnings.push(`${entry.path}: an archive run started ${journal.startedAt} (pid ${journal.pid}) was interrupted; ${journal.files.length} file(s) pending; rerun custody archive to complete it`);
-        } else {
-          problems.push({ code: 'journal-invalid', path: entry.path, message: `${entry.path} is not a well-formed custody journal` });
-        }
-      } else if (isTempName(name)) warnings.push(`${entry.path}: temporary file left by an interrupted run (never listed; rerun archive to tidy)`);
-      else if (target === 'root' && !entry.path.includes('/') && ROOT_EXTRAS.has(name)) continue;
-      else files.set(entry.path, entry);
-    }
+  if (/\.(tar\.gz|tgz)$/i.test(path)) {
+    const { tarTree } = await import('./tar-tree.js');
+    return verifyTree(await tarTree(path), 'export', path, undefined, options);
   }
-
-  // Every file has a `<name>.sha256` beside it, in sha256sum format, that matches.
-  const toHash = [...files.keys()].filter((p) => !p.endsWith(CHECKSUM_SUFFIX));
-  const hashes = await hashFiles(path, toHash, options.concurrency ?? 8);
-  for (const [file, digest] of hashes) {
-    if (digest instanceof Error) problems.push({ code: 'unreadable', path: file, message: `${file} cannot be read: ${digest.message}` });
-  }
-  for (const file of files.keys()) {
-    if (file.endsWith(CHECKSUM_SUFFIX)) {
-      const targetFile = file.slice(0, -CHECKSUM_SUFFIX.length);
-      if (!files.has(targetFile)) {
-        problems.push({ code: 'missing', path: targetFile, message: `${targetFile} is missing (its checksum file ${basename(file)} is there)` });
-        continue;
-      }
-      const parsed = parseChecksumFile(await readFile(join(path, file), 'utf8').catch(() => ''));
-      if (!parsed || parsed.name !== basename(targetFile)) {
-        problems.push({ code: 'checksum-format', path: file, message: `${file} is not one line "<64 hex>  ${basename(targetFile)}" as sha256sum writes it` });
-        continue;
-      }
-      const actual = hashes.get(targetFile);
-      if (actual && !(actual instanceof Error) && actual.sha256 !== parsed.sha256 && !excusedByJournal(pending, targetFile, actual.sha256, parsed.sha256)) {
-        problems.push({ code: 'altered', path: targetFile, message: `${targetFile} has sha256 ${actual.sha256}, its checksum file says ${parsed.sha256}` });
-      }
-    } else if (!files.has(file + CHECKSUM_SUFFIX) && !pending.files.has(file + CHECKSUM_SUFFIX)) {
-      problems.push({ code: 'checksum-missing', path: file, message: `${file} has no ${basename(file)}${CHECKSUM_SUFFIX} beside it` });
-    }
-  }
-
-  const context: Context = { root: path, files, hashes, problems, claimed: new Set(), pending };
-  if (target === 'image') await checkImageFolder(context, '');
-  else if (target === 'day') await checkDayFolder(context, '', DATE_PATTERN.test(basename(path)) ? basename(path) : undefined);
-  else {
-    for (const entry of entries) {
-      if (entry.type === 'dir' && !entry.path.includes('/') && DATE_PATTERN.test(entry.path)) {
-        await checkDayFolder(context, entry.path, entry.path);
-      }
-    }
-  }
-
-  for (const file of files.keys()) {
-    if (context.claimed.has(file)) continue;
-    const pendingSha = pending.files.get(file);
-    if (pendingSha !== undefined) {
-      const digest = file.endsWith(CHECKSUM_SUFFIX) ? sha256Hex(await readFile(join(path, file))) : sha256Of(context, file);
-      if (digest === pendingSha) continue;
-    }
-    problems.push({ code: 'unlisted', path: file, message: `${file} is not listed in any manifest` });
-  }
-  return { ok: problems.length === 0, target, path, checked: toHash.length, problems: sortProblems(problems), warnings };
+  const target = await detectDiskTarget(path);
+  const tree = await diskTree(path, options.concurrency ?? 8);
+  return verifyTree(tree, target, path, DATE_PATTERN.test(basename(path)) ? basename(path) : undefined, options);
 }
 
-/** What an interrupted run's journal says is in flight (paths relative to the verified folder). */
 interface Pending {
   files: Map<string, string>;
   manifests: Map<string, Set<string>>;
@@ -169,12 +102,110 @@ function excusedByJournal(pending: Pending, file: string, actual: string, record
 }
 
 interface Context {
-  pending: Pending;
-  root: string;
+  tree: ArchiveTree;
   files: Map<string, TreeEntry & { type: 'file' }>;
-  hashes: Map<string, FileDigest | Error>;
   problems: Problem[];
   claimed: Set<string>;
+  pending: Pending;
+}
+
+export async function verifyTree(
+  tree: ArchiveTree,
+  target: VerifyTarget,
+  label: string,
+  folderDate: string | undefined,
+  options: VerifyOptions = {},
+): Promise<VerifyReport> {
+  const problems: Problem[] = [...(tree.problems ?? [])];
+  const warnings: string[] = [];
+  const files = new Map<string, TreeEntry & { type: 'file' }>();
+  const pending: Pending = { files: new Map(), manifests: new Map() };
+
+  for (const entry of tree.entries) {
+    const name = basename(entry.path);
+    if (entry.type === 'symlink') problems.push({ code: 'symlink', path: entry.path, message: `${entry.path} is a symbolic link; an archive holds only regular files` });
+    else if (entry.type === 'special') problems.push({ code: 'special-file', path: entry.path, message: `${entry.path} is not a regular file` });
+    else if (entry.type === 'file') {
+      if (name === JOURNAL) {
+        const prefix = entry.path.includes('/') ? entry.path.slice(0, entry.path.lastIndexOf('/')) : '';
+        const journal = parseJournal(await tree.readText(entry.path));
+        if (journal) {
+          for (const file of journal.files) pending.files.set(join2(prefix, file.path), file.sha256);
+          for (const manifest of journal.manifests) pending.manifests.set(join2(prefix, manifest.path), new Set([manifest.before ?? '', manifest.after]));
+          warnings.push(`${entry.path}: an archive run started ${journal.startedAt} (pid ${journal.pid}) was interrupted; ${journal.files.length} file(s) pending; rerun custody archive to complete it`);
+        } else {
+          problems.push({ code: 'journal-invalid', path: entry.path, message: `${entry.path} is not a well-formed custody journal` });
+        }
+      } else if (isTempName(name)) warnings.push(`${entry.path}: temporary file left by an interrupted run (never listed; rerun archive to tidy)`);
+      else if (target === 'root' && !entry.path.includes('/') && ROOT_EXTRAS.has(name)) continue;
+      else if (target === 'export' && entry.path === EXPORT_SUMS) continue;
+      else files.set(entry.path, entry);
+    }
+  }
+  for (const [file, digest] of tree.digests) {
+    if (digest instanceof Error && files.has(file)) problems.push({ code: 'unreadable', path: file, message: `${file} cannot be read: ${digest.message}` });
+  }
+  const digestOf = (file: string): FileDigest | undefined => {
+    const digest = tree.digests.get(file);
+    return digest && !(digest instanceof Error) ? digest : undefined;
+  };
+
+  // DESIGN.md: every file has `<name>.sha256` beside it, in sha256sum format, and it matches.
+  for (const file of files.keys()) {
+    if (file.endsWith(CHECKSUM_SUFFIX)) {
+      const targetFile = file.slice(0, -CHECKSUM_SUFFIX.length);
+      if (!files.has(targetFile)) {
+        problems.push({ code: 'missing', path: targetFile, message: `${targetFile} is missing (its checksum file ${basename(file)} is there)` });
+        continue;
+      }
+      const parsed = parseChecksumFile((await tree.readText(file)) ?? '');
+      if (!parsed || parsed.name !== basename(targetFile)) {
+        problems.push({ code: 'checksum-format', path: file, message: `${file} is not one line "<64 hex>  ${basename(targetFile)}" as sha256sum writes it` });
+        continue;
+      }
+      const actual = digestOf(targetFile);
+      if (actual && actual.sha256 !== parsed.sha256 && !excusedByJournal(pending, targetFile, actual.sha256, parsed.sha256)) {
+        problems.push({ code: 'altered', path: targetFile, message: `${targetFile} has sha256 ${actual.sha256}, its checksum file says ${parsed.sha256}` });
+      }
+    } else if (!files.has(file + CHECKSUM_SUFFIX) && !pending.files.has(file + CHECKSUM_SUFFIX)) {
+      problems.push({ code: 'checksum-missing', path: file, message: `${file} has no ${basename(file)}${CHECKSUM_SUFFIX} beside it` });
+    }
+  }
+
+  const context: Context = { tree, files, problems, claimed: new Set(), pending };
+  const days: { date: string; manifest: DayManifest | undefined }[] = [];
+  if (target === 'image') await checkImageFolder(context, '');
+  else if (target === 'day') await checkDayFolder(context, '', folderDate);
+  else {
+    for (const entry of tree.entries) {
+      if (entry.type === 'dir' && !entry.path.includes('/') && DATE_PATTERN.test(entry.path)) {
+        days.push({ date: entry.path, manifest: await checkDayFolder(context, entry.path, entry.path) });
+      }
+    }
+  }
+  if (target === 'export') await checkExportSums(context);
+  if (options.chain && target === 'root') {
+    problems.push(...checkChain(days.map((d) => ({ ...d, sha256: digestOf(join2(d.date, MANIFEST))?.sha256 }))));
+  }
+
+  for (const file of files.keys()) {
+    if (context.claimed.has(file)) continue;
+    const pendingSha = pending.files.get(file);
+    if (pendingSha !== undefined && digestOf(file)?.sha256 === pendingSha) continue;
+    problems.push({ code: 'unlisted', path: file, message: `${file} is not listed in any manifest` });
+  }
+  const checked = [...files.keys()].filter((p) => !p.endsWith(CHECKSUM_SUFFIX)).length;
+  return { ok: problems.length === 0, target, path: label, checked, problems: sortProblems(problems), warnings };
+}
+
+function parseJournal(text: string | undefined): Journal | undefined {
+  if (text === undefined) return undefined;
+  try {
+    const value: unknown = JSON.parse(text);
+    return isJournalShape(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function sortProblems(problems: Problem[]): Problem[] {
@@ -186,13 +217,14 @@ async function readManifest<T>(context: Context, prefix: string, schema: string)
   const file = join2(prefix, MANIFEST);
   context.claimed.add(file);
   context.claimed.add(file + CHECKSUM_SUFFIX);
-  if (!context.files.has(file)) {
+  const text = context.files.has(file) ? await context.tree.readText(file) : undefined;
+  if (text === undefined) {
     context.problems.push({ code: 'missing', path: file, message: `${file} is missing` });
     return undefined;
   }
   let value: unknown;
   try {
-    value = JSON.parse(await readFile(join(context.root, file), 'utf8'));
+    value = JSON.parse(text);
   } catch (err) {
     context.problems.push({ code: 'manifest-invalid', path: file, message: `${file} is not JSON: ${(err as Error).message}` });
     return undefined;
@@ -204,7 +236,7 @@ async function readManifest<T>(context: Context, prefix: string, schema: string)
 }
 
 function sha256Of(context: Context, file: string): string | undefined {
-  const digest = context.hashes.get(file);
+  const digest = context.tree.digests.get(file);
   return digest && !(digest instanceof Error) ? digest.sha256 : undefined;
 }
 
@@ -221,7 +253,7 @@ async function checkImageFolder(context: Context, prefix: string): Promise<strin
     const file = join2(prefix, entry.path);
     context.claimed.add(file);
     context.claimed.add(file + CHECKSUM_SUFFIX);
-    const actual = context.hashes.get(file);
+    const actual = context.tree.digests.get(file);
     if (!context.files.has(file) || actual === undefined) {
       context.problems.push({ code: 'missing', path: file, message: `${file} is listed in ${join2(prefix, MANIFEST)} but missing` });
       return;
@@ -238,9 +270,9 @@ async function checkImageFolder(context: Context, prefix: string): Promise<strin
   return sha256Of(context, join2(prefix, MANIFEST));
 }
 
-async function checkDayFolder(context: Context, prefix: string, folderDate: string | undefined): Promise<void> {
+async function checkDayFolder(context: Context, prefix: string, folderDate: string | undefined): Promise<DayManifest | undefined> {
   const manifest = await readManifest<DayManifest>(context, prefix, 'day-manifest.schema.json');
-  if (!manifest) return;
+  if (!manifest) return undefined;
   const manifestFile = join2(prefix, MANIFEST);
   if (folderDate !== undefined && manifest.date !== folderDate) {
     context.problems.push({ code: 'manifest-mismatch', path: `${manifestFile}#/date`, message: `${manifestFile} says date ${String(manifest.date)} but lives in ${folderDate}/` });
@@ -262,5 +294,32 @@ async function checkDayFolder(context: Context, prefix: string, folderDate: stri
         message: `${join2(prefix, image.path)}/manifest.json has sha256 ${actual}; ${manifestFile} records ${String(image.manifestSha256)}`,
       });
     }
+  }
+  return manifest;
+}
+
+/** An export's top-level SHA256SUMS lists every file once, with the right hash. */
+async function checkExportSums(context: Context): Promise<void> {
+  const text = await context.tree.readText(EXPORT_SUMS);
+  if (text === undefined) {
+    context.problems.push({ code: 'missing', path: EXPORT_SUMS, message: `${EXPORT_SUMS} is missing from the export` });
+    return;
+  }
+  const listed = new Set<string>();
+  text.split('\n').forEach((line, index) => {
+    if (line === '') return;
+    const match = /^([a-f0-9]{64})  (\S[^\n]*)$/.exec(line);
+    if (!match || !isSafeRelativePath(match[2])) {
+      context.problems.push({ code: 'checksum-format', path: `${EXPORT_SUMS}:${index + 1}`, message: `${EXPORT_SUMS} line ${index + 1} is not "<64 hex>  relative/path"` });
+      return;
+    }
+    const [, sha, file] = match as unknown as [string, string, string];
+    listed.add(file);
+    const actual = sha256Of(context, file);
+    if (!context.files.has(file)) context.problems.push({ code: 'missing', path: file, message: `${file} is listed in ${EXPORT_SUMS} but missing` });
+    else if (actual !== sha) context.problems.push({ code: 'altered', path: file, message: `${file} has sha256 ${actual}; ${EXPORT_SUMS} says ${sha}` });
+  });
+  for (const file of context.files.keys()) {
+    if (!listed.has(file)) context.problems.push({ code: 'unlisted', path: file, message: `${file} is not in ${EXPORT_SUMS}` });
   }
 }

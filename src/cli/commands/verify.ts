@@ -5,17 +5,21 @@ import { printJson, type Io } from '../output.js';
 
 export interface VerifyArgs {
   path: string;
+  chain: boolean;
   json: boolean;
 }
 
 export const verifyCommand = {
   command: 'verify <path>',
-  describe: 're-check an archive root, day folder or image folder: hashes, checksum files, manifests',
-  builder: (y: Argv) => y.positional('path', { type: 'string', demandOption: true, describe: 'archive root, day folder or image folder' }),
+  describe: 're-check an archive root, day folder, image folder or export: hashes, checksum files, manifests, chain',
+  builder: (y: Argv) =>
+    y
+      .positional('path', { type: 'string', demandOption: true, describe: 'archive root, day folder, image folder, or exported .tar.gz' })
+      .option('chain', { type: 'boolean', default: false, describe: 'also check the day-to-day hash chain (root only)' }),
 };
 
 export async function runVerify(args: VerifyArgs, io: Io): Promise<ExitCode> {
-  const report = await verifyArchive(args.path);
+  const report = await verifyArchive(args.path, { chain: args.chain });
   if (args.json) printJson(io, { ok: report.ok, target: report.target, checked: report.checked, problems: report.problems, warnings: report.warnings });
   else io.out(formatVerifyReport(report));
   if (report.ok) return EXIT.ok;

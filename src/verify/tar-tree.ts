@@ -1,0 +1,116 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { basename } from 'node:path';
+import { Parser, type ReadEntry } from 'tar';
+import { CustodyError } from '../errors.js';
+import type { Problem } from '../types.js';
+import type { FileDigest } from './hash-files.js';
+import type { ArchiveTree } from './tree-source.js';
+import type { TreeEntry } from './tree.js';
+
+/** Files whose text verification needs; everything else is only hashed. */
+function keepsText(path: string): boolean {
+  const name = basename(path);
+  return name === 'manifest.json' || name.endsWith('.sha256') || name === 'SHA256SUMS' || name === '.custody-journal.json';
+}
+
+const MAX_TEXT = 64 * 1024 * 1024;
+
+function isSafeEntryPath(path: string): boolean {
+  if (path === '' || path.startsWith('/') || path.includes('\\') || path.includes('\u0000') || /^[A-Za-z]:/.test(path)) return false;
+  return path.split('/').every((segment) => segment !== '..' && segment !== '.' && segment !== '');
+}
+
+/**
+ * Read an exported `.tar.gz` in one streaming pass, never unpacking it to
+ * disk: every regular file hashed as it streams by, manifests and checksum
+ * files kept in memory. Absolute paths, `..`, links and device files are
+ * reported (and their bodies skipped), never followed.
+ */
+export async function tarTree(path: string): Promise<ArchiveTree & { problems: Problem[] }> {
+  const entries: TreeEntry[] = [];
+  const digests = new Map<string, FileDigest | Error>();
+  const texts = new Map<string, string>();
+  const problems: Problem[] = [];
+  const seen = new Set<string>();
+
+  const parser = new Parser({ strict: true });
+  parser.on('entry', (entry: ReadEntry) => {
+    const raw = entry.header.path ?? entry.path;
+    const isDir = entry.type === 'Directory';
+    const entryPath = isDir ? raw.replace(/\/+$/, '') : raw;
+    const shown = entryPath.replace(/[^\x20-\x7e]/g, '?');
+    if (!isSafeEntryPath(entryPath)) {
+      problems.push({ code: 'unsafe-path', path: shown, message: `export entry "${shown}" is absolute or leaves the archive` });
+      entry.resume();
+      return;
+    }
+    if (seen.has(entryPath)) {
+      problems.push({ code: 'duplicate-entry', path: shown, message: `export holds "${shown}" more than once` });
+      entry.resume();
+      return;
+    }
+    seen.add(entryPath);
+    if (isDir) {
+      entries.push({ type: 'dir', path: entryPath });
+      entry.resume();
+      return;
+    }
+    if (entry.type === 'SymbolicLink' || entry.type === 'Link') {
+      entries.push({ type: 'symlink', path: entryPath });
+      entry.resume();
+      return;
+    }
+    if (entry.type !== 'File' && entry.type !== 'OldFile' && entry.type !== 'ContiguousFile') {
+      entries.push({ type: 'special', path: entryPath });
+      entry.resume();
+      return;
+    }
+    entries.push({ type: 'file', path: entryPath, size: entry.size });
+    const hash = createHash('sha256');
+    const keep = keepsText(entryPath) && entry.size <= MAX_TEXT ? ([] as Buffer[]) : undefined;
+    let size = 0;
+    entry.on('data', (chunk: Buffer) => {
+      hash.update(chunk);
+      size += chunk.length;
+      keep?.push(chunk);
+    });
+    entry.on('end', () => {
+      digests.set(entryPath, { sha256: hash.digest('hex'), size });
+      if (keep) texts.set(entryPath, Buffer.concat(keep).toString('utf8'));
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    const input = createReadStream(path);
+    const fail = (err: unknown) => {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') {
+        reject(new CustodyError('FILE_UNREADABLE', `cannot read ${path}: ${code}`));
+      } else {
+        reject(new CustodyError('NOT_A_BUNDLE', `${path} is not a readable .tar.gz export: ${err instanceof Error ? err.message : String(err)}`));
+      }
+      input.destroy();
+    };
+    input.on('error', fail);
+    parser.on('error', fail);
+    parser.on('close', () => resolve());
+    input.pipe(parser as unknown as NodeJS.WritableStream);
+  });
+  if (entries.length === 0 && problems.length === 0) throw new CustodyError('NOT_A_BUNDLE', `${path} is an empty tar archive, not a custody export`);
+
+  // Exports carry no folder entries: every parent folder of a file is implied.
+  const folders = new Set(entries.filter((e) => e.type === 'dir').map((e) => e.path));
+  for (const entry of [...entries]) {
+    const parts = entry.path.split('/');
+    for (let i = 1; i < parts.length; i++) {
+      const folder = parts.slice(0, i).join('/');
+      if (!folders.has(folder)) {
+        folders.add(folder);
+        entries.push({ type: 'dir', path: folder });
+      }
+    }
+  }
+  entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { entries, digests, problems, readText: async (file) => texts.get(file) };
+}
