@@ -4,7 +4,8 @@ import { withLimits, type Limits } from '../normalize/limits.js';
 import { normalizeAll, type SignatureVerifier } from '../normalize/items.js';
 import { formatReference, parseReference, type ImageReference } from '../oci/reference.js';
 import type { DayImage, EvidenceEntry, ImageStatus, Raw, Subject, Verification } from '../types.js';
-import { commitDayManifest, listDays, planDayManifest } from './day-folder.js';
+import { defaultConcurrency, inShard, type Shard } from './batch.js';
+import { commitDayManifest, listDays, planDayManifest, readDayManifest } from './day-folder.js';
 import { sha256Hex } from './hash.js';
 import { commitImageFolder, planImageFolder } from './image-folder.js';
 import { removeJournal, writeJournal, type Journal } from './journal.js';
@@ -28,6 +29,8 @@ export type { SignatureVerifier };
 
 export interface ArchiveOptions {
   refs: readonly string[];
+  /** Only the references of this shard (K of N) are archived. */
+  shard?: Shard;
   /** Local evidence files for the (single) image. */
   evidenceFiles?: readonly string[];
   root: string;
@@ -42,10 +45,22 @@ export interface ArchiveOptions {
   now?: () => Date;
   /** Called as each image finishes (progress output). */
   onImage?: (result: ImageResult) => void;
+  /** Called once the list of images is known (after sharding and skipping). */
+  onStart?: (total: number) => void;
+  /** Attempts per image beyond the first, for operational failures (network, registry). */
+  retries?: number;
+  retryDelayMs?: number;
+  /**
+   * Resolve a tag to a digest cheaply (HEAD), so that a rerun can skip a
+   * tagged image already archived today. Without it, tagged images are
+   * collected again (which writes nothing new when nothing changed).
+   */
+  resolve?: (ref: ImageReference) => Promise<string>;
 }
 
 export interface EvidenceResult {
   path: string;
+  size: number;
   kind: EvidenceEntry['kind'];
   format: string;
   valid: boolean;
@@ -57,6 +72,8 @@ export interface EvidenceResult {
 
 export interface ImageResult {
   ref: string;
+  /** Already archived today with status ok: not collected again. */
+  skipped?: boolean;
   digest: string | null;
   path: string | null;
   status: ImageStatus;
@@ -100,8 +117,10 @@ export async function archive(options: ArchiveOptions): Promise<ArchiveReport> {
   const now = options.now ?? (() => new Date());
   const date = options.date !== undefined ? checkDate(options.date) : utcDate(now());
   const limits = withLimits(options.limits);
-  if (options.refs.length === 0) throw new CustodyError('USAGE', 'no image reference given');
-  const refs = options.refs.map((input) => ({ input, ref: parseReference(input) }));
+  if (options.refs.length === 0) throw new CustodyError('USAGE', 'no image reference given (name one, or use --images FILE)');
+  const all = options.refs.map((input) => ({ input, ref: parseReference(input) }));
+  const shard = options.shard;
+  const refs = shard ? all.filter(({ input }) => inShard(input, shard)) : all;
   const evidenceFiles = options.evidenceFiles ?? [];
   if (evidenceFiles.length > 0 && refs.length !== 1) {
     throw new CustodyError('USAGE', '--evidence files belong to one image: give exactly one reference with --evidence');
@@ -114,17 +133,21 @@ export async function archive(options: ArchiveOptions): Promise<ArchiveReport> {
   const localRaws = await readLocalEvidence(evidenceFiles, limits.maxBytes);
   await withLock(options.root, options.lock ?? {}, () => removeLeftoverTemps(dayDir(options.root, date)));
 
+  // A rerun the same day retries only what failed or is new.
+  const done = evidenceFiles.length > 0 ? new Map<string, DayImage>() : await archivedToday(options.root, date);
   const results: ImageResult[] = new Array(refs.length);
+  options.onStart?.(refs.length);
   let next = 0;
   const worker = async () => {
     while (next < refs.length) {
       const index = next++;
       const { ref } = refs[index]!;
-      results[index] = await archiveOne(ref, localRaws, options, date, limits, now);
+      const previous = await findArchived(done, ref, options.resolve);
+      results[index] = previous ?? (await archiveWithRetries(ref, localRaws, options, date, limits, now));
       options.onImage?.(results[index]!);
     }
   };
-  const concurrency = Math.max(1, Math.min(options.concurrency ?? 4, refs.length));
+  const concurrency = Math.max(1, Math.min(options.concurrency ?? defaultConcurrency(), refs.length));
   await Promise.all(Array.from({ length: concurrency }, worker));
 
   let invalid = 0;
@@ -146,6 +169,55 @@ export async function archive(options: ArchiveOptions): Promise<ArchiveReport> {
   };
 }
 
+async function archivedToday(root: string, date: string): Promise<Map<string, DayImage>> {
+  const day = await readDayManifest(dayDir(root, date));
+  const map = new Map<string, DayImage>();
+  for (const image of day?.manifest.images ?? []) {
+    if (image.status === 'ok' && image.digest) map.set(`${image.ref}\u0000${image.digest}`, image);
+  }
+  return map;
+}
+
+async function findArchived(
+  done: Map<string, DayImage>,
+  ref: ImageReference,
+  resolve: ArchiveOptions['resolve'],
+): Promise<ImageResult | undefined> {
+  if (done.size === 0) return undefined;
+  let digest = ref.digest;
+  if (!digest && resolve) {
+    try {
+      digest = await resolve(ref);
+    } catch {
+      return undefined; // let the full collection report the failure
+    }
+  }
+  if (!digest) return undefined;
+  const image = done.get(`${formatReference(ref)}\u0000${digest}`);
+  if (!image) return undefined;
+  return { ref: image.ref, digest: image.digest, path: image.path, status: 'ok', error: null, evidence: [], warnings: [], skipped: true };
+}
+
+const RETRYABLE = new Set(['NETWORK', 'TIMEOUT', 'REGISTRY']);
+
+async function archiveWithRetries(
+  ref: ImageReference,
+  localRaws: readonly Raw[],
+  options: ArchiveOptions,
+  date: string,
+  limits: Limits,
+  now: () => Date,
+): Promise<ImageResult> {
+  const attempts = 1 + Math.max(0, options.retries ?? 1);
+  let result: ImageResult | undefined;
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    result = await archiveOne(ref, localRaws, options, date, limits, now, attempt === attempts);
+    if (result.status !== 'failed' || !RETRYABLE.has(result.errorCode ?? '') || attempt === attempts) break;
+    await new Promise((r) => setTimeout(r, (options.retryDelayMs ?? 2_000) * 2 ** (attempt - 1)));
+  }
+  return result!;
+}
+
 async function archiveOne(
   ref: ImageReference,
   localRaws: readonly Raw[],
@@ -153,6 +225,7 @@ async function archiveOne(
   date: string,
   limits: Limits,
   now: () => Date,
+  recordFailure = true,
 ): Promise<ImageResult> {
   const refText = formatReference(ref);
   let collected: CollectedImage;
@@ -172,7 +245,7 @@ async function archiveOne(
       evidence: [],
       warnings: [],
     };
-    await withLock(options.root, options.lock ?? {}, () => recordDay(options.root, date, [toDayImage(failure, null)], now()));
+    if (recordFailure) await withLock(options.root, options.lock ?? {}, () => recordDay(options.root, date, [toDayImage(failure, null)], now()));
     return failure;
   }
 
@@ -197,6 +270,7 @@ async function archiveOne(
       error: collected.warnings.length > 0 ? collected.warnings.join('; ') : null,
       evidence: plan.entries.map((entry, i) => ({
         path: entry.path,
+        size: entry.size,
         kind: entry.kind,
         format: entry.format,
         valid: entry.valid,

@@ -1,18 +1,48 @@
 import type { Collector } from '../archive/archive.js';
-import { CustodyError } from '../errors.js';
+import type { SourceOptions } from '../oci/source.js';
+import type { ImageReference } from '../oci/reference.js';
+
+/** What a run needs to reach images: a collector and a cheap tag resolver, sharing one registry session. */
+export interface Collecting {
+  collect: Collector;
+  resolve: (ref: ImageReference) => Promise<string>;
+  close(): void;
+}
 
 /**
  * What commands need from outside the pure core, created on demand so that
  * `--no-discover` and `verify` never load the registry client.
  */
 export interface CommandContext {
-  collector(): Promise<Collector>;
+  collecting(options: SourceOptions): Promise<Collecting>;
+  /** Whether progress can redraw a bar (stderr is a terminal). */
+  isTerminal(): boolean;
 }
 
 export const defaultContext: CommandContext = {
-  async collector() {
-    return async () => {
-      throw new CustodyError('USAGE', 'collecting from registries and layouts is not available in this build; use --no-discover with --evidence');
+  isTerminal: () => process.stderr.isTTY === true,
+  async collecting(options) {
+    const { collect, openSource, RegistrySession } = await import('../collect/index.js');
+    const session = new RegistrySession(options);
+    const sourceOptions: SourceOptions = { ...options, session };
+    return {
+      collect: async (ref) => {
+        const source = openSource(ref, sourceOptions);
+        try {
+          return await collect(source, ref);
+        } finally {
+          await source.close();
+        }
+      },
+      resolve: async (ref) => {
+        const source = openSource(ref, sourceOptions);
+        try {
+          return (await source.resolve(ref)).digest;
+        } finally {
+          await source.close();
+        }
+      },
+      close: () => session.close(),
     };
   },
 };

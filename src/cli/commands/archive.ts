@@ -1,16 +1,47 @@
 import type { Argv } from 'yargs';
 import { archive, type ArchiveReport } from '../../archive/archive.js';
+import { parseShard, readImagesFile } from '../../archive/batch.js';
+import { createProgress } from '../progress.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { printJson, table, type Io } from '../output.js';
 import type { CommandContext } from '../context.js';
+import type { SourceOptions } from '../../oci/source.js';
 
-export interface ArchiveArgs {
+/** Registry flags shared by every command that reaches images. */
+export interface RegistryArgs {
+  insecure?: boolean;
+  caFile?: string;
+  timeout?: number;
+  maxBytes?: number;
+}
+
+export function registryOptions(y: Argv): Argv {
+  return y
+    .option('insecure', { type: 'boolean', default: false, describe: 'allow plain HTTP and unverified TLS to non-loopback registries' })
+    .option('ca-file', { type: 'string', describe: 'PEM file of extra CA certificates for registry TLS' })
+    .option('timeout', { type: 'number', describe: 'seconds to wait for a registry response (default 30)' });
+}
+
+export function sourceOptions(args: RegistryArgs): SourceOptions {
+  return {
+    ...(args.insecure ? { insecure: true } : {}),
+    ...(args.caFile !== undefined ? { caFile: args.caFile } : {}),
+    ...(args.timeout !== undefined ? { requestTimeoutMs: args.timeout * 1000 } : {}),
+    ...(args.maxBytes !== undefined ? { maxBodyBytes: args.maxBytes } : {}),
+  };
+}
+
+export interface ArchiveArgs extends RegistryArgs {
   refs: string[];
+  images?: string;
+  shard?: string;
+  quiet: boolean;
+  retries: number;
   evidence: string[];
   discover: boolean;
   root: string;
   date?: string;
-  concurrency: number;
+  concurrency?: number;
   maxBytes?: number;
   json: boolean;
 }
@@ -19,29 +50,70 @@ export const archiveCommand = {
   command: 'archive [refs..]',
   describe: 'collect, validate and archive the evidence of images into ROOT/YYYY-MM-DD/',
   builder: (y: Argv) =>
-    y
+    registryOptions(y)
       .positional('refs', { type: 'string', array: true, describe: 'image references (registry/repo[:tag][@sha256:…] or oci:PATH[:tag|@sha256:…])' })
       .option('evidence', { type: 'string', array: true, default: [], describe: 'local evidence file for the image (repeatable)' })
       .option('discover', { type: 'boolean', default: true, describe: 'contact the registry/layout; --no-discover archives only --evidence files and needs REF@digest' })
       .option('root', { type: 'string', default: 'artifacts', describe: 'archive root folder' })
       .option('date', { type: 'string', describe: 'day folder YYYY-MM-DD (default: today, UTC)' })
-      .option('concurrency', { type: 'number', default: 4, describe: 'images archived in parallel' })
+      .option('images', { type: 'string', describe: 'file with one reference a line (# comments, blank lines, duplicates merged)' })
+      .option('shard', { type: 'string', describe: 'K/N: archive only the K-th of N deterministic slices of the images' })
+      .option('concurrency', { type: 'number', describe: 'images archived in parallel (default: 2 per core, 2 to 8)' })
+      .option('retries', { type: 'number', default: 1, describe: 'extra attempts per image after a network or registry failure' })
+      .option('quiet', { type: 'boolean', default: false, describe: 'no progress and no summary; errors only' })
       .option('max-bytes', { type: 'number', describe: 'largest evidence file or body in bytes (default 536870912)' }),
 };
 
 export async function runArchive(args: ArchiveArgs, io: Io, context: CommandContext): Promise<ExitCode> {
+  const refs = [...args.refs, ...(args.images !== undefined ? await readImagesFile(args.images) : [])];
+  const batch = args.images !== undefined || refs.length > 1;
+  const progress = createProgress(io, args.quiet || !batch ? 'quiet' : context.isTerminal() ? 'tty' : 'lines');
+  const started = Date.now();
+  const collecting = args.discover ? await context.collecting(sourceOptions(args)) : undefined;
   const report = await archive({
-    refs: args.refs,
+    refs,
     evidenceFiles: args.evidence,
     root: args.root,
     ...(args.date !== undefined ? { date: args.date } : {}),
-    concurrency: args.concurrency,
+    ...(args.shard !== undefined ? { shard: parseShard(args.shard) } : {}),
+    ...(args.concurrency !== undefined ? { concurrency: args.concurrency } : {}),
+    retries: args.retries,
     ...(args.maxBytes !== undefined ? { limits: { maxBytes: args.maxBytes } } : {}),
-    ...(args.discover ? { collect: await context.collector() } : {}),
-  });
+    ...(collecting ? { collect: collecting.collect, resolve: collecting.resolve } : {}),
+    onStart: (total) => progress.start(total),
+    onImage: (result) => progress.image(result),
+  }).finally(() => collecting?.close());
+  progress.finish();
   if (args.json) printJson(io, report);
-  else io.out(formatArchiveReport(report));
+  else if (!args.quiet) io.out(report.images.length <= 5 ? formatArchiveReport(report) : formatSummary(report, Date.now() - started));
   return archiveExit(report, io);
+}
+
+/** The end-of-run table for batches: images by status, evidence by kind, bytes, time. */
+export function formatSummary(report: ArchiveReport, ms: number): string {
+  const count = (status: string) => report.images.filter((i) => (status === 'skipped' ? i.skipped : !i.skipped && i.status === status)).length;
+  const byKind = new Map<string, number>();
+  let bytes = 0;
+  let added = 0;
+  for (const image of report.images) {
+    for (const e of image.evidence) {
+      byKind.set(e.kind, (byKind.get(e.kind) ?? 0) + 1);
+      if (e.added) {
+        bytes += e.size;
+        added++;
+      }
+    }
+  }
+  const rows = [
+    ['images', `${report.images.length} (ok ${count('ok')}, incomplete ${count('incomplete')}, failed ${count('failed')}, already archived ${count('skipped')})`],
+    ['evidence', [...byKind].sort().map(([k, n]) => `${k} ${n}`).join(', ') || 'none'],
+    ['written', `${added} new files, ${bytes} bytes`],
+    ['invalid', `${report.invalid} evidence, ${report.failedSignatures} failed signatures`],
+    ['time', `${(ms / 1000).toFixed(1)} s`],
+    ['day', report.day],
+  ];
+  const failures = report.images.filter((i) => i.status === 'failed').map((i) => ['FAILED', `${i.ref}: ${i.error ?? ''}`]);
+  return `${table([...rows, ...failures])}\n`;
 }
 
 export function archiveExit(report: ArchiveReport, io: Io): ExitCode {
@@ -76,11 +148,12 @@ export function formatArchiveReport(report: ArchiveReport): string {
     lines.push(`${image.status.toUpperCase().padEnd(10)} ${image.ref}${image.digest && !image.ref.includes('@') ? `@${image.digest}` : ''}`);
     if (image.path) lines.push(`           ${image.path}  (${image.evidence.length} files, ${added} new)`);
     if (image.error) lines.push(`           error: ${image.error}`);
+    const signed = image.evidence.some((e) => e.verification);
     const rows = image.evidence.map((e) => [
       '          ',
       `${e.kind}/${e.format}`,
       e.valid ? 'valid' : 'INVALID',
-      e.verification ? (e.verification.verified ? 'verified' : `unverified:${e.verification.code ?? '?'}`) : '-',
+      ...(signed ? [e.verification ? (e.verification.verified ? 'verified' : `unverified (${e.verification.code ?? '?'})`) : ''] : []),
       e.path,
       e.added ? 'new' : 'kept',
       e.valid ? '' : (e.problems[0]?.message ?? ''),

@@ -1,0 +1,71 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { CustodyError } from '../errors.js';
+import { formatReference, parseReference } from '../oci/reference.js';
+
+/**
+ * Read an images file: one reference a line, `#` starts a comment, blank
+ * lines ignored, duplicates (after normalisation) merged. A bad line stops
+ * the run before anything is written, naming the file and the line.
+ */
+export async function readImagesFile(path: string): Promise<string[]> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new CustodyError('FILE_UNREADABLE', `cannot read images file ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+  return parseImagesList(text, path);
+}
+
+export function parseImagesList(text: string, source: string): string[] {
+  const refs: string[] = [];
+  const seen = new Set<string>();
+  text.split(/\r?\n/).forEach((line, index) => {
+    const content = line.replace(/(^|\s)#.*$/, '').trim();
+    if (content === '') return;
+    let normalized: string;
+    try {
+      normalized = formatReference(parseReference(content));
+    } catch (err) {
+      throw new CustodyError('INVALID_REFERENCE', `${source}:${index + 1}: ${(err as Error).message}`);
+    }
+    if (seen.has(normalized)) return;
+    seen.add(normalized);
+    refs.push(content);
+  });
+  return refs;
+}
+
+export interface Shard {
+  index: number;
+  count: number;
+}
+
+/** `K/N` with 1 <= K <= N. */
+export function parseShard(value: string): Shard {
+  const match = /^(\d+)\/(\d+)$/.exec(value);
+  const index = match ? Number(match[1]) : NaN;
+  const count = match ? Number(match[2]) : NaN;
+  if (!match || !(count >= 1) || !(index >= 1) || index > count || count > 10_000) {
+    throw new CustodyError('USAGE', `--shard "${value}" must be K/N with 1 <= K <= N (e.g. 2/4)`);
+  }
+  return { index, count };
+}
+
+/**
+ * Deterministic split: a reference belongs to shard K of N when the sha256 of
+ * its normalised form, as a number, is K-1 modulo N. Every reference lands in
+ * exactly one shard, whichever machine computes it.
+ */
+export function inShard(ref: string, shard: Shard): boolean {
+  const normalized = formatReference(parseReference(ref));
+  const head = createHash('sha256').update(normalized).digest().readBigUInt64BE(0);
+  return Number(head % BigInt(shard.count)) === shard.index - 1;
+}
+
+/** Default parallelism: two per core, at least 2, at most 8 (gentle to registries). */
+export function defaultConcurrency(): number {
+  return Math.max(2, Math.min(8, availableParallelism() * 2));
+}
