@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// npm run demo: archive the bundled example evidence into artifacts/ and
-// verify the result. No network: --no-discover with local files.
+// npm run demo: archive the bundled examples into artifacts/ and verify the
+// day. No network: an OCI layout on disk (a two-platform image with SBOM
+// referrers, a cosign signature tag and BuildKit attestations), then local
+// evidence files for a second image with --no-discover.
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -21,6 +23,8 @@ function run(args) {
   }
 }
 
+run(['discover', 'oci:examples/layout:1.0']);
+run(['archive', 'oci:examples/layout:1.0', '--root', 'artifacts']);
 run([
   'archive', '--no-discover', ref,
   '--evidence', 'examples/evidence/sbom.spdx.json',

@@ -5,6 +5,7 @@ import yargs, { type Argv } from 'yargs';
 import { CustodyError } from '../errors.js';
 import { TOOL } from '../version.js';
 import { archiveCommand, runArchive, type ArchiveArgs } from './commands/archive.js';
+import { discoverCommand, runDiscover, type DiscoverArgs } from './commands/discover.js';
 import { exportCommand, runExport, type ExportArgs } from './commands/export.js';
 import { runVerify, verifyCommand, type VerifyArgs } from './commands/verify.js';
 import { defaultContext, type CommandContext } from './context.js';
@@ -24,6 +25,7 @@ export async function main(argv: readonly string[], io: Io = processIo, context:
     .scriptName('custody')
     .usage('$0 <command> [options]\n\nChain of custody for container-image supply-chain evidence.')
     .option('json', { type: 'boolean', default: false, describe: 'machine-readable output' })
+    .command({ ...discoverCommand, handler: run((args) => runDiscover(args as unknown as DiscoverArgs, io)) })
     .command({ ...archiveCommand, handler: run((args) => runArchive(args as unknown as ArchiveArgs, io, context)) })
     .command({ ...verifyCommand, handler: run((args) => runVerify(args as unknown as VerifyArgs, io)) })
     .command({ ...exportCommand, handler: run((args) => runExport(args as unknown as ExportArgs, io)) })

@@ -1,0 +1,77 @@
+import type { Argv } from 'yargs';
+import type { DiscoveredNode, DiscoveryResult } from '../../collect/types.js';
+import { detectFormat } from '../../normalize/normalize.js';
+import { FORMATS } from '../../formats/index.js';
+import { formatReference, parseReference } from '../../oci/reference.js';
+import type { Descriptor } from '../../types.js';
+import { EXIT, type ExitCode } from '../exit-codes.js';
+import { printJson, type Io } from '../output.js';
+import { registryOptions, sourceOptions, type RegistryArgs } from './archive.js';
+
+export interface DiscoverArgs extends RegistryArgs {
+  ref: string;
+  json: boolean;
+}
+
+export const discoverCommand = {
+  command: 'discover <ref>',
+  describe: 'show what is attached to an image, per platform, without downloading evidence',
+  builder: (y: Argv) => registryOptions(y).positional('ref', { type: 'string', demandOption: true, describe: 'image reference' }),
+};
+
+export async function runDiscover(args: DiscoverArgs, io: Io): Promise<ExitCode> {
+  const ref = parseReference(args.ref);
+  const { discover, openSource } = await import('../../collect/index.js');
+  const source = openSource(ref, sourceOptions(args));
+  let result: DiscoveryResult;
+  try {
+    result = await discover(source, ref);
+  } finally {
+    await source.close();
+  }
+  if (args.json) printJson(io, { ref: formatReference(ref), ...result });
+  else io.out(formatTree(formatReference(ref), result));
+  return EXIT.ok;
+}
+
+/** The kind a media type suggests, without reading the content. */
+function kindOf(descriptor: Descriptor, artifactType?: string): string {
+  for (const mediaType of [descriptor.mediaType, artifactType ?? '']) {
+    const match = mediaType ? detectFormat({ mediaType }, FORMATS) : undefined;
+    if (match && match.format.id !== 'unknown') return `${match.detection.kind ?? match.format.kind}/${match.format.id}`;
+  }
+  return 'other';
+}
+
+function short(digest: string): string {
+  return digest.length > 19 ? `${digest.slice(0, 19)}…` : digest;
+}
+
+function nodeLines(node: DiscoveredNode, indent: string): string[] {
+  const lines: string[] = [];
+  const label = [node.method, node.artifactType ?? node.descriptor.mediaType, `${node.descriptor.size} B`, short(node.descriptor.digest)];
+  if (node.tag) label.push(`tag ${node.tag}`);
+  if (node.via) label.push(`via ${short(node.via)}`);
+  lines.push(`${indent}${label.join('  ')}`);
+  for (const layer of node.layers) {
+    lines.push(`${indent}    ${kindOf(layer, node.artifactType).padEnd(24)} ${layer.mediaType}  ${layer.size} B  ${short(layer.digest)}`);
+  }
+  for (const child of node.children) lines.push(...nodeLines(child, `${indent}    `));
+  return lines;
+}
+
+export function formatTree(ref: string, result: DiscoveryResult): string {
+  const { subject } = result;
+  const lines = [`${ref}${result.tag ? ` (tag ${result.tag})` : ''}`, `  ${subject.digest}  ${subject.mediaType ?? ''}`];
+  const targets = [{ digest: subject.digest, label: subject.platforms.length > 0 ? 'index' : 'image' }, ...subject.platforms.map((p) => ({
+    digest: p.digest,
+    label: p.platform ? [p.platform.os, p.platform.architecture, p.platform.variant].filter(Boolean).join('/') : 'platform',
+  }))];
+  for (const target of targets) {
+    const attached = result.nodes.filter((n) => n.attachedTo === target.digest);
+    lines.push(`  ${target.label} ${short(target.digest)}: ${attached.length} attached`);
+    for (const node of attached) lines.push(...nodeLines(node, '    '));
+  }
+  for (const warning of result.warnings) lines.push(`  warning: ${warning}`);
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,18 @@
+/**
+ * custody's library API. The CLI (src/cli/) is a thin layer over these.
+ */
+export * from './types.js';
+export { CustodyError, isCustodyError, type ErrorCode } from './errors.js';
+export { parseReference, formatReference, isDigest, type ImageReference } from './oci/reference.js';
+export { normalize, detectFormat, type NormalizeInput, type NormalizeContext } from './normalize/normalize.js';
+export { normalizeAll } from './normalize/items.js';
+export { DEFAULT_LIMITS, type Limits } from './normalize/limits.js';
+export { FORMATS } from './formats/index.js';
+export type { Format, Detection, DetectInput } from './formats/format.js';
+export { archive, type ArchiveOptions, type ArchiveReport, type ImageResult, type CollectedImage, type Collector } from './archive/archive.js';
+export { parseImagesList, readImagesFile, parseShard, inShard } from './archive/batch.js';
+export { verifyArchive, type VerifyReport, type VerifyOptions } from './verify/verify.js';
+export { exportDay } from './export/export.js';
+export { collect, discover, openSource } from './collect/index.js';
+export type { Source, SourceOptions } from './oci/source.js';
+export { TOOL } from './version.js';
