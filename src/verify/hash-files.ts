@@ -1,29 +1,127 @@
-import { hashFile } from '../archive/hash.js';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { hashFile } from '../archive/hash.js';
 
 export interface FileDigest {
   sha256: string;
   size: number;
+  /** Text of small files verification reads (manifests, checksum files), captured while hashing. */
+  text?: string;
 }
 
-/** Hash files with bounded parallelism; an unreadable file maps to its error. */
-export async function hashFiles(
-  root: string,
-  paths: readonly string[],
-  concurrency = 8,
-): Promise<Map<string, FileDigest | Error>> {
+/** Files whose text is worth keeping from the hashing pass. */
+export function wantsText(path: string): boolean {
+  return path.endsWith('.sha256') || path.endsWith('manifest.json') || path.endsWith('.custody-journal.json');
+}
+
+// A worker is plain CommonJS evaluated from a string, so it runs the same
+// from src/ (tests) and dist/ (the binary). Synchronous reads are right in a
+// worker: one pass per file, 1 MiB at a time, hash as it reads.
+const WORKER_SOURCE = `
+const { parentPort } = require('node:worker_threads');
+const { createHash } = require('node:crypto');
+const fs = require('node:fs');
+const buffer = Buffer.allocUnsafe(1 << 20);
+parentPort.on('message', ({ id, files }) => {
+  const results = files.map(([path, keepText]) => {
+    let fd;
+    try {
+      fd = fs.openSync(path, 'r');
+      const hash = createHash('sha256');
+      let size = 0;
+      const kept = [];
+      for (;;) {
+        const n = fs.readSync(fd, buffer, 0, buffer.length, null);
+        if (n === 0) break;
+        const chunk = buffer.subarray(0, n);
+        hash.update(chunk);
+        if (keepText && size < 67108864) kept.push(Buffer.from(chunk));
+        size += n;
+      }
+      const result = { sha256: hash.digest('hex'), size };
+      if (keepText && size < 67108864) result.text = Buffer.concat(kept).toString('utf8');
+      return result;
+    } catch (err) {
+      return { error: String((err && err.code) || (err && err.message) || err) };
+    } finally {
+      if (fd !== undefined) fs.closeSync(fd);
+    }
+  });
+  parentPort.postMessage({ id, results });
+});
+`;
+
+type WorkerResult = FileDigest | { error: string };
+
+/** Below this many files, hashing in the main thread beats starting workers. */
+const WORKER_THRESHOLD = 256;
+const BATCH = 128;
+
+/**
+ * Hash files, every core busy: worker threads take batches of paths, read and
+ * hash each file in one pass, and hand back digests (plus the text of the
+ * small files verification reads). An unreadable file maps to its error.
+ */
+export async function hashFiles(root: string, paths: readonly string[], concurrency = availableParallelism()): Promise<Map<string, FileDigest | Error>> {
   const results = new Map<string, FileDigest | Error>();
+  if (paths.length < WORKER_THRESHOLD) {
+    await hashInThread(root, paths, results);
+    return results;
+  }
+  const workers = Array.from({ length: Math.max(1, Math.min(concurrency, availableParallelism())) }, () => new Worker(WORKER_SOURCE, { eval: true }));
+  try {
+    let next = 0;
+    await Promise.all(
+      workers.map(
+        (worker) =>
+          new Promise<void>((resolve, reject) => {
+            const send = () => {
+              if (next >= paths.length) {
+                resolve();
+                return;
+              }
+              const batch = paths.slice(next, next + BATCH);
+              next += batch.length;
+              worker.postMessage({ id: 0, files: batch.map((p) => [join(root, p), wantsText(p)]) });
+              pending = batch;
+            };
+            let pending: readonly string[] = [];
+            worker.on('message', ({ results: batchResults }: { results: WorkerResult[] }) => {
+              batchResults.forEach((result, i) => {
+                results.set(pending[i]!, 'error' in result ? new Error(result.error) : result);
+              });
+              send();
+            });
+            worker.on('error', reject);
+            send();
+          }),
+      ),
+    );
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+  return results;
+}
+
+async function hashInThread(root: string, paths: readonly string[], results: Map<string, FileDigest | Error>): Promise<void> {
+  const { readFile } = await import('node:fs/promises');
   let next = 0;
   const worker = async () => {
     while (next < paths.length) {
       const path = paths[next++]!;
       try {
-        results.set(path, await hashFile(join(root, path)));
+        if (wantsText(path)) {
+          const bytes = await readFile(join(root, path));
+          const { createHash } = await import('node:crypto');
+          results.set(path, { sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.length, text: bytes.toString('utf8') });
+        } else {
+          results.set(path, await hashFile(join(root, path)));
+        }
       } catch (err) {
         results.set(path, err instanceof Error ? err : new Error(String(err)));
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(concurrency, paths.length) }, worker));
-  return results;
+  await Promise.all(Array.from({ length: Math.min(8, paths.length) }, worker));
 }

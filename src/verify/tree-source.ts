@@ -18,7 +18,7 @@ export interface ArchiveTree {
 }
 
 /** An archive folder on disk: walked without following links, every file re-hashed. */
-export async function diskTree(root: string, concurrency = 8): Promise<ArchiveTree> {
+export async function diskTree(root: string, concurrency?: number): Promise<ArchiveTree> {
   const entries = await walkTree(root);
   const files = entries.filter((e) => e.type === 'file').map((e) => e.path);
   const digests = await hashFiles(root, files, concurrency);
@@ -26,6 +26,8 @@ export async function diskTree(root: string, concurrency = 8): Promise<ArchiveTr
     entries,
     digests,
     readText: async (path) => {
+      const known = digests.get(path);
+      if (known && !(known instanceof Error) && known.text !== undefined) return known.text;
       try {
         return await readFile(join(root, path), 'utf8');
       } catch {

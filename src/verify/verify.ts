@@ -86,7 +86,7 @@ export async function verifyArchive(path: string, options: VerifyOptions = {}): 
     return verifyTree(await tarTree(path), 'export', path, undefined, options);
   }
   const target = await detectDiskTarget(path);
-  const tree = await diskTree(path, options.concurrency ?? 8);
+  const tree = await diskTree(path, options.concurrency);
   return verifyTree(tree, target, path, DATE_PATTERN.test(basename(path)) ? basename(path) : undefined, options);
 }
 

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, watch } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -51,7 +51,20 @@ const KILL_POINTS: KillPoint[] = [
   { name: 'right after the image manifest is replaced', ready: async (root) => (await listedEvidence(root)) > 50 },
 ];
 
+/** Kill the moment the image manifest is renamed into place (fs.watch: no polling delay). */
+async function killOnManifestRename(root: string, files: string[]): Promise<boolean> {
+  const { child, done } = spawnCli(archiveArgs(root, files));
+  let killed = false;
+  const watcher = watch(join(root, IMAGE), (_event, name) => {
+    if (name === 'manifest.json' && !killed) killed = child.kill('SIGKILL');
+  });
+  await done;
+  watcher.close();
+  return killed;
+}
+
 async function killWhen(root: string, files: string[], point: KillPoint): Promise<boolean> {
+  if (point.name.includes('image manifest')) return killOnManifestRename(root, files);
   const { child, done } = spawnCli(archiveArgs(root, files));
   let killed = false;
   const deadline = Date.now() + 60_000;
