@@ -1,0 +1,208 @@
+import type { KeyObject } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import type { X509Certificate } from '@sigstore/core';
+import { CustodyError, fromFsError } from '../errors.js';
+import { parseJson, sha256Hex } from './bytes.js';
+import { ALL_TIME, anchorsFromTrustedRoot, logAuthorityFromKey, type CertAuthority, type LogAuthority } from './anchors.js';
+import type { IdentityPolicy } from './identity.js';
+import { keyHint, parsePublicKeyPem } from './keys.js';
+import { parseCertificatesPem } from './pem.js';
+
+/** Trust flags, as `custody verify-evidence` / `custody verify` take them. */
+export interface TrustOptions {
+  /** `--key`: PEM public keys (SPKI, PKCS#1) or private keys whose public half is used. */
+  keys?: string[];
+  /** `--trusted-root`: Sigstore trusted_root.json files (Fulcio CAs, Rekor and CT log keys, TSAs). */
+  trustedRoots?: string[];
+  /** `--certificate-identity`: exact SAN (email, URI, ...) the signing certificate must carry. */
+  certificateIdentity?: string;
+  /** `--certificate-identity-regexp`: pattern one SAN must match (searched, like cosign: anchor it yourself). */
+  certificateIdentityRegexp?: string;
+  /** `--certificate-oidc-issuer`: exact Fulcio OIDC issuer. */
+  certificateOidcIssuer?: string;
+  /** `--certificate-oidc-issuer-regexp`. */
+  certificateOidcIssuerRegexp?: string;
+  /** `--ca-roots`: PEM bundles of private-PKI trust anchors for cosign certificates. */
+  caRoots?: string[];
+  /** `--ca-intermediates`: PEM bundles of private-PKI intermediates (untrusted path helpers). */
+  caIntermediates?: string[];
+  /** `--rekor-key`: a Rekor log public key on its own (instead of a trusted root), for SETs. */
+  rekorKeys?: string[];
+}
+
+export type TrustFileRole = 'key' | 'trusted-root' | 'ca-roots' | 'ca-intermediates' | 'rekor-key';
+
+/** One file of trust material, so the archive can keep a copy and name it by hash. */
+export interface TrustFile {
+  path: string;
+  role: TrustFileRole;
+  sha256: string;
+  size: number;
+}
+
+export interface TrustedKey {
+  key: KeyObject;
+  /** sha256 hex of the SPKI DER. */
+  hint: string;
+  source: string;
+}
+
+export interface Intermediate {
+  cert: X509Certificate;
+  source: string;
+}
+
+/** Everything verification trusts, loaded once. Immutable; verifiers never do I/O. */
+export interface TrustMaterial {
+  files: TrustFile[];
+  keys: TrustedKey[];
+  /** Fulcio CAs from trusted roots and private-PKI anchors from --ca-roots. */
+  certificateAuthorities: CertAuthority[];
+  timestampAuthorities: CertAuthority[];
+  tlogs: LogAuthority[];
+  ctlogs: LogAuthority[];
+  intermediates: Intermediate[];
+  policy: IdentityPolicy;
+  /** Parts of the trust files that were left out, each a sentence naming the file. */
+  warnings: string[];
+}
+
+/** Raw input of one trust file: what `loadTrustMaterial` reads from disk. */
+export interface TrustInput {
+  path: string;
+  role: TrustFileRole;
+  bytes: Uint8Array;
+}
+
+const MAX_TRUST_FILE = 16 * 1024 * 1024;
+/** A CA bundle may be a whole system store. */
+const MAX_TRUST_CERTS = 1000;
+
+/** Read the trust files named by `options` and build the TrustMaterial. The only I/O of src/trust/ verification. */
+export async function loadTrustMaterial(options: TrustOptions): Promise<TrustMaterial> {
+  const named: [TrustFileRole, string[] | undefined][] = [
+    ['key', options.keys],
+    ['trusted-root', options.trustedRoots],
+    ['ca-roots', options.caRoots],
+    ['ca-intermediates', options.caIntermediates],
+    ['rekor-key', options.rekorKeys],
+  ];
+  const inputs: TrustInput[] = [];
+  for (const [role, paths] of named) {
+    for (const path of paths ?? []) {
+      let bytes: Buffer;
+      try {
+        bytes = await readFile(path);
+      } catch (err) {
+        throw fromFsError(err, path, 'read trust material');
+      }
+      inputs.push({ path, role, bytes });
+    }
+  }
+  return buildTrustMaterial(inputs, options);
+}
+
+/** Pure half of loadTrustMaterial: trust files already in memory. */
+export function buildTrustMaterial(inputs: TrustInput[], options: Omit<TrustOptions, TrustFileKeys> = {}): TrustMaterial {
+  const tm: TrustMaterial = {
+    files: [],
+    keys: [],
+    certificateAuthorities: [],
+    timestampAuthorities: [],
+    tlogs: [],
+    ctlogs: [],
+    intermediates: [],
+    policy: toPolicy(options),
+    warnings: [],
+  };
+  for (const input of inputs) {
+    if (input.bytes.length > MAX_TRUST_FILE) {
+      throw new CustodyError('INPUT_TOO_LARGE', `${input.path}: ${input.bytes.length} bytes is too large for trust material`);
+    }
+    const sha256 = sha256Hex(input.bytes);
+    tm.files.push({ path: input.path, role: input.role, sha256, size: input.bytes.length });
+    addInput(tm, input, sha256);
+  }
+  return tm;
+}
+
+type TrustFileKeys = 'keys' | 'trustedRoots' | 'caRoots' | 'caIntermediates' | 'rekorKeys';
+
+function addInput(tm: TrustMaterial, input: TrustInput, sha256: string): void {
+  const text = Buffer.from(input.bytes).toString('utf8');
+  switch (input.role) {
+    case 'key': {
+      const key = parsePublicKeyPem(text, input.path);
+      tm.keys.push({ key, hint: keyHint(key), source: sha256 });
+      return;
+    }
+    case 'rekor-key':
+      tm.tlogs.push(logAuthorityFromKey(parsePublicKeyPem(text, input.path), sha256));
+      return;
+    case 'trusted-root': {
+      const json = parseJson(input.bytes, MAX_TRUST_FILE);
+      if (json === undefined || typeof json !== 'object' || json === null) {
+        throw new CustodyError('INVALID_INPUT', `${input.path}: not a JSON trusted root`);
+      }
+      let anchors;
+      try {
+        anchors = anchorsFromTrustedRoot(json, input.path, sha256);
+      } catch (err) {
+        throw new CustodyError('INVALID_INPUT', `${input.path}: not a Sigstore trusted root: ${(err as Error).message}`, { cause: err });
+      }
+      tm.certificateAuthorities.push(...anchors.certificateAuthorities);
+      tm.timestampAuthorities.push(...anchors.timestampAuthorities);
+      tm.tlogs.push(...anchors.tlogs);
+      tm.ctlogs.push(...anchors.ctlogs);
+      tm.warnings.push(...anchors.warnings);
+      if (anchors.certificateAuthorities.length + anchors.tlogs.length + anchors.timestampAuthorities.length === 0) {
+        tm.warnings.push(`${input.path}: trusted root has no usable certificate authority, log or timestamp authority`);
+      }
+      return;
+    }
+    case 'ca-roots':
+    case 'ca-intermediates': {
+      const certs = readCerts(text, input.path);
+      if (input.role === 'ca-intermediates') {
+        tm.intermediates.push(...certs.map((cert) => ({ cert, source: sha256 })));
+      } else {
+        tm.certificateAuthorities.push(...certs.map((cert) => ({ kind: 'pki' as const, certChain: [cert], validFor: ALL_TIME, source: sha256 })));
+      }
+      return;
+    }
+  }
+}
+
+function readCerts(text: string, path: string): X509Certificate[] {
+  let certs: X509Certificate[];
+  try {
+    certs = parseCertificatesPem(text, MAX_TRUST_CERTS);
+  } catch (err) {
+    throw new CustodyError('INVALID_INPUT', `${path}: not a PEM certificate bundle: ${(err as Error).message}`, { cause: err });
+  }
+  if (certs.length === 0) throw new CustodyError('INVALID_INPUT', `${path}: no PEM certificate found`);
+  return certs;
+}
+
+function toPolicy(options: TrustOptions): IdentityPolicy {
+  if (options.certificateIdentity !== undefined && options.certificateIdentityRegexp !== undefined) {
+    throw new CustodyError('USAGE', '--certificate-identity and --certificate-identity-regexp are mutually exclusive');
+  }
+  if (options.certificateOidcIssuer !== undefined && options.certificateOidcIssuerRegexp !== undefined) {
+    throw new CustodyError('USAGE', '--certificate-oidc-issuer and --certificate-oidc-issuer-regexp are mutually exclusive');
+  }
+  const policy: IdentityPolicy = {};
+  if (options.certificateIdentity !== undefined) policy.identity = options.certificateIdentity;
+  if (options.certificateIdentityRegexp !== undefined) policy.identityRegexp = compile(options.certificateIdentityRegexp, '--certificate-identity-regexp');
+  if (options.certificateOidcIssuer !== undefined) policy.issuer = options.certificateOidcIssuer;
+  if (options.certificateOidcIssuerRegexp !== undefined) policy.issuerRegexp = compile(options.certificateOidcIssuerRegexp, '--certificate-oidc-issuer-regexp');
+  return policy;
+}
+
+function compile(pattern: string, flag: string): RegExp {
+  try {
+    return new RegExp(pattern);
+  } catch (err) {
+    throw new CustodyError('USAGE', `${flag}: invalid regular expression ${JSON.stringify(pattern)}: ${(err as Error).message}`, { cause: err });
+  }
+}
