@@ -102,7 +102,24 @@ export interface Verification {
   identity?: Identity;
   /** sha256 (hex) of the trust material files used. */
   trustMaterial?: string[];
+  /** Identity constraints the check applied (cosign's flags), so it can be repeated offline. */
+  constraints?: IdentityConstraints;
   reason: string;
+}
+
+export interface IdentityConstraints {
+  certificateIdentity?: string;
+  certificateIdentityRegexp?: string;
+  certificateOidcIssuer?: string;
+  certificateOidcIssuerRegexp?: string;
+}
+
+/** A copy of trust material kept in the day folder (`trust/<sha256>.<ext>`), named by its hash. */
+export interface TrustRecord {
+  path: string;
+  sha256: string;
+  size: number;
+  role: 'key' | 'trusted-root' | 'ca-roots' | 'ca-intermediates' | 'rekor-key';
 }
 
 /** One entry of an image folder's manifest.json `evidence[]` (schemas/image-manifest.schema.json). */
@@ -160,4 +177,6 @@ export interface DayManifest {
   updatedAt: string;
   images: DayImage[];
   previous: { date: string; sha256: string } | null;
+  /** Trust material the day's signature verdicts relied on, kept so verify can repeat them offline. */
+  trust?: TrustRecord[];
 }

@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { SEAL_FILE } from '../trust/index.js';
 import { CustodyError, isCustodyError } from '../errors.js';
 import { withLimits, type Limits } from '../normalize/limits.js';
 import { normalizeAll, type SignatureVerifier } from '../normalize/items.js';
@@ -6,7 +8,9 @@ import { formatReference, parseReference, type ImageReference } from '../oci/ref
 import type { DayImage, EvidenceEntry, ImageStatus, Raw, Subject, Verification } from '../types.js';
 import { defaultConcurrency, inShard, type Shard } from './batch.js';
 import { commitDayManifest, listDays, planDayManifest, readDayManifest } from './day-folder.js';
-import { sha256Hex } from './hash.js';
+import { writeOnce } from './atomic.js';
+import { checksumLine, sha256Hex } from './hash.js';
+import { signatureVerifier, type ArchiveTrust } from './trust-kept.js';
 import { commitImageFolder, planImageFolder } from './image-folder.js';
 import { removeJournal, writeJournal, type Journal } from './journal.js';
 import { readLocalEvidence } from './local-files.js';
@@ -41,6 +45,9 @@ export interface ArchiveOptions {
   lock?: LockOptions;
   /** Absent means --no-discover: nothing is fetched and every reference must carry a digest. */
   collect?: Collector;
+  /** Trust material for signature checks; its files are kept under the day's trust/. */
+  trust?: ArchiveTrust;
+  /** Overrides the signature check (default: every signed item against `trust`). */
   verify?: SignatureVerifier;
   now?: () => Date;
   /** Called as each image finishes (progress output). */
@@ -126,6 +133,9 @@ export async function archive(options: ArchiveOptions): Promise<ArchiveReport> {
     throw new CustodyError('USAGE', '--evidence files belong to one image: give exactly one reference with --evidence');
   }
   if (!options.collect) for (const { ref } of refs) subjectWithoutDiscovery(ref);
+  if (existsSync(join(dayDir(options.root, date), SEAL_FILE))) {
+    throw new CustodyError('USAGE', `${dayDir(options.root, date)} is sealed; nothing more can be archived into it`);
+  }
   const later = (await listDays(options.root)).filter((day) => day > date);
   if (later.length > 0) {
     throw new CustodyError('USAGE', `${options.root} already has a later day (${later[later.length - 1]}); writing into ${date} would break the hash chain of the days after it`);
@@ -251,7 +261,7 @@ async function archiveOne(
 
   const { subject } = collected;
   const raws = [...collected.image, ...collected.evidence, ...localRaws];
-  const items = await normalizeAll(subject, raws, limits, options.verify);
+  const items = await normalizeAll(subject, raws, limits, options.verify ?? signatureVerifier(options.trust));
 
   const relative = imageRelativePath(ref, subject.digest);
   const dir = join(dayDir(options.root, date), relative);
@@ -281,8 +291,13 @@ async function archiveOne(
       })),
       warnings: collected.warnings,
     };
-    const day = await planDayManifest(options.root, date, [toDayImage(result, plan.manifestSha256)], stamp);
+    const usedTrust = trustUsedBy(plan.added, options.trust);
+    const day = await planDayManifest(options.root, date, [toDayImage(result, plan.manifestSha256)], stamp, usedTrust.map((c) => c.record));
     const dayPath = dayDir(options.root, date);
+    const trustFiles = usedTrust.flatMap(({ record, bytes }) => [
+      { path: record.path, bytes },
+      { path: `${record.path}.sha256`, bytes: Buffer.from(checksumLine(record.sha256, record.path.split('/').pop()!)) },
+    ]);
     const imageChanged = plan.files.length > 0 || plan.previousManifestSha256 !== plan.manifestSha256;
     const dayChanged = day.previousSha256 !== day.sha256;
     if (!imageChanged && !dayChanged) return result;
@@ -292,13 +307,17 @@ async function archiveOne(
       schemaVersion: 1,
       startedAt: stamp.toISOString(),
       pid: process.pid,
-      files: plan.files.map((file) => ({ path: `${relative}/${file.path}`, sha256: sha256Hex(file.bytes) })),
+      files: [
+        ...trustFiles.map((file) => ({ path: file.path, sha256: sha256Hex(file.bytes) })),
+        ...plan.files.map((file) => ({ path: `${relative}/${file.path}`, sha256: sha256Hex(file.bytes) })),
+      ],
       manifests: [
         { path: `${relative}/manifest.json`, before: plan.previousManifestSha256 ?? null, after: plan.manifestSha256 },
         { path: 'manifest.json', before: day.previousSha256 ?? null, after: day.sha256 },
       ],
     };
     await writeJournal(dayPath, journal);
+    for (const file of trustFiles) await writeOnce(join(dayPath, file.path), file.bytes);
     await commitImageFolder(dir, plan);
     await commitDayManifest(options.root, date, day);
     await removeJournal(dayPath);
@@ -320,6 +339,13 @@ async function recordDay(root: string, date: string, images: DayImage[], now: Da
   });
   await commitDayManifest(root, date, day);
   await removeJournal(dayPath);
+}
+
+/** The trust copies the new verdicts name (a day keeps only trust material it relied on). */
+function trustUsedBy(added: readonly EvidenceEntry[], trust: ArchiveTrust | undefined): ArchiveTrust['copies'] {
+  if (!trust) return [];
+  const used = new Set(added.flatMap((entry) => entry.verification?.trustMaterial ?? []));
+  return trust.copies.filter((copy) => used.has(copy.record.sha256));
 }
 
 function toDayImage(result: ImageResult, manifestSha256: string | null): DayImage {

@@ -2,7 +2,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CustodyError } from '../errors.js';
 import { validateAgainst } from '../schemas.js';
-import type { DayImage, DayManifest } from '../types.js';
+import type { DayImage, DayManifest, TrustRecord } from '../types.js';
 import { TOOL } from '../version.js';
 import { readIfExists, writeIfChanged } from './atomic.js';
 import { checksumLine, sha256Hex } from './hash.js';
@@ -70,7 +70,13 @@ export interface DayPlan {
  * replaces an earlier failure of the same reference; a failure never hides
  * an earlier success. `updatedAt` moves only when something changed.
  */
-export async function planDayManifest(root: string, date: string, results: readonly DayImage[], now: Date): Promise<DayPlan> {
+export async function planDayManifest(
+  root: string,
+  date: string,
+  results: readonly DayImage[],
+  now: Date,
+  trust: readonly TrustRecord[] = [],
+): Promise<DayPlan> {
   const dir = join(root, date);
   const read = await readDayManifest(dir);
   const current = read?.manifest;
@@ -92,6 +98,9 @@ export async function planDayManifest(root: string, date: string, results: reado
   const next: DayManifest = current
     ? { ...current, images, previous }
     : { schemaVersion: 1, tool: TOOL, date, createdAt: stamp, updatedAt: stamp, images, previous };
+  const kept = new Map((current?.trust ?? []).map((t) => [t.sha256, t]));
+  for (const record of trust) if (!kept.has(record.sha256)) kept.set(record.sha256, record);
+  if (kept.size > 0) next.trust = [...kept.values()].sort((a, b) => (a.path < b.path ? -1 : 1));
   if (current && serializeManifest({ ...current, updatedAt: '' }) !== serializeManifest({ ...next, updatedAt: '' })) {
     next.updatedAt = stamp;
     next.tool = TOOL;

@@ -7,6 +7,8 @@ import { TOOL } from '../version.js';
 import { archiveCommand, runArchive, type ArchiveArgs } from './commands/archive.js';
 import { discoverCommand, runDiscover, type DiscoverArgs } from './commands/discover.js';
 import { exportCommand, runExport, type ExportArgs } from './commands/export.js';
+import { runSeal, sealCommand, type SealArgs } from './commands/seal.js';
+import { runVerifyEvidence, verifyEvidenceCommand, type VerifyEvidenceArgs } from './commands/verify-evidence.js';
 import { runVerify, verifyCommand, type VerifyArgs } from './commands/verify.js';
 import { defaultContext, type CommandContext } from './context.js';
 import { EXIT } from './exit-codes.js';
@@ -28,6 +30,8 @@ export async function main(argv: readonly string[], io: Io = processIo, context:
     .command({ ...discoverCommand, handler: run((args) => runDiscover(args as unknown as DiscoverArgs, io)) })
     .command({ ...archiveCommand, handler: run((args) => runArchive(args as unknown as ArchiveArgs, io, context)) })
     .command({ ...verifyCommand, handler: run((args) => runVerify(args as unknown as VerifyArgs, io)) })
+    .command({ ...verifyEvidenceCommand, handler: run((args) => runVerifyEvidence(args as unknown as VerifyEvidenceArgs, io)) })
+    .command({ ...sealCommand, handler: run((args) => runSeal(args as unknown as SealArgs, io)) })
     .command({ ...exportCommand, handler: run((args) => runExport(args as unknown as ExportArgs, io)) })
     .demandCommand(1, 'name a command: custody --help lists them')
     .strict()
@@ -36,8 +40,9 @@ export async function main(argv: readonly string[], io: Io = processIo, context:
     .wrap(Math.min(110, process.stdout.columns ?? 110))
     .exitProcess(false)
     .fail((message: string | undefined, error: Error | undefined) => {
-      if (error) throw error;
-      throw new CustodyError('USAGE', `${message ?? 'bad usage'} (custody --help)`);
+      // Errors from flag checks are usage errors; anything else is thrown by our own code.
+      if (error instanceof CustodyError) throw error;
+      throw new CustodyError('USAGE', `${error?.message ?? message ?? 'bad usage'} (custody --help)`);
     });
 
   try {

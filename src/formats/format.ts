@@ -1,3 +1,4 @@
+import type { Limits } from '../normalize/limits.js';
 import type { EvidenceKind, Problem } from '../types.js';
 
 /**
@@ -12,6 +13,10 @@ export interface DetectInput {
   text?: string;
   /** Annotations of the descriptor that carried the bytes (cosign signature layers keep theirs). */
   annotations?: Record<string, string>;
+  /** The bytes as received, for binary formats recognised by media type (COSE). Never modified. */
+  bytes?: Uint8Array;
+  /** The run's limits, for formats that parse embedded documents (DSSE payloads, annotations). */
+  limits?: Limits;
 }
 
 export interface Detection {

@@ -39,16 +39,19 @@ function declaresJson(mediaType: string): boolean {
 export function normalize(input: NormalizeInput, context: NormalizeContext = {}): Normalized {
   const limits = withLimits(context.limits);
   const mediaType = input.mediaType ?? '';
-  const parsed = parseEvidence(input.bytes, limits, declaresJson(mediaType));
-  if (parsed.type === 'rejected') {
-    return unknown([parsed.problem]);
+  const formats = context.formats ?? FORMATS;
+  if (input.bytes.length === 0) {
+    return unknown([{ code: 'empty', path: '', message: 'the evidence is empty (0 bytes)' }]);
   }
-  const detectInput: DetectInput = { mediaType };
+  const parsed = parseEvidence(input.bytes, limits, declaresJson(mediaType));
+  if (parsed.type === 'rejected') return rejected(parsed.problem, mediaType, input.annotations, formats);
+
+  const detectInput: DetectInput = { mediaType, bytes: input.bytes, limits };
   if (input.annotations) detectInput.annotations = input.annotations;
   if (parsed.type === 'json') detectInput.json = parsed.value;
   if (parsed.type === 'text') detectInput.text = parsed.value;
 
-  const match = detectFormat(detectInput, context.formats ?? FORMATS);
+  const match = detectFormat(detectInput, formats);
   if (!match) return unknown([]);
   const { format, detection } = match;
 
@@ -60,7 +63,8 @@ export function normalize(input: NormalizeInput, context: NormalizeContext = {})
   if (problems.error) allProblems.push(problems.error);
   if (subjects.error) allProblems.push(subjects.error);
   if (summary.error) allProblems.push(summary.error);
-  const mismatch = checkSubjects(subjects.value, context.imageDigests);
+  const claimed = [...new Set(subjects.value)];
+  const mismatch = checkSubjects(claimed, context.imageDigests);
   if (mismatch) allProblems.push(mismatch);
 
   const normalized: Normalized = {
@@ -69,11 +73,37 @@ export function normalize(input: NormalizeInput, context: NormalizeContext = {})
     detectedBy: detection.reason,
     valid: allProblems.length === 0,
     problems: allProblems,
-    subjects: [...new Set(subjects.value)],
+    subjects: claimed,
     summary: summary.value,
   };
   if (detection.version !== undefined) normalized.formatVersion = detection.version;
   return normalized;
+}
+
+/**
+ * Bytes that could not be read as the JSON their media type promises: still
+ * attributed to the format the media type names (an auditor sees "a broken
+ * OCI manifest", not "something unknown"), with the parse problem.
+ */
+function rejected(
+  problem: Problem,
+  mediaType: string,
+  annotations: Record<string, string> | undefined,
+  formats: readonly Format[],
+): Normalized {
+  const input: DetectInput = { mediaType };
+  if (annotations) input.annotations = annotations;
+  const match = detectFormat(input, formats);
+  if (!match || match.detection.by !== 'media-type') return unknown([problem]);
+  return {
+    kind: match.detection.kind ?? match.format.kind,
+    format: match.format.id,
+    detectedBy: match.detection.reason,
+    valid: false,
+    problems: [problem],
+    subjects: [],
+    summary: {},
+  };
 }
 
 export function detectFormat(

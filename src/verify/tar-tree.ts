@@ -14,6 +14,14 @@ function keepsText(path: string): boolean {
   return name === 'manifest.json' || name.endsWith('.sha256') || name === 'SHA256SUMS' || name === '.custody-journal.json';
 }
 
+/** Files whose bytes signature re-verification needs: signed evidence, trust copies, seals. */
+function keepsBytes(path: string): boolean {
+  const name = basename(path);
+  return (
+    /\/evidence\/(signature|attestation)-/.test(path) || /(^|\/)trust\/[a-f0-9]{64}\.(pem|json)$/.test(path) || name.startsWith('manifest.json.sigstore')
+  );
+}
+
 const MAX_TEXT = 64 * 1024 * 1024;
 
 function isSafeEntryPath(path: string): boolean {
@@ -30,7 +38,7 @@ function isSafeEntryPath(path: string): boolean {
 export async function tarTree(path: string): Promise<ArchiveTree & { problems: Problem[] }> {
   const entries: TreeEntry[] = [];
   const digests = new Map<string, FileDigest | Error>();
-  const texts = new Map<string, string>();
+  const bodies = new Map<string, Buffer>();
   const problems: Problem[] = [];
   const seen = new Set<string>();
 
@@ -68,7 +76,8 @@ export async function tarTree(path: string): Promise<ArchiveTree & { problems: P
     }
     entries.push({ type: 'file', path: entryPath, size: entry.size });
     const hash = createHash('sha256');
-    const keep = keepsText(entryPath) && entry.size <= MAX_TEXT ? ([] as Buffer[]) : undefined;
+    const keepText = keepsText(entryPath);
+    const keep = (keepText || keepsBytes(entryPath)) && entry.size <= MAX_TEXT ? ([] as Buffer[]) : undefined;
     let size = 0;
     entry.on('data', (chunk: Buffer) => {
       hash.update(chunk);
@@ -77,7 +86,7 @@ export async function tarTree(path: string): Promise<ArchiveTree & { problems: P
     });
     entry.on('end', () => {
       digests.set(entryPath, { sha256: hash.digest('hex'), size });
-      if (keep) texts.set(entryPath, Buffer.concat(keep).toString('utf8'));
+      if (keep) bodies.set(entryPath, Buffer.concat(keep));
     });
   });
 
@@ -112,5 +121,11 @@ export async function tarTree(path: string): Promise<ArchiveTree & { problems: P
     }
   }
   entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { entries, digests, problems, readText: async (file) => texts.get(file) };
+  return {
+    entries,
+    digests,
+    problems,
+    readText: async (file) => bodies.get(file)?.toString('utf8'),
+    readBytes: async (file) => bodies.get(file),
+  };
 }

@@ -13,6 +13,8 @@ export interface ArchiveTree {
   entries: TreeEntry[];
   digests: Map<string, FileDigest | Error>;
   readText(path: string): Promise<string | undefined>;
+  /** Bytes of a file verification re-checks signatures on (evidence, trust copies, seals). */
+  readBytes(path: string): Promise<Uint8Array | undefined>;
   /** Problems found while reading the source itself (hostile tar entries). */
   problems?: Problem[];
 }
@@ -30,6 +32,13 @@ export async function diskTree(root: string, concurrency?: number): Promise<Arch
       if (known && !(known instanceof Error) && known.text !== undefined) return known.text;
       try {
         return await readFile(join(root, path), 'utf8');
+      } catch {
+        return undefined;
+      }
+    },
+    readBytes: async (path) => {
+      try {
+        return await readFile(join(root, path));
       } catch {
         return undefined;
       }

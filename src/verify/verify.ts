@@ -1,13 +1,18 @@
 import { lstat, readdir } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { isTempName } from '../archive/atomic.js';
-import { parseChecksumFile } from '../archive/hash.js';
+import { parseChecksumFile, sha256Hex } from '../archive/hash.js';
 import { JOURNAL, type Journal } from '../archive/journal.js';
 import { LOCK_NAME } from '../archive/lock.js';
 import { CHECKSUM_SUFFIX, DATE_PATTERN, MANIFEST } from '../archive/paths.js';
 import { CustodyError } from '../errors.js';
 import { validateAgainst } from '../schemas.js';
-import type { DayManifest, ImageManifest, Problem } from '../types.js';
+import { buildTrustMaterial, SEAL_FILE, type TrustMaterial } from '../trust/index.js';
+import type { DayManifest, ImageManifest, Problem, TrustRecord } from '../types.js';
+import { checkSeal, checkSignatures, type DayTrust, type SignedItem } from './signatures.js';
+
+/** The public key of a key seal, kept beside the seal so that verify can check it with no flags. */
+export const SEAL_KEY_FILE = 'manifest.json.sigstore.pub.pem';
 import { checkChain } from './chain.js';
 import { isJournalShape } from './journal-shape.js';
 import type { FileDigest } from './hash-files.js';
@@ -22,6 +27,8 @@ export interface VerifyReport {
   path: string;
   /** Files re-hashed. */
   checked: number;
+  /** Signatures and seals checked again. */
+  signatures: number;
   problems: Problem[];
   warnings: string[];
 }
@@ -29,6 +36,10 @@ export interface VerifyReport {
 export interface VerifyOptions {
   /** Parallel file reads while hashing. */
   concurrency?: number;
+  /** The auditor's own trust material: every signature and seal is checked against it instead. */
+  trust?: TrustMaterial;
+  /** For an image folder verified alone: the trust copies of the day folder around it. */
+  outerTrust?: DayTrust;
   /** Check the day-to-day hash chain (root only). */
   chain?: boolean;
 }
@@ -87,7 +98,38 @@ export async function verifyArchive(path: string, options: VerifyOptions = {}): 
   }
   const target = await detectDiskTarget(path);
   const tree = await diskTree(path, options.concurrency);
+  if (target === 'image' && !options.outerTrust) {
+    const outerTrust = await enclosingDayTrust(path);
+    if (outerTrust) options = { ...options, outerTrust };
+  }
   return verifyTree(tree, target, path, DATE_PATTERN.test(basename(path)) ? basename(path) : undefined, options);
+}
+
+/** For an image folder verified alone: the trust copies of the day folder that holds it, read from disk. */
+async function enclosingDayTrust(imageDir: string): Promise<DayTrust | undefined> {
+  const { readFile } = await import('node:fs/promises');
+  let dir = resolve(imageDir);
+  for (let depth = 0; depth < 32; depth++) {
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+    if (!DATE_PATTERN.test(basename(dir))) continue;
+    try {
+      const day = JSON.parse(await readFile(join(dir, MANIFEST), 'utf8')) as DayManifest;
+      const records = (Array.isArray(day.trust) ? day.trust : []).filter((r) => isSafeRelativePath(r?.path) && r.path.startsWith('trust/'));
+      const dayDir = dir;
+      return {
+        records,
+        read: async (record) => {
+          const bytes = await readFile(join(dayDir, record.path)).catch(() => undefined);
+          return bytes && sha256Hex(bytes) === record.sha256 ? bytes : undefined;
+        },
+      };
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
 }
 
 interface Pending {
@@ -102,6 +144,10 @@ function excusedByJournal(pending: Pending, file: string, actual: string, record
 }
 
 interface Context {
+  signed: SignedItem[];
+  seals: number;
+  options: VerifyOptions;
+  warnings: string[];
   tree: ArchiveTree;
   files: Map<string, TreeEntry & { type: 'file' }>;
   problems: Problem[];
@@ -172,9 +218,9 @@ export async function verifyTree(
     }
   }
 
-  const context: Context = { tree, files, problems, claimed: new Set(), pending };
+  const context: Context = { tree, files, problems, claimed: new Set(), pending, signed: [], seals: 0, options, warnings };
   const days: { date: string; manifest: DayManifest | undefined }[] = [];
-  if (target === 'image') await checkImageFolder(context, '');
+  if (target === 'image') await checkImageFolder(context, '', options.outerTrust);
   else if (target === 'day') await checkDayFolder(context, '', folderDate);
   else {
     for (const entry of tree.entries) {
@@ -184,6 +230,8 @@ export async function verifyTree(
     }
   }
   if (target === 'export') await checkExportSums(context);
+  const signatures = await checkSignatures(context.signed, (file) => tree.readBytes(file), options.trust);
+  problems.push(...signatures.problems);
   if (options.chain && target === 'root') {
     problems.push(...checkChain(days.map((d) => ({ ...d, sha256: digestOf(join2(d.date, MANIFEST))?.sha256 }))));
   }
@@ -195,7 +243,7 @@ export async function verifyTree(
     problems.push({ code: 'unlisted', path: file, message: `${file} is not listed in any manifest` });
   }
   const checked = [...files.keys()].filter((p) => !p.endsWith(CHECKSUM_SUFFIX)).length;
-  return { ok: problems.length === 0, target, path: label, checked, problems: sortProblems(problems), warnings };
+  return { ok: problems.length === 0, target, path: label, checked, signatures: signatures.checked + context.seals, problems: sortProblems(problems), warnings };
 }
 
 function parseJournal(text: string | undefined): Journal | undefined {
@@ -240,9 +288,10 @@ function sha256Of(context: Context, file: string): string | undefined {
   return digest && !(digest instanceof Error) ? digest.sha256 : undefined;
 }
 
-async function checkImageFolder(context: Context, prefix: string): Promise<string | undefined> {
+async function checkImageFolder(context: Context, prefix: string, dayTrust: DayTrust | undefined): Promise<string | undefined> {
   const manifest = await readManifest<ImageManifest>(context, prefix, 'image-manifest.schema.json');
   const evidence = Array.isArray(manifest?.evidence) ? manifest.evidence : [];
+  const imageDigest = typeof manifest?.subject?.digest === 'string' ? manifest.subject.digest : '';
   evidence.forEach((entry, index) => {
     const where = `${join2(prefix, MANIFEST)}#/evidence/${index}/path`;
     if (!entry || typeof entry !== 'object') return;
@@ -253,6 +302,7 @@ async function checkImageFolder(context: Context, prefix: string): Promise<strin
     const file = join2(prefix, entry.path);
     context.claimed.add(file);
     context.claimed.add(file + CHECKSUM_SUFFIX);
+    if (entry.verification && typeof entry.verification === 'object') context.signed.push({ file, entry, imageDigest, trust: dayTrust });
     const actual = context.tree.digests.get(file);
     if (!context.files.has(file) || actual === undefined) {
       context.problems.push({ code: 'missing', path: file, message: `${file} is listed in ${join2(prefix, MANIFEST)} but missing` });
@@ -277,6 +327,8 @@ async function checkDayFolder(context: Context, prefix: string, folderDate: stri
   if (folderDate !== undefined && manifest.date !== folderDate) {
     context.problems.push({ code: 'manifest-mismatch', path: `${manifestFile}#/date`, message: `${manifestFile} says date ${String(manifest.date)} but lives in ${folderDate}/` });
   }
+  const dayTrust = checkTrustCopies(context, prefix, manifest);
+  await checkDaySeal(context, prefix);
   const images = Array.isArray(manifest.images) ? manifest.images : [];
   for (const [index, image] of images.entries()) {
     if (!image || typeof image !== 'object' || image.path === null || image.path === undefined) continue;
@@ -285,7 +337,7 @@ async function checkDayFolder(context: Context, prefix: string, folderDate: stri
       context.problems.push({ code: 'unsafe-path', path: where, message: `${where}: "${String(image.path)}" is not a folder under images/` });
       continue;
     }
-    const actual = await checkImageFolder(context, join2(prefix, image.path));
+    const actual = await checkImageFolder(context, join2(prefix, image.path), dayTrust);
     const imageManifest = join2(join2(prefix, image.path), MANIFEST);
     if (actual !== undefined && image.manifestSha256 !== actual && !excusedByJournal(context.pending, imageManifest, actual, String(image.manifestSha256))) {
       context.problems.push({
@@ -296,6 +348,59 @@ async function checkDayFolder(context: Context, prefix: string, folderDate: stri
     }
   }
   return manifest;
+}
+
+/** The day's copies of trust material: listed, present, unaltered. */
+function checkTrustCopies(context: Context, prefix: string, manifest: DayManifest): DayTrust {
+  const records = Array.isArray(manifest.trust) ? manifest.trust.filter((r) => r && typeof r === 'object') : [];
+  const usable: TrustRecord[] = [];
+  records.forEach((record, index) => {
+    const where = `${join2(prefix, MANIFEST)}#/trust/${index}/path`;
+    if (!isSafeRelativePath(record.path) || !record.path.startsWith('trust/')) {
+      context.problems.push({ code: 'unsafe-path', path: where, message: `${where}: "${String(record.path)}" is not a file under trust/` });
+      return;
+    }
+    const file = join2(prefix, record.path);
+    context.claimed.add(file);
+    context.claimed.add(file + CHECKSUM_SUFFIX);
+    const actual = context.tree.digests.get(file);
+    if (!context.files.has(file) || actual === undefined) {
+      context.problems.push({ code: 'missing', path: file, message: `${file} is listed in ${join2(prefix, MANIFEST)} but missing` });
+    } else if (!(actual instanceof Error) && actual.sha256 !== record.sha256) {
+      context.problems.push({ code: 'altered', path: file, message: `${file} has sha256 ${actual.sha256}; the day manifest says ${String(record.sha256)}` });
+    } else usable.push(record);
+  });
+  return { records: usable, read: (record) => context.tree.readBytes(join2(prefix, record.path)) };
+}
+
+/** A sealed day: the seal must verify over the manifest's exact bytes (the auditor's key, else the key kept beside it). */
+async function checkDaySeal(context: Context, prefix: string): Promise<void> {
+  const sealFile = join2(prefix, SEAL_FILE);
+  const keyFile = join2(prefix, SEAL_KEY_FILE);
+  if (!context.files.has(sealFile)) {
+    if (context.files.has(keyFile)) context.problems.push({ code: 'seal-invalid', path: keyFile, message: `${keyFile} is there but the seal ${SEAL_FILE} is missing` });
+    return;
+  }
+  for (const file of [sealFile, keyFile]) {
+    context.claimed.add(file);
+    context.claimed.add(file + CHECKSUM_SUFFIX);
+  }
+  const seal = await context.tree.readBytes(sealFile);
+  const manifest = await context.tree.readBytes(join2(prefix, MANIFEST));
+  if (!seal || !manifest) return;
+  let trust = context.options.trust;
+  if (!trust) {
+    const key = context.files.has(keyFile) ? await context.tree.readBytes(keyFile) : undefined;
+    if (!key) {
+      context.warnings.push(`${sealFile}: no key beside the seal and none given (--key, --trusted-root): the seal was not checked`);
+      return;
+    }
+    trust = buildTrustMaterial([{ path: keyFile, role: 'key', bytes: key }], {});
+    context.warnings.push(`${sealFile}: checked against the key kept beside it; pass --key to pin the signer`);
+  }
+  context.seals++;
+  const problem = checkSeal(sealFile, seal, manifest, trust);
+  if (problem) context.problems.push(problem);
 }
 
 /** An export's top-level SHA256SUMS lists every file once, with the right hash. */

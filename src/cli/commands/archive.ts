@@ -2,6 +2,8 @@ import type { Argv } from 'yargs';
 import { archive, type ArchiveReport } from '../../archive/archive.js';
 import { parseShard, readImagesFile } from '../../archive/batch.js';
 import { createProgress } from '../progress.js';
+import { loadArchiveTrust } from '../../archive/trust-kept.js';
+import { hasTrust, toTrustOptions, trustFlags, type TrustArgs } from '../trust-flags.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { printJson, table, type Io } from '../output.js';
 import type { CommandContext } from '../context.js';
@@ -31,7 +33,7 @@ export function sourceOptions(args: RegistryArgs): SourceOptions {
   };
 }
 
-export interface ArchiveArgs extends RegistryArgs {
+export interface ArchiveArgs extends RegistryArgs, TrustArgs {
   refs: string[];
   images?: string;
   shard?: string;
@@ -50,7 +52,7 @@ export const archiveCommand = {
   command: 'archive [refs..]',
   describe: 'collect, validate and archive the evidence of images into ROOT/YYYY-MM-DD/',
   builder: (y: Argv) =>
-    registryOptions(y)
+    trustFlags(registryOptions(y))
       .positional('refs', { type: 'string', array: true, describe: 'image references (registry/repo[:tag][@sha256:…] or oci:PATH[:tag|@sha256:…])' })
       .option('evidence', { type: 'string', array: true, default: [], describe: 'local evidence file for the image (repeatable)' })
       .option('discover', { type: 'boolean', default: true, describe: 'contact the registry/layout; --no-discover archives only --evidence files and needs REF@digest' })
@@ -69,6 +71,9 @@ export async function runArchive(args: ArchiveArgs, io: Io, context: CommandCont
   const batch = args.images !== undefined || refs.length > 1;
   const progress = createProgress(io, args.quiet || !batch ? 'quiet' : context.isTerminal() ? 'tty' : 'lines');
   const started = Date.now();
+  const trustOptions = toTrustOptions(args);
+  const trust = hasTrust(trustOptions) ? await loadArchiveTrust(trustOptions) : undefined;
+  for (const warning of trust?.material.warnings ?? []) io.err(`custody: warning: ${warning}\n`);
   const collecting = args.discover ? await context.collecting(sourceOptions(args)) : undefined;
   const report = await archive({
     refs,
@@ -78,6 +83,7 @@ export async function runArchive(args: ArchiveArgs, io: Io, context: CommandCont
     ...(args.shard !== undefined ? { shard: parseShard(args.shard) } : {}),
     ...(args.concurrency !== undefined ? { concurrency: args.concurrency } : {}),
     retries: args.retries,
+    ...(trust ? { trust } : {}),
     ...(args.maxBytes !== undefined ? { limits: { maxBytes: args.maxBytes } } : {}),
     ...(collecting ? { collect: collecting.collect, resolve: collecting.resolve } : {}),
     onStart: (total) => progress.start(total),

@@ -2,8 +2,10 @@ import type { Argv } from 'yargs';
 import { verifyArchive, type VerifyReport } from '../../verify/verify.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { printJson, type Io } from '../output.js';
+import { loadTrustMaterial } from '../../trust/index.js';
+import { hasTrust, toTrustOptions, trustFlags, type TrustArgs } from '../trust-flags.js';
 
-export interface VerifyArgs {
+export interface VerifyArgs extends TrustArgs {
   path: string;
   chain: boolean;
   json: boolean;
@@ -13,14 +15,16 @@ export const verifyCommand = {
   command: 'verify <path>',
   describe: 're-check an archive root, day folder, image folder or export: hashes, checksum files, manifests, chain',
   builder: (y: Argv) =>
-    y
+    trustFlags(y)
       .positional('path', { type: 'string', demandOption: true, describe: 'archive root, day folder, image folder, or exported .tar.gz' })
       .option('chain', { type: 'boolean', default: false, describe: 'also check the day-to-day hash chain (root only)' }),
 };
 
 export async function runVerify(args: VerifyArgs, io: Io): Promise<ExitCode> {
-  const report = await verifyArchive(args.path, { chain: args.chain });
-  if (args.json) printJson(io, { ok: report.ok, target: report.target, checked: report.checked, problems: report.problems, warnings: report.warnings });
+  const trustOptions = toTrustOptions(args);
+  const trust = hasTrust(trustOptions) ? await loadTrustMaterial(trustOptions) : undefined;
+  const report = await verifyArchive(args.path, { chain: args.chain, ...(trust ? { trust } : {}) });
+  if (args.json) printJson(io, { ok: report.ok, target: report.target, checked: report.checked, signatures: report.signatures, problems: report.problems, warnings: report.warnings });
   else io.out(formatVerifyReport(report));
   if (report.ok) return EXIT.ok;
   const first = report.problems[0]!;
@@ -29,7 +33,9 @@ export async function runVerify(args: VerifyArgs, io: Io): Promise<ExitCode> {
 }
 
 export function formatVerifyReport(report: VerifyReport): string {
-  const lines = [`${report.ok ? 'OK' : 'FAILED'}  ${report.target} ${report.path}: ${report.checked} files re-hashed, ${report.problems.length} problem(s)`];
+  const lines = [
+    `${report.ok ? 'OK' : 'FAILED'}  ${report.target} ${report.path}: ${report.checked} files re-hashed, ${report.signatures} signature(s) re-verified, ${report.problems.length} problem(s)`,
+  ];
   for (const problem of report.problems) lines.push(`  ${problem.code.padEnd(16)} ${problem.path}  ${problem.message}`);
   for (const warning of report.warnings) lines.push(`  warning          ${warning}`);
   return `${lines.join('\n')}\n`;

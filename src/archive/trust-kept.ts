@@ -1,0 +1,93 @@
+import { readFile } from 'node:fs/promises';
+import { fromFsError } from '../errors.js';
+import type { SignatureVerifier } from '../normalize/items.js';
+import { buildTrustMaterial, detectSignedFormat, verifyEvidence, type TrustInput, type TrustMaterial, type TrustOptions } from '../trust/index.js';
+import type { IdentityConstraints, TrustRecord, Verification } from '../types.js';
+import { sha256Hex } from './hash.js';
+
+/** Trust material for a run: what verification uses, and the copies the day folder keeps. */
+export interface ArchiveTrust {
+  material: TrustMaterial;
+  constraints: IdentityConstraints;
+  copies: { record: TrustRecord; bytes: Buffer }[];
+}
+
+export function constraintsOf(options: TrustOptions): IdentityConstraints {
+  const constraints: IdentityConstraints = {};
+  if (options.certificateIdentity !== undefined) constraints.certificateIdentity = options.certificateIdentity;
+  if (options.certificateIdentityRegexp !== undefined) constraints.certificateIdentityRegexp = options.certificateIdentityRegexp;
+  if (options.certificateOidcIssuer !== undefined) constraints.certificateOidcIssuer = options.certificateOidcIssuer;
+  if (options.certificateOidcIssuerRegexp !== undefined) constraints.certificateOidcIssuerRegexp = options.certificateOidcIssuerRegexp;
+  return constraints;
+}
+
+/** Read the trust files once (their bytes are kept in the archive), then build the trust material. */
+export async function loadArchiveTrust(options: TrustOptions): Promise<ArchiveTrust> {
+  const named: [TrustRecord['role'], string[] | undefined][] = [
+    ['key', options.keys],
+    ['trusted-root', options.trustedRoots],
+    ['ca-roots', options.caRoots],
+    ['ca-intermediates', options.caIntermediates],
+    ['rekor-key', options.rekorKeys],
+  ];
+  const inputs: TrustInput[] = [];
+  const copies: ArchiveTrust['copies'] = [];
+  for (const [role, paths] of named) {
+    for (const path of paths ?? []) {
+      let bytes: Buffer;
+      try {
+        bytes = await readFile(path);
+      } catch (err) {
+        throw fromFsError(err, path, 'read trust material');
+      }
+      inputs.push({ path, role, bytes });
+      const sha256 = sha256Hex(bytes);
+      const ext = role === 'trusted-root' ? 'json' : 'pem';
+      copies.push({ record: { path: `trust/${sha256}.${ext}`, sha256, size: bytes.length, role }, bytes });
+    }
+  }
+  const constraints = constraintsOf(options);
+  return { material: buildTrustMaterial(inputs, options), constraints, copies };
+}
+
+/**
+ * Trust material rebuilt from the copies a day folder keeps, for repeating
+ * archive-time checks offline: only the files a verdict names, with the
+ * identity constraints it recorded.
+ */
+export function trustFromCopies(copies: { record: TrustRecord; bytes: Uint8Array }[], constraints: IdentityConstraints): TrustMaterial {
+  return buildTrustMaterial(
+    copies.map(({ record, bytes }) => ({ path: record.path, role: record.role, bytes })),
+    constraints,
+  );
+}
+
+/** Is this evidence signed material custody verifies (or records as unverifiable)? */
+export function isSigned(kind: string, bytes: Uint8Array, mediaType: string, annotations?: Record<string, string>): boolean {
+  if (kind !== 'signature' && kind !== 'attestation') return false;
+  return detectSignedFormat({ bytes, mediaType, ...(annotations ? { annotations } : {}) }) !== 'unknown';
+}
+
+/** The digest a signature must be about: the artifact it hangs from (a referrer of a referrer), else the image. */
+export function signedTarget(origin: { via?: string; attachedTo?: string }, imageDigest: string): string {
+  return origin.via ?? origin.attachedTo ?? imageDigest;
+}
+
+/**
+ * Verify every signature and attestation as it is archived. Without trust
+ * material each verdict is `no-trust-material`, never a pass.
+ */
+export function signatureVerifier(trust: ArchiveTrust | undefined): SignatureVerifier {
+  const material = trust?.material ?? buildTrustMaterial([], {});
+  const constraints = trust?.constraints ?? {};
+  return async (raw, normalized, subject): Promise<Verification | undefined> => {
+    const annotations = raw.origin.descriptor?.annotations;
+    if (!isSigned(normalized.kind, raw.bytes, raw.mediaType, annotations)) return undefined;
+    const verdict = await verifyEvidence(
+      { bytes: raw.bytes, mediaType: raw.mediaType, ...(annotations ? { annotations } : {}) },
+      { digest: signedTarget(raw.origin, subject.digest) },
+      material,
+    );
+    return Object.keys(constraints).length > 0 ? { ...verdict, constraints } : verdict;
+  };
+}

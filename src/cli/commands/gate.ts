@@ -1,0 +1,78 @@
+import type { Argv } from 'yargs';
+import { CustodyError } from '../../errors.js';
+import { gateFromBundle, gateLive, loadPolicy, REPORT_FORMATS, renderReport, renderText, writeReport, firstBlocking, subjectText, type GateReport, type Policy, type ReportFormat } from '../../gate/index.js';
+import { blocks } from '../../gate/rules/result.js';
+import type { CommandContext } from '../context.js';
+import { registryOptions, sourceOptions, type RegistryArgs } from './archive.js';
+import { EXIT, type ExitCode } from '../exit-codes.js';
+import { oneLine, reportError, type Io } from '../output.js';
+
+export interface GateArgs extends RegistryArgs {
+  ref?: string;
+  bundle?: string;
+  policy: string;
+  format?: ReportFormat;
+  output?: string;
+  json?: boolean;
+}
+
+export const gateCommand = {
+  command: 'gate [ref]',
+  describe: 'decide a release: check an image (live, or an archived --bundle) against a policy; exit 0 pass, 1 fail, 2 bad policy, 3 evidence unobtainable',
+  builder: (y: Argv) =>
+    registryOptions(y)
+      .positional('ref', { type: 'string', describe: 'image reference to collect live (registry/repo[:tag][@sha256:…] or oci:PATH…)' })
+      .option('bundle', { type: 'string', describe: 'decide from an archived image folder (…/images/<registry>/<repo>/sha256-<hex>) instead; verified first' })
+      .option('policy', { type: 'string', demandOption: true, describe: 'policy file (YAML or JSON, apiVersion custody/v1)' })
+      .option('format', { type: 'string', choices: [...REPORT_FORMATS], describe: 'report format (default text; json with --json)' })
+      .option('output', { type: 'string', describe: 'write the report to FILE (atomically) instead of stdout; stdout then gets the text table' }),
+};
+
+/**
+ * Parse → one library call → format. Exit 0 when no enforced rule failed
+ * (warnings allowed), 1 when one did, 2 for bad usage or policy, 3 when the
+ * evidence could not be obtained. Never 0 when something could not be
+ * checked; every non-zero exit prints one line naming the first failing rule.
+ */
+export async function runGate(args: GateArgs, io: Io, context: CommandContext): Promise<ExitCode> {
+  try {
+    if (args.ref !== undefined && args.bundle !== undefined) throw new CustodyError('USAGE', 'gate takes an image reference or --bundle DIR, not both');
+    if (args.ref === undefined && args.bundle === undefined) throw new CustodyError('USAGE', 'gate needs an image reference or --bundle DIR (custody gate --help)');
+    const format: ReportFormat = args.format ?? (args.json ? 'json' : 'text');
+    const policy = await loadPolicy(args.policy);
+    const report = args.bundle !== undefined ? await gateFromBundle(args.bundle, policy) : await collectAndGate(args.ref!, args, policy, context);
+    const text = renderReport(report, format);
+    if (args.output !== undefined) {
+      await writeReport(args.output, text);
+      io.out(renderText(report));
+    } else {
+      io.out(text);
+    }
+    return exitFor(report, io);
+  } catch (err) {
+    return reportError(io, err);
+  }
+}
+
+async function collectAndGate(ref: string, args: GateArgs, policy: Policy, context: CommandContext): Promise<GateReport> {
+  const collecting = await context.collecting(sourceOptions(args));
+  try {
+    return await gateLive(ref, policy, collecting.collect);
+  } finally {
+    collecting.close();
+  }
+}
+
+function exitFor(report: GateReport, io: Io): ExitCode {
+  if (report.outcome === 'pass') return EXIT.ok;
+  const first = firstBlocking(report) ?? report.results[0];
+  const count = report.results.filter(blocks).length;
+  const name = first ? `${first.rule}${first.platform ? ` [${first.platform}]` : ''}` : 'gate';
+  const reason = first ? oneLine(first.reason) : 'no rule passed';
+  if (report.outcome === 'unobtainable') {
+    io.err(`custody: gate could not decide ${subjectText(report)}: ${reason}\n`);
+    return EXIT.operational;
+  }
+  io.err(`custody: gate failed for ${subjectText(report)}: ${name}: ${reason}${count > 1 ? ` (${count} enforced checks failed)` : ''}\n`);
+  return EXIT.finding;
+}

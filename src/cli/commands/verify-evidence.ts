@@ -1,0 +1,77 @@
+import { readFile } from 'node:fs/promises';
+import type { Argv } from 'yargs';
+import { CustodyError, fromFsError } from '../../errors.js';
+import { isDigest } from '../../oci/reference.js';
+import { loadTrustMaterial, verifyEvidence } from '../../trust/index.js';
+import { EXIT, type ExitCode } from '../exit-codes.js';
+import { printJson, type Io } from '../output.js';
+import { toTrustOptions, trustFlags, type TrustArgs } from '../trust-flags.js';
+
+export interface VerifyEvidenceArgs extends TrustArgs {
+  file: string;
+  artifact?: string;
+  digest?: string;
+  mediaType?: string;
+  annotations?: string;
+  json: boolean;
+}
+
+export const verifyEvidenceCommand = {
+  command: 'verify-evidence <file>',
+  describe: 'verify one Sigstore bundle, cosign signature or DSSE envelope outside any archive',
+  builder: (y: Argv) =>
+    trustFlags(y)
+      .positional('file', { type: 'string', demandOption: true, describe: 'bundle, signature layer or DSSE envelope' })
+      .option('artifact', { type: 'string', describe: 'the signed file (message signature) or the in-toto subject' })
+      .option('digest', { type: 'string', describe: 'the digest the signature or statement must name (sha256:…)' })
+      .option('media-type', { type: 'string', describe: 'media type of FILE when the content does not say (e.g. a cosign layer)' })
+      .option('annotations', { type: 'string', describe: 'JSON file of the layer annotations (cosign signature, certificate, bundle)' })
+      .check((argv) => {
+        if (argv.artifact === undefined && argv.digest === undefined) throw new Error('give --artifact FILE or --digest sha256:…');
+        return true;
+      }),
+};
+
+async function readInput(path: string, what: string): Promise<Buffer> {
+  try {
+    return await readFile(path);
+  } catch (err) {
+    throw fromFsError(err, path, `read ${what}`);
+  }
+}
+
+export async function runVerifyEvidence(args: VerifyEvidenceArgs, io: Io): Promise<ExitCode> {
+  if (args.digest !== undefined && args.digest.startsWith('sha') && !isDigest(args.digest)) {
+    throw new CustodyError('USAGE', `--digest "${args.digest}" is not sha256:<64 hex>`);
+  }
+  const bytes = await readInput(args.file, 'evidence');
+  const artifact = args.artifact !== undefined ? await readInput(args.artifact, 'artifact') : undefined;
+  let annotations: Record<string, string> | undefined;
+  if (args.annotations !== undefined) {
+    try {
+      annotations = JSON.parse((await readInput(args.annotations, 'annotations')).toString('utf8')) as Record<string, string>;
+    } catch (err) {
+      if (err instanceof CustodyError) throw err;
+      throw new CustodyError('INVALID_INPUT', `${args.annotations} is not a JSON object of annotations`);
+    }
+  }
+  const trust = await loadTrustMaterial(toTrustOptions(args));
+  for (const warning of trust.warnings) io.err(`custody: warning: ${warning}\n`);
+  const verdict = await verifyEvidence(
+    { bytes, mediaType: args.mediaType ?? '', ...(annotations ? { annotations } : {}) },
+    { ...(args.digest !== undefined ? { digest: args.digest } : {}), ...(artifact ? { artifact } : {}) },
+    trust,
+  );
+  if (verdict.code === 'malformed') {
+    if (args.json) printJson(io, verdict);
+    throw new CustodyError('INVALID_INPUT', `${args.file}: ${verdict.reason}`);
+  }
+  if (args.json) printJson(io, verdict);
+  else {
+    const who = verdict.identity ? [verdict.identity.san, verdict.identity.issuer, verdict.identity.keyHint && `key ${verdict.identity.keyHint}`].filter(Boolean).join(', ') : '';
+    io.out(`${verdict.verified ? 'VERIFIED' : `NOT VERIFIED (${verdict.code ?? '?'})`}  ${args.file}${who ? `  signer: ${who}` : ''}\n  ${verdict.reason}\n`);
+  }
+  if (verdict.verified) return EXIT.ok;
+  io.err(`custody: ${args.file} does not verify: ${verdict.code ?? ''} ${verdict.reason}\n`);
+  return EXIT.finding;
+}

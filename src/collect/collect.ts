@@ -1,0 +1,78 @@
+import { parseManifest } from '../oci/manifest.js';
+import type { ImageReference } from '../oci/reference.js';
+import type { Source } from '../oci/source.js';
+import type { Descriptor, Origin, Raw } from '../types.js';
+import type { Collection, DiscoverOptions, DiscoveredNode } from './types.js';
+import { mapLimit, walkImage } from './walk.js';
+
+/**
+ * Discover, then fetch (digest-checked) everything: the image's own index,
+ * manifests and configs as `image` evidence, and for every attached artifact
+ * each evidence layer as one Raw (the artifact manifest itself when it has
+ * none). Any fetch failure rejects the whole collection: nothing partial is
+ * returned for an archive to write.
+ */
+export async function collect(source: Source, ref: ImageReference, options: DiscoverOptions = {}): Promise<Collection> {
+  const walk = await walkImage(source, ref, options);
+  const { result, root } = walk;
+  const manifestBytes = async (descriptor: Descriptor): Promise<Uint8Array> => walk.manifests.get(descriptor.digest) ?? source.fetchManifest(descriptor);
+
+  // The image itself: index and/or manifest(s), and config(s).
+  const image: Raw[] = [{ bytes: root.bytes, mediaType: root.descriptor.mediaType, origin: imageOrigin(root.descriptor, root.descriptor.digest) }];
+  const imageSeen = new Set<string>([root.descriptor.digest]);
+  const manifestsToRead: Descriptor[] = root.parsed.kind === 'index' ? walk.platforms : [];
+  const platformRaws = await mapLimit(manifestsToRead, 8, async (descriptor) => {
+    const bytes = await manifestBytes(descriptor);
+    const parsed = parseManifest(bytes, descriptor.mediaType);
+    const mediaType = parsed.ok ? parsed.value.mediaType : descriptor.mediaType;
+    return { raw: { bytes, mediaType, origin: imageOrigin({ ...descriptor, mediaType }, descriptor.digest) } as Raw, config: parsed.ok && parsed.value.kind === 'manifest' ? parsed.value.config : undefined, owner: descriptor.digest };
+  });
+  const configs: { config: Descriptor; owner: string }[] = [];
+  if (root.parsed.kind === 'manifest') configs.push({ config: root.parsed.config, owner: root.descriptor.digest });
+  for (const p of platformRaws) {
+    if (!imageSeen.has(p.raw.origin.descriptor!.digest)) {
+      imageSeen.add(p.raw.origin.descriptor!.digest);
+      image.push(p.raw);
+    }
+    if (p.config) configs.push({ config: p.config, owner: p.owner });
+  }
+  const uniqueConfigs = configs.filter((c) => (imageSeen.has(c.config.digest) ? false : (imageSeen.add(c.config.digest), true)));
+  const configRaws = await mapLimit(uniqueConfigs, 8, async ({ config, owner }): Promise<Raw> => ({
+    bytes: await source.fetchBlob(config),
+    mediaType: config.mediaType,
+    origin: imageOrigin(config, owner),
+  }));
+  image.push(...configRaws);
+
+  // Attached evidence, parents before their children.
+  const nodes: DiscoveredNode[] = [];
+  for (const node of result.nodes) nodes.push(node, ...node.children);
+  const jobs: { node: DiscoveredNode; layer?: Descriptor }[] = [];
+  for (const node of nodes) {
+    if (node.layers.length === 0) jobs.push({ node });
+    else for (const layer of node.layers) jobs.push({ node, layer });
+  }
+  const evidence = await mapLimit(jobs, 8, async ({ node, layer }): Promise<Raw> => {
+    if (layer === undefined) {
+      return { bytes: await manifestBytes(node.descriptor), mediaType: node.descriptor.mediaType, origin: nodeOrigin(node, node.descriptor) };
+    }
+    const origin = nodeOrigin(node, layer);
+    origin.manifest = { ...node.descriptor };
+    return { bytes: await source.fetchBlob(layer), mediaType: layer.mediaType, origin };
+  });
+
+  const collection: Collection = { subject: result.subject, image, evidence, warnings: result.warnings };
+  if (result.tag !== undefined) collection.tag = result.tag;
+  return collection;
+}
+
+function imageOrigin(descriptor: Descriptor, attachedTo: string): Origin {
+  return { method: 'image', attachedTo, descriptor: { ...descriptor } };
+}
+
+function nodeOrigin(node: DiscoveredNode, descriptor: Descriptor): Origin {
+  const origin: Origin = { method: node.method, attachedTo: node.attachedTo, descriptor: { ...descriptor } };
+  if (node.tag !== undefined) origin.tag = node.tag;
+  if (node.via !== undefined) origin.via = node.via;
+  return origin;
+}

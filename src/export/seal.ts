@@ -1,0 +1,42 @@
+import { createPublicKey } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { writeFileAtomic } from '../archive/atomic.js';
+import { checksumLine, sha256Hex } from '../archive/hash.js';
+import { withLock } from '../archive/lock.js';
+import { DATE_PATTERN } from '../archive/paths.js';
+import { CustodyError, fromFsError } from '../errors.js';
+import { parsePrivateKeyPem, SEAL_FILE, sealDayManifest, type SealOptions, type SealResult } from '../trust/index.js';
+import { SEAL_KEY_FILE, verifyArchive } from '../verify/verify.js';
+import { existsSync } from 'node:fs';
+
+/**
+ * Seal a finished day: check it verifies, keep the public key beside the
+ * seal (key mode) so that `verify` can check the seal with no flags, then
+ * write `manifest.json.sigstore.json`, a Sigstore bundle over the day
+ * manifest's exact bytes. A day is sealed once; archive refuses a sealed day.
+ */
+export async function sealDay(dayDir: string, options: SealOptions): Promise<SealResult> {
+  const date = basename(resolve(dayDir));
+  if (!DATE_PATTERN.test(date)) throw new CustodyError('NOT_A_BUNDLE', `${dayDir} is not a day folder (YYYY-MM-DD)`);
+  return withLock(dirname(resolve(dayDir)), {}, async () => {
+    if (existsSync(join(dayDir, SEAL_FILE))) throw new CustodyError('USAGE', `${dayDir} is already sealed (${SEAL_FILE}); a seal is never rewritten`);
+    const report = await verifyArchive(dayDir);
+    if (!report.ok || report.warnings.length > 0) {
+      const first = report.problems[0];
+      throw new CustodyError('VERIFICATION_FAILED', `refusing to seal ${dayDir}: ${first ? `${first.code} ${first.path}: ${first.message}` : report.warnings[0]}`);
+    }
+    if ('keyPath' in options) {
+      let text: string;
+      try {
+        text = await readFile(options.keyPath, 'utf8');
+      } catch (err) {
+        throw fromFsError(err, options.keyPath, 'read signing key');
+      }
+      const publicPem = createPublicKey(parsePrivateKeyPem(text, options.keyPath)).export({ type: 'spki', format: 'pem' }).toString();
+      await writeFileAtomic(join(dayDir, SEAL_KEY_FILE), publicPem);
+      await writeFileAtomic(join(dayDir, `${SEAL_KEY_FILE}.sha256`), checksumLine(sha256Hex(publicPem), SEAL_KEY_FILE));
+    }
+    return sealDayManifest(dayDir, options);
+  });
+}

@@ -1,0 +1,47 @@
+import type { ErrorObject } from 'ajv';
+import { schemaValidator, toProblems } from '../../schemas.js';
+import type { Problem } from '../../types.js';
+import { escapePointer } from './json.js';
+
+/**
+ * Problem codes for schema violations: `schema-<keyword>` (schema-required,
+ * schema-type, schema-enum, schema-const, schema-pattern, schema-format,
+ * schema-min-items, ...), so an auditor and a fixture can tell which rule broke.
+ */
+export function schemaCode(keyword: string): string {
+  return 'schema-' + keyword.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
+}
+
+/** Ajv errors → problems, one code per keyword, every error kept (deduplicated). */
+export function ajvProblems(errors: readonly ErrorObject[] | null | undefined, prefix = ''): Problem[] {
+  const problems: Problem[] = [];
+  const seen = new Set<string>();
+  for (const error of errors ?? []) {
+    // Branch failures of oneOf/anyOf/if are reported by their own errors too.
+    if (error.keyword === 'if') continue;
+    for (const problem of toProblems([error], schemaCode(error.keyword))) {
+      const path = prefix + problem.path;
+      const message = prefix ? problem.message.replace(/^\S+/, path || '/') : problem.message;
+      const key = `${problem.code}\u0000${path}\u0000${message}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      problems.push({ code: problem.code, path, message });
+    }
+  }
+  return problems;
+}
+
+/** Validate against `schemas/<relativePath>`; `prefix` is prepended to every path (a nested document). */
+export function checkSchema(relativePath: string, value: unknown, prefix = ''): Problem[] {
+  const validate = schemaValidator(relativePath);
+  if (validate(value)) return [];
+  return ajvProblems(validate.errors, prefix);
+}
+
+export function problem(code: string, path: string, message: string): Problem {
+  return { code, path, message: message.startsWith(path || '/') ? message : `${path || '/'} ${message}` };
+}
+
+export function childPath(parent: string, ...segments: (string | number)[]): string {
+  return parent + segments.map((s) => '/' + escapePointer(s)).join('');
+}

@@ -1,0 +1,92 @@
+import { open } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { LineCounter, parseDocument, isMap, isScalar } from 'yaml';
+import { CustodyError } from '../../errors.js';
+import { oneLine } from '../../cli/output.js';
+import type { Problem } from '../../types.js';
+import { checkSemantics } from './semantics.js';
+import { schemaProblems } from './schema-problems.js';
+import { toPolicy } from './resolve.js';
+import type { Policy, RuleName } from './types.js';
+import { RULE_NAMES } from './types.js';
+
+/** A policy is a small hand-written file; anything larger is a mistake. */
+const MAX_POLICY_BYTES = 1024 * 1024;
+
+/**
+ * Read a policy file (YAML, or JSON, which YAML 1.2 reads too), validate it
+ * against schemas/policy.schema.json and check what a schema cannot say
+ * (regexps compile, key files exist and parse, attestations have signers).
+ * Every problem is reported at once in one INVALID_POLICY error naming the
+ * file; nothing is ever defaulted into permissiveness.
+ */
+export async function loadPolicy(path: string): Promise<Policy> {
+  const text = await readPolicyText(path);
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, version: '1.2', strict: true });
+  if (doc.errors.length > 0) {
+    const problems = doc.errors.map((error): Problem => {
+      const at = error.linePos?.[0];
+      return { code: 'syntax', path: '', message: `${at ? `line ${at.line}, column ${at.col}: ` : ''}${oneLine(error.message.split('\n')[0] ?? error.message)}` };
+    });
+    throw invalid(path, problems);
+  }
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    throw invalid(path, [{ code: 'syntax', path: '', message: err instanceof Error ? err.message : String(err) }]);
+  }
+  const base = dirname(resolve(path));
+  const problems = [...schemaProblems(value), ...(await checkSemantics(value, base))];
+  if (problems.length > 0) throw invalid(path, problems);
+  const policy = toPolicy(value, path, base);
+  policy.lines = ruleLines(doc, lineCounter);
+  return policy;
+}
+
+async function readPolicyText(path: string): Promise<string> {
+  let handle;
+  try {
+    handle = await open(path, 'r');
+  } catch (err) {
+    throw new CustodyError('INVALID_POLICY', `cannot read policy ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { cause: err });
+  }
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) throw new CustodyError('INVALID_POLICY', `policy ${path} is not a regular file`);
+    if (info.size > MAX_POLICY_BYTES) throw new CustodyError('INVALID_POLICY', `policy ${path} is ${info.size} bytes, more than a policy can be (${MAX_POLICY_BYTES})`);
+    const bytes = await handle.readFile();
+    try {
+      return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    } catch {
+      throw new CustodyError('INVALID_POLICY', `policy ${path} is not UTF-8 text`);
+    }
+  } catch (err) {
+    if (err instanceof CustodyError) throw err;
+    throw new CustodyError('INVALID_POLICY', `cannot read policy ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { cause: err });
+  } finally {
+    await handle.close();
+  }
+}
+
+/** One line naming the file and every problem: `policy p.yaml is invalid (2 problems): /a …; /b …`. */
+function invalid(path: string, problems: Problem[]): CustodyError {
+  const list = problems.map((p) => oneLine(p.message)).join('; ');
+  return new CustodyError('INVALID_POLICY', `policy ${path} is invalid (${problems.length} problem${problems.length === 1 ? '' : 's'}): ${list}`, {
+    details: { policy: path, problems },
+  });
+}
+
+/** Where each rule starts in the file, so SARIF can point at it. */
+function ruleLines(doc: ReturnType<typeof parseDocument>, lineCounter: LineCounter): Partial<Record<RuleName, number>> {
+  const lines: Partial<Record<RuleName, number>> = {};
+  const rules = isMap(doc.contents) ? doc.contents.get('rules', true) : undefined;
+  if (!isMap(rules)) return lines;
+  for (const pair of rules.items) {
+    const key = pair.key;
+    if (!isScalar(key) || typeof key.value !== 'string' || !key.range) continue;
+    if ((RULE_NAMES as readonly string[]).includes(key.value)) lines[key.value as RuleName] = lineCounter.linePos(key.range[0]).line;
+  }
+  return lines;
+}

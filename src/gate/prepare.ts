@@ -1,0 +1,116 @@
+import { createHash } from 'node:crypto';
+import type { Normalized, Origin, Subject } from '../types.js';
+import { imageDigests, type GateEvidence, type GateInput, type SignerRole, type TargetVerdict } from './evidence.js';
+import { extractFacts, type EvidenceFacts } from './facts/extract.js';
+import type { Policy } from './policy/types.js';
+import type { Reverify } from './reverify.js';
+
+/** One piece of evidence as a source hands it over: bytes as archived or fetched, and the normaliser's reading. */
+export interface GateItem {
+  id: string;
+  bytes: Uint8Array;
+  mediaType: string;
+  origin: Origin;
+  normalized: Normalized;
+}
+
+/**
+ * Read the facts of every item, work out which image digests each is about,
+ * and re-verify every signed item the policy has a use for against the
+ * policy's signers. The only asynchronous step before the pure evaluation.
+ */
+export async function prepareInput(subject: Subject, items: readonly GateItem[], policy: Policy, reverify: Reverify): Promise<GateInput> {
+  const digests = imageDigests(subject);
+  const image = new Set(digests);
+  const read = items.map((item) => ({ item, facts: extractFacts({ ...item, annotations: item.origin.descriptor?.annotations ?? {}, normalized: item.normalized }) }));
+
+  // An image manifest binds its config to the platform: config digest → manifest digest.
+  const byBytes = new Map<string, Uint8Array>();
+  const configOwner = new Map<string, string>();
+  for (const { item, facts } of read) {
+    const digest = `sha256:${createHash('sha256').update(item.bytes).digest('hex')}`;
+    byBytes.set(digest, item.bytes);
+    if (facts.configDigest && image.has(digest)) configOwner.set(facts.configDigest, digest);
+  }
+
+  const evidence: GateEvidence[] = [];
+  for (const { item, facts } of read) {
+    const own = `sha256:${createHash('sha256').update(item.bytes).digest('hex')}`;
+    const about = aboutOf(subject, image, item, facts, configOwner.get(own));
+    const entry: GateEvidence = {
+      id: item.id,
+      kind: item.normalized.kind,
+      format: item.normalized.format,
+      mediaType: item.mediaType,
+      valid: item.normalized.valid,
+      problems: item.normalized.problems,
+      about,
+      facts,
+      verdicts: {},
+    };
+    for (const role of rolesFor(facts, policy)) {
+      const targets = targetsOf(subject, image, facts, about);
+      const verdicts: TargetVerdict[] = [];
+      for (const digest of targets) {
+        const artifact = facts.statement ? undefined : byBytes.get(digest);
+        const verdict = await reverify({
+          role,
+          bytes: item.bytes,
+          mediaType: item.mediaType,
+          ...(item.origin.descriptor?.annotations ? { annotations: item.origin.descriptor.annotations } : {}),
+          digest,
+          ...(artifact ? { artifact } : {}),
+        });
+        verdicts.push({ ...verdict, digest });
+      }
+      entry.verdicts[role] = verdicts;
+    }
+    evidence.push(entry);
+  }
+  return { subject, evidence };
+}
+
+/** Which signers a piece of evidence must be checked against, given what it is and what the policy asks. */
+function rolesFor(facts: EvidenceFacts, policy: Policy): SignerRole[] {
+  const roles: SignerRole[] = [];
+  if (!facts.signed) return roles;
+  if (policy.rules.signature && facts.signed.purpose === 'signature') roles.push('signature');
+  if (policy.rules.provenance && facts.provenance) roles.push('provenance');
+  if (policy.rules.scan?.vexSigners && facts.vex) roles.push('vex');
+  return roles;
+}
+
+/**
+ * The image digests a piece of evidence is about: where it was attached
+ * (registry discovery, or the manifest that names a config), and the image
+ * digests it names itself (statement subjects, signed payload, SBOM/scan
+ * subjects). A local file that names none is about the image as referenced;
+ * an image config only ever belongs to the manifest that names it.
+ */
+function aboutOf(subject: Subject, image: Set<string>, item: GateItem, facts: EvidenceFacts, configOwner: string | undefined): string[] {
+  const about = new Set<string>();
+  const add = (digest: string | undefined) => {
+    if (digest && image.has(digest)) about.add(digest);
+  };
+  if (facts.config) {
+    // A config is the image's only when fetched as part of it, or named by one of its manifests.
+    if (item.origin.method === 'image') add(item.origin.attachedTo);
+    add(configOwner);
+    return [...about];
+  }
+  add(item.origin.attachedTo);
+  add(configOwner);
+  for (const d of facts.statement?.subjects ?? []) add(d);
+  for (const d of facts.signed?.claims ?? []) add(d);
+  for (const d of item.normalized.subjects) add(d);
+  if (about.size === 0 && (item.origin.method === 'local-file' || item.origin.attachedTo === undefined)) about.add(subject.digest);
+  return [...about];
+}
+
+/** The image digests to verify a signed item as being about: those it claims, else where it was found. */
+function targetsOf(subject: Subject, image: Set<string>, facts: EvidenceFacts, about: string[]): string[] {
+  const claimed = [...(facts.statement?.subjects ?? []), ...(facts.signed?.claims ?? [])].filter((d) => image.has(d));
+  if (claimed.length > 0) return [...new Set(claimed)];
+  if (about.length > 0) return about;
+  return [subject.digest];
+}

@@ -1,0 +1,10 @@
+import type { Limits } from '../../normalize/limits.js';
+import type { Reverify } from '../reverify.js';
+
+export interface GateOptions {
+  /** The time rules judge at (scan age, allow-list expiry, certificate validity). Default: now. */
+  now?: Date;
+  /** How signed evidence is re-verified; default: src/trust with the policy's trust material. */
+  reverify?: Reverify;
+  limits?: Partial<Limits>;
+}

@@ -1,0 +1,409 @@
+import type http from 'node:http';
+import { CustodyError } from '../../errors.js';
+import type { Checked, Expected } from '../digest.js';
+import { findCredential, type Credential } from './credentials.js';
+import { apiHost, plainHttpAllowed } from './endpoint.js';
+import { USER_AGENT, TimeoutError, displayUrl, drain, readBody, registryErrors, send } from './http.js';
+import { backoffDelay, isRetryableNetworkError, isRetryableStatus, parseRetryAfter, sleep } from './retry.js';
+import { Semaphore } from './semaphore.js';
+import type { RegistrySession } from './session.js';
+import { parseWwwAuthenticate, type Challenge } from './www-authenticate.js';
+
+/**
+ * The Distribution API client for one registry host: decides the scheme
+ * once (GET /v2/), answers auth challenges (Basic, or the Bearer token flow
+ * with scope `repository:<name>:pull`, tokens reused until they expire),
+ * retries 5xx, 429 and connection failures with backoff, and keeps at most
+ * `concurrency` requests in flight. Credentials only ever go into an
+ * Authorization header to the registry origin or to its token realm.
+ */
+
+export interface RequestSpec {
+  method: 'GET' | 'HEAD';
+  /** `/v2/...` path with query, on the registry origin. */
+  path?: string;
+  /** An absolute URL on the registry origin (a `Link` page). */
+  url?: URL;
+  accept?: string;
+  /** Repository the request is about (auth scope, credential lookup). */
+  repository: string;
+  /** Names the thing fetched in messages: `manifest sha256:… of host/repo`. */
+  what: string;
+  /** Read and check the body. */
+  read?: { expected: Expected; maxBytes: number };
+  /** Return a 404 instead of throwing NOT_FOUND. */
+  allow404?: boolean;
+}
+
+export interface RegistryResponse {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  url: URL;
+  body?: Checked;
+}
+
+const MAX_REDIRECTS = 5;
+const MAX_TOKEN_RESPONSE = 1024 * 1024;
+const TOKEN = /^[\x21-\x7e]{1,65536}$/;
+
+const CERT_ERRORS = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_UNTRUSTED',
+  'CERT_REVOKED',
+  'CERT_SIGNATURE_FAILURE',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'HOSTNAME_MISMATCH',
+]);
+
+/** A failure worth another attempt; `final` builds the error thrown when attempts run out. */
+class RetryableFailure extends Error {
+  constructor(
+    readonly final: (attempts: number) => CustodyError,
+    readonly retryAfterMs?: number,
+  ) {
+    super('retryable');
+  }
+}
+
+/** The TLS handshake met something that is not TLS: the server speaks plain HTTP. */
+class NotTls extends Error {}
+
+function errorCode(err: unknown): string | undefined {
+  return (err as NodeJS.ErrnoException | undefined)?.code;
+}
+
+function plural(n: number): string {
+  return n === 1 ? '1 attempt' : `${n} attempts`;
+}
+
+export class RegistryClient {
+  /** API host (docker.io → registry-1.docker.io). */
+  readonly host: string;
+  private origin: Promise<URL> | undefined;
+  private challenge: Challenge | undefined;
+  private readonly credentials = new Map<string, Promise<Credential | undefined>>();
+  private readonly tokens = new Map<string, { value: string; expiresAt: number }>();
+  private readonly tokenRequests = new Map<string, Promise<string | undefined>>();
+  private readonly semaphore: Semaphore;
+
+  constructor(
+    /** The registry as named in references (`docker.io`, `127.0.0.1:5000`). */
+    readonly registry: string,
+    private readonly session: RegistrySession,
+  ) {
+    this.host = apiHost(registry);
+    this.semaphore = new Semaphore(session.options.concurrency);
+  }
+
+  /** Requests in flight now (for tests of the per-registry limit). */
+  get inFlight(): number {
+    return this.semaphore.inFlight;
+  }
+
+  async request(spec: RequestSpec): Promise<RegistryResponse> {
+    const origin = await this.ping();
+    return this.withRetries(() => this.semaphore.run(() => this.once(spec, origin)));
+  }
+
+  private async withRetries<T>(attempt: () => Promise<T>): Promise<T> {
+    const policy = this.session.retryPolicy;
+    for (let n = 0; ; n += 1) {
+      try {
+        return await attempt();
+      } catch (err) {
+        if (!(err instanceof RetryableFailure)) throw err;
+        if (n >= policy.retries) throw err.final(n + 1);
+        if (err.retryAfterMs !== undefined && err.retryAfterMs > policy.maxRetryAfterMs) {
+          throw new CustodyError('REGISTRY', `${err.final(n + 1).message}; the registry asks to wait ${Math.ceil(err.retryAfterMs / 1000)} s, more than the ${Math.ceil(policy.maxRetryAfterMs / 1000)} s allowed`);
+        }
+        await sleep(err.retryAfterMs ?? backoffDelay(n, policy));
+      }
+    }
+  }
+
+  // ---- scheme and ping -------------------------------------------------
+
+  private ping(): Promise<URL> {
+    if (!this.origin) {
+      const pending = this.findOrigin();
+      this.origin = pending;
+      pending.catch(() => {
+        if (this.origin === pending) this.origin = undefined;
+      });
+    }
+    return this.origin;
+  }
+
+  /** HTTPS first; plain HTTP only where allowed and only when the server does not speak TLS at all. */
+  private async findOrigin(): Promise<URL> {
+    const secure = new URL(`https://${this.host}`);
+    try {
+      await this.withRetries(() => this.semaphore.run(() => this.pingOnce(secure)));
+      return secure;
+    } catch (err) {
+      if (!(err instanceof NotTls)) throw err;
+      if (!plainHttpAllowed(this.host, this.session.options.insecure)) {
+        throw new CustodyError('NETWORK', `${this.registry}: the registry does not speak HTTPS; plain HTTP is only used for loopback hosts or with insecure`);
+      }
+    }
+    const plain = new URL(`http://${this.host}`);
+    await this.withRetries(() => this.semaphore.run(() => this.pingOnce(plain)));
+    return plain;
+  }
+
+  private async pingOnce(origin: URL): Promise<void> {
+    const url = new URL('/v2/', origin);
+    const what = `${this.registry}: API check ${displayUrl(url)}`;
+    let res: http.IncomingMessage;
+    try {
+      res = await send({ method: 'GET', url, headers: { 'User-Agent': USER_AGENT }, agent: this.session.agentFor(url), timeoutMs: this.session.options.requestTimeoutMs });
+    } catch (err) {
+      const code = errorCode(err) ?? '';
+      if (origin.protocol === 'https:' && (code.startsWith('ERR_SSL_') || code === 'EPROTO' || code === 'ECONNRESET') && plainHttpAllowed(this.host, this.session.options.insecure)) {
+        throw new NotTls(code);
+      }
+      throw this.networkFailure(err, what, url);
+    }
+    const status = res.statusCode ?? 0;
+    await drain(res);
+    if (status === 200) return;
+    if (status === 401) {
+      this.learnChallenge(res.headers['www-authenticate']);
+      return;
+    }
+    if (isRetryableStatus(status)) throw this.statusFailure(status, res.headers, [], what);
+    throw new CustodyError('REGISTRY', `${what}: HTTP ${status}; not an OCI distribution registry?`);
+  }
+
+  // ---- one request -----------------------------------------------------
+
+  private async once(spec: RequestSpec, origin: URL): Promise<RegistryResponse> {
+    let url = spec.url ?? new URL(spec.path ?? '/v2/', origin);
+    if (url.origin !== origin.origin) throw new CustodyError('REGISTRY', `${spec.what}: ${displayUrl(url)} is not on ${origin.host}; refused`);
+    let authRetried = false;
+    let redirects = 0;
+    for (;;) {
+      const onRegistry = url.origin === origin.origin;
+      const headers: Record<string, string> = { 'User-Agent': USER_AGENT };
+      if (spec.accept !== undefined) headers.Accept = spec.accept;
+      const authorization = onRegistry ? await this.authorization(spec.repository) : undefined;
+      if (authorization !== undefined) headers.Authorization = authorization;
+
+      let res: http.IncomingMessage;
+      try {
+        res = await send({ method: spec.method, url, headers, agent: this.session.agentFor(url), timeoutMs: this.session.options.requestTimeoutMs });
+      } catch (err) {
+        throw this.networkFailure(err, spec.what, url);
+      }
+      const status = res.statusCode ?? 0;
+
+      if (status === 401 && onRegistry && !authRetried) {
+        await drain(res);
+        authRetried = true;
+        this.learnChallenge(res.headers['www-authenticate'], spec.repository);
+        if (this.challenge?.scheme === 'basic' && (await this.credential(spec.repository)) === undefined) {
+          throw this.authFailure(spec, false);
+        }
+        continue;
+      }
+      if (status >= 300 && status < 400 && status !== 304 && typeof res.headers.location === 'string') {
+        await drain(res);
+        redirects += 1;
+        if (redirects > MAX_REDIRECTS) throw new CustodyError('REGISTRY', `${spec.what}: more than ${MAX_REDIRECTS} redirects`);
+        let next: URL;
+        try {
+          next = new URL(res.headers.location, url);
+        } catch {
+          throw new CustodyError('REGISTRY', `${spec.what}: redirect to an invalid URL`);
+        }
+        this.session.checkScheme(next, spec.what);
+        url = next;
+        continue;
+      }
+      if (status >= 200 && status < 300) {
+        if (spec.method === 'HEAD' || spec.read === undefined) {
+          res.resume();
+          return { status, headers: res.headers, url };
+        }
+        try {
+          const body = await readBody(res, spec.read.expected, {
+            maxBytes: spec.read.maxBytes,
+            stallTimeoutMs: this.session.options.stallTimeoutMs,
+            what: spec.what,
+          });
+          return { status, headers: res.headers, url, body };
+        } catch (err) {
+          if (err instanceof CustodyError) throw err;
+          throw this.networkFailure(err, spec.what, url);
+        }
+      }
+
+      const errorBody = spec.method === 'HEAD' ? Buffer.alloc(0) : await drain(res);
+      if (spec.method === 'HEAD') res.resume();
+      const { codes, message } = registryErrors(errorBody);
+      if (status === 404 && spec.allow404) return { status, headers: res.headers, url };
+      if (status === 429 || codes.includes('TOOMANYREQUESTS') || isRetryableStatus(status)) {
+        throw this.statusFailure(status, res.headers, codes, spec.what);
+      }
+      if (status === 401) throw this.authFailure(spec, (await this.credential(spec.repository)) !== undefined);
+      if (status === 403) throw new CustodyError('AUTH', `${spec.what}: access denied by ${this.registry} (HTTP 403${codes.length ? ` ${codes.join(',')}` : ''})`);
+      if (status === 404) throw new CustodyError('NOT_FOUND', `${spec.what}: not found on ${this.registry}${codes.length ? ` (${codes.join(',')})` : ''}`);
+      throw new CustodyError('REGISTRY', `${spec.what}: HTTP ${status} from ${this.registry}${codes.length ? ` ${codes.join(',')}` : ''}${message ? `: ${message}` : ''}`);
+    }
+  }
+
+  private statusFailure(status: number, headers: http.IncomingHttpHeaders, codes: string[], what: string): RetryableFailure {
+    const limited = status === 429 || codes.includes('TOOMANYREQUESTS');
+    const retryAfter = parseRetryAfter(headers['retry-after']);
+    const label = limited ? `rate limited by ${this.registry} (HTTP ${status}${codes.includes('TOOMANYREQUESTS') ? ' TOOMANYREQUESTS' : ''})` : `HTTP ${status} from ${this.registry}`;
+    return new RetryableFailure((attempts) => new CustodyError('REGISTRY', `${what}: ${label} after ${plural(attempts)}`, { details: { status, attempts } }), retryAfter);
+  }
+
+  private networkFailure(err: unknown, what: string, url: URL): Error {
+    if (err instanceof CustodyError) return err;
+    const code = errorCode(err);
+    if (err instanceof TimeoutError) {
+      return new RetryableFailure((attempts) => new CustodyError('TIMEOUT', `${what}: ${err.message} from ${url.host} (${plural(attempts)})`, { cause: err }));
+    }
+    if (code !== undefined && CERT_ERRORS.has(code)) {
+      return new CustodyError('NETWORK', `${what}: the TLS certificate of ${url.host} is not trusted (${code}); give the CA file`, { cause: err });
+    }
+    const reason = code ?? (err instanceof Error ? err.message.slice(0, 120) : 'error');
+    if (isRetryableNetworkError(err)) {
+      return new RetryableFailure((attempts) => new CustodyError('NETWORK', `${what}: cannot reach ${url.host}: ${reason} (${plural(attempts)})`, { cause: err }));
+    }
+    return new CustodyError('NETWORK', `${what}: ${url.host}: ${reason}`, { cause: err });
+  }
+
+  private authFailure(spec: RequestSpec, hadCredential: boolean): CustodyError {
+    return new CustodyError(
+      'AUTH',
+      hadCredential
+        ? `${spec.what}: ${this.registry} rejected the credentials (HTTP 401)`
+        : `${spec.what}: ${this.registry} requires authentication and no credentials were found (docker config, credential helpers, REGISTRY_AUTH_FILE)`,
+    );
+  }
+
+  // ---- authentication --------------------------------------------------
+
+  private learnChallenge(header: string | string[] | undefined, repository?: string): void {
+    const challenges = parseWwwAuthenticate(header);
+    const chosen = challenges.find((c) => c.scheme === 'bearer' && c.params.realm) ?? challenges.find((c) => c.scheme === 'basic');
+    if (chosen) this.challenge = chosen;
+    if (repository !== undefined) {
+      for (const key of this.tokens.keys()) if (key.endsWith(`|repository:${repository}:pull`)) this.tokens.delete(key);
+    }
+  }
+
+  private credential(repository: string): Promise<Credential | undefined> {
+    let found = this.credentials.get(repository);
+    if (!found) {
+      found = findCredential(this.registry, repository, this.session.credentialOptions);
+      this.credentials.set(repository, found);
+    }
+    return found;
+  }
+
+  private async authorization(repository: string): Promise<string | undefined> {
+    const challenge = this.challenge;
+    if (!challenge) return undefined;
+    if (challenge.scheme === 'basic') {
+      const credential = await this.credential(repository);
+      return credential?.kind === 'basic' ? basicHeader(credential) : undefined;
+    }
+    if (challenge.scheme === 'bearer') {
+      const token = await this.bearerToken(challenge, repository);
+      return token === undefined ? undefined : `Bearer ${token}`;
+    }
+    return undefined;
+  }
+
+  private bearerToken(challenge: Challenge, repository: string): Promise<string | undefined> {
+    const scope = `repository:${repository}:pull`;
+    const key = `${challenge.params.realm}|${challenge.params.service ?? ''}|${scope}`;
+    const cached = this.tokens.get(key);
+    if (cached && cached.expiresAt > Date.now()) return Promise.resolve(cached.value);
+    let pending = this.tokenRequests.get(key);
+    if (!pending) {
+      pending = this.fetchToken(challenge, scope, repository, key).finally(() => this.tokenRequests.delete(key));
+      this.tokenRequests.set(key, pending);
+    }
+    return pending;
+  }
+
+  /** docker token spec (GET with Basic) or OAuth2 refresh-token grant (POST) for identity tokens. */
+  private async fetchToken(challenge: Challenge, scope: string, repository: string, key: string): Promise<string | undefined> {
+    let realm: URL;
+    try {
+      realm = new URL(challenge.params.realm ?? '');
+    } catch {
+      throw new CustodyError('AUTH', `${this.registry}: the token realm in the auth challenge is not a URL`);
+    }
+    if (realm.username || realm.password) throw new CustodyError('AUTH', `${this.registry}: the token realm carries user info; refused`);
+    this.session.checkScheme(realm, `${this.registry}: token realm ${displayUrl(realm)}`);
+    const credential = await this.credential(repository);
+    const service = challenge.params.service;
+    const what = `${this.registry}: token from ${displayUrl(realm)}`;
+    const headers: Record<string, string> = { 'User-Agent': USER_AGENT, Accept: 'application/json' };
+    let method: 'GET' | 'POST' = 'GET';
+    let body: string | undefined;
+    const url = new URL(realm);
+    if (credential?.kind === 'identity-token') {
+      method = 'POST';
+      const form = new URLSearchParams({ grant_type: 'refresh_token', client_id: 'custody', refresh_token: credential.token, scope });
+      if (service !== undefined) form.set('service', service);
+      body = form.toString();
+      headers['Content-Type'] = 'application/x-www-form-urlencoded';
+    } else {
+      if (service !== undefined) url.searchParams.set('service', service);
+      url.searchParams.append('scope', scope);
+      if (credential?.kind === 'basic') headers.Authorization = basicHeader(credential);
+    }
+    const answer = await this.withRetries(async () => {
+      let res: http.IncomingMessage;
+      try {
+        res = await send({ method, url, headers, agent: this.session.agentFor(url), timeoutMs: this.session.options.requestTimeoutMs, ...(body !== undefined ? { body } : {}) });
+      } catch (err) {
+        throw this.networkFailure(err, what, url);
+      }
+      const status = res.statusCode ?? 0;
+      if (status === 200) {
+        try {
+          return await readBody(res, {}, { maxBytes: MAX_TOKEN_RESPONSE, stallTimeoutMs: this.session.options.stallTimeoutMs, what });
+        } catch (err) {
+          if (err instanceof CustodyError) throw err;
+          throw this.networkFailure(err, what, url);
+        }
+      }
+      await drain(res);
+      if (isRetryableStatus(status)) throw this.statusFailure(status, res.headers, [], what);
+      if (status === 401 || status === 403) {
+        throw new CustodyError('AUTH', credential ? `${what}: the credentials for ${this.registry} were rejected (HTTP ${status})` : `${what}: anonymous access refused (HTTP ${status}); no credentials found for ${this.registry}`);
+      }
+      throw new CustodyError('AUTH', `${what}: HTTP ${status}`);
+    });
+    let doc: { token?: unknown; access_token?: unknown; expires_in?: unknown };
+    try {
+      doc = JSON.parse(answer.bytes.toString('utf8')) as typeof doc;
+    } catch {
+      throw new CustodyError('AUTH', `${what}: the answer is not JSON`);
+    }
+    const token = typeof doc.token === 'string' && doc.token !== '' ? doc.token : doc.access_token;
+    if (typeof token !== 'string' || !TOKEN.test(token)) throw new CustodyError('AUTH', `${what}: the answer holds no usable token`);
+    // docker token spec: without expires_in a token lasts 60 seconds.
+    const lifetimeS = typeof doc.expires_in === 'number' && Number.isFinite(doc.expires_in) && doc.expires_in > 0 ? Math.min(doc.expires_in, 86_400) : 60;
+    const lifetimeMs = lifetimeS * 1000;
+    this.tokens.set(key, { value: token, expiresAt: Date.now() + lifetimeMs - Math.min(10_000, lifetimeMs / 10) });
+    return token;
+  }
+}
+
+function basicHeader(credential: { username: string; password: string }): string {
+  return `Basic ${Buffer.from(`${credential.username}:${credential.password}`, 'utf8').toString('base64')}`;
+}

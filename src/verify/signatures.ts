@@ -1,0 +1,85 @@
+import { signedTarget, trustFromCopies } from '../archive/trust-kept.js';
+import { verifyEvidence, verifySigstoreBundle, type TrustMaterial } from '../trust/index.js';
+import type { EvidenceEntry, Problem, TrustRecord } from '../types.js';
+
+/** A signed piece of evidence found in an image manifest, with where to find its bytes. */
+export interface SignedItem {
+  file: string;
+  entry: EvidenceEntry;
+  imageDigest: string;
+  /** Trust copies of the day the image belongs to, with a reader for their bytes. */
+  trust: DayTrust | undefined;
+}
+
+export interface DayTrust {
+  records: TrustRecord[];
+  read(record: TrustRecord): Promise<Uint8Array | undefined>;
+}
+
+/**
+ * Repeat signature checks from the archive alone. With the auditor's own
+ * trust material, every signed item is checked against it; without, every
+ * verdict recorded as verified is repeated with the trust copies it names
+ * and the identity constraints it recorded. A check that passed at archive
+ * time and fails now is a problem.
+ */
+export async function checkSignatures(
+  items: readonly SignedItem[],
+  readBytes: (file: string) => Promise<Uint8Array | undefined>,
+  auditor: TrustMaterial | undefined,
+): Promise<{ problems: Problem[]; checked: number }> {
+  const problems: Problem[] = [];
+  let checked = 0;
+  for (const item of items) {
+    const recorded = item.entry.verification;
+    if (!recorded) continue;
+    if (!auditor && !recorded.verified) continue;
+    const bytes = await readBytes(item.file);
+    if (!bytes) continue; // reported as missing by the file checks
+    let trust: TrustMaterial;
+    if (auditor) trust = auditor;
+    else {
+      const copies = [];
+      for (const sha of recorded.trustMaterial ?? []) {
+        const record = item.trust?.records.find((r) => r.sha256 === sha);
+        const copy = record ? await item.trust!.read(record) : undefined;
+        if (!record || !copy) {
+          problems.push({ code: 'trust-missing', path: item.file, message: `${item.file} was verified with trust material ${sha}, which the day folder no longer holds` });
+          break;
+        }
+        copies.push({ record, bytes: copy });
+      }
+      if (copies.length !== (recorded.trustMaterial ?? []).length) continue;
+      trust = trustFromCopies(copies, recorded.constraints ?? {});
+    }
+    const annotations = item.entry.origin.descriptor?.annotations;
+    const verdict = await verifyEvidence(
+      { bytes, mediaType: item.entry.mediaType, ...(annotations ? { annotations } : {}) },
+      { digest: signedTarget(item.entry.origin, item.imageDigest) },
+      trust,
+    );
+    checked++;
+    if (!verdict.verified) {
+      problems.push({
+        code: auditor ? 'signature-unverified' : 'signature-failed',
+        path: item.file,
+        message: auditor
+          ? `${item.file} does not verify with the trust material given: ${verdict.code ?? ''} ${verdict.reason}`
+          : `${item.file} was verified at archive time but fails now: ${verdict.code ?? ''} ${verdict.reason}`,
+      });
+    }
+  }
+  return { problems, checked };
+}
+
+/** A day's seal: a Sigstore bundle over the day manifest's exact bytes. */
+export function checkSeal(sealFile: string, seal: Uint8Array, manifest: Uint8Array, trust: TrustMaterial): Problem | undefined {
+  let verdict;
+  try {
+    verdict = verifySigstoreBundle(seal, { artifact: manifest }, trust);
+  } catch (err) {
+    return { code: 'seal-invalid', path: sealFile, message: `${sealFile} cannot be checked: ${err instanceof Error ? err.message : String(err)}` };
+  }
+  if (verdict.verified) return undefined;
+  return { code: 'seal-invalid', path: sealFile, message: `${sealFile} does not seal this day manifest: ${verdict.code ?? ''} ${verdict.reason}` };
+}
