@@ -4,20 +4,20 @@ import { fileURLToPath } from 'node:url';
 import yargs, { type Argv } from 'yargs';
 import { CustodyError } from '../errors.js';
 import { TOOL } from '../version.js';
-import { archiveCommand, runArchive, type ArchiveArgs } from './commands/archive.js';
-import { discoverCommand, runDiscover, type DiscoverArgs } from './commands/discover.js';
-import { exportCommand, runExport, type ExportArgs } from './commands/export.js';
-import { runSeal, sealCommand, type SealArgs } from './commands/seal.js';
-import { runVerifyEvidence, verifyEvidenceCommand, type VerifyEvidenceArgs } from './commands/verify-evidence.js';
-import { runVerify, verifyCommand, type VerifyArgs } from './commands/verify.js';
-import { defaultContext, type CommandContext } from './context.js';
+import type { CommandContext } from './context.js';
+import { archiveCommand, discoverCommand, exportCommand, sealCommand, verifyCommand, verifyEvidenceCommand } from './specs.js';
 import { EXIT } from './exit-codes.js';
 import { processIo, reportError, type Io } from './output.js';
 
 type Handler = (args: Record<string, unknown>) => Promise<number>;
 
 /** Parse argv, run one command, return its exit code. Never calls process.exit. */
-export async function main(argv: readonly string[], io: Io = processIo, context: CommandContext = defaultContext): Promise<number> {
+/** The context given, else the default one (loaded only when a command needs it). */
+async function contextOf(context: CommandContext | undefined): Promise<CommandContext> {
+  return context ?? (await import('./context.js')).defaultContext;
+}
+
+export async function main(argv: readonly string[], io: Io = processIo, context?: CommandContext): Promise<number> {
   let exitCode: number = EXIT.ok;
   let ran: Promise<number> | undefined;
   const run = (handler: Handler) => (args: Record<string, unknown>) => {
@@ -27,12 +27,12 @@ export async function main(argv: readonly string[], io: Io = processIo, context:
     .scriptName('custody')
     .usage('$0 <command> [options]\n\nChain of custody for container-image supply-chain evidence.')
     .option('json', { type: 'boolean', default: false, describe: 'machine-readable output' })
-    .command({ ...discoverCommand, handler: run((args) => runDiscover(args as unknown as DiscoverArgs, io)) })
-    .command({ ...archiveCommand, handler: run((args) => runArchive(args as unknown as ArchiveArgs, io, context)) })
-    .command({ ...verifyCommand, handler: run((args) => runVerify(args as unknown as VerifyArgs, io)) })
-    .command({ ...verifyEvidenceCommand, handler: run((args) => runVerifyEvidence(args as unknown as VerifyEvidenceArgs, io)) })
-    .command({ ...sealCommand, handler: run((args) => runSeal(args as unknown as SealArgs, io)) })
-    .command({ ...exportCommand, handler: run((args) => runExport(args as unknown as ExportArgs, io)) })
+    .command({ ...discoverCommand, handler: run(async (args) => (await import('./commands/discover.js')).runDiscover(args as never, io)) })
+    .command({ ...archiveCommand, handler: run(async (args) => (await import('./commands/archive.js')).runArchive(args as never, io, await contextOf(context))) })
+    .command({ ...verifyCommand, handler: run(async (args) => (await import('./commands/verify.js')).runVerify(args as never, io)) })
+    .command({ ...verifyEvidenceCommand, handler: run(async (args) => (await import('./commands/verify-evidence.js')).runVerifyEvidence(args as never, io)) })
+    .command({ ...sealCommand, handler: run(async (args) => (await import('./commands/seal.js')).runSeal(args as never, io)) })
+    .command({ ...exportCommand, handler: run(async (args) => (await import('./commands/export.js')).runExport(args as never, io)) })
     .demandCommand(1, 'name a command: custody --help lists them')
     .strict()
     .version(TOOL.version)

@@ -22,41 +22,45 @@ const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const { createHash } = require('node:crypto');
 const fs = require('node:fs');
-const buffer = Buffer.allocUnsafe(1 << 20);
-parentPort.on('message', ({ id, files }) => {
-  const results = files.map(([path, keepText]) => {
-    let fd;
-    try {
-      fd = fs.openSync(path, 'r');
-      const hash = createHash('sha256');
-      let size = 0;
-      const kept = [];
-      for (;;) {
-        const n = fs.readSync(fd, buffer, 0, buffer.length, null);
-        if (n === 0) break;
-        const chunk = buffer.subarray(0, n);
-        hash.update(chunk);
-        if (keepText && size < 67108864) kept.push(Buffer.from(chunk));
-        size += n;
-      }
-      const result = { sha256: hash.digest('hex'), size };
-      if (keepText && size < 67108864) result.text = Buffer.concat(kept).toString('utf8');
-      return result;
-    } catch (err) {
-      return { error: String((err && err.code) || (err && err.message) || err) };
-    } finally {
-      if (fd !== undefined) fs.closeSync(fd);
+const SIZE = 1 << 20;
+const buffer = Buffer.allocUnsafe(SIZE);
+function hashOne(path, keepText) {
+  let fd;
+  try {
+    fd = fs.openSync(path, 'r');
+    const hash = createHash('sha256');
+    let size = 0;
+    let text;
+    for (;;) {
+      const n = fs.readSync(fd, buffer, 0, SIZE, null);
+      if (n === 0) break;
+      const chunk = buffer.subarray(0, n);
+      hash.update(chunk);
+      if (keepText && size === 0 && n < SIZE) text = chunk.toString('utf8');
+      size += n;
+      // A short read of a regular file is its end: skip the extra read(2) that would return 0.
+      if (n < SIZE) break;
     }
-  });
-  parentPort.postMessage({ id, results });
+    const result = [hash.digest('hex'), size];
+    if (keepText) result.push(text !== undefined ? text : fs.readFileSync(path, 'utf8'));
+    return result;
+  } catch (err) {
+    return [null, 0, String((err && err.code) || (err && err.message) || err)];
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+parentPort.on('message', (files) => {
+  parentPort.postMessage(files.map(([path, keepText]) => hashOne(path, keepText)));
 });
 `;
 
-type WorkerResult = FileDigest | { error: string };
+/** `[sha256, size, text?]`, or `[null, 0, error]`: compact, cheap to pass between threads. */
+type WorkerResult = [string, number, string?] | [null, number, string];
 
 /** Below this many files, hashing in the main thread beats starting workers. */
 const WORKER_THRESHOLD = 256;
-const BATCH = 128;
+const BATCH = 512;
 
 /**
  * Hash files, every core busy: worker threads take batches of paths, read and
@@ -83,13 +87,14 @@ export async function hashFiles(root: string, paths: readonly string[], concurre
               }
               const batch = paths.slice(next, next + BATCH);
               next += batch.length;
-              worker.postMessage({ id: 0, files: batch.map((p) => [join(root, p), wantsText(p)]) });
+              worker.postMessage(batch.map((p) => [join(root, p), wantsText(p)]));
               pending = batch;
             };
             let pending: readonly string[] = [];
-            worker.on('message', ({ results: batchResults }: { results: WorkerResult[] }) => {
-              batchResults.forEach((result, i) => {
-                results.set(pending[i]!, 'error' in result ? new Error(result.error) : result);
+            worker.on('message', (batchResults: WorkerResult[]) => {
+              batchResults.forEach(([sha256, size, text], i) => {
+                if (sha256 === null) results.set(pending[i]!, new Error(text));
+                else results.set(pending[i]!, text === undefined ? { sha256, size } : { sha256, size, text });
               });
               send();
             });

@@ -7,9 +7,12 @@ import { LOCK_NAME } from '../archive/lock.js';
 import { CHECKSUM_SUFFIX, DATE_PATTERN, MANIFEST } from '../archive/paths.js';
 import { CustodyError } from '../errors.js';
 import { validateAgainst } from '../schemas.js';
-import { buildTrustMaterial, SEAL_FILE, type TrustMaterial } from '../trust/index.js';
+import type { TrustMaterial } from '../trust/index.js';
 import type { DayManifest, ImageManifest, Problem, TrustRecord } from '../types.js';
-import { checkSeal, checkSignatures, type DayTrust, type SignedItem } from './signatures.js';
+import type { DayTrust, SignedItem } from './signatures.js';
+
+/** The seal of a day (src/trust/seal.ts writes it); named here so that verify loads the Sigstore libraries only when needed. */
+const SEAL_FILE = 'manifest.json.sigstore.json';
 
 /** The public key of a key seal, kept beside the seal so that verify can check it with no flags. */
 export const SEAL_KEY_FILE = 'manifest.json.sigstore.pub.pem';
@@ -230,7 +233,10 @@ export async function verifyTree(
     }
   }
   if (target === 'export') await checkExportSums(context);
-  const signatures = await checkSignatures(context.signed, (file) => tree.readBytes(file), options.trust);
+  const signatures =
+    context.signed.length > 0
+      ? await (await import('./signatures.js')).checkSignatures(context.signed, (file) => tree.readBytes(file), options.trust)
+      : { problems: [], checked: 0 };
   problems.push(...signatures.problems);
   if (options.chain && target === 'root') {
     problems.push(...checkChain(days.map((d) => ({ ...d, sha256: digestOf(join2(d.date, MANIFEST))?.sha256 }))));
@@ -395,10 +401,12 @@ async function checkDaySeal(context: Context, prefix: string): Promise<void> {
       context.warnings.push(`${sealFile}: no key beside the seal and none given (--key, --trusted-root): the seal was not checked`);
       return;
     }
+    const { buildTrustMaterial } = await import('../trust/index.js');
     trust = buildTrustMaterial([{ path: keyFile, role: 'key', bytes: key }], {});
     context.warnings.push(`${sealFile}: checked against the key kept beside it; pass --key to pin the signer`);
   }
   context.seals++;
+  const { checkSeal } = await import('./signatures.js');
   const problem = checkSeal(sealFile, seal, manifest, trust);
   if (problem) context.problems.push(problem);
 }

@@ -6,7 +6,6 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { main } from '../../src/cli/main.js';
 import type { CommandContext } from '../../src/cli/context.js';
-import { defaultContext } from '../../src/cli/context.js';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
 export const CORPUS = resolve(REPO_ROOT, '..', 'shared', 'corpus');
@@ -19,7 +18,7 @@ export interface CliResult {
 }
 
 /** Run the CLI in this process (fast; the same code path as the binary minus process.exit). */
-export async function runCli(args: string[], context: CommandContext = defaultContext): Promise<CliResult> {
+export async function runCli(args: string[], context?: CommandContext): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
   const code = await main(args, { out: (t) => (stdout += t), err: (t) => (stderr += t) }, context);

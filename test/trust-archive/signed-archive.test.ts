@@ -105,7 +105,7 @@ describe('archive verifies signatures and keeps the trust material', () => {
     const annotations = entry.origin.descriptor.annotations;
     const name = Object.keys(annotations).find((k) => k.endsWith('/signature'))!;
     const signature = Buffer.from(annotations[name], 'base64');
-    signature[signature.length - 1] ^= 1;
+    signature[signature.length - 1]! ^= 1;
     annotations[name] = signature.toString('base64');
     const imageFile = join(root, DATE, day.images[0].path, 'manifest.json');
     const imageText = `${JSON.stringify(image, null, 2)}\n`;

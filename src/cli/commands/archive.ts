@@ -1,37 +1,12 @@
-import type { Argv } from 'yargs';
 import { archive, type ArchiveReport } from '../../archive/archive.js';
 import { parseShard, readImagesFile } from '../../archive/batch.js';
 import { createProgress } from '../progress.js';
 import { loadArchiveTrust } from '../../archive/trust-kept.js';
-import { hasTrust, toTrustOptions, trustFlags, type TrustArgs } from '../trust-flags.js';
+import { hasTrust, toTrustOptions, type TrustArgs } from '../trust-flags.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { printJson, table, type Io } from '../output.js';
 import type { CommandContext } from '../context.js';
-import type { SourceOptions } from '../../oci/source.js';
-
-/** Registry flags shared by every command that reaches images. */
-export interface RegistryArgs {
-  insecure?: boolean;
-  caFile?: string;
-  timeout?: number;
-  maxBytes?: number;
-}
-
-export function registryOptions(y: Argv): Argv {
-  return y
-    .option('insecure', { type: 'boolean', default: false, describe: 'allow plain HTTP and unverified TLS to non-loopback registries' })
-    .option('ca-file', { type: 'string', describe: 'PEM file of extra CA certificates for registry TLS' })
-    .option('timeout', { type: 'number', describe: 'seconds to wait for a registry response (default 30)' });
-}
-
-export function sourceOptions(args: RegistryArgs): SourceOptions {
-  return {
-    ...(args.insecure ? { insecure: true } : {}),
-    ...(args.caFile !== undefined ? { caFile: args.caFile } : {}),
-    ...(args.timeout !== undefined ? { requestTimeoutMs: args.timeout * 1000 } : {}),
-    ...(args.maxBytes !== undefined ? { maxBodyBytes: args.maxBytes } : {}),
-  };
-}
+import { sourceOptions, type RegistryArgs } from '../flags.js';
 
 export interface ArchiveArgs extends RegistryArgs, TrustArgs {
   refs: string[];
@@ -48,23 +23,6 @@ export interface ArchiveArgs extends RegistryArgs, TrustArgs {
   json: boolean;
 }
 
-export const archiveCommand = {
-  command: 'archive [refs..]',
-  describe: 'collect, validate and archive the evidence of images into ROOT/YYYY-MM-DD/',
-  builder: (y: Argv) =>
-    trustFlags(registryOptions(y))
-      .positional('refs', { type: 'string', array: true, describe: 'image references (registry/repo[:tag][@sha256:…] or oci:PATH[:tag|@sha256:…])' })
-      .option('evidence', { type: 'string', array: true, default: [], describe: 'local evidence file for the image (repeatable)' })
-      .option('discover', { type: 'boolean', default: true, describe: 'contact the registry/layout; --no-discover archives only --evidence files and needs REF@digest' })
-      .option('root', { type: 'string', default: 'artifacts', describe: 'archive root folder' })
-      .option('date', { type: 'string', describe: 'day folder YYYY-MM-DD (default: today, UTC)' })
-      .option('images', { type: 'string', describe: 'file with one reference a line (# comments, blank lines, duplicates merged)' })
-      .option('shard', { type: 'string', describe: 'K/N: archive only the K-th of N deterministic slices of the images' })
-      .option('concurrency', { type: 'number', describe: 'images archived in parallel (default: 2 per core, 2 to 8)' })
-      .option('retries', { type: 'number', default: 1, describe: 'extra attempts per image after a network or registry failure' })
-      .option('quiet', { type: 'boolean', default: false, describe: 'no progress and no summary; errors only' })
-      .option('max-bytes', { type: 'number', describe: 'largest evidence file or body in bytes (default 536870912)' }),
-};
 
 export async function runArchive(args: ArchiveArgs, io: Io, context: CommandContext): Promise<ExitCode> {
   const refs = [...args.refs, ...(args.images !== undefined ? await readImagesFile(args.images) : [])];
@@ -168,3 +126,6 @@ export function formatArchiveReport(report: ArchiveReport): string {
   }
   return `${lines.join('\n')}\n`;
 }
+
+// Kept for modules that import the registry flags from here.
+export { registryOptions, sourceOptions, type RegistryArgs } from '../flags.js';

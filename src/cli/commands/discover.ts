@@ -1,4 +1,3 @@
-import type { Argv } from 'yargs';
 import type { DiscoveredNode, DiscoveryResult } from '../../collect/types.js';
 import { detectFormat } from '../../normalize/normalize.js';
 import { FORMATS } from '../../formats/index.js';
@@ -6,18 +5,13 @@ import { formatReference, parseReference } from '../../oci/reference.js';
 import type { Descriptor } from '../../types.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { printJson, type Io } from '../output.js';
-import { registryOptions, sourceOptions, type RegistryArgs } from './archive.js';
+import { sourceOptions, type RegistryArgs } from '../flags.js';
 
 export interface DiscoverArgs extends RegistryArgs {
   ref: string;
   json: boolean;
 }
 
-export const discoverCommand = {
-  command: 'discover <ref>',
-  describe: 'show what is attached to an image, per platform, without downloading evidence',
-  builder: (y: Argv) => registryOptions(y).positional('ref', { type: 'string', demandOption: true, describe: 'image reference' }),
-};
 
 export async function runDiscover(args: DiscoverArgs, io: Io): Promise<ExitCode> {
   const ref = parseReference(args.ref);

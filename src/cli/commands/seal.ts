@@ -1,4 +1,3 @@
-import type { Argv } from 'yargs';
 import { CustodyError } from '../../errors.js';
 import { sealDay } from '../../export/seal.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
@@ -12,16 +11,6 @@ export interface SealArgs {
   json: boolean;
 }
 
-export const sealCommand = {
-  command: 'seal <day>',
-  describe: 'sign a finished day manifest: writes manifest.json.sigstore.json (a Sigstore bundle) beside it',
-  builder: (y: Argv) =>
-    y
-      .positional('day', { type: 'string', demandOption: true, describe: 'day folder, e.g. artifacts/2026-11-29' })
-      .option('key', { type: 'string', describe: 'private key PEM (PKCS#8 or SEC1; ECDSA or RSA)' })
-      .option('fulcio-url', { type: 'string', describe: 'keyless: Fulcio URL (with SIGSTORE_ID_TOKEN set)' })
-      .option('rekor-url', { type: 'string', describe: 'keyless: Rekor URL (with SIGSTORE_ID_TOKEN set)' }),
-};
 
 export async function runSeal(args: SealArgs, io: Io, env: NodeJS.ProcessEnv = process.env): Promise<ExitCode> {
   const token = env.SIGSTORE_ID_TOKEN;

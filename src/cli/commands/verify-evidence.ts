@@ -1,11 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import type { Argv } from 'yargs';
 import { CustodyError, fromFsError } from '../../errors.js';
 import { isDigest } from '../../oci/reference.js';
 import { loadTrustMaterial, verifyEvidence } from '../../trust/index.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { printJson, type Io } from '../output.js';
-import { toTrustOptions, trustFlags, type TrustArgs } from '../trust-flags.js';
+import { toTrustOptions, type TrustArgs } from '../trust-flags.js';
 
 export interface VerifyEvidenceArgs extends TrustArgs {
   file: string;
@@ -16,21 +15,6 @@ export interface VerifyEvidenceArgs extends TrustArgs {
   json: boolean;
 }
 
-export const verifyEvidenceCommand = {
-  command: 'verify-evidence <file>',
-  describe: 'verify one Sigstore bundle, cosign signature or DSSE envelope outside any archive',
-  builder: (y: Argv) =>
-    trustFlags(y)
-      .positional('file', { type: 'string', demandOption: true, describe: 'bundle, signature layer or DSSE envelope' })
-      .option('artifact', { type: 'string', describe: 'the signed file (message signature) or the in-toto subject' })
-      .option('digest', { type: 'string', describe: 'the digest the signature or statement must name (sha256:…)' })
-      .option('media-type', { type: 'string', describe: 'media type of FILE when the content does not say (e.g. a cosign layer)' })
-      .option('annotations', { type: 'string', describe: 'JSON file of the layer annotations (cosign signature, certificate, bundle)' })
-      .check((argv) => {
-        if (argv.artifact === undefined && argv.digest === undefined) throw new Error('give --artifact FILE or --digest sha256:…');
-        return true;
-      }),
-};
 
 async function readInput(path: string, what: string): Promise<Buffer> {
   try {

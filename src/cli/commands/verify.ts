@@ -1,9 +1,8 @@
-import type { Argv } from 'yargs';
 import { verifyArchive, type VerifyReport } from '../../verify/verify.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { printJson, type Io } from '../output.js';
 import { loadTrustMaterial } from '../../trust/index.js';
-import { hasTrust, toTrustOptions, trustFlags, type TrustArgs } from '../trust-flags.js';
+import { hasTrust, toTrustOptions, type TrustArgs } from '../trust-flags.js';
 
 export interface VerifyArgs extends TrustArgs {
   path: string;
@@ -11,14 +10,6 @@ export interface VerifyArgs extends TrustArgs {
   json: boolean;
 }
 
-export const verifyCommand = {
-  command: 'verify <path>',
-  describe: 're-check an archive root, day folder, image folder or export: hashes, checksum files, manifests, chain',
-  builder: (y: Argv) =>
-    trustFlags(y)
-      .positional('path', { type: 'string', demandOption: true, describe: 'archive root, day folder, image folder, or exported .tar.gz' })
-      .option('chain', { type: 'boolean', default: false, describe: 'also check the day-to-day hash chain (root only)' }),
-};
 
 export async function runVerify(args: VerifyArgs, io: Io): Promise<ExitCode> {
   const trustOptions = toTrustOptions(args);

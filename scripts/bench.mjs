@@ -1,0 +1,28 @@
+#!/usr/bin/env node
+// npm run bench: every benchmark, each against a baseline run in the same
+// process tree (never lone absolute times), figures printed and written to
+// bench/out/results.json. Select some with BENCH=verify,chain,...
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT } from './bench/common.mjs';
+
+const all = {
+  verify: async () => (await import('./bench/verify.mjs')).benchVerify(),
+  chain: async () => (await import('./bench/chain.mjs')).benchChain(),
+  normalize: async () => (await import('./bench-normalize.mjs')).benchNormalize?.(),
+  collect: async () => (await import('./bench-collect.mjs')).benchCollect?.(),
+};
+const wanted = (process.env.BENCH ?? Object.keys(all).join(',')).split(',').map((s) => s.trim()).filter(Boolean);
+const results = [];
+for (const name of wanted) {
+  const bench = all[name];
+  if (!bench) throw new Error(`unknown benchmark ${name} (known: ${Object.keys(all).join(', ')})`);
+  console.error(`bench: ${name}…`);
+  const result = await bench();
+  if (result) {
+    results.push(result);
+    console.log(result.summary);
+  }
+}
+mkdirSync(join(ROOT, 'bench', 'out'), { recursive: true });
+writeFileSync(join(ROOT, 'bench', 'out', 'results.json'), `${JSON.stringify({ at: new Date().toISOString(), results }, null, 2)}\n`);

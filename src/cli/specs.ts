@@ -1,0 +1,78 @@
+import type { Argv } from 'yargs';
+import { registryOptions } from './flags.js';
+import { trustFlags } from './trust-flags.js';
+
+/*
+ * Every command's flags, kept apart from the code that runs it so that
+ * parsing and --help load nothing heavy: main.ts imports a command's module
+ * only when that command runs.
+ */
+
+export const discoverCommand = {
+  command: 'discover <ref>',
+  describe: 'show what is attached to an image, per platform, without downloading evidence',
+  builder: (y: Argv) => registryOptions(y).positional('ref', { type: 'string', demandOption: true, describe: 'image reference' }),
+};
+
+export const archiveCommand = {
+  command: 'archive [refs..]',
+  describe: 'collect, validate and archive the evidence of images into ROOT/YYYY-MM-DD/',
+  builder: (y: Argv) =>
+    trustFlags(registryOptions(y))
+      .positional('refs', { type: 'string', array: true, describe: 'image references (registry/repo[:tag][@sha256:…] or oci:PATH[:tag|@sha256:…])' })
+      .option('evidence', { type: 'string', array: true, default: [], describe: 'local evidence file for the image (repeatable)' })
+      .option('discover', { type: 'boolean', default: true, describe: 'contact the registry/layout; --no-discover archives only --evidence files and needs REF@digest' })
+      .option('root', { type: 'string', default: 'artifacts', describe: 'archive root folder' })
+      .option('date', { type: 'string', describe: 'day folder YYYY-MM-DD (default: today, UTC)' })
+      .option('images', { type: 'string', describe: 'file with one reference a line (# comments, blank lines, duplicates merged)' })
+      .option('shard', { type: 'string', describe: 'K/N: archive only the K-th of N deterministic slices of the images' })
+      .option('concurrency', { type: 'number', describe: 'images archived in parallel (default: 2 per core, 2 to 8)' })
+      .option('retries', { type: 'number', default: 1, describe: 'extra attempts per image after a network or registry failure' })
+      .option('quiet', { type: 'boolean', default: false, describe: 'no progress and no summary; errors only' })
+      .option('max-bytes', { type: 'number', describe: 'largest evidence file or body in bytes (default 536870912)' }),
+};
+
+export const verifyCommand = {
+  command: 'verify <path>',
+  describe: 're-check an archive root, day folder, image folder or export: hashes, checksum files, manifests, chain',
+  builder: (y: Argv) =>
+    trustFlags(y)
+      .positional('path', { type: 'string', demandOption: true, describe: 'archive root, day folder, image folder, or exported .tar.gz' })
+      .option('chain', { type: 'boolean', default: false, describe: 'also check the day-to-day hash chain (root only)' }),
+};
+
+export const verifyEvidenceCommand = {
+  command: 'verify-evidence <file>',
+  describe: 'verify one Sigstore bundle, cosign signature or DSSE envelope outside any archive',
+  builder: (y: Argv) =>
+    trustFlags(y)
+      .positional('file', { type: 'string', demandOption: true, describe: 'bundle, signature layer or DSSE envelope' })
+      .option('artifact', { type: 'string', describe: 'the signed file (message signature) or the in-toto subject' })
+      .option('digest', { type: 'string', describe: 'the digest the signature or statement must name (sha256:…)' })
+      .option('media-type', { type: 'string', describe: 'media type of FILE when the content does not say (e.g. a cosign layer)' })
+      .option('annotations', { type: 'string', describe: 'JSON file of the layer annotations (cosign signature, certificate, bundle)' })
+      .check((argv) => {
+        if (argv.artifact === undefined && argv.digest === undefined) throw new Error('give --artifact FILE or --digest sha256:…');
+        return true;
+      }),
+};
+
+export const sealCommand = {
+  command: 'seal <day>',
+  describe: 'sign a finished day manifest: writes manifest.json.sigstore.json (a Sigstore bundle) beside it',
+  builder: (y: Argv) =>
+    y
+      .positional('day', { type: 'string', demandOption: true, describe: 'day folder, e.g. artifacts/2026-11-29' })
+      .option('key', { type: 'string', describe: 'private key PEM (PKCS#8 or SEC1; ECDSA or RSA)' })
+      .option('fulcio-url', { type: 'string', describe: 'keyless: Fulcio URL (with SIGSTORE_ID_TOKEN set)' })
+      .option('rekor-url', { type: 'string', describe: 'keyless: Rekor URL (with SIGSTORE_ID_TOKEN set)' }),
+};
+
+export const exportCommand = {
+  command: 'export <day>',
+  describe: 'write a verified day folder as one deterministic .tar.gz for an auditor',
+  builder: (y: Argv) =>
+    y
+      .positional('day', { type: 'string', demandOption: true, describe: 'day folder, e.g. artifacts/2026-11-29' })
+      .option('out', { type: 'string', demandOption: true, describe: 'output file (.tar.gz)' }),
+};
