@@ -421,7 +421,7 @@ async function checkExportSums(context: Context): Promise<void> {
   const listed = new Set<string>();
   text.split('\n').forEach((line, index) => {
     if (line === '') return;
-    const match = /^([a-f0-9]{64})  (\S[^\n]*)$/.exec(line);
+    const match = /^([a-f0-9]{64}) {2}(\S[^\n]*)$/.exec(line);
     if (!match || !isSafeRelativePath(match[2])) {
       context.problems.push({ code: 'checksum-format', path: `${EXPORT_SUMS}:${index + 1}`, message: `${EXPORT_SUMS} line ${index + 1} is not "<64 hex>  relative/path"` });
       return;
