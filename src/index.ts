@@ -16,3 +16,4 @@ export { exportDay } from './export/export.js';
 export { collect, discover, openSource } from './collect/index.js';
 export type { Source, SourceOptions } from './oci/source.js';
 export { TOOL } from './version.js';
+export * from './gate/index.js';

@@ -24,19 +24,19 @@ export async function prepareInput(subject: Subject, items: readonly GateItem[],
   const image = new Set(digests);
   const read = items.map((item) => ({ item, facts: extractFacts({ ...item, annotations: item.origin.descriptor?.annotations ?? {}, normalized: item.normalized }) }));
 
-  // An image manifest binds its config to the platform: config digest → manifest digest.
+  // An image manifest binds its config to the platform: config digest → the manifests naming it.
   const byBytes = new Map<string, Uint8Array>();
-  const configOwner = new Map<string, string>();
+  const configOwners = new Map<string, string[]>();
   for (const { item, facts } of read) {
     const digest = `sha256:${createHash('sha256').update(item.bytes).digest('hex')}`;
     byBytes.set(digest, item.bytes);
-    if (facts.configDigest && image.has(digest)) configOwner.set(facts.configDigest, digest);
+    if (facts.configDigest && image.has(digest)) configOwners.set(facts.configDigest, [...(configOwners.get(facts.configDigest) ?? []), digest]);
   }
 
   const evidence: GateEvidence[] = [];
   for (const { item, facts } of read) {
     const own = `sha256:${createHash('sha256').update(item.bytes).digest('hex')}`;
-    const about = aboutOf(subject, image, item, facts, configOwner.get(own));
+    const about = aboutOf(subject, image, item, facts, configOwners.get(own) ?? []);
     const entry: GateEvidence = {
       id: item.id,
       kind: item.normalized.kind,
@@ -84,10 +84,11 @@ function rolesFor(facts: EvidenceFacts, policy: Policy): SignerRole[] {
  * The image digests a piece of evidence is about: where it was attached
  * (registry discovery, or the manifest that names a config), and the image
  * digests it names itself (statement subjects, signed payload, SBOM/scan
- * subjects). A local file that names none is about the image as referenced;
- * an image config only ever belongs to the manifest that names it.
+ * subjects). A local file that names no digest at all is about the image
+ * as referenced; an image config only ever belongs to the manifest that
+ * names it.
  */
-function aboutOf(subject: Subject, image: Set<string>, item: GateItem, facts: EvidenceFacts, configOwner: string | undefined): string[] {
+function aboutOf(subject: Subject, image: Set<string>, item: GateItem, facts: EvidenceFacts, configOwners: string[]): string[] {
   const about = new Set<string>();
   const add = (digest: string | undefined) => {
     if (digest && image.has(digest)) about.add(digest);
@@ -95,15 +96,14 @@ function aboutOf(subject: Subject, image: Set<string>, item: GateItem, facts: Ev
   if (facts.config) {
     // A config is the image's only when fetched as part of it, or named by one of its manifests.
     if (item.origin.method === 'image') add(item.origin.attachedTo);
-    add(configOwner);
+    for (const owner of configOwners) add(owner);
     return [...about];
   }
   add(item.origin.attachedTo);
-  add(configOwner);
-  for (const d of facts.statement?.subjects ?? []) add(d);
-  for (const d of facts.signed?.claims ?? []) add(d);
-  for (const d of item.normalized.subjects) add(d);
-  if (about.size === 0 && (item.origin.method === 'local-file' || item.origin.attachedTo === undefined)) about.add(subject.digest);
+  const named = [...(facts.statement?.subjects ?? []), ...(facts.signed?.claims ?? []), ...item.normalized.subjects];
+  for (const d of named) add(d);
+  // Evidence that names digests, none of them this image's, is about another image.
+  if (about.size === 0 && named.length === 0 && item.origin.attachedTo === undefined) about.add(subject.digest);
   return [...about];
 }
 

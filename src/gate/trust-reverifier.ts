@@ -8,7 +8,6 @@ import type { Reverify, ReverifyRequest } from './reverify.js';
 
 /** A way to be trusted: the policy's keys, or one keyless identity with the roots it chains to. */
 interface Candidate {
-  label: string;
   trust: TrustMaterial;
 }
 
@@ -65,7 +64,7 @@ async function candidatesFor(signers: Signers, files: Map<string, Buffer>): Prom
   const candidates: Candidate[] = [];
   if (signers.keys.length > 0) {
     // No identity constraint here: a certificate never verifies through this candidate.
-    candidates.push({ label: 'keys', trust: build([...(await inputs(signers.keys, 'key')), ...roots], {}) });
+    candidates.push({ trust: build([...(await inputs(signers.keys, 'key')), ...roots], {}) });
   }
   for (const identity of signers.keyless) {
     const options: TrustOptions = {};
@@ -73,7 +72,7 @@ async function candidatesFor(signers: Signers, files: Map<string, Buffer>): Prom
     if (identity.identityRegexp !== undefined) options.certificateIdentityRegexp = identity.identityRegexp;
     if (identity.issuer !== undefined) options.certificateOidcIssuer = identity.issuer;
     if (identity.issuerRegexp !== undefined) options.certificateOidcIssuerRegexp = identity.issuerRegexp;
-    candidates.push({ label: identity.identity ?? identity.identityRegexp ?? 'keyless', trust: build(roots, options) });
+    candidates.push({ trust: build(roots, options) });
   }
   return candidates;
 }

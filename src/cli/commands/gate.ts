@@ -1,11 +1,11 @@
-import type { Argv } from 'yargs';
 import { CustodyError } from '../../errors.js';
-import { gateFromBundle, gateLive, loadPolicy, REPORT_FORMATS, renderReport, renderText, writeReport, firstBlocking, subjectText, type GateReport, type Policy, type ReportFormat } from '../../gate/index.js';
+import { gateFromBundle, gateLive, loadPolicy, renderReport, renderText, writeReport, firstBlocking, subjectText, type GateReport, type Policy, type ReportFormat } from '../../gate/index.js';
+import { singleLine } from '../../gate/output/order.js';
 import { blocks } from '../../gate/rules/result.js';
 import type { CommandContext } from '../context.js';
-import { registryOptions, sourceOptions, type RegistryArgs } from './archive.js';
+import { sourceOptions, type RegistryArgs } from '../flags.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
-import { oneLine, reportError, type Io } from '../output.js';
+import { reportError, type Io } from '../output.js';
 
 export interface GateArgs extends RegistryArgs {
   ref?: string;
@@ -16,17 +16,7 @@ export interface GateArgs extends RegistryArgs {
   json?: boolean;
 }
 
-export const gateCommand = {
-  command: 'gate [ref]',
-  describe: 'decide a release: check an image (live, or an archived --bundle) against a policy; exit 0 pass, 1 fail, 2 bad policy, 3 evidence unobtainable',
-  builder: (y: Argv) =>
-    registryOptions(y)
-      .positional('ref', { type: 'string', describe: 'image reference to collect live (registry/repo[:tag][@sha256:…] or oci:PATH…)' })
-      .option('bundle', { type: 'string', describe: 'decide from an archived image folder (…/images/<registry>/<repo>/sha256-<hex>) instead; verified first' })
-      .option('policy', { type: 'string', demandOption: true, describe: 'policy file (YAML or JSON, apiVersion custody/v1)' })
-      .option('format', { type: 'string', choices: [...REPORT_FORMATS], describe: 'report format (default text; json with --json)' })
-      .option('output', { type: 'string', describe: 'write the report to FILE (atomically) instead of stdout; stdout then gets the text table' }),
-};
+export { gateCommand } from './gate-spec.js';
 
 /**
  * Parse → one library call → format. Exit 0 when no enforced rule failed
@@ -68,7 +58,7 @@ function exitFor(report: GateReport, io: Io): ExitCode {
   const first = firstBlocking(report) ?? report.results[0];
   const count = report.results.filter(blocks).length;
   const name = first ? `${first.rule}${first.platform ? ` [${first.platform}]` : ''}` : 'gate';
-  const reason = first ? oneLine(first.reason) : 'no rule passed';
+  const reason = first ? singleLine(first.reason) : 'no rule passed';
   if (report.outcome === 'unobtainable') {
     io.err(`custody: gate could not decide ${subjectText(report)}: ${reason}\n`);
     return EXIT.operational;

@@ -43,7 +43,9 @@ export function readSarif(json: unknown): ScanFacts {
       const id = VULN_ID.exec(ruleId)?.[1]?.toUpperCase() ?? ruleId;
       const finding: Finding = { id, aliases: [], severity: severityOf(result, rule) };
       const pkg = packageOf(text(record(result, 'message'), 'text') ?? '');
-      if (pkg) finding.package = pkg;
+      // Grype lists the package's purl among the rule's properties.
+      const purl = text(array(record(rule, 'properties'), 'purls')[0]);
+      if (pkg || purl) finding.package = { ...pkg, ...(purl ? { purl } : {}) };
       findings.push(finding);
     }
   }

@@ -15,7 +15,7 @@ export function renderMarkdown(report: GateReport): string {
   const lines = [
     `### ${title}: \`${code(subjectText(report))}\``,
     '',
-    `Policy \`${code(report.policy.path)}\` · evidence from ${report.source.type === 'bundle' ? 'bundle' : 'the registry'} \`${code(report.source.location)}\` · ${report.evaluatedAt}`,
+    `Policy \`${code(report.policy.path)}\` · evidence ${report.source.type === 'bundle' ? 'from bundle' : 'collected from'} \`${code(report.source.location)}\` · ${report.evaluatedAt}`,
     '',
     '| | Rule | Platform | Mode | Reason |',
     '|---|---|---|---|---|',

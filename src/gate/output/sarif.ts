@@ -54,7 +54,6 @@ export function renderSarif(report: GateReport, cwd: string = process.cwd()): st
           driver: {
             name: TOOL.name,
             version: TOOL.version,
-            informationUri: 'https://github.com/custody-dev/custody',
             rules: RULES.map((rule) => ({
               id: `custody/${rule.id}`,
               name: rule.name,

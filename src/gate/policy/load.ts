@@ -23,11 +23,12 @@ const MAX_POLICY_BYTES = 1024 * 1024;
 export async function loadPolicy(path: string): Promise<Policy> {
   const text = await readPolicyText(path);
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, version: '1.2', strict: true });
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: true, version: '1.2', strict: true });
   if (doc.errors.length > 0) {
     const problems = doc.errors.map((error): Problem => {
       const at = error.linePos?.[0];
-      return { code: 'syntax', path: '', message: `${at ? `line ${at.line}, column ${at.col}: ` : ''}${oneLine(error.message.split('\n')[0] ?? error.message)}` };
+      const first = (error.message.split('\n')[0] ?? error.message).replace(/ at line \d+, column \d+:?$/, '');
+      return { code: 'syntax', path: '', message: `${at ? `line ${at.line}, column ${at.col}: ` : ''}${oneLine(first)}` };
     });
     throw invalid(path, problems);
   }

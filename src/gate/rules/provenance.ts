@@ -2,7 +2,7 @@ import type { GateEvidence, GateInput } from '../evidence.js';
 import type { ProvenanceRule } from '../policy/types.js';
 import { describeFailure, describeIdentity } from './identity.js';
 import { judged, type RuleResult } from './result.js';
-import { describeTarget, scopeTargets, type Target } from './targets.js';
+import { describeTarget, elsewhere, scopeTargets, type Target } from './targets.js';
 
 /** Checks in the order a person would ask them; a candidate is judged by how far it gets. */
 const STEPS = ['valid', 'predicateType', 'signed', 'verified', 'builderId', 'sourceRepository'] as const;
@@ -26,11 +26,12 @@ export function evaluateProvenance(input: GateInput, rule: ProvenanceRule): Rule
       target,
       attestations.filter((e) => e.about.includes(target.digest) || e.facts.statement?.subjects.includes(target.digest)),
       rule,
+      elsewhere(attestations, target, input.subject.digest),
     ),
   );
 }
 
-function judgeTarget(target: Target, candidates: GateEvidence[], rule: ProvenanceRule): RuleResult {
+function judgeTarget(target: Target, candidates: GateEvidence[], rule: ProvenanceRule, hint: string): RuleResult {
   const checks: Check[] = candidates.map((evidence) => {
     const failed = checkCandidate(evidence, target, rule);
     return failed ? { evidence, failed } : { evidence };
@@ -70,7 +71,7 @@ function judgeTarget(target: Target, candidates: GateEvidence[], rule: Provenanc
       `SLSA ${p.slsaVersion} provenance by ${p.builderId ?? 'an unnamed builder'}${p.sourceRepository ? ` from ${p.sourceRepository}` : ''}, signed by ${describeIdentity(verdict.identity)}`,
     );
   }
-  if (checks.length === 0) return result(false, `no provenance attestation for ${describeTarget(target)}`);
+  if (checks.length === 0) return result(false, `no provenance attestation for ${describeTarget(target)}${hint}`);
   // The candidate that got furthest tells the most.
   const furthest = checks.reduce((a, b) => (STEPS.indexOf(b.failed!.step) > STEPS.indexOf(a.failed!.step) ? b : a));
   return result(false, `no acceptable provenance for ${describeTarget(target)}: ${furthest.failed!.reason}`);

@@ -1,7 +1,7 @@
 import type { GateEvidence, GateInput } from '../evidence.js';
 import type { SbomRule } from '../policy/types.js';
 import { judged, type RuleResult } from './result.js';
-import { describeTarget, scopeTargets, type Target } from './targets.js';
+import { describeTarget, elsewhere, scopeTargets, type Target } from './targets.js';
 
 /**
  * An SBOM for each target of the scope (every platform manifest, or the
@@ -11,10 +11,12 @@ import { describeTarget, scopeTargets, type Target } from './targets.js';
  */
 export function evaluateSbom(input: GateInput, rule: SbomRule): RuleResult[] {
   const sboms = input.evidence.filter((e) => e.facts.sbom);
-  return scopeTargets(input.subject, rule.scope).map((target) => judgeTarget(target, sboms.filter((e) => e.about.includes(target.digest)), rule));
+  return scopeTargets(input.subject, rule.scope).map((target) =>
+    judgeTarget(target, sboms.filter((e) => e.about.includes(target.digest)), rule, elsewhere(sboms, target, input.subject.digest)),
+  );
 }
 
-function judgeTarget(target: Target, candidates: GateEvidence[], rule: SbomRule): RuleResult {
+function judgeTarget(target: Target, candidates: GateEvidence[], rule: SbomRule, hint: string): RuleResult {
   const checks = candidates.map((e) => ({ evidence: e, problem: problemOf(e, rule) }));
   const good = checks.find((c) => c.problem === undefined);
   const details = {
@@ -36,7 +38,7 @@ function judgeTarget(target: Target, candidates: GateEvidence[], rule: SbomRule)
     const sbom = good.evidence.facts.sbom!;
     return result(true, `${sbom.format} SBOM with ${sbom.componentCount} component(s)${sbom.via === 'attestation' ? ' (in-toto attestation)' : ''}: ${good.evidence.id}`);
   }
-  if (checks.length === 0) return result(false, `no SBOM for ${describeTarget(target)}${rule.scope === 'index' ? ' attached to the index' : ''}`);
+  if (checks.length === 0) return result(false, `no SBOM for ${describeTarget(target)}${rule.scope === 'index' ? ' attached to the index' : ''}${hint}`);
   return result(false, `no acceptable SBOM for ${describeTarget(target)}: ${checks[0]!.evidence.id} ${checks[0]!.problem!}${checks.length > 1 ? ` (and ${checks.length - 1} more rejected)` : ''}`);
 }
 

@@ -1,4 +1,5 @@
 import type { Platform, Subject } from '../../types.js';
+import type { GateEvidence } from '../evidence.js';
 import { shortDigest } from './result.js';
 
 /** What one result of a per-image rule is about. */
@@ -28,4 +29,12 @@ export function scopeTargets(subject: Subject, scope: 'every-platform' | 'index'
 /** `linux/arm64 (sha256:…)` or `the image (sha256:…)`, for reasons. */
 export function describeTarget(target: Target): string {
   return target.platform ? `${target.platform} (${shortDigest(target.digest)})` : `the image (${shortDigest(target.digest)})`;
+}
+
+/** When nothing is attached to the target, say where such evidence is instead (the scope may be the mistake). */
+export function elsewhere(items: GateEvidence[], target: Target, index: string): string {
+  const other = items.filter((e) => !e.about.includes(target.digest));
+  if (other.length === 0) return '';
+  if (target.platform) return other.some((e) => e.about.includes(index)) ? '; one is attached to the index, which scope every-platform does not count' : '';
+  return '; there are some for platform manifests, which scope index does not count';
 }
