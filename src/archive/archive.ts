@@ -7,12 +7,11 @@ import { normalizeAll, type SignatureVerifier } from '../normalize/items.js';
 import { formatReference, parseReference, type ImageReference } from '../oci/reference.js';
 import type { DayImage, EvidenceEntry, ImageStatus, Raw, Subject, Verification } from '../types.js';
 import { defaultConcurrency, inShard, type Shard } from './batch.js';
-import { commitDayManifest, listDays, planDayManifest, readDayManifest } from './day-folder.js';
-import { writeOnce } from './atomic.js';
-import { checksumLine, sha256Hex } from './hash.js';
+import { listDays, planDayManifest, readDayManifest } from './day-folder.js';
+import { checksumLine } from './hash.js';
 import { signatureVerifier, type ArchiveTrust } from './trust-kept.js';
-import { commitImageFolder, planImageFolder } from './image-folder.js';
-import { removeJournal, writeJournal, type Journal } from './journal.js';
+import { planImageFolder } from './image-folder.js';
+import { commitTransaction } from './transaction.js';
 import { readLocalEvidence } from './local-files.js';
 import { withLock, type LockOptions } from './lock.js';
 import { removeLeftoverTemps } from './tidy.js';
@@ -293,34 +292,11 @@ async function archiveOne(
     };
     const usedTrust = trustUsedBy(plan.added, options.trust);
     const day = await planDayManifest(options.root, date, [toDayImage(result, plan.manifestSha256)], stamp, usedTrust.map((c) => c.record));
-    const dayPath = dayDir(options.root, date);
     const trustFiles = usedTrust.flatMap(({ record, bytes }) => [
       { path: record.path, bytes },
       { path: `${record.path}.sha256`, bytes: Buffer.from(checksumLine(record.sha256, record.path.split('/').pop()!)) },
     ]);
-    const imageChanged = plan.files.length > 0 || plan.previousManifestSha256 !== plan.manifestSha256;
-    const dayChanged = day.previousSha256 !== day.sha256;
-    if (!imageChanged && !dayChanged) return result;
-    // Write-ahead journal first, so that a run killed anywhere below is
-    // recognisable as interrupted (verify) and completed by the next run.
-    const journal: Journal = {
-      schemaVersion: 1,
-      startedAt: stamp.toISOString(),
-      pid: process.pid,
-      files: [
-        ...trustFiles.map((file) => ({ path: file.path, sha256: sha256Hex(file.bytes) })),
-        ...plan.files.map((file) => ({ path: `${relative}/${file.path}`, sha256: sha256Hex(file.bytes) })),
-      ],
-      manifests: [
-        { path: `${relative}/manifest.json`, before: plan.previousManifestSha256 ?? null, after: plan.manifestSha256 },
-        { path: 'manifest.json', before: day.previousSha256 ?? null, after: day.sha256 },
-      ],
-    };
-    await writeJournal(dayPath, journal);
-    for (const file of trustFiles) await writeOnce(join(dayPath, file.path), file.bytes);
-    await commitImageFolder(dir, plan);
-    await commitDayManifest(options.root, date, day);
-    await removeJournal(dayPath);
+    await commitTransaction({ root: options.root, date, day, image: { relative, plan }, dayFiles: trustFiles, now: stamp });
     return result;
   });
 }
@@ -328,17 +304,7 @@ async function archiveOne(
 /** Record image results (failures) in the day manifest, journalled like any other write. */
 async function recordDay(root: string, date: string, images: DayImage[], now: Date): Promise<void> {
   const day = await planDayManifest(root, date, images, now);
-  if (day.previousSha256 === day.sha256) return;
-  const dayPath = dayDir(root, date);
-  await writeJournal(dayPath, {
-    schemaVersion: 1,
-    startedAt: now.toISOString(),
-    pid: process.pid,
-    files: [],
-    manifests: [{ path: 'manifest.json', before: day.previousSha256 ?? null, after: day.sha256 }],
-  });
-  await commitDayManifest(root, date, day);
-  await removeJournal(dayPath);
+  await commitTransaction({ root, date, day, now });
 }
 
 /** The trust copies the new verdicts name (a day keeps only trust material it relied on). */

@@ -8,22 +8,10 @@ import { readIfExists, writeIfChanged } from './atomic.js';
 import { checksumLine, sha256Hex } from './hash.js';
 import { serializeManifest } from './image-folder.js';
 import { CHECKSUM_SUFFIX, DATE_PATTERN, MANIFEST } from './paths.js';
+import { readCheckedManifest } from './read-manifest.js';
 
 export async function readDayManifest(dir: string): Promise<{ manifest: DayManifest; bytes: Buffer } | undefined> {
-  const path = join(dir, MANIFEST);
-  const bytes = await readIfExists(path);
-  if (!bytes) return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(bytes.toString('utf8'));
-  } catch {
-    throw new CustodyError('VERIFICATION_FAILED', `${path} is not JSON; refusing to add to a damaged archive (run custody verify)`);
-  }
-  const problems = validateAgainst('day-manifest.schema.json', value);
-  if (problems.length > 0) {
-    throw new CustodyError('VERIFICATION_FAILED', `${path} does not match its schema (${problems[0]!.message}); refusing to add to a damaged archive`);
-  }
-  return { manifest: value as DayManifest, bytes };
+  return readCheckedManifest<DayManifest>(dir, 'day-manifest.schema.json');
 }
 
 /** Day folders under the root, oldest first. */

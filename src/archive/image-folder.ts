@@ -3,9 +3,10 @@ import { CustodyError } from '../errors.js';
 import { validateAgainst } from '../schemas.js';
 import type { EvidenceEntry, ImageManifest, Normalized, Origin, Subject, Verification } from '../types.js';
 import { TOOL } from '../version.js';
-import { readIfExists, writeIfChanged, writeOnce } from './atomic.js';
+import { writeIfChanged, writeOnce } from './atomic.js';
 import { checksumLine, sha256Hex } from './hash.js';
 import { CHECKSUM_SUFFIX, MANIFEST } from './paths.js';
+import { readCheckedManifest } from './read-manifest.js';
 
 /** One piece of evidence ready to be archived: bytes as received plus what custody derived. */
 export interface ArchiveItem {
@@ -51,20 +52,7 @@ export function serializeManifest(value: unknown): string {
 
 /** Read and schema-check an existing image manifest, or undefined if there is none. */
 export async function readImageManifest(dir: string): Promise<ImageManifest | undefined> {
-  const path = join(dir, MANIFEST);
-  const bytes = await readIfExists(path);
-  if (!bytes) return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(bytes.toString('utf8'));
-  } catch {
-    throw new CustodyError('VERIFICATION_FAILED', `${path} is not JSON; refusing to add to a damaged archive (run custody verify)`);
-  }
-  const problems = validateAgainst('image-manifest.schema.json', value);
-  if (problems.length > 0) {
-    throw new CustodyError('VERIFICATION_FAILED', `${path} does not match its schema (${problems[0]!.message}); refusing to add to a damaged archive`);
-  }
-  return value as ImageManifest;
+  return (await readCheckedManifest<ImageManifest>(dir, 'image-manifest.schema.json'))?.manifest;
 }
 
 /** A file to create, relative to the image folder. */
@@ -97,8 +85,9 @@ export async function planImageFolder(
   items: readonly ArchiveItem[],
   now: Date,
 ): Promise<ImagePlan> {
-  const existingBytes = await readIfExists(join(dir, MANIFEST));
-  const existing = existingBytes ? await readImageManifest(dir) : undefined;
+  const read = await readCheckedManifest<ImageManifest>(dir, 'image-manifest.schema.json');
+  const existing = read?.manifest;
+  const existingBytes = read?.bytes;
   const bySha = new Map<string, EvidenceEntry>();
   const byPath = new Map<string, EvidenceEntry>();
   for (const entry of existing?.evidence ?? []) {

@@ -1,7 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { fromFsError } from '../errors.js';
 import type { SignatureVerifier } from '../normalize/items.js';
-import { buildTrustMaterial, detectSignedFormat, verifyEvidence, type TrustInput, type TrustMaterial, type TrustOptions } from '../trust/index.js';
+import { buildTrustMaterial, detectSignedFormat, readTrustInputs, verifyEvidence, type TrustMaterial, type TrustOptions } from '../trust/index.js';
 import type { IdentityConstraints, TrustRecord, Verification } from '../types.js';
 import { sha256Hex } from './hash.js';
 
@@ -23,31 +21,13 @@ export function constraintsOf(options: TrustOptions): IdentityConstraints {
 
 /** Read the trust files once (their bytes are kept in the archive), then build the trust material. */
 export async function loadArchiveTrust(options: TrustOptions): Promise<ArchiveTrust> {
-  const named: [TrustRecord['role'], string[] | undefined][] = [
-    ['key', options.keys],
-    ['trusted-root', options.trustedRoots],
-    ['ca-roots', options.caRoots],
-    ['ca-intermediates', options.caIntermediates],
-    ['rekor-key', options.rekorKeys],
-  ];
-  const inputs: TrustInput[] = [];
-  const copies: ArchiveTrust['copies'] = [];
-  for (const [role, paths] of named) {
-    for (const path of paths ?? []) {
-      let bytes: Buffer;
-      try {
-        bytes = await readFile(path);
-      } catch (err) {
-        throw fromFsError(err, path, 'read trust material');
-      }
-      inputs.push({ path, role, bytes });
-      const sha256 = sha256Hex(bytes);
-      const ext = role === 'trusted-root' ? 'json' : 'pem';
-      copies.push({ record: { path: `trust/${sha256}.${ext}`, sha256, size: bytes.length, role }, bytes });
-    }
-  }
-  const constraints = constraintsOf(options);
-  return { material: buildTrustMaterial(inputs, options), constraints, copies };
+  const inputs = await readTrustInputs(options);
+  const copies = inputs.map(({ role, bytes }) => {
+    const sha256 = sha256Hex(bytes);
+    const ext = role === 'trusted-root' ? 'json' : 'pem';
+    return { record: { path: `trust/${sha256}.${ext}`, sha256, size: bytes.length, role }, bytes: Buffer.from(bytes) };
+  });
+  return { material: buildTrustMaterial(inputs, options), constraints: constraintsOf(options), copies };
 }
 
 /**

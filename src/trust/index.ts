@@ -6,6 +6,7 @@
 export { VERDICT_CODES, type VerdictCode } from './verdict.js';
 export {
   loadTrustMaterial,
+  readTrustInputs,
   buildTrustMaterial,
   type TrustOptions,
   type TrustMaterial,

@@ -80,6 +80,11 @@ const MAX_TRUST_CERTS = 1000;
 
 /** Read the trust files named by `options` and build the TrustMaterial. The only I/O of src/trust/ verification. */
 export async function loadTrustMaterial(options: TrustOptions): Promise<TrustMaterial> {
+  return buildTrustMaterial(await readTrustInputs(options), options);
+}
+
+/** The trust files named by `options`, read into memory with their roles. */
+export async function readTrustInputs(options: TrustOptions): Promise<TrustInput[]> {
   const named: [TrustFileRole, string[] | undefined][] = [
     ['key', options.keys],
     ['trusted-root', options.trustedRoots],
@@ -99,7 +104,7 @@ export async function loadTrustMaterial(options: TrustOptions): Promise<TrustMat
       inputs.push({ path, role, bytes });
     }
   }
-  return buildTrustMaterial(inputs, options);
+  return inputs;
 }
 
 /** Pure half of loadTrustMaterial: trust files already in memory. */

@@ -1,0 +1,51 @@
+import { join } from 'node:path';
+import { writeOnce } from './atomic.js';
+import { commitDayManifest, type DayPlan } from './day-folder.js';
+import { sha256Hex } from './hash.js';
+import { commitImageFolder, type ImagePlan, type PlannedFile } from './image-folder.js';
+import { removeJournal, writeJournal } from './journal.js';
+import { dayDir } from './paths.js';
+
+export interface Transaction {
+  root: string;
+  date: string;
+  day: DayPlan;
+  /** The image folder written in the same transaction, if any. */
+  image?: { relative: string; plan: ImagePlan };
+  /** Other new files of the day folder (trust copies), relative to it. */
+  dayFiles?: PlannedFile[];
+  now: Date;
+}
+
+/**
+ * Commit one change to a day: the write-ahead journal first (what will be
+ * created, which manifests move from which sha256 to which), then the new
+ * files, the image manifest, the day manifest, and the journal removed. A
+ * run killed anywhere in between is recognisable as interrupted (verify)
+ * and completed by the next run. The caller holds the root lock.
+ */
+export async function commitTransaction(tx: Transaction): Promise<boolean> {
+  const { root, date, day, image, dayFiles = [] } = tx;
+  const imageChanged = image !== undefined && (image.plan.files.length > 0 || image.plan.previousManifestSha256 !== image.plan.manifestSha256);
+  const dayChanged = day.previousSha256 !== day.sha256;
+  if (!imageChanged && !dayChanged && dayFiles.length === 0) return false;
+  const dayPath = dayDir(root, date);
+  await writeJournal(dayPath, {
+    schemaVersion: 1,
+    startedAt: tx.now.toISOString(),
+    pid: process.pid,
+    files: [
+      ...dayFiles.map((file) => ({ path: file.path, sha256: sha256Hex(file.bytes) })),
+      ...(image?.plan.files ?? []).map((file) => ({ path: `${image!.relative}/${file.path}`, sha256: sha256Hex(file.bytes) })),
+    ],
+    manifests: [
+      ...(image ? [{ path: `${image.relative}/manifest.json`, before: image.plan.previousManifestSha256 ?? null, after: image.plan.manifestSha256 }] : []),
+      { path: 'manifest.json', before: day.previousSha256 ?? null, after: day.sha256 },
+    ],
+  });
+  for (const file of dayFiles) await writeOnce(join(dayPath, file.path), file.bytes);
+  if (image) await commitImageFolder(join(dayPath, image.relative), image.plan);
+  await commitDayManifest(root, date, day);
+  await removeJournal(dayPath);
+  return true;
+}
