@@ -2,15 +2,32 @@ import type { Detection, DetectInput, Format } from './format.js';
 import { registerPredicateChecks } from './in-toto-predicates.js';
 import { imageDigestFromPurl } from './lib/digest.js';
 import { arrayField, field, objectField, stringField } from './lib/json.js';
-import { checkSchema } from './lib/problems.js';
+import { duplicateItems } from './lib/canonical.js';
+import { checkSchema, childPath, problem } from './lib/problems.js';
+import type { Problem } from '../types.js';
 
 const MEDIA_TYPE = 'application/vnd.openvex+json';
 const CONTEXT = /^https:\/\/openvex\.dev\/ns(\/v([0-9.]+))?$/;
 
 export const OPENVEX_STATUSES = ['not_affected', 'affected', 'fixed', 'under_investigation'] as const;
 
-function validateOpenvex(doc: unknown, prefix = '') {
-  return checkSchema('formats/openvex.schema.json', doc, prefix);
+function validateOpenvex(doc: unknown, prefix = ''): Problem[] {
+  const problems = checkSchema('formats/openvex.schema.json', doc, prefix);
+  // The spec's uniqueItems, checked by hashing (Ajv compares every pair: quadratic on large documents).
+  const unique = (items: readonly unknown[], path: string): void => {
+    for (const [first, again] of duplicateItems(items).slice(0, 10)) {
+      problems.push(problem('schema-unique-items', path, `${path} must NOT have duplicate items (items ## ${first} and ${again} are identical)`));
+    }
+  };
+  const statements = arrayField(doc, 'statements');
+  unique(statements, childPath(prefix, 'statements'));
+  statements.forEach((statement, i) => {
+    const products = arrayField(statement, 'products');
+    unique(products, childPath(prefix, 'statements', i, 'products'));
+    unique(arrayField(objectField(statement, 'vulnerability'), 'aliases'), childPath(prefix, 'statements', i, 'vulnerability', 'aliases'));
+    products.forEach((product, j) => unique(arrayField(product, 'subcomponents'), childPath(prefix, 'statements', i, 'products', j, 'subcomponents')));
+  });
+  return problems;
 }
 
 /** VEX summary: statement count by status (the four OpenVEX statuses, always present). */

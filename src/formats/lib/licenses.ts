@@ -3,8 +3,24 @@
  * operators, exceptions after WITH, parentheses, NONE and NOASSERTION are
  * not licences. Used for the SBOM summary's `licenseCount`.
  */
+const memo = new Map<string, string[]>();
+const MEMO_LIMIT = 10_000;
+
 export function addLicenseIds(expression: unknown, into: Set<string>): void {
   if (typeof expression !== 'string' || expression.length === 0) return;
+  // SBOMs repeat the same few expressions on thousands of packages: tokenise each once.
+  const known = memo.get(expression);
+  if (known) {
+    for (const id of known) into.add(id);
+    return;
+  }
+  const ids = licenseIdsOf(expression);
+  if (memo.size < MEMO_LIMIT && expression.length < 512) memo.set(expression, ids);
+  for (const id of ids) into.add(id);
+}
+
+function licenseIdsOf(expression: string): string[] {
+  const into: string[] = [];
   const tokens = expression.replace(/[()]/g, ' ').split(/\s+/);
   let afterWith = false;
   for (const token of tokens) {
@@ -19,6 +35,7 @@ export function addLicenseIds(expression: unknown, into: Set<string>): void {
       continue;
     }
     if (upper === 'AND' || upper === 'OR' || upper === 'NONE' || upper === 'NOASSERTION') continue;
-    into.add(token);
+    into.push(token);
   }
+  return into;
 }
