@@ -4,12 +4,27 @@
 // bench/out/results.json. Select some with BENCH=verify,chain,...
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { ROOT } from './bench/common.mjs';
+
+/** scripts/bench-normalize.mjs runs in its own process (it measures peak RSS of children). */
+function benchNormalize() {
+  const out = spawnSync(process.execPath, [join(ROOT, 'scripts', 'bench-normalize.mjs'), '--json'], { encoding: 'utf8', maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'inherit'] });
+  if (out.status !== 0) throw new Error('bench-normalize failed');
+  const { results } = JSON.parse(out.stdout);
+  return {
+    name: 'normalize',
+    results,
+    summary: results
+      .map((r) => `normalize ${r.document} ${r.sizeMB} MB: JSON.parse ${r.jsonParseMs} ms, normalize ${r.normalizeMs} ms → ${r.ratio}× (target ≤ 1.5); peak RSS ${r.peakRssMB} MB = ${r.rssToSize}× size (target ≤ 4)`)
+      .join('\n'),
+  };
+}
 
 const all = {
   verify: async () => (await import('./bench/verify.mjs')).benchVerify(),
   chain: async () => (await import('./bench/chain.mjs')).benchChain(),
-  normalize: async () => (await import('./bench-normalize.mjs')).benchNormalize?.(),
+  normalize: async () => benchNormalize(),
   collect: async () => (await import('./bench-collect.mjs')).benchCollect?.(),
 };
 const wanted = (process.env.BENCH ?? Object.keys(all).join(',')).split(',').map((s) => s.trim()).filter(Boolean);

@@ -13,7 +13,7 @@ export { archive, type ArchiveOptions, type ArchiveReport, type ImageResult, typ
 export { parseImagesList, readImagesFile, parseShard, inShard } from './archive/batch.js';
 export { verifyArchive, type VerifyReport, type VerifyOptions } from './verify/verify.js';
 export { exportDay } from './export/export.js';
-export { collect, discover, openSource } from './collect/index.js';
+export { collect, discover, openSource, RegistrySession } from './collect/index.js';
 export type { Source, SourceOptions } from './oci/source.js';
 export { TOOL } from './version.js';
 export * from './gate/index.js';

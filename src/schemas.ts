@@ -34,8 +34,14 @@ const cache = new Map<string, ValidateFunction>();
 export function schemaValidator(relativePath: string): ValidateFunction {
   let validate = cache.get(relativePath);
   if (!validate) {
-    const schema = JSON.parse(readFileSync(SCHEMAS_DIR + relativePath, 'utf8')) as object;
-    validate = ajv.compile(schema);
+    const schema = JSON.parse(readFileSync(SCHEMAS_DIR + relativePath, 'utf8')) as { $id?: string };
+    try {
+      validate = ajv.compile(schema);
+    } catch (err) {
+      // Leave no half-registered schema behind: the next call must report the real error again.
+      if (schema.$id) ajv.removeSchema(schema.$id);
+      throw err;
+    }
     cache.set(relativePath, validate);
   }
   return validate;

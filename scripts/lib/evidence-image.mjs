@@ -94,6 +94,7 @@ export function cyclonedxDocument(spec, digest, architecture) {
  *   nested?: boolean,          // a cosign signature on the SPDX artifact (a referrer of a referrer)
  *   buildkit?: boolean,        // BuildKit attestation manifests in the index (default true)
  *   extraReferrers?: number,   // that many more small SPDX referrers of the image (benchmark)
+ *   index?: boolean,           // an index even for one platform (as BuildKit writes with attestations)
  * }} spec
  */
 export function writeEvidenceImage(dir, spec) {

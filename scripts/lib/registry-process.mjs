@@ -2,7 +2,7 @@
 // 127.0.0.1 with a temporary config and filesystem storage. Shared by the
 // tests' registry harness and the benchmark.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import { createServer } from 'node:net';
@@ -42,6 +42,7 @@ function probe(url, ca) {
  */
 export async function startRegistryProcess(options = {}) {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'custody-registry-'));
+  mkdirSync(dir, { recursive: true });
   const port = await freePort();
   const tls = options.http?.tls !== undefined;
   const config = {
@@ -54,22 +55,27 @@ export async function startRegistryProcess(options = {}) {
   // YAML is a superset of JSON.
   const configFile = join(dir, 'config.yml');
   writeFileSync(configFile, JSON.stringify(config, null, 2));
-  const child = spawn(REGISTRY_BINARY, ['serve', configFile], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (chunk) => {
-    stderr = (stderr + chunk.toString('utf8')).slice(-4000);
-  });
+  // The registry's log goes to a file in its folder (a pipe nobody reads could fill up and stall it).
+  const logFile = join(dir, 'registry.log');
+  const child = spawn(REGISTRY_BINARY, ['serve', configFile], { stdio: ['ignore', 'ignore', openSync(logFile, 'a')] });
+  const stderrTail = () => {
+    try {
+      return readFileSync(logFile, 'utf8').slice(-800);
+    } catch {
+      return '';
+    }
+  };
   let exited = false;
   const exit = new Promise((resolve) => child.on('exit', () => ((exited = true), resolve())));
   const url = `${tls ? 'https' : 'http'}://127.0.0.1:${port}`;
   const deadline = Date.now() + 20_000;
   for (;;) {
-    if (exited) throw new Error(`docker-registry exited at start: ${stderr.trim().slice(-800)}`);
+    if (exited) throw new Error(`docker-registry exited at start: ${stderrTail().trim()}`);
     const status = await probe(`${url}/v2/`, options.ca);
     if (status === 200 || status === 401) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`docker-registry did not answer on ${url}/v2/ within 20 s: ${stderr.trim().slice(-800)}`);
+      throw new Error(`docker-registry did not answer on ${url}/v2/ within 20 s: ${stderrTail().trim()}`);
     }
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -82,5 +88,5 @@ export async function startRegistryProcess(options = {}) {
     }
     if (options.dir === undefined) rmSync(dir, { recursive: true, force: true });
   };
-  return { host: `127.0.0.1:${port}`, port, url, dir, process: child, stop, kill: () => child.kill('SIGKILL'), exited: exit };
+  return { host: `127.0.0.1:${port}`, port, url, dir, logFile, process: child, stop, kill: () => child.kill('SIGKILL'), exited: exit };
 }

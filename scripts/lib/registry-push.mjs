@@ -96,8 +96,12 @@ export class RegistryPusher {
     if (tag) await this.pushManifest(repo, tag, mediaType, bytes);
   }
 
-  /** Every index.json entry of a layout (tags kept), except the tags in `skip`. */
-  async pushLayout(layoutDir, repo, { skip = [] } = {}) {
+  /**
+   * Every index.json entry of a layout (tags kept), except the tags in `skip`.
+   * @param {string} layoutDir @param {string} repo @param {{ skip?: string[] }} [options]
+   */
+  async pushLayout(layoutDir, repo, options = {}) {
+    const skip = options.skip ?? [];
     const index = JSON.parse(readFileSync(join(layoutDir, 'index.json'), 'utf8'));
     for (const entry of index.manifests) {
       const tag = entry.annotations?.['org.opencontainers.image.ref.name'];

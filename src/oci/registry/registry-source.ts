@@ -58,12 +58,22 @@ export class RegistrySource implements Source {
     return `/v2/${this.repository}/${kind}/${reference}`;
   }
 
+  /**
+   * A tag is resolved with HEAD (Docker-Content-Digest; the manifest is then
+   * read by digest and checked against it); a registry that omits the header
+   * is read with GET and hashed here. A digest is read by digest.
+   */
   async resolve(reference: ImageReference): Promise<Descriptor> {
     if (reference.type !== 'registry') throw new CustodyError('INVALID_REFERENCE', `${this.location}: a registry source cannot resolve a layout reference`);
     // A digest wins over a tag (Docker semantics); no tag and no digest means `latest`.
     const target = reference.digest ?? reference.tag ?? 'latest';
     const byDigest = reference.digest !== undefined;
     const what = `${this.location}: manifest ${target}`;
+    if (!byDigest) {
+      const head = await this.headManifest(target, what);
+      if (head === 'absent') throw new CustodyError('NOT_FOUND', `${what}: not found on ${this.client.registry}`);
+      if (head !== 'no-headers') return head;
+    }
     const res = await this.client.request({
       method: 'GET',
       path: this.path('manifests', target),
@@ -85,6 +95,20 @@ export class RegistrySource implements Source {
     if (!parsed.ok) throw new CustodyError('REGISTRY', `${what} is not a manifest or index: ${parsed.reason}`);
     this.remember(digest, bytes);
     return { mediaType: parsed.value.mediaType, digest, size: bytes.length };
+  }
+
+  /** HEAD a manifest by tag: its descriptor from the headers, 'absent' on 404, 'no-headers' when the registry does not say. */
+  private async headManifest(tag: string, what: string): Promise<Descriptor | 'absent' | 'no-headers'> {
+    const res = await this.client.request({ method: 'HEAD', path: this.path('manifests', tag), accept: MANIFEST_ACCEPT, repository: this.repository, what, allow404: true });
+    if (res.status === 404) return 'absent';
+    const digest = headerValue(res.headers['docker-content-digest']);
+    const mediaType = contentType(res);
+    const length = Number(headerValue(res.headers['content-length']));
+    if (digest !== undefined && isDigest(digest) && mediaType !== undefined && Number.isSafeInteger(length) && length >= 0) {
+      checkAnnouncedSize(length, this.limits.maxManifestBytes, what);
+      return { mediaType, digest, size: length };
+    }
+    return 'no-headers';
   }
 
   async fetchManifest(descriptor: Descriptor): Promise<Uint8Array> {
@@ -206,21 +230,9 @@ export class RegistrySource implements Source {
     const tags = await this.tagSet();
     if (tags && !tags.has(tag)) return undefined;
     const what = `${this.location}: tag ${tag}`;
-    const res = await this.client.request({
-      method: 'HEAD',
-      path: this.path('manifests', tag),
-      accept: MANIFEST_ACCEPT,
-      repository: this.repository,
-      what,
-      allow404: true,
-    });
-    if (res.status === 404) return undefined;
-    const digest = headerValue(res.headers['docker-content-digest']);
-    const mediaType = contentType(res);
-    const length = Number(headerValue(res.headers['content-length']));
-    if (digest !== undefined && isDigest(digest) && mediaType !== undefined && Number.isSafeInteger(length) && length >= 0) {
-      return { mediaType, digest, size: length };
-    }
+    const head = await this.headManifest(tag, what);
+    if (head === 'absent') return undefined;
+    if (head !== 'no-headers') return head;
     // No usable headers: read the manifest and hash it ourselves.
     const got = await this.client.request({
       method: 'GET',
@@ -245,7 +257,11 @@ export class RegistrySource implements Source {
     const key = this.location;
     let pending = this.session.tagLists.get(key);
     if (!pending) {
-      pending = this.fetchTags(this.limits.maxPages);
+      // A registry that will not list tags (404, denied, odd answer) is asked tag by tag instead.
+      pending = this.fetchTags(this.limits.maxPages).catch((err: unknown) => {
+        if (err instanceof CustodyError && (err.code === 'AUTH' || err.code === 'REGISTRY' || err.code === 'NOT_FOUND')) return undefined;
+        throw err;
+      });
       this.session.tagLists.set(key, pending);
       pending.catch(() => this.session.tagLists.delete(key));
     }
@@ -266,7 +282,7 @@ export class RegistrySource implements Source {
         read: { expected: {}, maxBytes: this.limits.maxManifestBytes },
         allow404: true,
       });
-      if (res.status === 404) return tags;
+      if (res.status === 404) return undefined;
       let doc: unknown;
       try {
         doc = JSON.parse(res.body!.bytes.toString('utf8'));

@@ -16,7 +16,7 @@ export function parseRetryAfter(value: string | string[] | undefined, now = Date
   if (raw === undefined) return undefined;
   const text = raw.trim();
   if (/^\d{1,10}$/.test(text)) return Number(text) * 1000;
-  if (text.length > 64) return undefined;
+  if (text.length > 64 || !/^[A-Za-z]{3},/.test(text)) return undefined;
   const date = Date.parse(text);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - now);

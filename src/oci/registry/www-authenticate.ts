@@ -29,6 +29,11 @@ export function parseWwwAuthenticate(header: string | string[] | undefined): Cha
     while (i < text.length && TOKEN_CHAR.test(text[i]!)) i += 1;
     return text.slice(start, i);
   };
+  const readBare = (): string => {
+    const start = i;
+    while (i < text.length && !/[\s,"]/.test(text[i]!)) i += 1;
+    return text.slice(start, i);
+  };
   const readQuoted = (): string => {
     i += 1; // opening quote
     let out = '';
@@ -67,7 +72,8 @@ export function parseWwwAuthenticate(header: string | string[] | undefined): Cha
       }
       i += 1;
       skipSpace();
-      const value = text[i] === '"' ? readQuoted() : readToken();
+      // Lenient: an unquoted value runs to the next comma or space (realms are often unquoted URLs).
+      const value = text[i] === '"' ? readQuoted() : readBare();
       if (Object.keys(challenge.params).length < MAX_PARAMS) challenge.params[name.toLowerCase()] = value;
       skipSpace();
       if (text[i] === ',') {
