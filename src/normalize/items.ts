@@ -21,9 +21,11 @@ export async function normalizeAll(
   const items: ArchiveItem[] = [];
   for (const raw of raws) {
     const annotations = raw.origin.descriptor?.annotations;
+    // A referrer of a referrer (a signature on an SBOM artifact) speaks of that artifact.
+    const about = raw.origin.via ? [...imageDigests, raw.origin.via] : imageDigests;
     const normalized = normalize(
       { bytes: raw.bytes, mediaType: raw.mediaType, ...(annotations ? { annotations } : {}) },
-      { imageDigests, ...(limits ? { limits } : {}) },
+      { imageDigests: about, ...(limits ? { limits } : {}) },
     );
     const mediaType = raw.mediaType || FORMATS.find((f) => f.id === normalized.format)?.defaultMediaType || 'application/octet-stream';
     const verification = verify ? await verify({ ...raw, mediaType }, normalized, subject) : undefined;
