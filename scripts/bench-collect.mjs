@@ -17,8 +17,8 @@ import { writeEvidenceImage } from './lib/evidence-image.mjs';
 import { startRegistryProcess } from './lib/registry-process.mjs';
 import { RegistryPusher } from './lib/registry-push.mjs';
 
-const IMAGES = Number(process.env.BENCH_COLLECT_IMAGES ?? 200);
-const REFERRERS = Number(process.env.BENCH_COLLECT_REFERRERS ?? 5);
+const DEFAULT_IMAGES = Number(process.env.BENCH_COLLECT_IMAGES ?? 200);
+const DEFAULT_REFERRERS = Number(process.env.BENCH_COLLECT_REFERRERS ?? 5);
 
 /** The shell loop people write today (scripts/bench/collect-baseline.sh). */
 const BASELINE = join(ROOT, 'scripts', 'bench', 'collect-baseline.sh');
@@ -37,7 +37,13 @@ async function pool(items, limit, task) {
   }));
 }
 
-export async function benchCollect() {
+/**
+ * options: images, referrers, concurrency (custody --concurrency), baseline
+ * (run the shell loop), library (time discover/collect alone), name.
+ */
+export async function benchCollect(options = {}) {
+  const IMAGES = options.images ?? DEFAULT_IMAGES;
+  const REFERRERS = options.referrers ?? DEFAULT_REFERRERS;
   requireTools();
   const work = scratch('collect');
   const registry = await startRegistryProcess({ dir: join(work, 'registry') });
@@ -68,11 +74,30 @@ export async function benchCollect() {
 
     // custody archive: first run, then a rerun on the same day with nothing new.
     const root = join(work, 'archive');
-    const args = [CLI, 'archive', '--images', imagesFile, '--root', root, '--date', '2026-01-01', '--quiet'];
+    const args = [CLI, 'archive', '--images', imagesFile, '--root', root, '--date', '2026-01-01', '--quiet', ...(options.concurrency ? ['--concurrency', String(options.concurrency)] : [])];
     const first = timed(process.execPath, args);
     if (first.code !== 0) throw new Error(`custody archive (first run) exited ${first.code}`);
     const rerun = timed(process.execPath, args);
     if (rerun.code !== 0) throw new Error(`custody archive (rerun) exited ${rerun.code}`);
+
+    if (options.baseline === false) {
+      const result = {
+        name: options.name ?? 'archive',
+        images: IMAGES,
+        evidencePerImage: REFERRERS,
+        concurrency: options.concurrency ?? null,
+        archiveFirstSeconds: first.seconds,
+        archiveRerunSeconds: rerun.seconds,
+        firstImagesPerSecond: IMAGES / first.seconds,
+        rerunImagesPerSecond: IMAGES / rerun.seconds,
+        rssMb: first.rssMb,
+      };
+      result.summary =
+        `archive: ${IMAGES} images × ${REFERRERS} evidence (+1 signature) from the local registry at concurrency ${options.concurrency ?? 'default'}: ` +
+        `first run ${fmt(first.seconds)} s = ${fmt(result.firstImagesPerSecond, 1)} images/s (peak RSS ${fmt(first.rssMb, 0)} MB); ` +
+        `rerun ${fmt(rerun.seconds)} s = ${fmt(result.rerunImagesPerSecond, 1)} images/s`;
+      return result;
+    }
 
     // The shell loop, same images, same registry.
     const out = join(work, 'baseline');

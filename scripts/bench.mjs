@@ -25,7 +25,15 @@ const all = {
   verify: async () => (await import('./bench/verify.mjs')).benchVerify(),
   chain: async () => (await import('./bench/chain.mjs')).benchChain(),
   normalize: async () => benchNormalize(),
-  collect: async () => (await import('./bench-collect.mjs')).benchCollect?.(),
+  collect: async () => (await import('./bench-collect.mjs')).benchCollect(),
+  archive: async () =>
+    (await import('./bench-collect.mjs')).benchCollect({
+      name: 'archive',
+      images: Number(process.env.BENCH_ARCHIVE_IMAGES ?? 1000),
+      referrers: 5,
+      concurrency: 8,
+      baseline: false,
+    }),
 };
 const wanted = (process.env.BENCH ?? Object.keys(all).join(',')).split(',').map((s) => s.trim()).filter(Boolean);
 const results = [];
