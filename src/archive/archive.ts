@@ -145,6 +145,7 @@ export async function archive(options: ArchiveOptions): Promise<ArchiveReport> {
   // A rerun the same day retries only what failed or is new.
   const done = evidenceFiles.length > 0 ? new Map<string, DayImage>() : await archivedToday(options.root, date);
   const results: ImageResult[] = new Array(refs.length);
+  const run: Run = { options, date, limits, now, localRaws };
   options.onStart?.(refs.length);
   let next = 0;
   const worker = async () => {
@@ -152,7 +153,7 @@ export async function archive(options: ArchiveOptions): Promise<ArchiveReport> {
       const index = next++;
       const { ref } = refs[index]!;
       const previous = await findArchived(done, ref, options.resolve);
-      results[index] = previous ?? (await archiveWithRetries(ref, localRaws, options, date, limits, now));
+      results[index] = previous ?? (await archiveWithRetries(ref, run));
       options.onImage?.(results[index]!);
     }
   };
@@ -209,33 +210,29 @@ async function findArchived(
 
 const RETRYABLE = new Set(['NETWORK', 'TIMEOUT', 'REGISTRY']);
 
-async function archiveWithRetries(
-  ref: ImageReference,
-  localRaws: readonly Raw[],
-  options: ArchiveOptions,
-  date: string,
-  limits: Limits,
-  now: () => Date,
-): Promise<ImageResult> {
-  const attempts = 1 + Math.max(0, options.retries ?? 1);
+/** What every image of one run shares. */
+interface Run {
+  options: ArchiveOptions;
+  date: string;
+  limits: Limits;
+  now: () => Date;
+  /** Local evidence files, read before anything was written. */
+  localRaws: readonly Raw[];
+}
+
+async function archiveWithRetries(ref: ImageReference, run: Run): Promise<ImageResult> {
+  const attempts = 1 + Math.max(0, run.options.retries ?? 1);
   let result: ImageResult | undefined;
   for (let attempt = 1; attempt <= attempts; attempt++) {
-    result = await archiveOne(ref, localRaws, options, date, limits, now, attempt === attempts);
+    result = await archiveOne(ref, run, attempt === attempts);
     if (result.status !== 'failed' || !RETRYABLE.has(result.errorCode ?? '') || attempt === attempts) break;
-    await new Promise((r) => setTimeout(r, (options.retryDelayMs ?? 2_000) * 2 ** (attempt - 1)));
+    await new Promise((r) => setTimeout(r, (run.options.retryDelayMs ?? 2_000) * 2 ** (attempt - 1)));
   }
   return result!;
 }
 
-async function archiveOne(
-  ref: ImageReference,
-  localRaws: readonly Raw[],
-  options: ArchiveOptions,
-  date: string,
-  limits: Limits,
-  now: () => Date,
-  recordFailure = true,
-): Promise<ImageResult> {
+async function archiveOne(ref: ImageReference, run: Run, recordFailure: boolean): Promise<ImageResult> {
+  const { options, date, limits, now, localRaws } = run;
   const refText = formatReference(ref);
   let collected: CollectedImage;
   try {

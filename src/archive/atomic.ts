@@ -16,7 +16,7 @@ function diskError(err: unknown, path: string, action: string): CustodyError {
   return new CustodyError('DISK', `cannot ${action} ${path}: ${code}`, { cause: err });
 }
 
-async function fsyncDir(dir: string): Promise<void> {
+export async function fsyncDir(dir: string): Promise<void> {
   let handle;
   try {
     handle = await open(dir, constants.O_RDONLY | constants.O_DIRECTORY);
@@ -33,7 +33,7 @@ async function fsyncDir(dir: string): Promise<void> {
  * written, fsynced, renamed over the target, then the folder fsynced. A
  * reader sees the old file or the new one, never a part.
  */
-export async function writeFileAtomic(path: string, bytes: Uint8Array | string): Promise<void> {
+export async function writeFileAtomic(path: string, bytes: Uint8Array | string, options: WriteOptions = {}): Promise<void> {
   const dir = dirname(path);
   try {
     await mkdir(dir, { recursive: true });
@@ -54,7 +54,16 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array | string):
     await unlink(temp).catch(() => undefined);
     throw diskError(err, path, 'write');
   }
-  await fsyncDir(dir);
+  if (options.syncDir !== false) await fsyncDir(dir);
+}
+
+export interface WriteOptions {
+  /**
+   * fsync the folder after the rename (default). A caller writing many files
+   * into one folder may leave it to a single fsyncDir once they are all in
+   * place, before anything that lists them is written.
+   */
+  syncDir?: boolean;
 }
 
 /** Read a file, or undefined when it does not exist. */
@@ -72,14 +81,14 @@ export async function readIfExists(path: string): Promise<Buffer | undefined> {
  * exactly these bytes. Returns false when nothing had to be written; throws
  * when the file exists with other content (custody never rewrites evidence).
  */
-export async function writeOnce(path: string, bytes: Uint8Array | string): Promise<boolean> {
+export async function writeOnce(path: string, bytes: Uint8Array | string, options: WriteOptions = {}): Promise<boolean> {
   const existing = await readIfExists(path);
   const wanted = typeof bytes === 'string' ? Buffer.from(bytes) : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (existing) {
     if (existing.equals(wanted)) return false;
     throw new CustodyError('DISK', `refusing to overwrite ${path}: it already holds other content (archives are append-only)`);
   }
-  await writeFileAtomic(path, wanted);
+  await writeFileAtomic(path, wanted, options);
   return true;
 }
 
@@ -90,4 +99,18 @@ export async function writeIfChanged(path: string, bytes: Uint8Array | string): 
   if (existing?.equals(wanted)) return false;
   await writeFileAtomic(path, wanted);
   return true;
+}
+
+/**
+ * Create files (append-only) under `root`, each atomically, then fsync each
+ * folder they went into once: after this returns they are all durable, and
+ * only then may a manifest that lists them be written.
+ */
+export async function writeFilesDurably(root: string, files: readonly { path: string; bytes: Uint8Array }[]): Promise<void> {
+  const folders = new Set<string>();
+  for (const file of files) {
+    const path = join(root, file.path);
+    if (await writeOnce(path, file.bytes, { syncDir: false })) folders.add(dirname(path));
+  }
+  for (const folder of folders) await fsyncDir(folder);
 }

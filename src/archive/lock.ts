@@ -79,7 +79,6 @@ export async function acquireLock(root: string, options: LockOptions = {}): Prom
       const handle = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
       try {
         await handle.writeFile(JSON.stringify(body));
-        await handle.sync();
       } finally {
         await handle.close();
       }

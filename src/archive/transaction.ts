@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { writeOnce } from './atomic.js';
+import { writeFilesDurably } from './atomic.js';
 import { commitDayManifest, type DayPlan } from './day-folder.js';
 import { sha256Hex } from './hash.js';
 import { commitImageFolder, type ImagePlan, type PlannedFile } from './image-folder.js';
@@ -43,7 +43,7 @@ export async function commitTransaction(tx: Transaction): Promise<boolean> {
       { path: 'manifest.json', before: day.previousSha256 ?? null, after: day.sha256 },
     ],
   });
-  for (const file of dayFiles) await writeOnce(join(dayPath, file.path), file.bytes);
+  await writeFilesDurably(dayPath, dayFiles);
   if (image) await commitImageFolder(join(dayPath, image.relative), image.plan);
   await commitDayManifest(root, date, day);
   await removeJournal(dayPath);

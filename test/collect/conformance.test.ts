@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collect, discover, openSource, type Collection, type Source } from '../../src/collect/index.js';
-import { CustodyError } from '../../src/errors.js';
 import { digestOf } from '../../src/oci/digest.js';
 import { parseReference, type ImageReference } from '../../src/oci/reference.js';
 import { FaultProxy, ReferrersApiDouble } from '../integration/fault-proxy.js';
 import { pushEvidenceLayout, registryAvailable, registryUnavailableReason, startRegistry, type RunningRegistry } from '../integration/registry-harness.js';
 import { writeScenario, type Scenario } from '../integration/scenarios.js';
+import { rejection } from '../helpers/errors.js';
 
 /**
  * One suite, every Source implementation, the same content: an OCI layout
@@ -19,15 +19,6 @@ import { writeScenario, type Scenario } from '../integration/scenarios.js';
 
 type Kind = 'layout' | 'registry (tag schema)' | 'registry (referrers API test double)';
 
-async function rejection(promise: Promise<unknown>): Promise<CustodyError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof CustodyError) return err;
-    throw err;
-  }
-  throw new Error('expected a CustodyError');
-}
 
 /** An evidence list with nothing that depends on the Source: the referrers method counts as one. */
 function evidenceList(c: Collection): string[] {

@@ -7,19 +7,11 @@ import { CustodyError } from '../../src/errors.js';
 import { parseReference } from '../../src/oci/reference.js';
 import { describeWithRegistry, pushEvidenceLayout, startRegistry, type RunningRegistry } from './registry-harness.js';
 import { attachmentLines, expectedAttachments, writeScenario, type Scenario } from './scenarios.js';
+import { rejection } from '../helpers/errors.js';
 
 const PASSWORD = 'wonderland-Pa55';
 const FAST = { retries: 1, retryBaseDelayMs: 10, retryMaxDelayMs: 20 } satisfies SourceOptions;
 
-async function rejection(promise: Promise<unknown>): Promise<CustodyError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof CustodyError) return err;
-    throw err;
-  }
-  throw new Error('expected a CustodyError');
-}
 
 /** An environment with only a docker config folder (and PATH for helpers): nothing leaks in from the machine. */
 function makeEnv(work: string, name: string, config: object, helpers: Record<string, string> = {}): NodeJS.ProcessEnv {

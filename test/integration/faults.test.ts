@@ -3,23 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { collect, discover, openSource, type SourceOptions } from '../../src/collect/index.js';
-import { CustodyError } from '../../src/errors.js';
 import { parseReference } from '../../src/oci/reference.js';
 import { FaultProxy } from './fault-proxy.js';
 import { describeWithRegistry, pushEvidenceLayout, startRegistry, type RunningRegistry } from './registry-harness.js';
 import { writeScenario, type Scenario } from './scenarios.js';
+import { rejection } from '../helpers/errors.js';
 
 const FAST: SourceOptions = { retries: 2, retryBaseDelayMs: 10, retryMaxDelayMs: 40, requestTimeoutMs: 2000, stallTimeoutMs: 300 };
 
-async function rejection(promise: Promise<unknown>): Promise<CustodyError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof CustodyError) return err;
-    throw err;
-  }
-  throw new Error('expected a CustodyError, got a result');
-}
 
 describeWithRegistry('faults between custody and a real registry (through a fault-injecting test proxy)', () => {
   let registry: RunningRegistry;

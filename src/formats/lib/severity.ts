@@ -19,6 +19,7 @@ export function toSeverity(value: unknown): Severity {
     case 'LOW':
     case 'NEGLIGIBLE':
     case 'MINOR':
+    case 'INFO':
       return 'LOW';
     default:
       return 'UNKNOWN';

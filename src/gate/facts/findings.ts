@@ -26,27 +26,8 @@ export interface ScanFacts {
   findings: Finding[];
 }
 
-/** A scanner's word for severity on the gate's scale (Grype's Negligible is LOW). */
-export function toSeverity(value: unknown): Severity {
-  if (typeof value !== 'string') return 'UNKNOWN';
-  switch (value.trim().toUpperCase()) {
-    case 'CRITICAL':
-      return 'CRITICAL';
-    case 'HIGH':
-    case 'IMPORTANT':
-      return 'HIGH';
-    case 'MEDIUM':
-    case 'MODERATE':
-      return 'MEDIUM';
-    case 'LOW':
-    case 'NEGLIGIBLE':
-    case 'MINOR':
-    case 'INFO':
-      return 'LOW';
-    default:
-      return 'UNKNOWN';
-  }
-}
+/** One mapping of scanner severities for summaries and the gate alike. */
+export { toSeverity } from '../../formats/lib/severity.js';
 
 /** CVSS v3 qualitative rating of a base score (FIRST CVSS v3.1 §5), as GitHub reads `security-severity`. */
 export function severityFromScore(score: number): Severity {

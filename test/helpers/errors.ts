@@ -1,0 +1,12 @@
+import { CustodyError } from '../../src/errors.js';
+
+/** The CustodyError a promise rejects with (anything else fails the test). */
+export async function rejection(promise: Promise<unknown>): Promise<CustodyError> {
+  try {
+    await promise;
+  } catch (err) {
+    if (err instanceof CustodyError) return err;
+    throw err;
+  }
+  throw new Error('expected a CustodyError');
+}
