@@ -24,7 +24,7 @@ function run(args) {
 }
 
 run(['discover', 'oci:examples/layout:1.0']);
-run(['archive', 'oci:examples/layout:1.0', '--root', 'artifacts']);
+run(['archive', 'oci:examples/layout:1.0', '--key', 'examples/cosign.pub', '--root', 'artifacts']);
 run([
   'archive', '--no-discover', ref,
   '--evidence', 'examples/evidence/sbom.spdx.json',

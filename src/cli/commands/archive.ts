@@ -110,7 +110,8 @@ export function formatArchiveReport(report: ArchiveReport): string {
   for (const image of report.images) {
     const added = image.evidence.filter((e) => e.added).length;
     lines.push(`${image.status.toUpperCase().padEnd(10)} ${image.ref}${image.digest && !image.ref.includes('@') ? `@${image.digest}` : ''}`);
-    if (image.path) lines.push(`           ${image.path}  (${image.evidence.length} files, ${added} new)`);
+    if (image.skipped) lines.push(`           ${image.path ?? ''}  (already archived today: not collected again)`);
+    else if (image.path) lines.push(`           ${image.path}  (${image.evidence.length} files, ${added} new)`);
     if (image.error) lines.push(`           error: ${image.error}`);
     const signed = image.evidence.some((e) => e.verification);
     const rows = image.evidence.map((e) => [
