@@ -130,11 +130,15 @@ describeWithRegistry('faults between custody and a real registry (through a faul
   it('a body over the size limit, announced or streamed without a length: BODY_TOO_LARGE, cut off', async () => {
     // A tag list has no descriptor: only the limit bounds it.
     const resolveTag = (r: { method: string; path: string }) => r.method === 'GET' && r.path.includes('/tags/list');
-    proxy.inject(resolveTag, { kind: 'oversize', extraBytes: 8 * 1024 * 1024, chunked: true }, 1);
+    // Every tag-list request gets the fault: a request still in flight from one
+    // run must not use up the rule meant for the next.
+    proxy.inject(resolveTag, { kind: 'oversize', extraBytes: 8 * 1024 * 1024, chunked: true }, 100);
     const streamed = await rejection(run({ ...FAST, maxManifestBytes: 64 * 1024 }));
+    await new Promise((r) => setTimeout(r, 200));
+    proxy.reset();
     expect(streamed.code).toBe('BODY_TOO_LARGE');
     expect(streamed.message).toMatch(/exceeds the limit of 65536 bytes; cut off/);
-    proxy.inject(resolveTag, { kind: 'oversize', extraBytes: 8 * 1024 * 1024 }, 1);
+    proxy.inject(resolveTag, { kind: 'oversize', extraBytes: 8 * 1024 * 1024 }, 100);
     const announced = await rejection(run({ ...FAST, maxManifestBytes: 64 * 1024 }));
     expect(announced.code).toBe('BODY_TOO_LARGE');
     expect(announced.message).toMatch(/announced, over the limit/);
