@@ -1,4 +1,5 @@
 import type { Argv } from 'yargs';
+import { DEFAULT_LIMITS } from '../normalize/limits.js';
 import type { SourceOptions } from '../oci/source.js';
 
 /** Registry flags shared by every command that reaches images. */
@@ -21,7 +22,8 @@ export function sourceOptions(args: RegistryArgs): SourceOptions {
     ...(args.insecure ? { insecure: true } : {}),
     ...(args.caFile !== undefined ? { caFile: args.caFile } : {}),
     ...(args.timeout !== undefined ? { requestTimeoutMs: args.timeout * 1000 } : {}),
-    ...(args.maxBytes !== undefined ? { maxBodyBytes: args.maxBytes } : {}),
+    // One size limit for local files and registry bodies alike (README: --max-bytes).
+    maxBodyBytes: args.maxBytes ?? DEFAULT_LIMITS.maxBytes,
   };
 }
 
