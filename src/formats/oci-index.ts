@@ -2,7 +2,7 @@ import type { Detection, DetectInput, Format } from './format.js';
 import { arrayField, field, stringField } from './lib/json.js';
 import { parseMediaType } from './lib/media-type.js';
 import { checkSchema } from './lib/problems.js';
-import { annotationsOf, descriptorSummary, INDEX_MEDIA_TYPES, looksLikeIndex, manifestFlavour, MEDIA, platformString, subjectDigest } from './oci-model.js';
+import { addArtifactFields, annotationsOf, INDEX_MEDIA_TYPES, looksLikeIndex, manifestFlavour, MEDIA, platformString, subjectDigest } from './oci-model.js';
 
 /** BuildKit marks attestation manifests in an index with this annotation (docs/attestations/attestation-storage.md). */
 const BUILDKIT_REFERENCE_TYPE = 'vnd.docker.reference.type';
@@ -39,12 +39,6 @@ export const ociIndex: Format = {
       platforms,
       attestationManifestCount: attestationManifests,
     };
-    const artifactType = stringField(json, 'artifactType');
-    if (artifactType !== undefined) summary.artifactType = artifactType;
-    const subject = descriptorSummary(field(json, 'subject'));
-    if (subject) summary.subject = subject;
-    const annotations = annotationsOf(json);
-    if (annotations) summary.annotations = annotations;
-    return summary;
+    return addArtifactFields(summary, json);
   },
 };

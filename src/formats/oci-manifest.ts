@@ -2,7 +2,7 @@ import type { Detection, DetectInput, Format } from './format.js';
 import { arrayField, field, stringField } from './lib/json.js';
 import { parseMediaType } from './lib/media-type.js';
 import { checkSchema, problem } from './lib/problems.js';
-import { annotationsOf, descriptorSummary, looksLikeManifest, MANIFEST_MEDIA_TYPES, manifestFlavour, MEDIA, subjectDigest, sumSizes } from './oci-model.js';
+import { addArtifactFields, descriptorSummary, looksLikeManifest, MANIFEST_MEDIA_TYPES, manifestFlavour, MEDIA, subjectDigest, sumSizes } from './oci-model.js';
 
 /** OCI image manifests and Docker schema 2 manifests (kind `image`; referrer manifests too). */
 export const ociManifest: Format = {
@@ -38,12 +38,6 @@ export const ociManifest: Format = {
       layersSize: sumSizes(layers),
       layerMediaTypes: [...new Set(layers.map((l) => stringField(l, 'mediaType')).filter((m): m is string => m !== undefined))],
     };
-    const artifactType = stringField(json, 'artifactType');
-    if (artifactType !== undefined) summary.artifactType = artifactType;
-    const subject = descriptorSummary(field(json, 'subject'));
-    if (subject) summary.subject = subject;
-    const annotations = annotationsOf(json);
-    if (annotations) summary.annotations = annotations;
-    return summary;
+    return addArtifactFields(summary, json);
   },
 };

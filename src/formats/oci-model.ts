@@ -89,3 +89,14 @@ export function sumSizes(descriptors: readonly unknown[]): number {
   return total;
 }
 
+
+/** artifactType, subject and annotations of a manifest or index, when present, into its summary. */
+export function addArtifactFields(summary: Record<string, unknown>, json: unknown): Record<string, unknown> {
+  const artifactType = stringField(json, 'artifactType');
+  if (artifactType !== undefined) summary.artifactType = artifactType;
+  const subject = descriptorSummary(field(json, 'subject'));
+  if (subject) summary.subject = subject;
+  const annotations = annotationsOf(json);
+  if (annotations) summary.annotations = annotations;
+  return summary;
+}

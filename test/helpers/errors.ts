@@ -10,3 +10,14 @@ export async function rejection(promise: Promise<unknown>): Promise<CustodyError
   }
   throw new Error('expected a CustodyError');
 }
+
+/** `[code, message]` of the CustodyError a promise rejects with, or `[undefined, '']` when it resolves. */
+export async function codeOf(promise: Promise<unknown>): Promise<[string | undefined, string]> {
+  try {
+    await promise;
+  } catch (err) {
+    if (!(err instanceof CustodyError)) throw err;
+    return [err.code, err.message];
+  }
+  return [undefined, ''];
+}

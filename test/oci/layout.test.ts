@@ -2,9 +2,9 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, unlinkSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CustodyError } from '../../src/errors.js';
 import { LayoutSource } from '../../src/oci/layout.js';
 import { parseReference } from '../../src/oci/reference.js';
+import { codeOf } from '../helpers/errors.js';
 
 const EXAMPLE = new URL('../../examples/layout', import.meta.url).pathname;
 let work: string;
@@ -17,15 +17,6 @@ function copy(): string {
   return dir;
 }
 
-async function codeOf(p: Promise<unknown>): Promise<[string | undefined, string]> {
-  try {
-    await p;
-  } catch (err) {
-    if (!(err instanceof CustodyError)) throw err;
-    return [err.code, err.message];
-  }
-  return [undefined, ''];
-}
 
 const index = JSON.parse(readFileSync(join(EXAMPLE, 'index.json'), 'utf8')) as { manifests: { digest: string; size: number; mediaType: string; annotations?: Record<string, string> }[] };
 const image = index.manifests[0]!;

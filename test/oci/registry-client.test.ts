@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CustodyError } from '../../src/errors.js';
 import { parseReference } from '../../src/oci/reference.js';
 import { RegistrySource } from '../../src/oci/registry/registry-source.js';
 import { RegistrySession } from '../../src/oci/registry/session.js';
+import { codeOf } from '../helpers/errors.js';
 
 /**
  * Behaviours a real Distribution registry will not show on demand (lying
@@ -41,15 +41,6 @@ const BLOB = Buffer.from('evidence bytes');
 const BLOB_DIGEST = `sha256:${createHash('sha256').update(BLOB).digest('hex')}`;
 const FAST = { retries: 0, requestTimeoutMs: 2000 };
 
-async function codeOf(p: Promise<unknown>): Promise<[string | undefined, string]> {
-  try {
-    await p;
-  } catch (err) {
-    if (!(err instanceof CustodyError)) throw err;
-    return [err.code, err.message];
-  }
-  return [undefined, ''];
-}
 
 function source(host: string, options: ConstructorParameters<typeof RegistrySource>[1] = {}): RegistrySource {
   const ref = parseReference(`${host}/team/app:1.0`);

@@ -1,7 +1,7 @@
 import type { GateEvidence, GateInput } from '../evidence.js';
 import type { ProvenanceRule } from '../policy/types.js';
 import { describeFailure, describeIdentity } from './identity.js';
-import { judged, type RuleResult } from './result.js';
+import { resultFor, type RuleResult } from './result.js';
 import { describeTarget, elsewhere, scopeTargets, type Target } from './targets.js';
 
 /** Checks in the order a person would ask them; a candidate is judged by how far it gets. */
@@ -54,15 +54,7 @@ function judgeTarget(target: Target, candidates: GateEvidence[], rule: Provenanc
       };
     }),
   };
-  const result = (ok: boolean, reason: string): RuleResult => ({
-    rule: 'provenance',
-    mode: rule.mode,
-    status: judged(rule.mode, ok),
-    ...(target.platform ? { platform: target.platform } : {}),
-    digest: target.digest,
-    reason,
-    details,
-  });
+  const result = resultFor('provenance', rule.mode, target, details);
   if (good) {
     const p = good.evidence.facts.provenance!;
     const verdict = good.evidence.verdicts.provenance!.find((v) => v.digest === target.digest && v.verified)!;

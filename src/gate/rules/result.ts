@@ -34,3 +34,21 @@ export function blocks(result: RuleResult): boolean {
 export function shortDigest(digest: string): string {
   return digest.length > 19 ? `${digest.slice(0, 19)}…` : digest;
 }
+
+/** The result maker of a rule judged per target (an image digest, maybe a platform). */
+export function resultFor(
+  rule: RuleName,
+  mode: Mode,
+  target: { digest: string; platform?: string },
+  details: Record<string, unknown>,
+): (ok: boolean, reason: string) => RuleResult {
+  return (ok, reason) => ({
+    rule,
+    mode,
+    status: judged(mode, ok),
+    ...(target.platform ? { platform: target.platform } : {}),
+    digest: target.digest,
+    reason,
+    details,
+  });
+}

@@ -1,6 +1,6 @@
 import type { GateEvidence, GateInput } from '../evidence.js';
 import type { SbomRule } from '../policy/types.js';
-import { judged, type RuleResult } from './result.js';
+import { resultFor, type RuleResult } from './result.js';
 import { describeTarget, elsewhere, scopeTargets, type Target } from './targets.js';
 
 /**
@@ -25,15 +25,7 @@ function judgeTarget(target: Target, candidates: GateEvidence[], rule: SbomRule,
     minComponents: rule.minComponents,
     candidates: checks.map((c) => ({ evidence: c.evidence.id, format: c.evidence.facts.sbom!.format, components: c.evidence.facts.sbom!.componentCount, problem: c.problem ?? null })),
   };
-  const result = (ok: boolean, reason: string): RuleResult => ({
-    rule: 'sbom',
-    mode: rule.mode,
-    status: judged(rule.mode, ok),
-    ...(target.platform ? { platform: target.platform } : {}),
-    digest: target.digest,
-    reason,
-    details,
-  });
+  const result = resultFor('sbom', rule.mode, target, details);
   if (good) {
     const sbom = good.evidence.facts.sbom!;
     return result(true, `${sbom.format} SBOM with ${sbom.componentCount} component(s)${sbom.via === 'attestation' ? ' (in-toto attestation)' : ''}: ${good.evidence.id}`);
