@@ -49,7 +49,11 @@ export async function runArchive(args: ArchiveArgs, io: Io, context: CommandCont
   }).finally(() => collecting?.close());
   progress.finish();
   if (args.json) printJson(io, report);
-  else if (!args.quiet) io.out(report.images.length <= 5 ? formatArchiveReport(report) : formatSummary(report, Date.now() - started));
+  else if (!args.quiet) {
+    // Each image's evidence for a few images; for a batch, the end-of-run summary table too.
+    if (report.images.length <= 5) io.out(formatArchiveReport(report));
+    if (batch) io.out(formatSummary(report, Date.now() - started));
+  }
   return archiveExit(report, io);
 }
 
