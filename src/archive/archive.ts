@@ -10,7 +10,7 @@ import { defaultConcurrency, inShard, type Shard } from './batch.js';
 import { listDays, planDayManifest, readDayManifest } from './day-folder.js';
 import { checksumLine } from './hash.js';
 import { signatureVerifier, type ArchiveTrust } from './trust-kept.js';
-import { planImageFolder } from './image-folder.js';
+import { planImageFolder, type ArchiveItem } from './image-folder.js';
 import { commitTransaction } from './transaction.js';
 import { readLocalEvidence } from './local-files.js';
 import { withLock, type LockOptions } from './lock.js';
@@ -165,7 +165,7 @@ export async function archive(options: ArchiveOptions): Promise<ArchiveReport> {
   for (const result of results) {
     for (const evidence of result.evidence) {
       if (!evidence.valid) invalid++;
-      if (evidence.verification && !evidence.verification.verified && evidence.verification.code !== 'no-trust-material') failedSignatures++;
+      if (evidence.verification && !evidence.verification.verified && !UNJUDGED.has(evidence.verification.code ?? '')) failedSignatures++;
     }
   }
   return {
@@ -209,6 +209,8 @@ async function findArchived(
 }
 
 const RETRYABLE = new Set(['NETWORK', 'TIMEOUT', 'REGISTRY']);
+/** Verdicts that record a signature custody could not judge (nothing to check against, Notation): not failures of the run. */
+const UNJUDGED = new Set(['no-trust-material', 'unsupported']);
 
 /** What every image of one run shares. */
 interface Run {
@@ -232,8 +234,7 @@ async function archiveWithRetries(ref: ImageReference, run: Run): Promise<ImageR
 }
 
 async function archiveOne(ref: ImageReference, run: Run, recordFailure: boolean): Promise<ImageResult> {
-  const { options, date, limits, now, localRaws } = run;
-  const refText = formatReference(ref);
+  const { options, limits, localRaws } = run;
   let collected: CollectedImage;
   try {
     collected = options.collect
@@ -241,35 +242,52 @@ async function archiveOne(ref: ImageReference, run: Run, recordFailure: boolean)
       : { subject: subjectWithoutDiscovery(ref), image: [], evidence: [], warnings: [] };
   } catch (err) {
     if (!isCustodyError(err)) throw err;
-    const failure: ImageResult = {
-      ref: refText,
-      digest: ref.digest ?? null,
-      path: null,
-      status: 'failed',
-      error: err.message,
-      errorCode: err.code,
-      evidence: [],
-      warnings: [],
-    };
-    if (recordFailure) await withLock(options.root, options.lock ?? {}, () => recordDay(options.root, date, [toDayImage(failure, null)], now()));
-    return failure;
+    return failImage(ref, ref.digest ?? null, err, run, recordFailure);
   }
-
-  const { subject } = collected;
   const raws = [...collected.image, ...collected.evidence, ...localRaws];
-  const items = await normalizeAll(subject, raws, limits, options.verify ?? signatureVerifier(options.trust));
+  const items = await normalizeAll(collected.subject, raws, limits, options.verify ?? signatureVerifier(options.trust));
+  try {
+    return await writeImage(ref, collected, raws, items, run);
+  } catch (err) {
+    // A damaged image folder or a full disk fails this image, not the whole run.
+    if (!isCustodyError(err)) throw err;
+    return failImage(ref, collected.subject.digest, err, run, recordFailure);
+  }
+}
 
+/** An image that could not be archived: listed as failed in the day manifest; the run goes on. */
+async function failImage(ref: ImageReference, digest: string | null, err: CustodyError, run: Run, record: boolean): Promise<ImageResult> {
+  const { options, date, now } = run;
+  const failure: ImageResult = {
+    ref: formatReference(ref),
+    digest,
+    path: null,
+    status: 'failed',
+    error: err.message,
+    errorCode: err.code,
+    evidence: [],
+    warnings: [],
+  };
+  if (record) {
+    await withLock(options.root, options.lock ?? {}, () => recordDay(options.root, date, [toDayImage(failure, null)], now())).catch(() => undefined);
+  }
+  return failure;
+}
+
+/** Write one image's folder and its day-manifest entry in one journalled transaction, under the root lock. */
+async function writeImage(ref: ImageReference, collected: CollectedImage, raws: readonly Raw[], items: ArchiveItem[], run: Run): Promise<ImageResult> {
+  const { options, date, now } = run;
+  const { subject } = collected;
   const relative = imageRelativePath(ref, subject.digest);
   const dir = join(dayDir(options.root, date), relative);
   const subjectRecord = { ...subject, ...(collected.tag !== undefined ? { tag: collected.tag } : {}) };
   const status: ImageStatus = collected.warnings.length > 0 ? 'incomplete' : 'ok';
-
   return withLock(options.root, options.lock ?? {}, async () => {
     const stamp = now();
     const plan = await planImageFolder(dir, subjectRecord, items, stamp);
     const addedPaths = new Set(plan.added.map((entry) => entry.path));
     const result: ImageResult = {
-      ref: refText,
+      ref: formatReference(ref),
       digest: subject.digest,
       path: relative,
       status,
