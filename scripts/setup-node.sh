@@ -12,12 +12,13 @@ _custody_node_ok() {
 }
 export PATH="$_custody_root/.tools/node24/node_modules/.bin:$PATH"
 if ! _custody_node_ok; then
-  echo "setup: Node $(node --version 2>/dev/null || echo none) is too old; installing node@24 from the npm registry into .tools/node24" >&2
+  echo "setup: Node $(node --version 2>/dev/null || echo none) is too old; installing node@${CUSTODY_NODE_VERSION:-24.21.0} from the npm registry into .tools/node24" >&2
   if ! command -v npm >/dev/null 2>&1; then
     echo "setup: npm is not installed; install Node.js 24 LTS and retry" >&2
     return 1 2>/dev/null || exit 1
   fi
-  npm install --prefix "$_custody_root/.tools/node24" --no-save --no-audit --no-fund --loglevel=error node@24 >&2 || {
+  # Pinned for reproducible runs; CUSTODY_NODE_VERSION overrides (e.g. a newer 24.x).
+  npm install --prefix "$_custody_root/.tools/node24" --no-save --no-audit --no-fund --loglevel=error "node@${CUSTODY_NODE_VERSION:-24.21.0}" >&2 || {
     echo "setup: could not install node@24 from the npm registry; install Node.js 24 LTS (>= 24.15) and retry" >&2
     return 1 2>/dev/null || exit 1
   }
