@@ -1,4 +1,4 @@
-import { lstat, readdir } from 'node:fs/promises';
+import { lstat, readdir, readFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { isTempName } from '../archive/atomic.js';
 import { parseChecksumFile, sha256Hex } from '../archive/hash.js';
@@ -72,9 +72,8 @@ async function detectDiskTarget(path: string): Promise<Exclude<VerifyTarget, 'ex
   if (!info.isDirectory()) throw new CustodyError('NOT_A_BUNDLE', `${path} is not a custody archive folder or export (.tar.gz)`);
   const names = await readdir(path);
   if (names.includes(MANIFEST)) {
-    const { readFile } = await import('node:fs/promises');
     try {
-      const value = JSON.parse(await readFile(`${path}/${MANIFEST}`, 'utf8')) as Record<string, unknown>;
+      const value = JSON.parse(await readFile(join(path, MANIFEST), 'utf8')) as Record<string, unknown>;
       if (value && typeof value === 'object' && 'subject' in value) return 'image';
       if (value && typeof value === 'object' && 'date' in value) return 'day';
     } catch {
@@ -110,7 +109,6 @@ export async function verifyArchive(path: string, options: VerifyOptions = {}): 
 
 /** For an image folder verified alone: the trust copies of the day folder that holds it, read from disk. */
 async function enclosingDayTrust(imageDir: string): Promise<DayTrust | undefined> {
-  const { readFile } = await import('node:fs/promises');
   let dir = resolve(imageDir);
   for (let depth = 0; depth < 32; depth++) {
     const parent = dirname(dir);
