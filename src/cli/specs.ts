@@ -76,3 +76,15 @@ export const exportCommand = {
       .positional('day', { type: 'string', demandOption: true, describe: 'day folder, e.g. artifacts/2026-11-29' })
       .option('out', { type: 'string', demandOption: true, describe: 'output file (.tar.gz)' }),
 };
+
+export const fetchTrustedRootCommand = {
+  command: 'fetch-trusted-root',
+  describe: 'the only network call for trust: fetch the Sigstore trusted root through TUF into a file for --trusted-root',
+  builder: (y: Argv) =>
+    y
+      .option('out', { type: 'string', demandOption: true, describe: 'where to write trusted_root.json' })
+      .option('mirror', { type: 'string', describe: 'TUF repository URL (default: the Sigstore public-good repository)' })
+      .option('tuf-root', { type: 'string', describe: 'TUF root.json to start from (a private repository; the public-good one is built in)' })
+      .option('cache', { type: 'string', describe: 'TUF metadata cache folder (default: a new temporary folder)' })
+      .option('timeout', { type: 'number', describe: 'seconds per request (default 30)' }),
+};
