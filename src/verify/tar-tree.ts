@@ -23,6 +23,8 @@ function keepsBytes(path: string): boolean {
 }
 
 const MAX_TEXT = 64 * 1024 * 1024;
+/** All the bytes kept in memory for one export (manifests, checksums, signed evidence, trust copies). */
+const MAX_KEPT = 512 * 1024 * 1024;
 
 function isSafeEntryPath(path: string): boolean {
   if (path === '' || path.startsWith('/') || path.includes('\\') || path.includes('\u0000') || /^[A-Za-z]:/.test(path)) return false;
@@ -41,6 +43,7 @@ export async function tarTree(path: string): Promise<ArchiveTree & { problems: P
   const bodies = new Map<string, Buffer>();
   const problems: Problem[] = [];
   const seen = new Set<string>();
+  let kept = 0;
 
   const parser = new Parser({ strict: true });
   parser.on('entry', (entry: ReadEntry) => {
@@ -77,7 +80,13 @@ export async function tarTree(path: string): Promise<ArchiveTree & { problems: P
     entries.push({ type: 'file', path: entryPath, size: entry.size });
     const hash = createHash('sha256');
     const keepText = keepsText(entryPath);
-    const keep = (keepText || keepsBytes(entryPath)) && entry.size <= MAX_TEXT ? ([] as Buffer[]) : undefined;
+    let keep = (keepText || keepsBytes(entryPath)) && entry.size <= MAX_TEXT ? ([] as Buffer[]) : undefined;
+    if (keep && kept + entry.size > MAX_KEPT) {
+      // A hostile export cannot make verify hold more than MAX_KEPT bytes: what is not kept cannot be checked.
+      problems.push({ code: 'too-large', path: shown, message: `export holds more manifest, checksum and signed bytes than verify keeps in memory (${MAX_KEPT} bytes); ${shown} not checked` });
+      keep = undefined;
+    }
+    if (keep) kept += entry.size;
     let size = 0;
     entry.on('data', (chunk: Buffer) => {
       hash.update(chunk);
