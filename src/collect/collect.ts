@@ -1,9 +1,13 @@
+import { CustodyError } from '../errors.js';
 import { parseManifest } from '../oci/manifest.js';
 import type { ImageReference } from '../oci/reference.js';
 import type { Source } from '../oci/source.js';
 import type { Descriptor, Origin, Raw } from '../types.js';
 import type { Collection, DiscoverOptions, DiscoveredNode } from './types.js';
 import { mapLimit, walkImage } from './walk.js';
+
+/** What one image's attached evidence may add up to (declared sizes), by default. */
+export const DEFAULT_MAX_TOTAL_BYTES = 2 * 1024 * 1024 * 1024;
 
 /**
  * Discover, then fetch (digest-checked) everything: the image's own index,
@@ -51,6 +55,13 @@ export async function collect(source: Source, ref: ImageReference, options: Disc
   for (const node of nodes) {
     if (node.layers.length === 0) jobs.push({ node });
     else for (const layer of node.layers) jobs.push({ node, layer });
+  }
+  // Every fetched body is checked against its descriptor's size, so the declared
+  // sizes bound what one image can make custody hold in memory.
+  const declared = jobs.reduce((sum, { node, layer }) => sum + (layer ?? node.descriptor).size, 0);
+  const budget = options.maxTotalBytes ?? DEFAULT_MAX_TOTAL_BYTES;
+  if (declared > budget) {
+    throw new CustodyError('BODY_TOO_LARGE', `${source.location}@${result.subject.digest}: attached evidence declares ${declared} bytes in all, over the per-image limit of ${budget}`);
   }
   const evidence = await mapLimit(jobs, 8, async ({ node, layer }): Promise<Raw> => {
     if (layer === undefined) {

@@ -42,4 +42,6 @@ export interface DiscoverOptions {
   nested?: boolean;
   /** Stop after this many artifacts (a warning says so). Default 2000. */
   maxArtifacts?: number;
+  /** Largest sum of declared evidence sizes for one image (collect). Default 2 GiB. */
+  maxTotalBytes?: number;
 }

@@ -124,3 +124,21 @@ describe('discovery on odd layouts', () => {
     expect(result.nodes.map((n) => n.artifactType)).toEqual(['application/vnd.cyclonedx+json']);
   });
 });
+
+describe('collect: a budget for all the evidence of one image', () => {
+  it('refuses, before fetching, evidence whose declared sizes add up past maxTotalBytes (BODY_TOO_LARGE)', async () => {
+    const ref = parseReference(`oci:${EXAMPLE}:1.0`);
+    const source = openSource(ref);
+    try {
+      const whole = await collect(source, ref);
+      const total = whole.evidence.reduce((sum, raw) => sum + raw.bytes.length, 0);
+      await expect(collect(source, ref, { maxTotalBytes: total })).resolves.toBeDefined();
+      await expect(collect(source, ref, { maxTotalBytes: total - 1 })).rejects.toMatchObject({
+        code: 'BODY_TOO_LARGE',
+        message: expect.stringMatching(/declares \d+ bytes in all, over the per-image limit/),
+      });
+    } finally {
+      await source.close();
+    }
+  });
+});
