@@ -66,6 +66,11 @@ export interface WriteOptions {
   syncDir?: boolean;
 }
 
+/** A Buffer view of the bytes (no copy), for comparing with what is on disk. */
+function asBuffer(bytes: Uint8Array | string): Buffer {
+  return typeof bytes === 'string' ? Buffer.from(bytes) : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
 /** Read a file, or undefined when it does not exist. */
 export async function readIfExists(path: string): Promise<Buffer | undefined> {
   try {
@@ -83,7 +88,7 @@ export async function readIfExists(path: string): Promise<Buffer | undefined> {
  */
 export async function writeOnce(path: string, bytes: Uint8Array | string, options: WriteOptions = {}): Promise<boolean> {
   const existing = await readIfExists(path);
-  const wanted = typeof bytes === 'string' ? Buffer.from(bytes) : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const wanted = asBuffer(bytes);
   if (existing) {
     if (existing.equals(wanted)) return false;
     throw new CustodyError('DISK', `refusing to overwrite ${path}: it already holds other content (archives are append-only)`);
@@ -95,7 +100,7 @@ export async function writeOnce(path: string, bytes: Uint8Array | string, option
 /** Replace `path` only when the content differs; returns whether it wrote. */
 export async function writeIfChanged(path: string, bytes: Uint8Array | string): Promise<boolean> {
   const existing = await readIfExists(path);
-  const wanted = typeof bytes === 'string' ? Buffer.from(bytes) : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const wanted = asBuffer(bytes);
   if (existing?.equals(wanted)) return false;
   await writeFileAtomic(path, wanted);
   return true;

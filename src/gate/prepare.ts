@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { digestOf } from '../oci/digest.js';
 import type { Normalized, Origin, Subject } from '../types.js';
 import { imageDigests, type GateEvidence, type GateInput, type SignerRole, type TargetVerdict } from './evidence.js';
 import { extractFacts, type EvidenceFacts } from './facts/extract.js';
@@ -22,21 +22,23 @@ export interface GateItem {
 export async function prepareInput(subject: Subject, items: readonly GateItem[], policy: Policy, reverify: Reverify): Promise<GateInput> {
   const digests = imageDigests(subject);
   const image = new Set(digests);
-  const read = items.map((item) => ({ item, facts: extractFacts({ ...item, annotations: item.origin.descriptor?.annotations ?? {}, normalized: item.normalized }) }));
+  const read = items.map((item) => ({
+    item,
+    digest: digestOf(item.bytes),
+    facts: extractFacts({ ...item, annotations: item.origin.descriptor?.annotations ?? {}, normalized: item.normalized }),
+  }));
 
   // An image manifest binds its config to the platform: config digest → the manifests naming it.
   const byBytes = new Map<string, Uint8Array>();
   const configOwners = new Map<string, string[]>();
-  for (const { item, facts } of read) {
-    const digest = `sha256:${createHash('sha256').update(item.bytes).digest('hex')}`;
+  for (const { item, facts, digest } of read) {
     byBytes.set(digest, item.bytes);
     if (facts.configDigest && image.has(digest)) configOwners.set(facts.configDigest, [...(configOwners.get(facts.configDigest) ?? []), digest]);
   }
 
   const evidence: GateEvidence[] = [];
-  for (const { item, facts } of read) {
-    const own = `sha256:${createHash('sha256').update(item.bytes).digest('hex')}`;
-    const about = aboutOf(subject, image, item, facts, configOwners.get(own) ?? []);
+  for (const { item, facts, digest } of read) {
+    const about = aboutOf(subject, image, item, facts, configOwners.get(digest) ?? []);
     const entry: GateEvidence = {
       id: item.id,
       kind: item.normalized.kind,

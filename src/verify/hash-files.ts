@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { hashFile } from '../archive/hash.js';
+import { hashFile, sha256Hex } from '../archive/hash.js';
 
 export interface FileDigest {
   sha256: string;
@@ -118,8 +118,7 @@ async function hashInThread(root: string, paths: readonly string[], results: Map
       try {
         if (wantsText(path)) {
           const bytes = await readFile(join(root, path));
-          const { createHash } = await import('node:crypto');
-          results.set(path, { sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.length, text: bytes.toString('utf8') });
+          results.set(path, { sha256: sha256Hex(bytes), size: bytes.length, text: bytes.toString('utf8') });
         } else {
           results.set(path, await hashFile(join(root, path)));
         }

@@ -5,6 +5,7 @@ import { Parser, type ReadEntry } from 'tar';
 import { CustodyError } from '../errors.js';
 import type { Problem } from '../types.js';
 import type { FileDigest } from './hash-files.js';
+import { isSafeRelativePath } from './safe-path.js';
 import type { ArchiveTree } from './tree-source.js';
 import type { TreeEntry } from './tree.js';
 
@@ -26,10 +27,6 @@ const MAX_TEXT = 64 * 1024 * 1024;
 /** All the bytes kept in memory for one export (manifests, checksums, signed evidence, trust copies). */
 const MAX_KEPT = 512 * 1024 * 1024;
 
-function isSafeEntryPath(path: string): boolean {
-  if (path === '' || path.startsWith('/') || path.includes('\\') || path.includes('\u0000') || /^[A-Za-z]:/.test(path)) return false;
-  return path.split('/').every((segment) => segment !== '..' && segment !== '.' && segment !== '');
-}
 
 /**
  * Read an exported `.tar.gz` in one streaming pass, never unpacking it to
@@ -51,7 +48,7 @@ export async function tarTree(path: string): Promise<ArchiveTree & { problems: P
     const isDir = entry.type === 'Directory';
     const entryPath = isDir ? raw.replace(/\/+$/, '') : raw;
     const shown = entryPath.replace(/[^\x20-\x7e]/g, '?');
-    if (!isSafeEntryPath(entryPath)) {
+    if (!isSafeRelativePath(entryPath, Infinity)) {
       problems.push({ code: 'unsafe-path', path: shown, message: `export entry "${shown}" is absolute or leaves the archive` });
       entry.resume();
       return;

@@ -9,6 +9,7 @@ import { CustodyError } from '../errors.js';
 import { validateAgainst } from '../schemas.js';
 import type { TrustMaterial } from '../trust/index.js';
 import type { DayManifest, ImageManifest, Problem, TrustRecord } from '../types.js';
+import { isSafeRelativePath } from './safe-path.js';
 import type { DayTrust, SignedItem } from './signatures.js';
 
 /** The seal of a day (src/trust/seal.ts writes it); named here so that verify loads the Sigstore libraries only when needed. */
@@ -54,12 +55,7 @@ export const EXPORT_SUMS = 'SHA256SUMS';
 
 export const join2 = (prefix: string, path: string) => (prefix === '' ? path : `${prefix}/${path}`);
 
-/** A manifest path is safe when it stays inside its folder: relative, no `.`/`..` segment, no backslash or NUL. */
-export function isSafeRelativePath(path: unknown): path is string {
-  if (typeof path !== 'string' || path.length === 0 || path.length > 1024) return false;
-  if (path.startsWith('/') || path.includes('\\') || path.includes('\u0000')) return false;
-  return path.split('/').every((segment) => segment !== '' && segment !== '.' && segment !== '..');
-}
+export { isSafeRelativePath };
 
 async function detectDiskTarget(path: string): Promise<Exclude<VerifyTarget, 'export'>> {
   let info;

@@ -132,5 +132,3 @@ export function formatArchiveReport(report: ArchiveReport): string {
   return `${lines.join('\n')}\n`;
 }
 
-// Kept for modules that import the registry flags from here.
-export { registryOptions, sourceOptions, type RegistryArgs } from '../flags.js';

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { sha256Hex } from '../../archive/hash.js';
 import { readImageManifest } from '../../archive/image-folder.js';
 import { CustodyError, isCustodyError } from '../../errors.js';
 import { normalizeAll } from '../../normalize/items.js';
@@ -59,7 +59,7 @@ export async function gateFromBundle(imageDir: string, policy: Policy, options: 
     } catch (err) {
       return bundleFailed(`evidence ${entry.path} cannot be read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, {});
     }
-    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const sha256 = sha256Hex(bytes);
     if (sha256 !== entry.sha256) return bundleFailed(`evidence ${entry.path} changed while the gate read it (sha256 ${sha256}, manifest says ${entry.sha256})`, {});
     raws.push({ bytes, mediaType: entry.mediaType, origin: entry.origin });
     ids.push(entry.path);
