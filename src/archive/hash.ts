@@ -1,29 +1,7 @@
 import { createHash } from 'node:crypto';
-import { open } from 'node:fs/promises';
 
 export function sha256Hex(bytes: Uint8Array | string): string {
   return createHash('sha256').update(bytes).digest('hex');
-}
-
-const CHUNK = 1024 * 1024;
-
-/** Hash a file in one streaming pass: never the whole file in memory. */
-export async function hashFile(path: string): Promise<{ sha256: string; size: number }> {
-  const handle = await open(path, 'r');
-  try {
-    const hash = createHash('sha256');
-    const buffer = Buffer.allocUnsafe(CHUNK);
-    let size = 0;
-    for (;;) {
-      const { bytesRead } = await handle.read(buffer, 0, CHUNK, null);
-      if (bytesRead === 0) break;
-      hash.update(buffer.subarray(0, bytesRead));
-      size += bytesRead;
-    }
-    return { sha256: hash.digest('hex'), size };
-  } finally {
-    await handle.close();
-  }
 }
 
 /** The line `sha256sum` writes and `sha256sum -c` reads: `<64 hex>  NAME\n`. */

@@ -1,7 +1,9 @@
+import * as nodeCrypto from 'node:crypto';
+import * as fs from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { sep } from 'node:path';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
-import { hashFile, sha256Hex } from '../archive/hash.js';
 
 export interface FileDigest {
   sha256: string;
@@ -10,122 +12,182 @@ export interface FileDigest {
   text?: string;
 }
 
-/** Files whose text is worth keeping from the hashing pass. */
+/** Names of the files whose text verification reads: kept from the hashing pass. */
+const TEXT_SUFFIXES = ['.sha256', 'manifest.json', '.custody-journal.json'];
+
 export function wantsText(path: string): boolean {
-  return path.endsWith('.sha256') || path.endsWith('manifest.json') || path.endsWith('.custody-journal.json');
+  return TEXT_SUFFIXES.some((suffix) => path.endsWith(suffix));
 }
 
-// A worker is plain CommonJS evaluated from a string, so it runs the same
-// from src/ (tests) and dist/ (the binary). Synchronous reads are right in a
-// worker: one pass per file, 1 MiB at a time, hash as it reads.
-const WORKER_SOURCE = `
-const { parentPort } = require('node:worker_threads');
-const { createHash } = require('node:crypto');
-const fs = require('node:fs');
-const SIZE = 1 << 20;
-const buffer = Buffer.allocUnsafe(SIZE);
-function hashOne(path, keepText) {
-  let fd;
+/** `[sha256, size, text?]`, or `[null, 0, error]`: compact, cheap to pass between threads. */
+type HashResult = [string, number, string?] | [null, number, string];
+type Crypto = Pick<typeof nodeCrypto, 'hash' | 'createHash'>;
+
+const READ_SIZE = 1 << 20;
+
+/**
+ * Read and hash one file in one pass, 1 MiB at a time. Synchronous on
+ * purpose: it runs where blocking is right (a worker, or a main-thread slice).
+ * It takes its modules as arguments and closes over nothing, because workers
+ * run it from its source text: one implementation for every thread.
+ */
+function hashOneSync(fsys: typeof fs, crypto: Crypto, buffer: Buffer, path: string, keepText: boolean): HashResult {
+  let fd: number | undefined;
   try {
-    fd = fs.openSync(path, 'r');
-    const hash = createHash('sha256');
-    let size = 0;
-    let text;
-    for (;;) {
-      const n = fs.readSync(fd, buffer, 0, SIZE, null);
-      if (n === 0) break;
-      const chunk = buffer.subarray(0, n);
-      hash.update(chunk);
-      if (keepText && size === 0 && n < SIZE) text = chunk.toString('utf8');
-      size += n;
-      // A short read of a regular file is its end: skip the extra read(2) that would return 0.
-      if (n < SIZE) break;
+    fd = fsys.openSync(path, 'r');
+    let n = fsys.readSync(fd, buffer, 0, buffer.length, null);
+    let result: HashResult;
+    if (n < buffer.length) {
+      // The whole file in one read (a short read of a regular file is its end):
+      // one-shot hashing, no hash object, no second read(2).
+      const bytes = buffer.subarray(0, n);
+      result = [crypto.hash('sha256', bytes, 'hex'), n];
+      if (keepText) result.push(bytes.toString('utf8'));
+      return result;
     }
-    const result = [hash.digest('hex'), size];
-    if (keepText) result.push(text !== undefined ? text : fs.readFileSync(path, 'utf8'));
+    const hash = crypto.createHash('sha256');
+    let size = 0;
+    for (; n > 0; n = fsys.readSync(fd, buffer, 0, buffer.length, null)) {
+      hash.update(n === buffer.length ? buffer : buffer.subarray(0, n));
+      size += n;
+    }
+    result = [hash.digest('hex'), size];
+    if (keepText) result.push(fsys.readFileSync(path, 'utf8'));
     return result;
   } catch (err) {
-    return [null, 0, String((err && err.code) || (err && err.message) || err)];
+    const error = err as NodeJS.ErrnoException;
+    return [null, 0, String(error?.code ?? error?.message ?? err)];
   } finally {
-    if (fd !== undefined) fs.closeSync(fd);
+    if (fd !== undefined) fsys.closeSync(fd);
   }
 }
-parentPort.on('message', (files) => {
-  parentPort.postMessage(files.map(([path, keepText]) => hashOne(path, keepText)));
+
+/** A job the threads share: the paths, and one counter each thread takes the next index from. */
+interface Job {
+  /** The root, ending in a separator; each path is relative to it. */
+  prefix: string;
+  paths: readonly string[];
+  keepText: Uint8Array;
+  counter: Int32Array;
+}
+
+// A worker is plain CommonJS evaluated from a string, so it runs the same from
+// src/ (tests) and dist/ (the binary). It takes files until the shared counter
+// passes the end, then hands back [index, result] pairs in one message.
+const WORKER_SOURCE = `
+const { parentPort } = require('node:worker_threads');
+const fs = require('node:fs');
+const crypto = require('node:crypto');
+const hashOne = ${hashOneSync.toString()};
+const buffer = Buffer.allocUnsafe(${READ_SIZE});
+parentPort.on('message', ({ prefix, paths, keepText, counter }) => {
+  const out = [];
+  for (let i = Atomics.add(counter, 0, 1); i < paths.length; i = Atomics.add(counter, 0, 1)) {
+    out.push(i, hashOne(fs, crypto, buffer, prefix + paths[i], keepText[i] === 1));
+  }
+  parentPort.postMessage(out);
 });
 `;
 
-/** `[sha256, size, text?]`, or `[null, 0, error]`: compact, cheap to pass between threads. */
-type WorkerResult = [string, number, string?] | [null, number, string];
-
-/** Below this many files, hashing in the main thread beats starting workers. */
-const WORKER_THRESHOLD = 256;
-const BATCH = 512;
+/** Below this many files, hashing in the main thread alone beats starting workers. */
+export const WORKER_THRESHOLD = 256;
+/** The main thread hashes in slices this long, then lets the event loop run. */
+const SLICE_MS = 25;
 
 /**
- * Hash files, every core busy: worker threads take batches of paths, read and
- * hash each file in one pass, and hand back digests (plus the text of the
- * small files verification reads). An unreadable file maps to its error.
+ * Hash files with every core busy: the main thread and one worker per other
+ * core take files from one shared counter, so no thread idles while another
+ * has a queue. Workers can be started before the file list is known (they
+ * boot while the tree is walked). An unreadable file maps to its error.
  */
-export async function hashFiles(root: string, paths: readonly string[], concurrency = availableParallelism()): Promise<Map<string, FileDigest | Error>> {
-  const results = new Map<string, FileDigest | Error>();
-  if (paths.length < WORKER_THRESHOLD) {
-    await hashInThread(root, paths, results);
-    return results;
-  }
-  const workers = Array.from({ length: Math.max(1, Math.min(concurrency, availableParallelism())) }, () => new Worker(WORKER_SOURCE, { eval: true }));
-  try {
-    let next = 0;
-    await Promise.all(
-      workers.map(
-        (worker) =>
-          new Promise<void>((resolve, reject) => {
-            const send = () => {
-              if (next >= paths.length) {
-                resolve();
-                return;
-              }
-              const batch = paths.slice(next, next + BATCH);
-              next += batch.length;
-              worker.postMessage(batch.map((p) => [join(root, p), wantsText(p)]));
-              pending = batch;
-            };
-            let pending: readonly string[] = [];
-            worker.on('message', (batchResults: WorkerResult[]) => {
-              batchResults.forEach(([sha256, size, text], i) => {
-                if (sha256 === null) results.set(pending[i]!, new Error(text));
-                else results.set(pending[i]!, text === undefined ? { sha256, size } : { sha256, size, text });
-              });
-              send();
-            });
-            worker.on('error', reject);
-            send();
-          }),
-      ),
-    );
-  } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
-  }
-  return results;
-}
+export class HashPool {
+  #workers: Worker[] = [];
+  readonly #threads: number;
 
-async function hashInThread(root: string, paths: readonly string[], results: Map<string, FileDigest | Error>): Promise<void> {
-  const { readFile } = await import('node:fs/promises');
-  let next = 0;
-  const worker = async () => {
-    while (next < paths.length) {
-      const path = paths[next++]!;
-      try {
-        if (wantsText(path)) {
-          const bytes = await readFile(join(root, path));
-          results.set(path, { sha256: sha256Hex(bytes), size: bytes.length, text: bytes.toString('utf8') });
-        } else {
-          results.set(path, await hashFile(join(root, path)));
-        }
-      } catch (err) {
-        results.set(path, err instanceof Error ? err : new Error(String(err)));
+  constructor(threads = availableParallelism()) {
+    this.#threads = Math.max(1, Math.min(threads, availableParallelism()));
+  }
+
+  /** Boot the workers now; idempotent. */
+  start(): void {
+    while (this.#workers.length < this.#threads - 1) {
+      // A worker allocates little (its read buffer lives outside the heap): a small
+      // young generation keeps each worker's memory a few megabytes.
+      const worker = new Worker(WORKER_SOURCE, { eval: true, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
+      worker.unref();
+      this.#workers.push(worker);
+    }
+  }
+
+  async hash(root: string, paths: readonly string[]): Promise<Map<string, FileDigest | Error>> {
+    if (paths.length >= WORKER_THRESHOLD) this.start();
+    const job: Job = {
+      prefix: root.endsWith(sep) ? root : root + sep,
+      paths,
+      keepText: Uint8Array.from(paths, (p) => (wantsText(p) ? 1 : 0)),
+      counter: new Int32Array(new SharedArrayBuffer(4)),
+    };
+    const fromWorkers = this.#workers.map((worker) => runOn(worker, job));
+    const results = new Map<string, FileDigest | Error>();
+    const buffer = Buffer.allocUnsafe(READ_SIZE);
+    let sliceStart = performance.now();
+    for (let i = Atomics.add(job.counter, 0, 1); i < paths.length; i = Atomics.add(job.counter, 0, 1)) {
+      record(results, paths[i]!, hashOneSync(fs, nodeCrypto, buffer, job.prefix + paths[i], job.keepText[i] === 1));
+      if (performance.now() - sliceStart > SLICE_MS) {
+        await nextTurn();
+        sliceStart = performance.now();
       }
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(8, paths.length) }, worker));
+    for (const pairs of await Promise.all(fromWorkers)) {
+      for (let k = 0; k < pairs.length; k += 2) record(results, paths[pairs[k] as number]!, pairs[k + 1] as HashResult);
+    }
+    return results;
+  }
+
+  async close(): Promise<void> {
+    const workers = this.#workers;
+    this.#workers = [];
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}
+
+function record(results: Map<string, FileDigest | Error>, path: string, [sha256, size, text]: HashResult): void {
+  if (sha256 === null) results.set(path, new Error(text));
+  else results.set(path, text === undefined ? { sha256, size } : { sha256, size, text });
+}
+
+function runOn(worker: Worker, job: Job): Promise<(number | HashResult)[]> {
+  return new Promise((resolve, reject) => {
+    const cleanup = () => {
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+    };
+    const onMessage = (pairs: (number | HashResult)[]) => {
+      cleanup();
+      resolve(pairs);
+    };
+    const onError = (err: Error) => {
+      cleanup();
+      reject(err);
+    };
+    const onExit = (code: number) => {
+      cleanup();
+      reject(new Error(`a hashing worker stopped (exit code ${code}) before it finished`));
+    };
+    worker.on('message', onMessage);
+    worker.on('error', onError);
+    worker.on('exit', onExit);
+    worker.postMessage(job);
+  });
+}
+
+/** Hash files once, with a pool made for the call. */
+export async function hashFiles(root: string, paths: readonly string[], threads?: number): Promise<Map<string, FileDigest | Error>> {
+  const pool = new HashPool(threads);
+  try {
+    return await pool.hash(root, paths);
+  } finally {
+    await pool.close();
+  }
 }

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { hashFiles, type FileDigest } from './hash-files.js';
+import { HashPool, WORKER_THRESHOLD, type FileDigest } from './hash-files.js';
 import type { Problem } from '../types.js';
 import { walkTree, type TreeEntry } from './tree.js';
 
@@ -21,9 +21,19 @@ export interface ArchiveTree {
 
 /** An archive folder on disk: walked without following links, every file re-hashed. */
 export async function diskTree(root: string, concurrency?: number): Promise<ArchiveTree> {
-  const entries = await walkTree(root);
-  const files = entries.filter((e) => e.type === 'file').map((e) => e.path);
-  const digests = await hashFiles(root, files, concurrency);
+  const pool = new HashPool(concurrency);
+  let digests: Map<string, FileDigest | Error>;
+  let entries: TreeEntry[];
+  try {
+    // Workers boot while the rest of the tree is walked.
+    entries = await walkTree(root, { onFiles: { atFiles: WORKER_THRESHOLD, call: () => pool.start() } });
+    digests = await pool.hash(
+      root,
+      entries.filter((e) => e.type === 'file').map((e) => e.path),
+    );
+  } finally {
+    await pool.close();
+  }
   return {
     entries,
     digests,

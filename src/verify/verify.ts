@@ -6,7 +6,7 @@ import { JOURNAL, type Journal } from '../archive/journal.js';
 import { LOCK_NAME } from '../archive/lock.js';
 import { CHECKSUM_SUFFIX, DATE_PATTERN, MANIFEST } from '../archive/paths.js';
 import { CustodyError } from '../errors.js';
-import { validateAgainst } from '../schemas.js';
+import { schemaValidator, validateAgainst } from '../schemas.js';
 import type { TrustMaterial } from '../trust/index.js';
 import type { DayManifest, ImageManifest, Problem, TrustRecord } from '../types.js';
 import { isSafeRelativePath } from './safe-path.js';
@@ -38,7 +38,7 @@ export interface VerifyReport {
 }
 
 export interface VerifyOptions {
-  /** Parallel file reads while hashing. */
+  /** Threads reading and hashing files (default: one per core). */
   concurrency?: number;
   /** The auditor's own trust material: every signature and seal is checked against it instead. */
   trust?: TrustMaterial;
@@ -47,6 +47,9 @@ export interface VerifyOptions {
   /** Check the day-to-day hash chain (root only). */
   chain?: boolean;
 }
+
+/** The image and the day manifest schemas. */
+const MANIFEST_SCHEMAS = ['image-manifest.schema.json', 'day-manifest.schema.json'] as const;
 
 /** Files a root may hold besides day folders. */
 const ROOT_EXTRAS = new Set(['.gitkeep', LOCK_NAME]);
@@ -95,7 +98,10 @@ export async function verifyArchive(path: string, options: VerifyOptions = {}): 
     return verifyTree(await tarTree(path), 'export', path, undefined, options);
   }
   const target = await detectDiskTarget(path);
-  const tree = await diskTree(path, options.concurrency);
+  const reading = diskTree(path, options.concurrency);
+  // Compile the manifest schemas now: this overlaps the hashing workers' start.
+  for (const schema of MANIFEST_SCHEMAS) schemaValidator(schema);
+  const tree = await reading;
   if (target === 'image' && !options.outerTrust) {
     const outerTrust = await enclosingDayTrust(path);
     if (outerTrust) options = { ...options, outerTrust };
@@ -289,7 +295,7 @@ function sha256Of(context: Context, file: string): string | undefined {
 }
 
 async function checkImageFolder(context: Context, prefix: string, dayTrust: DayTrust | undefined): Promise<string | undefined> {
-  const manifest = await readManifest<ImageManifest>(context, prefix, 'image-manifest.schema.json');
+  const manifest = await readManifest<ImageManifest>(context, prefix, MANIFEST_SCHEMAS[0]);
   const evidence = Array.isArray(manifest?.evidence) ? manifest.evidence : [];
   const imageDigest = typeof manifest?.subject?.digest === 'string' ? manifest.subject.digest : '';
   evidence.forEach((entry, index) => {
@@ -321,7 +327,7 @@ async function checkImageFolder(context: Context, prefix: string, dayTrust: DayT
 }
 
 async function checkDayFolder(context: Context, prefix: string, folderDate: string | undefined): Promise<DayManifest | undefined> {
-  const manifest = await readManifest<DayManifest>(context, prefix, 'day-manifest.schema.json');
+  const manifest = await readManifest<DayManifest>(context, prefix, MANIFEST_SCHEMAS[1]);
   if (!manifest) return undefined;
   const manifestFile = join2(prefix, MANIFEST);
   if (folderDate !== undefined && manifest.date !== folderDate) {

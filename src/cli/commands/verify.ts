@@ -1,7 +1,6 @@
 import { verifyArchive, type VerifyReport } from '../../verify/verify.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { printJson, type Io } from '../output.js';
-import { loadTrustMaterial } from '../../trust/index.js';
 import { hasTrust, toTrustOptions, type TrustArgs } from '../trust-flags.js';
 
 export interface VerifyArgs extends TrustArgs {
@@ -13,7 +12,8 @@ export interface VerifyArgs extends TrustArgs {
 
 export async function runVerify(args: VerifyArgs, io: Io): Promise<ExitCode> {
   const trustOptions = toTrustOptions(args);
-  const trust = hasTrust(trustOptions) ? await loadTrustMaterial(trustOptions) : undefined;
+  // The Sigstore libraries load only when the auditor names trust material: a plain verify stays light.
+  const trust = hasTrust(trustOptions) ? await (await import('../../trust/index.js')).loadTrustMaterial(trustOptions) : undefined;
   const report = await verifyArchive(args.path, { chain: args.chain, ...(trust ? { trust } : {}) });
   if (args.json) printJson(io, { ok: report.ok, target: report.target, checked: report.checked, signatures: report.signatures, problems: report.problems, warnings: report.warnings });
   else io.out(formatVerifyReport(report));

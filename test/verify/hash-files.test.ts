@@ -1,0 +1,80 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { HashPool, WORKER_THRESHOLD, hashFiles } from '../../src/verify/hash-files.js';
+import { walkTree } from '../../src/verify/tree.js';
+import { tempDir } from '../helpers/cli.js';
+
+const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+/** A tree with small files, their .sha256 texts, an empty file and files larger than one read (1 MiB). */
+async function makeTree(fileCount: number): Promise<{ root: string; expected: Map<string, Buffer> }> {
+  const root = await tempDir('custody-hash-');
+  const expected = new Map<string, Buffer>();
+  for (let i = 0; i < fileCount; i++) {
+    const dir = `d${i % 7}`;
+    await mkdir(join(root, dir), { recursive: true });
+    const name = i % 5 === 0 ? `f${i}.json.sha256` : `f${i}.bin`;
+    const bytes = i === 0 ? Buffer.alloc(0) : i % 5 === 0 ? Buffer.from(`${'a'.repeat(64)}  f${i}.json\n`) : randomBytes(i % 97 === 1 ? (1 << 20) * 2 + 17 : 100 + i);
+    await writeFile(join(root, dir, name), bytes);
+    expected.set(`${dir}/${name}`, bytes);
+  }
+  // Exactly one read's worth, then one more byte: the boundaries of the read loop.
+  for (const size of [1 << 20, (1 << 20) + 1]) {
+    const bytes = randomBytes(size);
+    await writeFile(join(root, `edge-${size}.bin`), bytes);
+    expected.set(`edge-${size}.bin`, bytes);
+  }
+  return { root, expected };
+}
+
+describe('hashing files across threads', () => {
+  for (const [label, count, threads] of [
+    ['in the main thread alone (a small tree)', 40, 2],
+    ['with worker threads (a large tree)', WORKER_THRESHOLD + 300, 2],
+    ['with one thread asked for', WORKER_THRESHOLD + 300, 1],
+  ] as const) {
+    it(`gives every file its sha256 and size, and the text of checksum files, ${label}`, async () => {
+      const { root, expected } = await makeTree(count);
+      const paths = [...expected.keys()];
+      const digests = await hashFiles(root, paths, threads);
+      expect(digests.size).toBe(expected.size);
+      for (const [path, bytes] of expected) {
+        const digest = digests.get(path);
+        if (!digest || digest instanceof Error) throw new Error(`${path}: ${String(digest)}`);
+        expect(digest.sha256, path).toBe(sha(bytes));
+        expect(digest.size, path).toBe(bytes.length);
+        if (path.endsWith('.sha256')) expect(digest.text, path).toBe(bytes.toString('utf8'));
+        else expect(digest.text, path).toBeUndefined();
+      }
+    });
+  }
+
+  it('maps a file that vanished or cannot be read to its error, and hashes every other file', async () => {
+    const { root, expected } = await makeTree(WORKER_THRESHOLD + 10);
+    await mkdir(join(root, 'a-directory.bin'));
+    const paths = [...expected.keys(), 'gone.bin', 'a-directory.bin'];
+    const digests = await hashFiles(root, paths, 2);
+    expect(digests.get('gone.bin')).toBeInstanceOf(Error);
+    expect((digests.get('gone.bin') as Error).message).toBe('ENOENT');
+    expect((digests.get('a-directory.bin') as Error).message).toBe('EISDIR');
+    for (const path of expected.keys()) expect(digests.get(path)).not.toBeInstanceOf(Error);
+  });
+
+  it('a pool started before the file list is known (as verify does during the walk) hashes the same', async () => {
+    const { root, expected } = await makeTree(WORKER_THRESHOLD + 50);
+    const pool = new HashPool(2);
+    try {
+      let started = 0;
+      const entries = await walkTree(root, { onFiles: { atFiles: WORKER_THRESHOLD, call: () => { started++; pool.start(); } } });
+      expect(started).toBe(1);
+      const files = entries.filter((e) => e.type === 'file').map((e) => e.path);
+      expect(files.sort()).toEqual([...expected.keys()].sort());
+      const digests = await pool.hash(root, files);
+      for (const [path, bytes] of expected) expect((digests.get(path) as { sha256: string }).sha256, path).toBe(sha(bytes));
+    } finally {
+      await pool.close();
+    }
+  });
+});
