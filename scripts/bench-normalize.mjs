@@ -176,7 +176,7 @@ async function child(mode, file) {
     process.stdout.write(JSON.stringify({ maxRssKb: process.resourceUsage().maxRSS, keys: Object.keys(parsed).length }));
   } else if (mode === 'breakdown') {
     // Where normalize's time goes, stage by stage (same code paths as normalize).
-    const { checkJsonShape } = await import(join(ROOT, 'dist', 'src', 'normalize', 'parse.js'));
+    const { checkJsonShape } = await import(join(ROOT, 'dist', 'src', 'normalize', 'scan.js'));
     const { DEFAULT_LIMITS } = await import(join(ROOT, 'dist', 'src', 'normalize', 'limits.js'));
     const { FORMATS } = await import(join(ROOT, 'dist', 'src', 'formats', 'index.js'));
     const { detectFormat } = await import(NORMALIZE);

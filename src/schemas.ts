@@ -47,6 +47,19 @@ export function schemaValidator(relativePath: string): ValidateFunction {
   return validate;
 }
 
+/**
+ * A validator for one part of a schema, by JSON Pointer (`/properties/packages/items`):
+ * used to check a large document's array elements one at a time, with the
+ * very rules the whole schema applies to them.
+ */
+export function schemaPartValidator(relativePath: string, pointer: string): ValidateFunction {
+  const root = schemaValidator(relativePath);
+  const id = (root.schema as { $id?: string }).$id;
+  const part = id ? ajv.getSchema(`${id}#${pointer}`) : undefined;
+  if (!part) throw new Error(`schemas/${relativePath} has no part ${pointer}`);
+  return part as ValidateFunction;
+}
+
 /** Validate `value` against `schemas/<relativePath>`, every problem at once. */
 export function validateAgainst(relativePath: string, value: unknown): Problem[] {
   const validate = schemaValidator(relativePath);

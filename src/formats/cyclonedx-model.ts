@@ -1,6 +1,9 @@
 import type { Problem } from '../types.js';
 import type { EvidenceKind } from '../types.js';
-import { cyclonedxValidator, CYCLONEDX_JSON_VERSIONS } from './cyclonedx-schemas.js';
+import type { ValidateFunction } from 'ajv';
+import { cyclonedxMemberRules, cyclonedxValidator, CYCLONEDX_JSON_VERSIONS, duplicateErrors } from './cyclonedx-schemas.js';
+import { DuplicateFinder } from './lib/canonical.js';
+import { foldWhole, ProblemList, type Streaming } from './fold.js';
 import { digestFromReference, digestsIn, imageDigestFromPurl, normalizeAlgorithm, fromAlgorithmHex, toOciDigest } from './lib/digest.js';
 import { arrayField, asArray, at, field, isObject, objectField, stringField } from './lib/json.js';
 import { addLicenseIds } from './lib/licenses.js';
@@ -21,41 +24,139 @@ export function cyclonedxKind(bom: unknown): EvidenceKind {
   return vulns.length > 0 && components.length === 0 ? 'vex' : 'sbom';
 }
 
-/** Against the official schema of the BOM's own specVersion; every error at once. */
-export function validateCyclonedx(bom: unknown, prefix = '', fallbackVersion?: string): Problem[] {
-  if (!isObject(bom)) return [problem('schema-type', prefix, `${prefix || '/'} must be a JSON object (a CycloneDX BOM)`)];
+/** The BOM's schema version, or the one problem that stops validation (not an object, no or unknown version). */
+function schemaVersion(bom: unknown, prefix: string, fallbackVersion: string | undefined): { version: string } | { problem: Problem } {
+  if (!isObject(bom)) return { problem: problem('schema-type', prefix, `${prefix || '/'} must be a JSON object (a CycloneDX BOM)`) };
   const declared = field(bom, 'specVersion');
   const version = cyclonedxVersionOf(bom) ?? fallbackVersion;
   const versionPath = childPath(prefix, 'specVersion');
   if (version === undefined) {
     return declared === undefined
-      ? [problem('schema-required', versionPath, `${versionPath} is required`)]
-      : [problem('cyclonedx-unsupported-version', versionPath, `${versionPath} ${JSON.stringify(declared)} is not a CycloneDX version`)];
+      ? { problem: problem('schema-required', versionPath, `${versionPath} is required`) }
+      : { problem: problem('cyclonedx-unsupported-version', versionPath, `${versionPath} ${JSON.stringify(declared)} is not a CycloneDX version`) };
   }
-  const validate = cyclonedxValidator(version);
-  if (!validate) {
-    return [
-      problem(
+  if (!cyclonedxValidator(version)) {
+    return {
+      problem: problem(
         'cyclonedx-unsupported-version',
         versionPath,
         `${versionPath} CycloneDX ${version} has no JSON schema (JSON exists for ${CYCLONEDX_JSON_VERSIONS.join(', ')})`,
       ),
-    ];
+    };
   }
-  return validate(bom) ? [] : ajvProblems(validate.errors, prefix);
+  return { version };
 }
 
-/** Every component, nested ones included (iterative: depth is bounded by the parser, not the stack). */
-export function allComponents(bom: unknown): unknown[] {
+/** The top-level arrays that hold a BOM's bulk, folded over one element at a time. */
+const CYCLONEDX_MEMBERS = ['components', 'services', 'dependencies', 'vulnerabilities'] as const;
+
+/** A component and every component nested in it (iterative: depth is bounded by the parser, not the stack). */
+function withNested(component: unknown): unknown[] {
   const out: unknown[] = [];
-  const stack: unknown[] = [...arrayField(bom, 'components')].reverse();
+  const stack: unknown[] = [component];
   while (stack.length > 0) {
-    const component = stack.pop();
-    out.push(component);
-    const nested = arrayField(component, 'components');
+    const next = stack.pop();
+    out.push(next);
+    const nested = arrayField(next, 'components');
     for (let i = nested.length - 1; i >= 0; i--) stack.push(nested[i]);
   }
   return out;
+}
+
+function addComponentLicenses(component: unknown, ids: Set<string>): void {
+  for (const choice of arrayField(component, 'licenses')) {
+    const license = objectField(choice, 'license');
+    const id = stringField(license, 'id') ?? stringField(license, 'name');
+    if (id) ids.add(id);
+    addLicenseIds(field(choice, 'expression'), ids);
+  }
+}
+
+/**
+ * One pass over a CycloneDX BOM: the official schema of its specVersion (the
+ * head, then each bulk element against its part of the schema, with
+ * uniqueItems checked across elements), the image it describes, its summary
+ * and whether it is a VEX document.
+ */
+export const cyclonedxStreaming: Streaming = {
+  members: CYCLONEDX_MEMBERS,
+  open(head, detection, item, prefix = '') {
+    const problems = new ProblemList();
+    const resolved = schemaVersion(head, prefix, detection?.version);
+    const version = 'version' in resolved ? resolved.version : undefined;
+    if ('problem' in resolved) problems.add([resolved.problem]);
+    else {
+      const validate = cyclonedxValidator(resolved.version)!;
+      if (!validate(head)) problems.add(ajvProblems(validate.errors, prefix));
+    }
+    const rules = new Map<string, { validate: ValidateFunction; unique: boolean } | undefined>();
+    const finders = new Map<string, DuplicateFinder>();
+    const licenses = new Set<string>();
+    const statusCounts: Record<string, number> = {};
+    let topLevelComponents = 0;
+    let componentCount = 0;
+    let vulnerabilityCount = 0;
+
+    return {
+      element(member, index, value) {
+        if (version !== undefined) {
+          if (!rules.has(member)) rules.set(member, cyclonedxMemberRules(version, member));
+          const rule = rules.get(member);
+          if (rule && !rule.validate(value)) problems.add(ajvProblems(rule.validate.errors, childPath(prefix, member, index)));
+          if (rule?.unique) {
+            let finder = finders.get(member);
+            if (!finder) finders.set(member, (finder = new DuplicateFinder()));
+            finder.add(index, value);
+          }
+        }
+        if (member === 'components') {
+          topLevelComponents++;
+          for (const component of withNested(value)) {
+            componentCount++;
+            addComponentLicenses(component, licenses);
+          }
+        } else if (member === 'vulnerabilities') {
+          vulnerabilityCount++;
+          const state = stringField(objectField(value, 'analysis'), 'state') ?? 'unspecified';
+          statusCounts[state] = (statusCounts[state] ?? 0) + 1;
+        }
+      },
+      finish() {
+        for (const [member, finder] of finders) {
+          const duplicates = finder.duplicates((index) => item(member, index));
+          if (duplicates.length > 0) problems.add(ajvProblems(duplicateErrors(duplicates, childPath('', member)), prefix));
+        }
+        // A BOM with vulnerabilities and no components is a VEX document (CycloneDX "VEX" use case).
+        const kind: EvidenceKind = vulnerabilityCount > 0 && topLevelComponents === 0 ? 'vex' : 'sbom';
+        const metadata = objectField(head, 'metadata');
+        const main = objectField(metadata, 'component');
+        const summary: Record<string, unknown> = {
+          specVersion: stringField(head, 'specVersion') ?? null,
+          documentName: stringField(main, 'name') ?? null,
+          ...toolSummary(cyclonedxTools(head)),
+          componentCount,
+          licenseCount: licenses.size,
+          vulnerabilityCount,
+        };
+        const mainVersion = stringField(main, 'version');
+        if (mainVersion !== undefined) summary.documentVersion = mainVersion;
+        const serial = stringField(head, 'serialNumber');
+        if (serial !== undefined) summary.serialNumber = serial;
+        const created = stringField(metadata, 'timestamp');
+        if (created !== undefined) summary.created = created;
+        if (kind === 'vex') {
+          summary.statementCount = vulnerabilityCount;
+          summary.statusCounts = statusCounts;
+        }
+        return { problems: problems.items, subjects: cyclonedxSubjects(head), summary, kind };
+      },
+    };
+  },
+};
+
+/** Against the official schema of the BOM's own specVersion; every error at once. */
+export function validateCyclonedx(bom: unknown, prefix = '', fallbackVersion?: string): Problem[] {
+  return foldWhole(cyclonedxStreaming, bom, fallbackVersion === undefined ? undefined : { by: 'content', reason: '', version: fallbackVersion }, prefix).problems;
 }
 
 /** metadata.tools: an array of {vendor,name,version} up to 1.4, `{components, services}` from 1.5. */
@@ -72,52 +173,8 @@ export function cyclonedxTools(bom: unknown): ToolRef[] {
   return refs;
 }
 
-function licenseIds(bomOrComponents: readonly unknown[]): Set<string> {
-  const ids = new Set<string>();
-  for (const component of bomOrComponents) {
-    for (const choice of arrayField(component, 'licenses')) {
-      const license = objectField(choice, 'license');
-      const id = stringField(license, 'id') ?? stringField(license, 'name');
-      if (id) ids.add(id);
-      addLicenseIds(field(choice, 'expression'), ids);
-    }
-  }
-  return ids;
-}
-
-/** Counts of vulnerabilities[].analysis.state; `unspecified` when a statement has none. */
-export function cyclonedxStatusCounts(bom: unknown): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const vuln of arrayField(bom, 'vulnerabilities')) {
-    const state = stringField(objectField(vuln, 'analysis'), 'state') ?? 'unspecified';
-    counts[state] = (counts[state] ?? 0) + 1;
-  }
-  return counts;
-}
-
 export function summarizeCyclonedx(bom: unknown): Record<string, unknown> {
-  const components = allComponents(bom);
-  const metadata = objectField(bom, 'metadata');
-  const main = objectField(metadata, 'component');
-  const summary: Record<string, unknown> = {
-    specVersion: stringField(bom, 'specVersion') ?? null,
-    documentName: stringField(main, 'name') ?? null,
-    ...toolSummary(cyclonedxTools(bom)),
-    componentCount: components.length,
-    licenseCount: licenseIds(components).size,
-    vulnerabilityCount: arrayField(bom, 'vulnerabilities').length,
-  };
-  const mainVersion = stringField(main, 'version');
-  if (mainVersion !== undefined) summary.documentVersion = mainVersion;
-  const serial = stringField(bom, 'serialNumber');
-  if (serial !== undefined) summary.serialNumber = serial;
-  const created = stringField(metadata, 'timestamp');
-  if (created !== undefined) summary.created = created;
-  if (cyclonedxKind(bom) === 'vex') {
-    summary.statementCount = arrayField(bom, 'vulnerabilities').length;
-    summary.statusCounts = cyclonedxStatusCounts(bom);
-  }
-  return summary;
+  return foldWhole(cyclonedxStreaming, bom).summary;
 }
 
 const TRIVY_REPO_DIGEST = 'aquasecurity:trivy:RepoDigest';

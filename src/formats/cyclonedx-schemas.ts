@@ -71,15 +71,22 @@ interface KeywordValidate {
   errors?: Array<{ keyword: string; message: string; params: Record<string, unknown> }>;
 }
 
-const uniqueItems: KeywordValidate = function check(schema, data) {
-  if (!schema || !Array.isArray(data)) return true;
-  const duplicates = duplicateItems(data);
-  if (duplicates.length === 0) return true;
-  uniqueItems.errors = duplicates.slice(0, 10).map(([i, j]) => ({
+/** The errors for duplicate items (the first ten), as Ajv's own uniqueItems words them. */
+export function duplicateErrors(duplicates: readonly [number, number][], instancePath = '') {
+  return duplicates.slice(0, 10).map(([i, j]) => ({
+    instancePath,
+    schemaPath: '',
     keyword: 'uniqueItems',
     message: `must NOT have duplicate items (items ## ${i} and ${j} are identical)`,
     params: { i, j },
   }));
+}
+
+const uniqueItems: KeywordValidate = function check(schema, data) {
+  if (!schema || !Array.isArray(data)) return true;
+  const duplicates = duplicateItems(data);
+  if (duplicates.length === 0) return true;
+  uniqueItems.errors = duplicateErrors(duplicates);
   return false;
 };
 
@@ -111,8 +118,22 @@ export function cyclonedxValidator(version: string): ValidateFunction | undefine
   if (!(CYCLONEDX_JSON_VERSIONS as readonly string[]).includes(version)) return undefined;
   let validate = validators.get(version);
   if (!validate) {
-    validate = instance().compile(readSchema(`bom-${version}.SNAPSHOT.schema.json`));
+    // Registered under its $id, so that the parts for single array elements resolve in the same compiled schema.
+    const schema = readSchema(`bom-${version}.SNAPSHOT.schema.json`);
+    const id = schema.$id as string;
+    instance().addSchema(schema);
+    validate = instance().getSchema(id) as ValidateFunction;
     validators.set(version, validate);
   }
   return validate;
+}
+
+/** The BOM schema's rules for one element of a top-level array, and whether the array's items must be unique. */
+export function cyclonedxMemberRules(version: string, member: string): { validate: ValidateFunction; unique: boolean } | undefined {
+  const root = cyclonedxValidator(version);
+  const schema = root?.schema as { $id?: string; properties?: Record<string, Record<string, unknown>> } | undefined;
+  const property = schema?.properties?.[member];
+  if (!root || !schema?.$id || !property || property.items === undefined) return undefined;
+  const validate = instance().getSchema(`${schema.$id}#/properties/${member}/items`) as ValidateFunction | undefined;
+  return validate ? { validate, unique: property[UNIQUE] === true } : undefined;
 }

@@ -1,5 +1,5 @@
 import type { Detection, DetectInput, Format } from './format.js';
-import { cyclonedxKind, cyclonedxSubjects, cyclonedxVersionOf, summarizeCyclonedx, validateCyclonedx } from './cyclonedx-model.js';
+import { cyclonedxKind, cyclonedxStreaming, cyclonedxSubjects, cyclonedxVersionOf, summarizeCyclonedx, validateCyclonedx } from './cyclonedx-model.js';
 import { stringField } from './lib/json.js';
 import { parseMediaType } from './lib/media-type.js';
 
@@ -30,4 +30,5 @@ export const cyclonedx: Format = {
   validate: (input, detection) => validateCyclonedx(input.json, '', detection.version),
   subjects: (input) => cyclonedxSubjects(input.json),
   summarize: (input) => summarizeCyclonedx(input.json),
+  streaming: cyclonedxStreaming,
 };

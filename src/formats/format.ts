@@ -1,5 +1,6 @@
 import type { Limits } from '../normalize/limits.js';
 import type { EvidenceKind, Problem } from '../types.js';
+import type { Streaming } from './fold.js';
 
 /**
  * What a format sees when asked whether it recognises an input. The
@@ -45,4 +46,9 @@ export interface Format {
   subjects(input: DetectInput, detection: Detection): string[];
   /** One-glance facts for the manifest's `summary`. */
   summarize(input: DetectInput, detection: Detection): Record<string, unknown>;
+  /**
+   * For formats whose documents can be very large: validate, subjects and
+   * summary in one fold, over the document parsed whole or in slices.
+   */
+  streaming?: Streaming;
 }

@@ -2,7 +2,10 @@ import type { Problem } from '../types.js';
 import { imageDigestFromPurl } from './lib/digest.js';
 import { arrayField, asString, field, isObject, objectField, stringField } from './lib/json.js';
 import { addLicenseIds } from './lib/licenses.js';
-import { checkSchema, childPath, problem } from './lib/problems.js';
+import { ajvProblems, checkSchema, childPath, problem } from './lib/problems.js';
+import type { ValidateFunction } from 'ajv';
+import { schemaPartValidator } from '../schemas.js';
+import { foldWhole, ProblemList, type Streaming } from './fold.js';
 import { parseSpdxTool, toolSummary, type ToolRef } from './lib/tools.js';
 
 /**
@@ -19,59 +22,110 @@ export function spdxVersionOf(doc: unknown): string | undefined {
   return match ? match[1] : undefined;
 }
 
-/** Schema, then the rules a schema cannot say: SPDXIDs are unique in a document (SPDX 2.3 §3.2). */
-export function validateSpdx2(doc: unknown, prefix = ''): Problem[] {
-  const problems = checkSchema(SPDX2_SCHEMA, doc, prefix);
-  const seen = new Map<string, string>();
-  const note = (id: unknown, path: string): void => {
-    if (typeof id !== 'string') return;
-    const first = seen.get(id);
-    if (first === undefined) seen.set(id, path);
-    else problems.push(problem('spdx-duplicate-id', path, `${path} SPDXID ${id} is already used at ${first}`));
-  };
-  note(field(doc, 'SPDXID'), childPath(prefix, 'SPDXID'));
-  for (const section of ['packages', 'files', 'snippets'] as const) {
-    const items = arrayField(doc, section);
-    for (let i = 0; i < items.length; i++) note(field(items[i], 'SPDXID'), childPath(prefix, section, i, 'SPDXID'));
-  }
-  return problems;
-}
+/** The top-level arrays that hold an SPDX document's bulk, folded over one element at a time. */
+const SPDX2_MEMBERS = ['packages', 'files', 'snippets', 'relationships'] as const;
 
-/** Elements the document says it describes: documentDescribes and DESCRIBES / DESCRIBED_BY relationships. */
-export function describedIds(doc: unknown): Set<string> {
-  const ids = new Set<string>();
-  const docId = stringField(doc, 'SPDXID') ?? 'SPDXRef-DOCUMENT';
-  for (const id of arrayField(doc, 'documentDescribes')) if (typeof id === 'string') ids.add(id);
-  for (const rel of arrayField(doc, 'relationships')) {
-    const type = stringField(rel, 'relationshipType');
-    const from = stringField(rel, 'spdxElementId');
-    const to = stringField(rel, 'relatedSpdxElement');
-    if (type === 'DESCRIBES' && from === docId && to) ids.add(to);
-    if (type === 'DESCRIBED_BY' && to === docId && from) ids.add(from);
-  }
-  return ids;
+/** Schema parts each bulk element is checked against; SPDX 2.2 adds requirements (the schema's if/then). */
+function elementChecks(member: string, v22: boolean): ValidateFunction[] {
+  const parts = [schemaPartValidator(SPDX2_SCHEMA, `/properties/${member}/items`)];
+  if (v22 && (member === 'packages' || member === 'files')) parts.push(schemaPartValidator(SPDX2_SCHEMA, `/then/properties/${member}/items`));
+  return parts;
 }
 
 /**
- * Image digests the document names: described packages, or packages whose
- * primaryPackagePurpose is CONTAINER, carrying a `pkg:oci` / `pkg:docker`
- * purl pinned to a digest. Checksums are not used: for an image they may be
- * the config digest, which is not what custody binds evidence to.
+ * One pass over an SPDX 2 document: the schema (the head, then each element
+ * against its part of the schema), SPDXIDs unique in the document (SPDX 2.3
+ * §3.2), the image digests it describes, and its summary.
  */
+export const spdx2Streaming: Streaming = {
+  members: SPDX2_MEMBERS,
+  open(head, _detection, _item, prefix = '') {
+    const problems = new ProblemList();
+    problems.add(checkSchema(SPDX2_SCHEMA, head, prefix));
+    const v22 = stringField(head, 'spdxVersion') === 'SPDX-2.2';
+    const checks = new Map(SPDX2_MEMBERS.map((m) => [m as string, elementChecks(m, v22)]));
+    const seen = new Map<string, string>();
+    const note = (id: unknown, path: string): void => {
+      if (typeof id !== 'string') return;
+      const first = seen.get(id);
+      if (first === undefined) seen.set(id, path);
+      else problems.add([problem('spdx-duplicate-id', path, `${path} SPDXID ${id} is already used at ${first}`)]);
+    };
+    note(field(head, 'SPDXID'), childPath(prefix, 'SPDXID'));
+
+    const docId = stringField(head, 'SPDXID') ?? 'SPDXRef-DOCUMENT';
+    const described = new Set<string>();
+    for (const id of arrayField(head, 'documentDescribes')) if (typeof id === 'string') described.add(id);
+    // Packages that pin an image digest in a purl: subjects if they are containers or described.
+    const candidates: { id: string | undefined; container: boolean; digests: string[] }[] = [];
+    const licenses = new Set<string>();
+    let packageCount = 0;
+    let fileCount = 0;
+
+    return {
+      element(member, index, value) {
+        const path = childPath(prefix, member, index);
+        for (const validate of checks.get(member) ?? []) if (!validate(value)) problems.add(ajvProblems(validate.errors, path));
+        if (member === 'packages' || member === 'files' || member === 'snippets') note(field(value, 'SPDXID'), `${path}/SPDXID`);
+        if (member === 'packages') {
+          packageCount++;
+          addLicenseIds(field(value, 'licenseConcluded'), licenses);
+          addLicenseIds(field(value, 'licenseDeclared'), licenses);
+          for (const l of arrayField(value, 'licenseInfoFromFiles')) addLicenseIds(l, licenses);
+          const digests: string[] = [];
+          for (const ref of arrayField(value, 'externalRefs')) {
+            if (stringField(ref, 'referenceType') !== 'purl') continue;
+            const digest = imageDigestFromPurl(field(ref, 'referenceLocator'));
+            if (digest) digests.push(digest);
+          }
+          if (digests.length > 0) candidates.push({ id: stringField(value, 'SPDXID'), container: stringField(value, 'primaryPackagePurpose') === 'CONTAINER', digests });
+        } else if (member === 'files') {
+          fileCount++;
+          addLicenseIds(field(value, 'licenseConcluded'), licenses);
+          for (const l of arrayField(value, 'licenseInfoInFiles')) addLicenseIds(l, licenses);
+        } else if (member === 'relationships') {
+          // DESCRIBES / DESCRIBED_BY relationships name what the document describes.
+          const type = stringField(value, 'relationshipType');
+          const from = stringField(value, 'spdxElementId');
+          const to = stringField(value, 'relatedSpdxElement');
+          if (type === 'DESCRIBES' && from === docId && to) described.add(to);
+          if (type === 'DESCRIBED_BY' && to === docId && from) described.add(from);
+        }
+      },
+      finish() {
+        // Subjects: described packages, or CONTAINER packages, with a `pkg:oci`/`pkg:docker` purl pinned to a
+        // digest. Checksums are not used: for an image they may be the config digest.
+        const subjects = candidates.filter((c) => c.container || (c.id !== undefined && described.has(c.id))).flatMap((c) => c.digests);
+        const summary: Record<string, unknown> = {
+          specVersion: stringField(head, 'spdxVersion') ?? null,
+          documentName: stringField(head, 'name') ?? null,
+          ...toolSummary(spdx2Tools(head)),
+          componentCount: packageCount,
+          fileCount,
+          licenseCount: licenses.size,
+        };
+        const created = stringField(objectField(head, 'creationInfo'), 'created');
+        if (created !== undefined) summary.created = created;
+        const namespace = stringField(head, 'documentNamespace');
+        if (namespace !== undefined) summary.documentNamespace = namespace;
+        return { problems: problems.items, subjects, summary };
+      },
+    };
+  },
+};
+
+/** Schema and SPDXID uniqueness; `prefix` for a document nested in another (an in-toto predicate). */
+export function validateSpdx2(doc: unknown, prefix = ''): Problem[] {
+  return foldWhole(spdx2Streaming, doc, undefined, prefix).problems;
+}
+
 export function spdx2Subjects(doc: unknown): string[] {
-  const described = describedIds(doc);
-  const subjects: string[] = [];
-  for (const pkg of arrayField(doc, 'packages')) {
-    const id = stringField(pkg, 'SPDXID');
-    const isContainer = stringField(pkg, 'primaryPackagePurpose') === 'CONTAINER';
-    if (!isContainer && !(id !== undefined && described.has(id))) continue;
-    for (const ref of arrayField(pkg, 'externalRefs')) {
-      if (stringField(ref, 'referenceType') !== 'purl') continue;
-      const digest = imageDigestFromPurl(field(ref, 'referenceLocator'));
-      if (digest) subjects.push(digest);
-    }
-  }
-  return subjects;
+  return foldWhole(spdx2Streaming, doc).subjects;
+}
+
+/** SBOM summary (docs/formats.md): spec version, tool, document name, package and licence counts. */
+export function summarizeSpdx2(doc: unknown): Record<string, unknown> {
+  return foldWhole(spdx2Streaming, doc).summary;
 }
 
 export function spdx2Tools(doc: unknown): ToolRef[] {
@@ -81,35 +135,6 @@ export function spdx2Tools(doc: unknown): ToolRef[] {
     if (tool) tools.push(tool);
   }
   return tools;
-}
-
-/** SBOM summary (docs/formats.md): spec version, tool, document name, package and licence counts. */
-export function summarizeSpdx2(doc: unknown): Record<string, unknown> {
-  const packages = arrayField(doc, 'packages');
-  const files = arrayField(doc, 'files');
-  const licenses = new Set<string>();
-  for (const pkg of packages) {
-    addLicenseIds(field(pkg, 'licenseConcluded'), licenses);
-    addLicenseIds(field(pkg, 'licenseDeclared'), licenses);
-    for (const l of arrayField(pkg, 'licenseInfoFromFiles')) addLicenseIds(l, licenses);
-  }
-  for (const file of files) {
-    addLicenseIds(field(file, 'licenseConcluded'), licenses);
-    for (const l of arrayField(file, 'licenseInfoInFiles')) addLicenseIds(l, licenses);
-  }
-  const summary: Record<string, unknown> = {
-    specVersion: stringField(doc, 'spdxVersion') ?? null,
-    documentName: stringField(doc, 'name') ?? null,
-    ...toolSummary(spdx2Tools(doc)),
-    componentCount: packages.length,
-    fileCount: files.length,
-    licenseCount: licenses.size,
-  };
-  const created = stringField(objectField(doc, 'creationInfo'), 'created');
-  if (created !== undefined) summary.created = created;
-  const namespace = stringField(doc, 'documentNamespace');
-  if (namespace !== undefined) summary.documentNamespace = namespace;
-  return summary;
 }
 
 /** True for an SPDX 2 JSON document (the `spdxVersion` marker). */

@@ -1,6 +1,6 @@
 import type { Detection, DetectInput, Format } from './format.js';
 import { parseMediaType } from './lib/media-type.js';
-import { looksLikeSpdx2, spdx2Subjects, spdxVersionOf, summarizeSpdx2, validateSpdx2 } from './spdx-model.js';
+import { looksLikeSpdx2, spdx2Streaming, spdx2Subjects, spdxVersionOf, summarizeSpdx2, validateSpdx2 } from './spdx-model.js';
 
 /** Media types for SPDX 2 JSON: IANA's, and the one cosign `attach sbom --type spdxjson` uses. */
 const MEDIA_TYPES = ['application/spdx+json', 'text/spdx+json'];
@@ -21,4 +21,17 @@ export const spdx: Format = {
   validate: (input) => validateSpdx2(input.json),
   subjects: (input) => spdx2Subjects(input.json),
   summarize: (input) => ({ ...summarizeSpdx2(input.json), serialization: 'json' }),
+  streaming: {
+    members: spdx2Streaming.members,
+    open(head, detection, item, prefix) {
+      const fold = spdx2Streaming.open(head, detection, item, prefix);
+      return {
+        element: (member, index, value) => fold.element(member, index, value),
+        finish: () => {
+          const result = fold.finish();
+          return { ...result, summary: { ...result.summary, serialization: 'json' } };
+        },
+      };
+    },
+  },
 };

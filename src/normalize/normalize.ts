@@ -1,8 +1,10 @@
 import { FORMATS } from '../formats/index.js';
 import type { DetectInput, Detection, Format } from '../formats/format.js';
-import type { Normalized, Problem } from '../types.js';
+import type { EvidenceKind, Normalized, Problem } from '../types.js';
+import { foldWhole } from '../formats/fold.js';
 import { withLimits, type Limits } from './limits.js';
 import { parseEvidence } from './parse.js';
+import { normalizeSplit, type SplitOutcome } from './split.js';
 
 export interface NormalizeInput {
   bytes: Uint8Array;
@@ -20,7 +22,15 @@ export interface NormalizeContext {
   limits?: Partial<Limits>;
   /** Formats to try; defaults to every known format. */
   formats?: readonly Format[];
+  /**
+   * JSON documents of at least this many bytes are judged in slices, never
+   * parsed whole (SBOMs of a streaming format; others are parsed whole).
+   * Default 16 MiB.
+   */
+  sliceAbove?: number;
 }
+
+const SLICE_ABOVE = 16 * 1024 * 1024;
 
 /** Strip parameters and case: `application/vnd.x+json; version=0.1` -> `application/vnd.x+json`. */
 export function baseMediaType(mediaType: string | undefined): string {
@@ -43,6 +53,19 @@ export function normalize(input: NormalizeInput, context: NormalizeContext = {})
   if (input.bytes.length === 0) {
     return unknown([{ code: 'empty', path: '', message: 'the evidence is empty (0 bytes)' }]);
   }
+  if (input.bytes.length >= (context.sliceAbove ?? SLICE_ABOVE)) {
+    const base: Omit<DetectInput, 'json' | 'text' | 'bytes' | 'limits'> = { mediaType, ...(input.annotations ? { annotations: input.annotations } : {}) };
+    let split: SplitOutcome | undefined;
+    try {
+      split = normalizeSplit(input.bytes, limits, (detectInput) => detectFormat(detectInput, formats), base);
+    } catch {
+      split = undefined; // A format that throws: the whole-document path below reports it as a problem.
+    }
+    if (split) {
+      const { problems, subjects, summary, kind } = split.result;
+      return facts(split.format, split.detection, { problems: { value: problems }, subjects: { value: subjects }, summary: { value: summary }, ...(kind ? { kind } : {}) }, context);
+    }
+  }
   const parsed = parseEvidence(input.bytes, limits, declaresJson(mediaType));
   if (parsed.type === 'rejected') return rejected(parsed.problem, mediaType, input.annotations, formats);
 
@@ -55,10 +78,37 @@ export function normalize(input: NormalizeInput, context: NormalizeContext = {})
   if (!match) return unknown([]);
   const { format, detection } = match;
 
-  const problems = guard(() => format.validate(detectInput, detection), [] as Problem[], 'validate');
-  const subjects = guard(() => format.subjects(detectInput, detection), [] as string[], 'subjects');
-  const summary = guard(() => format.summarize(detectInput, detection), {} as Record<string, unknown>, 'summarize');
+  return facts(format, detection, judge(format, detectInput, detection), context);
+}
 
+/** Validation, subjects and summary of a recognised document: one fold for streaming formats, three calls otherwise. */
+function judge(format: Format, input: DetectInput, detection: Detection): Judged {
+  if (format.streaming) {
+    const streaming = format.streaming;
+    const folded = guard(() => foldWhole(streaming, input.json, detection), undefined, 'validate');
+    return {
+      problems: { value: folded.value?.problems ?? [], ...(folded.error ? { error: folded.error } : {}) },
+      subjects: { value: folded.value?.subjects ?? [] },
+      summary: { value: folded.value?.summary ?? {} },
+      ...(folded.value?.kind ? { kind: folded.value.kind } : {}),
+    };
+  }
+  return {
+    problems: guard(() => format.validate(input, detection), [] as Problem[], 'validate'),
+    subjects: guard(() => format.subjects(input, detection), [] as string[], 'subjects'),
+    summary: guard(() => format.summarize(input, detection), {} as Record<string, unknown>, 'summarize'),
+  };
+}
+
+interface Judged {
+  problems: Guarded<Problem[]>;
+  subjects: Guarded<string[]>;
+  summary: Guarded<Record<string, unknown>>;
+  kind?: EvidenceKind;
+}
+
+function facts(format: Format, detection: Detection, judged: Judged, context: NormalizeContext): Normalized {
+  const { problems, subjects, summary } = judged;
   const allProblems = [...problems.value];
   if (problems.error) allProblems.push(problems.error);
   if (subjects.error) allProblems.push(subjects.error);
@@ -68,7 +118,7 @@ export function normalize(input: NormalizeInput, context: NormalizeContext = {})
   if (mismatch) allProblems.push(mismatch);
 
   const normalized: Normalized = {
-    kind: detection.kind ?? format.kind,
+    kind: judged.kind ?? detection.kind ?? format.kind,
     format: format.id,
     detectedBy: detection.reason,
     valid: allProblems.length === 0,
@@ -140,8 +190,10 @@ function unknown(problems: Problem[]): Normalized {
   return { kind: 'other', format: 'unknown', valid: problems.length === 0, problems, subjects: [], summary: {} };
 }
 
+type Guarded<T> = { value: T; error?: Problem };
+
 /** A format module that throws on hostile input is a bug, but never a crash: it becomes a problem. */
-function guard<T>(fn: () => T, fallback: T, step: string): { value: T; error?: Problem } {
+function guard<T>(fn: () => T, fallback: T, step: string): Guarded<T> {
   try {
     return { value: fn() };
   } catch (err) {

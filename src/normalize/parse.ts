@@ -1,5 +1,6 @@
 import type { Problem } from '../types.js';
 import type { Limits } from './limits.js';
+import { checkJsonShape } from './scan.js';
 
 export type Parsed =
   | { type: 'json'; value: unknown }
@@ -49,75 +50,3 @@ function firstNonSpace(text: string): string | undefined {
   return undefined;
 }
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
-const COMMA = 0x2c;
-
-/**
- * One pass over the bytes, tracking nesting depth and the element count of
- * each open array outside strings. String contents are skipped with a native
- * search for the closing quote (most of an SBOM is string content), so the
- * pass costs a fraction of JSON.parse. Returns a problem at the first limit
- * crossed; syntax errors are left to JSON.parse.
- */
-export function checkJsonShape(bytes: Uint8Array, limits: Limits): Problem | undefined {
-  const view = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const counts: number[] = [];
-  const isArray: boolean[] = [];
-  let depth = 0;
-  const n = view.length;
-  let i = 0;
-  while (i < n) {
-    const b = view[i]!;
-    if (b === QUOTE) {
-      i = endOfString(view, i);
-      if (i < 0) return undefined; // Unterminated string: JSON.parse says so.
-      continue;
-    }
-    switch (b) {
-      case OPEN_BRACE:
-      case OPEN_BRACKET:
-        depth++;
-        if (depth > limits.maxDepth) {
-          return { code: 'json-too-deep', path: '', message: `JSON nesting deeper than the limit of ${limits.maxDepth}` };
-        }
-        isArray[depth] = b === OPEN_BRACKET;
-        counts[depth] = 1;
-        break;
-      case CLOSE_BRACE:
-      case CLOSE_BRACKET:
-        if (depth > 0) depth--;
-        break;
-      case COMMA:
-        if (depth > 0 && isArray[depth]) {
-          const count = (counts[depth] ?? 0) + 1;
-          counts[depth] = count;
-          if (count > limits.maxArrayLength) {
-            return { code: 'json-array-too-long', path: '', message: `a JSON array has more than ${limits.maxArrayLength} elements` };
-          }
-        }
-        break;
-      default:
-        break;
-    }
-    i++;
-  }
-  return undefined;
-}
-
-/** Index just past the quote that closes the string opening at `open`, or -1. */
-function endOfString(view: Buffer, open: number): number {
-  let from = open + 1;
-  for (;;) {
-    const quote = view.indexOf(QUOTE, from);
-    if (quote < 0) return -1;
-    let backslashes = 0;
-    for (let k = quote - 1; k > open && view[k] === BACKSLASH; k--) backslashes++;
-    if (backslashes % 2 === 0) return quote + 1;
-    from = quote + 1;
-  }
-}

@@ -59,29 +59,41 @@ function fingerprint(value: unknown): number {
 }
 
 /**
- * Index pairs [first, duplicate] of equal items. Linear: items are bucketed
- * by a cheap fingerprint and only items sharing one are compared, exactly,
- * by their canonical text.
+ * Duplicate detection over items seen one at a time: each item leaves only
+ * a cheap fingerprint; at the end, only items sharing a fingerprint are read
+ * again and compared exactly, by their canonical text. Linear overall.
  */
+export class DuplicateFinder {
+  readonly #buckets = new Map<number, number[]>();
+
+  add(index: number, item: unknown): void {
+    const fp = fingerprint(item);
+    const bucket = this.#buckets.get(fp);
+    if (bucket) bucket.push(index);
+    else this.#buckets.set(fp, [index]);
+  }
+
+  /** Index pairs [first, duplicate], by duplicate index; `item` reads an item again. */
+  duplicates(item: (index: number) => unknown): Array<[number, number]> {
+    const duplicates: Array<[number, number]> = [];
+    for (const bucket of this.#buckets.values()) {
+      if (bucket.length < 2) continue;
+      const seen = new Map<string, number>();
+      for (const i of bucket) {
+        const key = canonicalJson(item(i));
+        const first = seen.get(key);
+        if (first === undefined) seen.set(key, i);
+        else duplicates.push([first, i]);
+      }
+    }
+    return duplicates.sort((a, b) => a[1] - b[1]);
+  }
+}
+
+/** Index pairs [first, duplicate] of equal items. */
 export function duplicateItems(items: readonly unknown[]): Array<[number, number]> {
   if (items.length < 2) return [];
-  const buckets = new Map<number, number[]>();
-  for (let i = 0; i < items.length; i++) {
-    const fp = fingerprint(items[i]);
-    const bucket = buckets.get(fp);
-    if (bucket) bucket.push(i);
-    else buckets.set(fp, [i]);
-  }
-  const duplicates: Array<[number, number]> = [];
-  for (const bucket of buckets.values()) {
-    if (bucket.length < 2) continue;
-    const seen = new Map<string, number>();
-    for (const i of bucket) {
-      const key = canonicalJson(items[i]);
-      const first = seen.get(key);
-      if (first === undefined) seen.set(key, i);
-      else duplicates.push([first, i]);
-    }
-  }
-  return duplicates.sort((a, b) => a[1] - b[1]);
+  const finder = new DuplicateFinder();
+  items.forEach((item, i) => finder.add(i, item));
+  return finder.duplicates((i) => items[i]);
 }

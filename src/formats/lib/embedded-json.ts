@@ -1,4 +1,4 @@
-import { checkJsonShape } from '../../normalize/parse.js';
+import { checkJsonShape } from '../../normalize/scan.js';
 import { DEFAULT_LIMITS, type Limits } from '../../normalize/limits.js';
 
 /**

@@ -1,0 +1,117 @@
+import { isUtf8 } from 'node:buffer';
+import type { DetectInput, Detection, Format } from '../formats/format.js';
+import type { FoldResult } from '../formats/fold.js';
+import type { Limits } from './limits.js';
+import { scanJson, type ArrayMember } from './scan.js';
+
+/** Elements parsed per JSON.parse call: enough bytes that the call's fixed cost vanishes, few enough that they die young (64 KiB measured best for time and memory). */
+const SLICE_BYTES = 1 << 16;
+
+export interface SplitOutcome {
+  format: Format;
+  detection: Detection;
+  input: DetectInput;
+  result: FoldResult;
+}
+
+/** Thrown inside the split path when a slice does not parse as the scan said: the caller parses the document whole. */
+class NotSplittable extends Error {}
+
+/**
+ * A large JSON document, judged without ever holding it parsed whole: one
+ * scan finds its top-level arrays and their elements; the rest (the head) is
+ * parsed and the format recognised from it; then a streaming format folds
+ * over the elements, parsed a slice at a time from the bytes. Every piece is
+ * parsed by JSON.parse at a position where the scan says an element starts
+ * and ends: if the scan were wrong, the piece would not parse. Any surprise
+ * (not UTF-8, a byte-order mark, not an object, a slice that does not parse,
+ * a format that does not stream) returns undefined: the caller parses the
+ * document whole, which reports what is wrong exactly as for a small one.
+ */
+export function normalizeSplit(
+  bytes: Uint8Array,
+  limits: Limits,
+  detectWith: (input: DetectInput) => { format: Format; detection: Detection } | undefined,
+  base: Omit<DetectInput, 'json' | 'text' | 'bytes' | 'limits'>,
+): SplitOutcome | undefined {
+  const view = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (view.length > limits.maxBytes || !isUtf8(view) || view[0] === 0xef) return undefined;
+  const { problem, layout } = scanJson(view, limits, true);
+  if (problem || !layout) return undefined;
+  try {
+    // The last occurrence of a key wins, at the place of its first (as JSON.parse does).
+    const members = new Map<string, ArrayMember>();
+    for (const member of layout.arrays) members.set(member.key, member);
+
+    const head = parseHead(view, layout.arrays);
+    const input: DetectInput = { ...base, json: head, bytes: view, limits };
+    const first = detectWith(input);
+    const streaming = first?.format.streaming;
+    if (!first || !streaming) return undefined;
+    // Arrays the format does not fold over go back into the head, whole; then the format must still be the same.
+    for (const [key, member] of members) {
+      if (!streaming.members.includes(key)) setOwn(head, key, parseSlice(view, member.open, member.close + 1));
+    }
+    const match = detectWith(input);
+    if (!match || match.format !== first.format) return undefined;
+
+    const item = (key: string, index: number): unknown => {
+      const member = members.get(key);
+      if (!member || index >= member.starts.length) return undefined;
+      return parseSlice(view, member.starts[index]!, member.ends[index]!);
+    };
+    const fold = streaming.open(head, match.detection, item);
+    for (const [key, member] of members) {
+      if (!streaming.members.includes(key)) continue;
+      forEachElement(view, member, (value, index) => fold.element(key, index, value));
+    }
+    return { format: match.format, detection: match.detection, input, result: fold.finish() };
+  } catch (err) {
+    if (err instanceof NotSplittable) return undefined;
+    throw err;
+  }
+}
+
+/** The document with every top-level array emptied: the bytes outside those arrays, parsed. */
+function parseHead(view: Buffer, arrays: readonly ArrayMember[]): Record<string, unknown> {
+  const pieces: Buffer[] = [];
+  let from = 0;
+  for (const member of arrays) {
+    pieces.push(view.subarray(from, member.open + 1));
+    from = member.close;
+  }
+  pieces.push(view.subarray(from));
+  const head = parseText(Buffer.concat(pieces).toString('utf8'));
+  if (typeof head !== 'object' || head === null || Array.isArray(head)) throw new NotSplittable('not an object');
+  return head as Record<string, unknown>;
+}
+
+/** The elements of one array, parsed about a megabyte at a time. */
+function forEachElement(view: Buffer, member: ArrayMember, each: (value: unknown, index: number) => void): void {
+  const count = member.starts.length;
+  let first = 0;
+  while (first < count) {
+    let last = first;
+    while (last + 1 < count && member.ends[last]! - member.starts[first]! < SLICE_BYTES) last++;
+    const values = parseText(`[${view.toString('utf8', member.starts[first]!, member.ends[last]!)}]`);
+    if (!Array.isArray(values) || values.length !== last - first + 1) throw new NotSplittable('slice does not match the scan');
+    for (let k = 0; k < values.length; k++) each(values[k], first + k);
+    first = last + 1;
+  }
+}
+
+function parseSlice(view: Buffer, start: number, end: number): unknown {
+  return parseText(view.toString('utf8', start, end));
+}
+
+function parseText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new NotSplittable('a slice is not JSON');
+  }
+}
+
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
