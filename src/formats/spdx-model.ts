@@ -44,14 +44,21 @@ export const spdx2Streaming: Streaming = {
     problems.add(checkSchema(SPDX2_SCHEMA, head, prefix));
     const v22 = stringField(head, 'spdxVersion') === 'SPDX-2.2';
     const checks = new Map(SPDX2_MEMBERS.map((m) => [m as string, elementChecks(m, v22)]));
-    const seen = new Map<string, string>();
-    const note = (id: unknown, path: string): void => {
+    // Where each SPDXID was first seen, as one small integer (element index × 4 + section; the document's
+    // own SPDXID is -1): no allocation per element; paths are spelled out only for a duplicate.
+    const sections = ['packages', 'files', 'snippets'];
+    const seen = new Map<string, number>();
+    const idPath = (where: number) => (where < 0 ? childPath(prefix, 'SPDXID') : childPath(prefix, sections[where % 4]!, Math.floor(where / 4), 'SPDXID'));
+    const note = (id: unknown, where: number): void => {
       if (typeof id !== 'string') return;
       const first = seen.get(id);
-      if (first === undefined) seen.set(id, path);
-      else problems.add([problem('spdx-duplicate-id', path, `${path} SPDXID ${id} is already used at ${first}`)]);
+      if (first === undefined) seen.set(id, where);
+      else {
+        const path = idPath(where);
+        problems.add([problem('spdx-duplicate-id', path, `${path} SPDXID ${id} is already used at ${idPath(first)}`)]);
+      }
     };
-    note(field(head, 'SPDXID'), childPath(prefix, 'SPDXID'));
+    note(field(head, 'SPDXID'), -1);
 
     const docId = stringField(head, 'SPDXID') ?? 'SPDXRef-DOCUMENT';
     const described = new Set<string>();
@@ -64,9 +71,9 @@ export const spdx2Streaming: Streaming = {
 
     return {
       element(member, index, value) {
-        const path = childPath(prefix, member, index);
-        for (const validate of checks.get(member) ?? []) if (!validate(value)) problems.add(ajvProblems(validate.errors, path));
-        if (member === 'packages' || member === 'files' || member === 'snippets') note(field(value, 'SPDXID'), `${path}/SPDXID`);
+        for (const validate of checks.get(member) ?? []) if (!validate(value)) problems.add(ajvProblems(validate.errors, childPath(prefix, member, index)));
+        const section = sections.indexOf(member);
+        if (section >= 0) note(field(value, 'SPDXID'), index * 4 + section);
         if (member === 'packages') {
           packageCount++;
           addLicenseIds(field(value, 'licenseConcluded'), licenses);

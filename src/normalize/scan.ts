@@ -135,12 +135,26 @@ export function checkJsonShape(bytes: Uint8Array, limits: Limits): Problem | und
   return scanJson(bytes, limits, false).problem;
 }
 
+/** Strings shorter than this are searched byte by byte; longer ones by the native search (a call costs more than a short loop). */
+const INLINE_SEARCH = 64;
+
 /** Index just past the quote that closes the string opening at `open`, or -1. */
 function endOfString(view: Buffer, open: number): number {
   let from = open + 1;
   for (;;) {
-    const quote = view.indexOf(QUOTE, from);
-    if (quote < 0) return -1;
+    let quote = -1;
+    const stop = Math.min(view.length, from + INLINE_SEARCH);
+    for (let k = from; k < stop; k++) {
+      if (view[k] === QUOTE) {
+        quote = k;
+        break;
+      }
+    }
+    if (quote < 0) {
+      if (stop === view.length) return -1;
+      quote = view.indexOf(QUOTE, stop);
+      if (quote < 0) return -1;
+    }
     let backslashes = 0;
     for (let k = quote - 1; k > open && view[k] === BACKSLASH; k--) backslashes++;
     if (backslashes % 2 === 0) return quote + 1;
