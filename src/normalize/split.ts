@@ -86,8 +86,8 @@ function parseHead(view: Buffer, arrays: readonly ArrayMember[]): Record<string,
   return head as Record<string, unknown>;
 }
 
-/** The elements of one array, parsed about a megabyte at a time. */
-function forEachElement(view: Buffer, member: ArrayMember, each: (value: unknown, index: number) => void): void {
+/** The elements of one array, parsed a slice (SLICE_BYTES) at a time. */
+export function forEachElement(view: Buffer, member: ArrayMember, each: (value: unknown, index: number) => void): void {
   const count = member.starts.length;
   let first = 0;
   while (first < count) {

@@ -64,20 +64,22 @@ function fingerprint(value: unknown): number {
  * again and compared exactly, by their canonical text. Linear overall.
  */
 export class DuplicateFinder {
-  readonly #buckets = new Map<number, number[]>();
+  /** Fingerprint → the one index that has it, or every index that shares it (rare). */
+  readonly #buckets = new Map<number, number | number[]>();
 
   add(index: number, item: unknown): void {
     const fp = fingerprint(item);
     const bucket = this.#buckets.get(fp);
-    if (bucket) bucket.push(index);
-    else this.#buckets.set(fp, [index]);
+    if (bucket === undefined) this.#buckets.set(fp, index);
+    else if (typeof bucket === 'number') this.#buckets.set(fp, [bucket, index]);
+    else bucket.push(index);
   }
 
   /** Index pairs [first, duplicate], by duplicate index; `item` reads an item again. */
   duplicates(item: (index: number) => unknown): Array<[number, number]> {
     const duplicates: Array<[number, number]> = [];
     for (const bucket of this.#buckets.values()) {
-      if (bucket.length < 2) continue;
+      if (typeof bucket === 'number') continue;
       const seen = new Map<string, number>();
       for (const i of bucket) {
         const key = canonicalJson(item(i));
