@@ -26,6 +26,9 @@ const CLOSE_BRACKET = 0x5d;
 const COMMA = 0x2c;
 const COLON = 0x3a;
 
+/** A document with more top-level arrays than this is parsed whole (the layout would cost more than it saves). */
+const MAX_MEMBERS = 1024;
+
 function isSpace(b: number): boolean {
   return b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
 }
@@ -88,6 +91,8 @@ export function scanJson(bytes: Uint8Array, limits: Limits, layout: boolean): { 
           if (depth === 1) {
             if (b === OPEN_BRACKET) recording = false; // A top-level array: nothing to split.
             else expectKey = true;
+          } else if (depth === 2 && b === OPEN_BRACKET && key !== undefined && arrays.length >= MAX_MEMBERS) {
+            recording = false;
           } else if (depth === 2 && b === OPEN_BRACKET && key !== undefined) {
             member = { key, open: i, close: -1, starts: [], ends: [] };
             expectElement = true;

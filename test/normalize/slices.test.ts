@@ -1,5 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { SCHEMAS_DIR } from '../../src/schemas.js';
+import { spdx } from '../../src/formats/spdx.js';
+import { cyclonedx } from '../../src/formats/cyclonedx.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { detectFormat, normalize, type NormalizeInput } from '../../src/normalize/normalize.js';
 import { normalizeSplit } from '../../src/normalize/split.js';
@@ -96,6 +100,17 @@ describe('judging a large document in slices', () => {
     expect(sliced.problems[0]!.message).toContain('items ## 10 and 8500 are identical');
   });
 
+  for (const version of ['1.2', '1.3', '1.4', '1.5', '1.6', '1.7']) {
+    it(`CycloneDX ${version}: an invalid component deep in the array is found in slices as in the whole`, () => {
+      const components = Array.from({ length: 3_000 }, (_, i) => ({ type: 'library', name: `c${i}`, version: '1.0.0', description: 'z'.repeat(100) }));
+      components[2_500] = { ...components[2_500]!, type: 'not-a-type' };
+      const bytes = text({ bomFormat: 'CycloneDX', specVersion: version, version: 1, components });
+      const { whole, sliced } = bothWays({ bytes });
+      expect(sliced).toEqual(whole);
+      expect(sliced.problems.map((p) => p.path)).toContain('/components/2500/type');
+    });
+  }
+
   it('a key repeated at the top level: the last value counts, as JSON.parse has it', () => {
     const bytes = Buffer.from(
       JSON.stringify(SPDX_HEAD).slice(0, -1) + `,"packages":[${JSON.stringify(pkg(1))}],"packages":[${JSON.stringify(pkg(2))},${JSON.stringify(pkg(3))}]}`,
@@ -139,5 +154,39 @@ describe('judging a large document in slices', () => {
     const pieces = a.starts.map((s, i) => bytes.toString('utf8', s, a.ends[i]).trim());
     expect(pieces).toEqual(['1', '{"b":[2,3]}', '"x,]"']);
     expect(layout!.arrays[1]!.starts).toEqual([]);
+  });
+});
+
+describe('what makes folding over elements exact', () => {
+  // The head is validated with its bulk arrays empty and each element against the schema's
+  // rule for items: that equals validating the whole only while the bulk arrays carry no
+  // other array-level rule (minItems, contains, ...) and no top-level condition looks
+  // into them beyond what the folds apply. A schema update that breaks this fails here.
+  const ARRAY_KEYWORDS = new Set(['type', 'items', 'uniqueItems', 'title', 'description', '$comment', '$id']);
+  const require = createRequire(import.meta.url);
+
+  it('SPDX 2: bulk arrays have only type and items; the if/then adds item rules for packages and files only', () => {
+    const schema = JSON.parse(readFileSync(join(SCHEMAS_DIR, 'formats/spdx-2.schema.json'), 'utf8')) as Record<string, Record<string, Record<string, Record<string, unknown>>>>;
+    for (const member of spdx.streaming!.members) {
+      expect(Object.keys(schema.properties![member]!).filter((k) => !ARRAY_KEYWORDS.has(k)), member).toEqual([]);
+    }
+    expect(Object.keys(schema.then!.properties!).sort()).toEqual(['files', 'packages']);
+    for (const member of ['files', 'packages']) expect(Object.keys(schema.then!.properties![member]!).sort()).toEqual(['items', 'type']);
+    expect(Object.keys(schema).filter((k) => ['allOf', 'anyOf', 'oneOf', 'not', 'else', 'dependentSchemas', 'unevaluatedProperties'].includes(k))).toEqual([]);
+  });
+
+  it('CycloneDX 1.2–1.7: bulk arrays have only type, items and uniqueItems; no top-level condition', () => {
+    const dir = join(dirname(require.resolve('@cyclonedx/cyclonedx-library/package.json')), 'res', 'schema');
+    for (const version of ['1.2', '1.3', '1.4', '1.5', '1.6', '1.7']) {
+      const schema = JSON.parse(readFileSync(join(dir, `bom-${version}.SNAPSHOT.schema.json`), 'utf8')) as Record<string, Record<string, Record<string, unknown>>>;
+      for (const member of cyclonedx.streaming!.members) {
+        const rule = schema.properties![member];
+        if (!rule) continue;
+        // additionalItems means nothing when items is one schema (draft-07), as it is here.
+        expect(Array.isArray(rule.items), `${version} ${member}`).toBe(false);
+        expect(Object.keys(rule).filter((k) => !ARRAY_KEYWORDS.has(k) && k !== 'additionalItems'), `${version} ${member}`).toEqual([]);
+      }
+      expect(Object.keys(schema).filter((k) => ['if', 'then', 'else', 'allOf', 'anyOf', 'oneOf', 'not', 'dependencies'].includes(k)), version).toEqual([]);
+    }
   });
 });
