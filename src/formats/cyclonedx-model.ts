@@ -106,7 +106,7 @@ export const cyclonedxStreaming: Streaming = {
           if (rule?.unique) {
             let finder = finders.get(member);
             if (!finder) finders.set(member, (finder = new DuplicateFinder()));
-            finder.add(index, value);
+            finder.add(value);
           }
         }
         if (member === 'components') {
@@ -123,7 +123,7 @@ export const cyclonedxStreaming: Streaming = {
       },
       finish() {
         for (const [member, finder] of finders) {
-          const duplicates = finder.duplicates((index) => item(member, index));
+          const duplicates = finder.repeats((index) => item(member, index));
           if (duplicates.length > 0) problems.add(ajvProblems(duplicateErrors(duplicates, childPath('', member)), prefix));
         }
         // A BOM with vulnerabilities and no components is a VEX document (CycloneDX "VEX" use case).

@@ -2,6 +2,7 @@ import type { Problem } from '../types.js';
 import { imageDigestFromPurl } from './lib/digest.js';
 import { arrayField, asString, field, isObject, objectField, stringField } from './lib/json.js';
 import { addLicenseIds } from './lib/licenses.js';
+import { RepeatFinder, stringFingerprint } from './lib/canonical.js';
 import { ajvProblems, checkSchema, childPath, problem } from './lib/problems.js';
 import type { ValidateFunction } from 'ajv';
 import { schemaPartValidator } from '../schemas.js';
@@ -39,24 +40,23 @@ function elementChecks(member: string, v22: boolean): ValidateFunction[] {
  */
 export const spdx2Streaming: Streaming = {
   members: SPDX2_MEMBERS,
-  open(head, _detection, _item, prefix = '') {
+  open(head, _detection, item, prefix = '') {
     const problems = new ProblemList();
     problems.add(checkSchema(SPDX2_SCHEMA, head, prefix));
     const v22 = stringField(head, 'spdxVersion') === 'SPDX-2.2';
     const checks = new Map(SPDX2_MEMBERS.map((m) => [m as string, elementChecks(m, v22)]));
-    // Where each SPDXID was first seen, as one small integer (element index × 4 + section; the document's
-    // own SPDXID is -1): no allocation per element; paths are spelled out only for a duplicate.
+    // SPDXIDs, in document order: the document's own, then those of packages, files and snippets.
+    // Each leaves a number in a RepeatFinder and where it was (element index × 4 + section, or -1 for
+    // the document); repeats are found, and their paths spelled out, at the end.
     const sections = ['packages', 'files', 'snippets'];
-    const seen = new Map<string, number>();
+    const ids = new RepeatFinder<string | undefined>((id) => stringFingerprint(id ?? ''), (id) => id ?? '');
+    const whereOf: number[] = [];
+    const idAt = (where: number) => stringField(where < 0 ? head : item(sections[where % 4]!, Math.floor(where / 4)), 'SPDXID');
     const idPath = (where: number) => (where < 0 ? childPath(prefix, 'SPDXID') : childPath(prefix, sections[where % 4]!, Math.floor(where / 4), 'SPDXID'));
     const note = (id: unknown, where: number): void => {
       if (typeof id !== 'string') return;
-      const first = seen.get(id);
-      if (first === undefined) seen.set(id, where);
-      else {
-        const path = idPath(where);
-        problems.add([problem('spdx-duplicate-id', path, `${path} SPDXID ${id} is already used at ${idPath(first)}`)]);
-      }
+      ids.add(id);
+      whereOf.push(where);
     };
     note(field(head, 'SPDXID'), -1);
 
@@ -100,6 +100,10 @@ export const spdx2Streaming: Streaming = {
         }
       },
       finish() {
+        for (const [first, repeat] of ids.repeats((ordinal) => idAt(whereOf[ordinal]!))) {
+          const path = idPath(whereOf[repeat]!);
+          problems.add([problem('spdx-duplicate-id', path, `${path} SPDXID ${idAt(whereOf[repeat]!) ?? ''} is already used at ${idPath(whereOf[first]!)}`)]);
+        }
         // Subjects: described packages, or CONTAINER packages, with a `pkg:oci`/`pkg:docker` purl pinned to a
         // digest. Checksums are not used: for an image they may be the config digest.
         const subjects = candidates.filter((c) => c.container || (c.id !== undefined && described.has(c.id))).flatMap((c) => c.digests);

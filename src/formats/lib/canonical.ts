@@ -12,12 +12,16 @@ export function canonicalJson(value: unknown): string {
   return '{' + keys.map((k) => JSON.stringify(k) + ':' + canonicalJson((value as Record<string, unknown>)[k])).join(',') + '}';
 }
 
-/** FNV-1a over a string (every character up to 256, then a sample): equal strings, equal prints. */
+/** FNV-1a over a string's length and characters (all up to 32, else the first and last 16): equal strings, equal prints. */
 function stringPrint(s: string): number {
   const n = s.length;
-  const step = n <= 256 ? 1 : Math.ceil(n / 256);
   let h = 0x811c9dc5 ^ n;
-  for (let i = 0; i < n; i += step) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  if (n <= 32) {
+    for (let i = 0; i < n; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  } else {
+    for (let i = 0; i < 16; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+    for (let i = n - 16; i < n; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  }
   return h | 0;
 }
 
@@ -31,7 +35,7 @@ function shallowPrint(value: unknown): number {
     case 'boolean':
       return value ? 1 : 2;
     case 'object':
-      return Array.isArray(value) ? 101 + value.length : 211 + Object.keys(value).length;
+      return Array.isArray(value) ? 101 + value.length : 211;
     default:
       return 0;
   }
@@ -58,37 +62,77 @@ function fingerprint(value: unknown): number {
   return (sum * 31 + count) | 0;
 }
 
-/**
- * Duplicate detection over items seen one at a time: each item leaves only
- * a cheap fingerprint; at the end, only items sharing a fingerprint are read
- * again and compared exactly, by their canonical text. Linear overall.
- */
-export class DuplicateFinder {
-  /** Fingerprint → the one index that has it, or every index that shares it (rare). */
-  readonly #buckets = new Map<number, number | number[]>();
+/** FNV-1a over every character of a string. */
+export function stringFingerprint(s: string): number {
+  let h = 0x811c9dc5 ^ s.length;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h | 0;
+}
 
-  add(index: number, item: unknown): void {
-    const fp = fingerprint(item);
-    const bucket = this.#buckets.get(fp);
-    if (bucket === undefined) this.#buckets.set(fp, index);
-    else if (typeof bucket === 'number') this.#buckets.set(fp, [bucket, index]);
-    else bucket.push(index);
+/** Ordinals and prints share one exactly representable number: 27 bits of print, 25 of ordinal. */
+const ORDINAL_BITS = 2 ** 25;
+
+/**
+ * Equal items among many, found once all are seen. Adding an item keeps one
+ * number (27 bits of its fingerprint, then its ordinal) in a typed array: no
+ * map, no object per item, nothing for the garbage collector to trace. At the
+ * end, sorting the numbers brings equal fingerprints together, and only those
+ * items are read again and compared exactly (`key`: equal items, equal keys).
+ * Linear in the items, plus one numeric sort.
+ */
+export class RepeatFinder<T> {
+  #numbers = new Float64Array(1024);
+  #count = 0;
+  readonly #print: (item: T) => number;
+  readonly #key: (item: T) => string;
+
+  constructor(print: (item: T) => number, key: (item: T) => string) {
+    this.#print = print;
+    this.#key = key;
   }
 
-  /** Index pairs [first, duplicate], by duplicate index; `item` reads an item again. */
-  duplicates(item: (index: number) => unknown): Array<[number, number]> {
-    const duplicates: Array<[number, number]> = [];
-    for (const bucket of this.#buckets.values()) {
-      if (typeof bucket === 'number') continue;
-      const seen = new Map<string, number>();
-      for (const i of bucket) {
-        const key = canonicalJson(item(i));
-        const first = seen.get(key);
-        if (first === undefined) seen.set(key, i);
-        else duplicates.push([first, i]);
-      }
+  /** Add the next item; its ordinal is the number of items added before it. */
+  add(item: T): void {
+    const ordinal = this.#count;
+    if (ordinal >= ORDINAL_BITS) throw new Error(`more than ${ORDINAL_BITS} items to compare`);
+    if (ordinal === this.#numbers.length) {
+      const grown = new Float64Array(ordinal * 2);
+      grown.set(this.#numbers);
+      this.#numbers = grown;
     }
-    return duplicates.sort((a, b) => a[1] - b[1]);
+    this.#numbers[ordinal] = (this.#print(item) >>> 5) * ORDINAL_BITS + ordinal;
+    this.#count++;
+  }
+
+  /** Pairs [first, repeat] of ordinals of equal items, by repeat; `itemAt` reads an item again. */
+  repeats(itemAt: (ordinal: number) => T): Array<[number, number]> {
+    const sorted = this.#numbers.slice(0, this.#count).sort();
+    const pairs: Array<[number, number]> = [];
+    for (let i = 0; i < sorted.length; ) {
+      const print = Math.floor(sorted[i]! / ORDINAL_BITS);
+      let j = i + 1;
+      while (j < sorted.length && Math.floor(sorted[j]! / ORDINAL_BITS) === print) j++;
+      if (j - i > 1) {
+        // Same print: compare exactly, in ordinal order (the sort keeps it within one print).
+        const seen = new Map<string, number>();
+        for (let k = i; k < j; k++) {
+          const ordinal = sorted[k]! % ORDINAL_BITS;
+          const key = this.#key(itemAt(ordinal));
+          const first = seen.get(key);
+          if (first === undefined) seen.set(key, ordinal);
+          else pairs.push([first, ordinal]);
+        }
+      }
+      i = j;
+    }
+    return pairs.sort((a, b) => a[1] - b[1]);
+  }
+}
+
+/** Duplicate JSON values (uniqueItems), items added in index order. */
+export class DuplicateFinder extends RepeatFinder<unknown> {
+  constructor() {
+    super(fingerprint, canonicalJson);
   }
 }
 
@@ -96,6 +140,6 @@ export class DuplicateFinder {
 export function duplicateItems(items: readonly unknown[]): Array<[number, number]> {
   if (items.length < 2) return [];
   const finder = new DuplicateFinder();
-  items.forEach((item, i) => finder.add(i, item));
-  return finder.duplicates((i) => items[i]);
+  for (const item of items) finder.add(item);
+  return finder.repeats((i) => items[i]);
 }
