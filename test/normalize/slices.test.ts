@@ -77,8 +77,8 @@ describe('judging a large document in slices', () => {
   });
 
   it('reads many slices of elements, with problems at their true indexes and duplicates found across slices', () => {
-    const packages = Array.from({ length: 12_000 }, (_, i) => pkg(i, { description: 'x'.repeat(200) }));
-    packages[9_000] = { ...packages[9_000], name: 7 } as ReturnType<typeof pkg>;
+    const packages: Record<string, unknown>[] = Array.from({ length: 12_000 }, (_, i) => pkg(i, { description: 'x'.repeat(200) }));
+    packages[9_000] = { ...packages[9_000], name: 7 };
     packages[11_999] = { ...packages[11_999], SPDXID: 'SPDXRef-P3' };
     const doc = { ...SPDX_HEAD, packages, relationships: [{ spdxElementId: 'SPDXRef-DOCUMENT', relationshipType: 'DESCRIBES', relatedSpdxElement: 'SPDXRef-P1' }] };
     const bytes = text(doc);
