@@ -52,8 +52,9 @@ function isSpace(b: number): boolean {
  * are checked against the limits (a problem at the first crossed), and, when
  * `layout` is asked for and the document is an object, the byte spans of its
  * top-level arrays and of their elements are recorded, so that a large
- * document can be parsed one slice at a time. Syntax errors are not reported here: JSON.parse reports them,
- * and a layout of invalid JSON never parses.
+ * document can be parsed one slice at a time. Syntax errors are not
+ * reported here: JSON.parse reports them, and a layout of invalid JSON
+ * never parses.
  */
 export function scanJson(bytes: Uint8Array, limits: Limits, layout: boolean): { problem?: Problem; layout?: JsonLayout } {
   const view = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -132,7 +133,8 @@ export function scanJson(bytes: Uint8Array, limits: Limits, layout: boolean): { 
       } else if (member && depth === 2) {
         member.ends.push(i);
         // An element right after the comma, or (broken JSON) none: the slice then fails to parse.
-        member.starts.push(nextElement(i + 1) >= 0 ? nextElement(i + 1) : i + 1);
+        const start = nextElement(i + 1);
+        member.starts.push(start >= 0 ? start : i + 1);
       }
     }
   }
@@ -151,11 +153,13 @@ export function checkJsonShape(bytes: Uint8Array, limits: Limits): Problem | und
  */
 function endOfString(view: Buffer, open: number): number {
   const n = view.length;
-  for (let k = open + 1; k < n; k++) {
-    if (view[k] !== QUOTE) continue;
+  let k = open + 1;
+  for (;;) {
+    while (k < n && view[k] !== QUOTE) k++;
+    if (k >= n) return -1;
     let backslashes = 0;
     for (let j = k - 1; j > open && view[j] === BACKSLASH; j--) backslashes++;
-    if (backslashes % 2 === 0) return k + 1;
+    if ((backslashes & 1) === 0) return k + 1;
+    k++;
   }
-  return -1;
 }
