@@ -18,10 +18,12 @@ export function cyclonedxVersionOf(bom: unknown): string | undefined {
 }
 
 /** A BOM with vulnerabilities and no components is a VEX document (CycloneDX "VEX" use case). */
+function bomKind(vulnerabilities: number, components: number): EvidenceKind {
+  return vulnerabilities > 0 && components === 0 ? 'vex' : 'sbom';
+}
+
 export function cyclonedxKind(bom: unknown): EvidenceKind {
-  const vulns = arrayField(bom, 'vulnerabilities');
-  const components = arrayField(bom, 'components');
-  return vulns.length > 0 && components.length === 0 ? 'vex' : 'sbom';
+  return bomKind(arrayField(bom, 'vulnerabilities').length, arrayField(bom, 'components').length);
 }
 
 /** The BOM's schema version, or the one problem that stops validation (not an object, no or unknown version). */
@@ -80,13 +82,14 @@ function addComponentLicenses(component: unknown, ids: Set<string>): void {
  */
 export const cyclonedxStreaming: Streaming = {
   members: CYCLONEDX_MEMBERS,
-  open(head, detection, item, prefix = '') {
+  open(head, item, { prefix = '', version: fallbackVersion, validate: validating = true } = {}) {
     const problems = new ProblemList();
-    const resolved = schemaVersion(head, prefix, detection?.version);
-    const version = 'version' in resolved ? resolved.version : undefined;
-    if ('problem' in resolved) problems.add([resolved.problem]);
-    else {
-      const validate = cyclonedxValidator(resolved.version)!;
+    const resolved = validating ? schemaVersion(head, prefix, fallbackVersion) : undefined;
+    // The schema version elements are checked against; none when not validating or when there is no schema.
+    const version = resolved && 'version' in resolved ? resolved.version : undefined;
+    if (resolved && 'problem' in resolved) problems.add([resolved.problem]);
+    else if (version !== undefined) {
+      const validate = cyclonedxValidator(version)!;
       if (!validate(head)) problems.add(ajvProblems(validate.errors, prefix));
     }
     const rules = new Map<string, { validate: ValidateFunction; unique: boolean } | undefined>();
@@ -126,8 +129,7 @@ export const cyclonedxStreaming: Streaming = {
           const duplicates = finder.repeats((index) => item(member, index));
           if (duplicates.length > 0) problems.add(ajvProblems(duplicateErrors(duplicates, childPath('', member)), prefix));
         }
-        // A BOM with vulnerabilities and no components is a VEX document (CycloneDX "VEX" use case).
-        const kind: EvidenceKind = vulnerabilityCount > 0 && topLevelComponents === 0 ? 'vex' : 'sbom';
+        const kind = bomKind(vulnerabilityCount, topLevelComponents);
         const metadata = objectField(head, 'metadata');
         const main = objectField(metadata, 'component');
         const summary: Record<string, unknown> = {
@@ -156,7 +158,7 @@ export const cyclonedxStreaming: Streaming = {
 
 /** Against the official schema of the BOM's own specVersion; every error at once. */
 export function validateCyclonedx(bom: unknown, prefix = '', fallbackVersion?: string): Problem[] {
-  return foldWhole(cyclonedxStreaming, bom, fallbackVersion === undefined ? undefined : { by: 'content', reason: '', version: fallbackVersion }, prefix).problems;
+  return foldWhole(cyclonedxStreaming, bom, { prefix, ...(fallbackVersion === undefined ? {} : { version: fallbackVersion }) }).problems;
 }
 
 /** metadata.tools: an array of {vendor,name,version} up to 1.4, `{components, services}` from 1.5. */
@@ -174,7 +176,7 @@ export function cyclonedxTools(bom: unknown): ToolRef[] {
 }
 
 export function summarizeCyclonedx(bom: unknown): Record<string, unknown> {
-  return foldWhole(cyclonedxStreaming, bom).summary;
+  return foldWhole(cyclonedxStreaming, bom, { validate: false }).summary;
 }
 
 const TRIVY_REPO_DIGEST = 'aquasecurity:trivy:RepoDigest';

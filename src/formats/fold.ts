@@ -1,5 +1,4 @@
 import type { EvidenceKind, Problem } from '../types.js';
-import type { Detection } from './format.js';
 import { isObject } from './lib/json.js';
 
 /** What a fold over a document yields: the normaliser's facts, in one pass. */
@@ -31,7 +30,16 @@ export interface Streaming {
    * Start a fold. `item` reads an element again by index (for the rare
    * check that must compare two elements, such as uniqueItems).
    */
-  open(head: unknown, detection: Detection | undefined, item: (member: string, index: number) => unknown, prefix?: string): DocumentFold;
+  open(head: unknown, item: (member: string, index: number) => unknown, options?: FoldOptions): DocumentFold;
+}
+
+export interface FoldOptions {
+  /** The format version detection found, for a document that does not say it itself. */
+  version?: string;
+  /** Prepended to every problem path: a document nested in another (an in-toto predicate). */
+  prefix?: string;
+  /** False for subjects and summary alone: no schema or cross-element checks (default true). */
+  validate?: boolean;
 }
 
 /** The head of a parsed document: the same object with its bulk arrays empty. */
@@ -47,7 +55,7 @@ export function headOf(doc: unknown, members: readonly string[]): unknown {
 }
 
 /** Fold over a document already parsed whole. */
-export function foldWhole(streaming: Streaming, doc: unknown, detection?: Detection, prefix = ''): FoldResult {
+export function foldWhole(streaming: Streaming, doc: unknown, options: FoldOptions = {}): FoldResult {
   const arrays = new Map<string, readonly unknown[]>();
   if (isObject(doc)) {
     // Members in document order, as a streamed document presents them.
@@ -55,7 +63,7 @@ export function foldWhole(streaming: Streaming, doc: unknown, detection?: Detect
       if (streaming.members.includes(key) && Array.isArray(doc[key])) arrays.set(key, doc[key] as unknown[]);
     }
   }
-  const fold = streaming.open(headOf(doc, streaming.members), detection, (member, index) => arrays.get(member)?.[index], prefix);
+  const fold = streaming.open(headOf(doc, streaming.members), (member, index) => arrays.get(member)?.[index], options);
   for (const [member, items] of arrays) items.forEach((value, index) => fold.element(member, index, value));
   return fold.finish();
 }

@@ -40,11 +40,11 @@ function elementChecks(member: string, v22: boolean): ValidateFunction[] {
  */
 export const spdx2Streaming: Streaming = {
   members: SPDX2_MEMBERS,
-  open(head, _detection, item, prefix = '') {
+  open(head, item, { prefix = '', validate: validating = true } = {}) {
     const problems = new ProblemList();
-    problems.add(checkSchema(SPDX2_SCHEMA, head, prefix));
+    if (validating) problems.add(checkSchema(SPDX2_SCHEMA, head, prefix));
     const v22 = stringField(head, 'spdxVersion') === 'SPDX-2.2';
-    const checks = new Map(SPDX2_MEMBERS.map((m) => [m as string, elementChecks(m, v22)]));
+    const checks = new Map(validating ? SPDX2_MEMBERS.map((m) => [m as string, elementChecks(m, v22)]) : []);
     // SPDXIDs, in document order: the document's own, then those of packages, files and snippets.
     // Each leaves a number in a RepeatFinder and where it was (element index × 4 + section, or -1 for
     // the document); repeats are found, and their paths spelled out, at the end.
@@ -54,7 +54,7 @@ export const spdx2Streaming: Streaming = {
     const idAt = (where: number) => stringField(where < 0 ? head : item(sections[where % 4]!, Math.floor(where / 4)), 'SPDXID');
     const idPath = (where: number) => (where < 0 ? childPath(prefix, 'SPDXID') : childPath(prefix, sections[where % 4]!, Math.floor(where / 4), 'SPDXID'));
     const note = (id: unknown, where: number): void => {
-      if (typeof id !== 'string') return;
+      if (!validating || typeof id !== 'string') return;
       ids.add(id);
       whereOf.push(where);
     };
@@ -127,16 +127,16 @@ export const spdx2Streaming: Streaming = {
 
 /** Schema and SPDXID uniqueness; `prefix` for a document nested in another (an in-toto predicate). */
 export function validateSpdx2(doc: unknown, prefix = ''): Problem[] {
-  return foldWhole(spdx2Streaming, doc, undefined, prefix).problems;
+  return foldWhole(spdx2Streaming, doc, { prefix }).problems;
 }
 
 export function spdx2Subjects(doc: unknown): string[] {
-  return foldWhole(spdx2Streaming, doc).subjects;
+  return foldWhole(spdx2Streaming, doc, { validate: false }).subjects;
 }
 
 /** SBOM summary (docs/formats.md): spec version, tool, document name, package and licence counts. */
 export function summarizeSpdx2(doc: unknown): Record<string, unknown> {
-  return foldWhole(spdx2Streaming, doc).summary;
+  return foldWhole(spdx2Streaming, doc, { validate: false }).summary;
 }
 
 export function spdx2Tools(doc: unknown): ToolRef[] {

@@ -23,8 +23,8 @@ export const spdx: Format = {
   summarize: (input) => ({ ...summarizeSpdx2(input.json), serialization: 'json' }),
   streaming: {
     members: spdx2Streaming.members,
-    open(head, detection, item, prefix) {
-      const fold = spdx2Streaming.open(head, detection, item, prefix);
+    open(head, item, options) {
+      const fold = spdx2Streaming.open(head, item, options);
       return {
         element: (member, index, value) => fold.element(member, index, value),
         finish: () => {

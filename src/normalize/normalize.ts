@@ -1,10 +1,10 @@
 import { FORMATS } from '../formats/index.js';
 import type { DetectInput, Detection, Format } from '../formats/format.js';
 import type { EvidenceKind, Normalized, Problem } from '../types.js';
-import { foldWhole } from '../formats/fold.js';
+import { foldWhole, type FoldResult } from '../formats/fold.js';
 import { withLimits, type Limits } from './limits.js';
 import { parseEvidence } from './parse.js';
-import { normalizeSplit, type SplitOutcome } from './split.js';
+import { normalizeSplit, type Split } from './split.js';
 
 export interface NormalizeInput {
   bytes: Uint8Array;
@@ -53,20 +53,17 @@ export function normalize(input: NormalizeInput, context: NormalizeContext = {})
   if (input.bytes.length === 0) {
     return unknown([{ code: 'empty', path: '', message: 'the evidence is empty (0 bytes)' }]);
   }
+  let split: Split = {};
   if (input.bytes.length >= (context.sliceAbove ?? SLICE_ABOVE)) {
     const base: Omit<DetectInput, 'json' | 'text' | 'bytes' | 'limits'> = { mediaType, ...(input.annotations ? { annotations: input.annotations } : {}) };
-    let split: SplitOutcome | undefined;
     try {
       split = normalizeSplit(input.bytes, limits, (detectInput) => detectFormat(detectInput, formats), base);
     } catch {
-      split = undefined; // A format that throws: the whole-document path below reports it as a problem.
+      split = {}; // A format that throws: the whole-document path below reports it as a problem.
     }
-    if (split) {
-      const { problems, subjects, summary, kind } = split.result;
-      return facts(split.format, split.detection, { problems: { value: problems }, subjects: { value: subjects }, summary: { value: summary }, ...(kind ? { kind } : {}) }, context);
-    }
+    if (split.outcome) return facts(split.outcome.format, split.outcome.detection, fromFold({ value: split.outcome.result }), context);
   }
-  const parsed = parseEvidence(input.bytes, limits, declaresJson(mediaType));
+  const parsed = parseEvidence(input.bytes, limits, declaresJson(mediaType), split.shape);
   if (parsed.type === 'rejected') return rejected(parsed.problem, mediaType, input.annotations, formats);
 
   const detectInput: DetectInput = { mediaType, bytes: input.bytes, limits };
@@ -85,18 +82,23 @@ export function normalize(input: NormalizeInput, context: NormalizeContext = {})
 function judge(format: Format, input: DetectInput, detection: Detection): Judged {
   if (format.streaming) {
     const streaming = format.streaming;
-    const folded = guard(() => foldWhole(streaming, input.json, detection), undefined, 'validate');
-    return {
-      problems: { value: folded.value?.problems ?? [], ...(folded.error ? { error: folded.error } : {}) },
-      subjects: { value: folded.value?.subjects ?? [] },
-      summary: { value: folded.value?.summary ?? {} },
-      ...(folded.value?.kind ? { kind: folded.value.kind } : {}),
-    };
+    const options = detection.version === undefined ? {} : { version: detection.version };
+    return fromFold(guard(() => foldWhole(streaming, input.json, options), undefined, 'validate'));
   }
   return {
     problems: guard(() => format.validate(input, detection), [] as Problem[], 'validate'),
     subjects: guard(() => format.subjects(input, detection), [] as string[], 'subjects'),
     summary: guard(() => format.summarize(input, detection), {} as Record<string, unknown>, 'summarize'),
+  };
+}
+
+/** A fold's facts (or the problem of a fold that threw) as the three judgements. */
+function fromFold(folded: Guarded<FoldResult | undefined>): Judged {
+  return {
+    problems: { value: folded.value?.problems ?? [], ...(folded.error ? { error: folded.error } : {}) },
+    subjects: { value: folded.value?.subjects ?? [] },
+    summary: { value: folded.value?.summary ?? {} },
+    ...(folded.value?.kind ? { kind: folded.value.kind } : {}),
   };
 }
 

@@ -12,9 +12,10 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
 /**
  * Decode and, where the bytes look like JSON, parse them, refusing anything
- * beyond the limits before JSON.parse sees it. Never throws.
+ * beyond the limits before JSON.parse sees it. `shape` is the verdict of the
+ * limit scan when it was already made over these bytes. Never throws.
  */
-export function parseEvidence(bytes: Uint8Array, limits: Limits, declaredJson: boolean): Parsed {
+export function parseEvidence(bytes: Uint8Array, limits: Limits, declaredJson: boolean, shape?: { problem?: Problem }): Parsed {
   if (bytes.length > limits.maxBytes) {
     return {
       type: 'rejected',
@@ -32,8 +33,8 @@ export function parseEvidence(bytes: Uint8Array, limits: Limits, declaredJson: b
   const looksJson = start === '{' || start === '[';
   if (!looksJson && !declaredJson) return { type: 'text', value: text };
 
-  const shape = checkJsonShape(bytes, limits);
-  if (shape) return { type: 'rejected', problem: shape, text };
+  const tooBig = shape ? shape.problem : checkJsonShape(bytes, limits);
+  if (tooBig) return { type: 'rejected', problem: tooBig, text };
   try {
     return { type: 'json', value: JSON.parse(text) };
   } catch (err) {

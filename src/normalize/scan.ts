@@ -43,7 +43,8 @@ BYTE_KIND[CLOSE_BRACE] = CLOSE;
 BYTE_KIND[CLOSE_BRACKET] = CLOSE;
 BYTE_KIND[COMMA] = SEPARATOR;
 
-function isSpace(b: number): boolean {
+/** JSON whitespace. */
+export function isSpace(b: number): boolean {
   return b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
 }
 

@@ -1,8 +1,9 @@
 import { isUtf8 } from 'node:buffer';
 import type { DetectInput, Detection, Format } from '../formats/format.js';
 import type { FoldResult } from '../formats/fold.js';
+import type { Problem } from '../types.js';
 import type { Limits } from './limits.js';
-import { scanJson, type ArrayMember } from './scan.js';
+import { isSpace, scanJson, type ArrayMember } from './scan.js';
 
 /** Elements parsed per JSON.parse call: enough bytes that the call's fixed cost vanishes, few enough that they die young (64 KiB measured best for time and memory). */
 const SLICE_BYTES = 1 << 16;
@@ -10,8 +11,13 @@ const SLICE_BYTES = 1 << 16;
 export interface SplitOutcome {
   format: Format;
   detection: Detection;
-  input: DetectInput;
   result: FoldResult;
+}
+
+/** The outcome, or why not: the limit scan's verdict when it ran (so that parsing whole need not scan again). */
+export interface Split {
+  outcome?: SplitOutcome;
+  shape?: { problem?: Problem };
 }
 
 /** Thrown inside the split path when a slice does not parse as the scan said: the caller parses the document whole. */
@@ -33,11 +39,12 @@ export function normalizeSplit(
   limits: Limits,
   detectWith: (input: DetectInput) => { format: Format; detection: Detection } | undefined,
   base: Omit<DetectInput, 'json' | 'text' | 'bytes' | 'limits'>,
-): SplitOutcome | undefined {
+): Split {
   const view = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (view.length > limits.maxBytes || !isUtf8(view) || view[0] === 0xef) return undefined;
+  if (view.length > limits.maxBytes || !isUtf8(view) || view[firstNonSpace(view)] !== OPEN_BRACE) return {};
   const { problem, layout } = scanJson(view, limits, true);
-  if (problem || !layout) return undefined;
+  const shape = problem ? { problem } : {};
+  if (problem || !layout) return { shape };
   try {
     // The last occurrence of a key wins, at the place of its first (as JSON.parse does).
     const members = new Map<string, ArrayMember>();
@@ -47,29 +54,38 @@ export function normalizeSplit(
     const input: DetectInput = { ...base, json: head, bytes: view, limits };
     const first = detectWith(input);
     const streaming = first?.format.streaming;
-    if (!first || !streaming) return undefined;
+    if (!first || !streaming) return { shape };
     // Arrays the format does not fold over go back into the head, whole; then the format must still be the same.
     for (const [key, member] of members) {
       if (!streaming.members.includes(key)) setOwn(head, key, parseSlice(view, member.open, member.close + 1));
     }
     const match = detectWith(input);
-    if (!match || match.format !== first.format) return undefined;
+    if (!match || match.format !== first.format) return { shape };
 
     const item = (key: string, index: number): unknown => {
       const member = members.get(key);
       if (!member || index >= member.starts.length) return undefined;
       return parseSlice(view, member.starts[index]!, member.ends[index]!);
     };
-    const fold = streaming.open(head, match.detection, item);
+    const fold = streaming.open(head, item, match.detection.version === undefined ? {} : { version: match.detection.version });
     for (const [key, member] of members) {
       if (!streaming.members.includes(key)) continue;
       forEachElement(view, member, (value, index) => fold.element(key, index, value));
     }
-    return { format: match.format, detection: match.detection, input, result: fold.finish() };
+    return { outcome: { format: match.format, detection: match.detection, result: fold.finish() }, shape };
   } catch (err) {
-    if (err instanceof NotSplittable) return undefined;
+    if (err instanceof NotSplittable) return { shape };
     throw err;
   }
+}
+
+const OPEN_BRACE = 0x7b;
+
+/** Index of the first byte that is not JSON whitespace. */
+function firstNonSpace(view: Buffer): number {
+  let i = 0;
+  while (i < view.length && isSpace(view[i]!)) i++;
+  return i;
 }
 
 /** The document with every top-level array emptied: the bytes outside those arrays, parsed. */

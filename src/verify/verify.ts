@@ -6,7 +6,7 @@ import { JOURNAL, type Journal } from '../archive/journal.js';
 import { LOCK_NAME } from '../archive/lock.js';
 import { CHECKSUM_SUFFIX, DATE_PATTERN, MANIFEST } from '../archive/paths.js';
 import { CustodyError } from '../errors.js';
-import { schemaValidator, validateAgainst } from '../schemas.js';
+import { validateAgainst } from '../schemas.js';
 import type { TrustMaterial } from '../trust/index.js';
 import type { DayManifest, ImageManifest, Problem, TrustRecord } from '../types.js';
 import { isSafeRelativePath } from './safe-path.js';
@@ -47,9 +47,6 @@ export interface VerifyOptions {
   /** Check the day-to-day hash chain (root only). */
   chain?: boolean;
 }
-
-/** The image and the day manifest schemas. */
-const MANIFEST_SCHEMAS = ['image-manifest.schema.json', 'day-manifest.schema.json'] as const;
 
 /** Files a root may hold besides day folders. */
 const ROOT_EXTRAS = new Set(['.gitkeep', LOCK_NAME]);
@@ -98,10 +95,7 @@ export async function verifyArchive(path: string, options: VerifyOptions = {}): 
     return verifyTree(await tarTree(path), 'export', path, undefined, options);
   }
   const target = await detectDiskTarget(path);
-  const reading = diskTree(path, options.concurrency);
-  // Compile the manifest schemas now: this overlaps the hashing workers' start.
-  for (const schema of MANIFEST_SCHEMAS) schemaValidator(schema);
-  const tree = await reading;
+  const tree = await diskTree(path, options.concurrency);
   if (target === 'image' && !options.outerTrust) {
     const outerTrust = await enclosingDayTrust(path);
     if (outerTrust) options = { ...options, outerTrust };
@@ -295,7 +289,7 @@ function sha256Of(context: Context, file: string): string | undefined {
 }
 
 async function checkImageFolder(context: Context, prefix: string, dayTrust: DayTrust | undefined): Promise<string | undefined> {
-  const manifest = await readManifest<ImageManifest>(context, prefix, MANIFEST_SCHEMAS[0]);
+  const manifest = await readManifest<ImageManifest>(context, prefix, 'image-manifest.schema.json');
   const evidence = Array.isArray(manifest?.evidence) ? manifest.evidence : [];
   const imageDigest = typeof manifest?.subject?.digest === 'string' ? manifest.subject.digest : '';
   evidence.forEach((entry, index) => {
@@ -327,7 +321,7 @@ async function checkImageFolder(context: Context, prefix: string, dayTrust: DayT
 }
 
 async function checkDayFolder(context: Context, prefix: string, folderDate: string | undefined): Promise<DayManifest | undefined> {
-  const manifest = await readManifest<DayManifest>(context, prefix, MANIFEST_SCHEMAS[1]);
+  const manifest = await readManifest<DayManifest>(context, prefix, 'day-manifest.schema.json');
   if (!manifest) return undefined;
   const manifestFile = join2(prefix, MANIFEST);
   if (folderDate !== undefined && manifest.date !== folderDate) {

@@ -55,7 +55,7 @@ describe('judging a large document in slices', () => {
         }
         const streams = json !== null && typeof json === 'object' && !Array.isArray(json) && detectFormat({ mediaType: input.mediaType ?? '', json }, FORMATS)?.format.streaming;
         if (streams && !whole.problems.some((p) => p.code.startsWith('json-'))) {
-          expect(normalizeSplit(bytes, DEFAULT_LIMITS, (i) => detectFormat(i, FORMATS), { mediaType: input.mediaType ?? '' })).toBeDefined();
+          expect(normalizeSplit(bytes, DEFAULT_LIMITS, (i) => detectFormat(i, FORMATS), { mediaType: input.mediaType ?? '' }).outcome).toBeDefined();
           sliceCount++;
         }
       });
@@ -86,7 +86,7 @@ describe('judging a large document in slices', () => {
     const { whole, sliced } = bothWays({ bytes });
     expect(sliced).toEqual(whole);
     expect(sliced.summary.componentCount).toBe(12_000);
-    expect(normalizeSplit(bytes, DEFAULT_LIMITS, (i) => detectFormat(i, FORMATS), { mediaType: '' })?.result.summary.componentCount).toBe(12_000);
+    expect(normalizeSplit(bytes, DEFAULT_LIMITS, (i) => detectFormat(i, FORMATS), { mediaType: '' }).outcome?.result.summary.componentCount).toBe(12_000);
     expect(sliced.problems.map((p) => `${p.code} ${p.path}`)).toEqual(['schema-type /packages/9000/name', 'spdx-duplicate-id /packages/11999/SPDXID']);
   });
 
@@ -142,9 +142,23 @@ describe('judging a large document in slices', () => {
       expect(sliced).toEqual(whole);
       expect(sliced.valid).toBe(false);
       expect(sliced.problems[0]!.code).toBe('json-invalid');
-      expect(normalizeSplit(Buffer.from(body), DEFAULT_LIMITS, (i) => detectFormat(i, FORMATS), { mediaType: 'application/spdx+json' })).toBeUndefined();
+      expect(normalizeSplit(Buffer.from(body), DEFAULT_LIMITS, (i) => detectFormat(i, FORMATS), { mediaType: 'application/spdx+json' }).outcome).toBeUndefined();
     });
   }
+
+  it('a document beyond the limits is refused with the same problem when the scan ran for the slices', () => {
+    const deep = Buffer.from(`{"spdxVersion":"SPDX-2.3","packages":[${'['.repeat(300)}${']'.repeat(300)}]}`);
+    const long = Buffer.from(`{"spdxVersion":"SPDX-2.3","packages":[${Array.from({ length: 20 }, () => '{}').join(',')}]}`);
+    for (const [bytes, code, limits] of [
+      [deep, 'json-too-deep', {}],
+      [long, 'json-array-too-long', { maxArrayLength: 10 }],
+    ] as const) {
+      const whole = normalize({ bytes, mediaType: 'application/spdx+json' }, { limits, sliceAbove: Number.MAX_SAFE_INTEGER });
+      const sliced = normalize({ bytes, mediaType: 'application/spdx+json' }, { limits, sliceAbove: 0 });
+      expect(sliced).toEqual(whole);
+      expect(sliced.problems.map((p) => p.code)).toEqual([code]);
+    }
+  });
 
   it('the scan records each top-level array and its element spans', () => {
     const bytes = Buffer.from('{"a": [ 1 , {"b":[2,3]} ,"x,]" ], "c": {"d": [4]}, "e": []}');
