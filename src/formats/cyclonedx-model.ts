@@ -5,7 +5,7 @@ import { cyclonedxMemberRules, cyclonedxValidator, CYCLONEDX_JSON_VERSIONS, dupl
 import { DuplicateFinder } from './lib/canonical.js';
 import { foldWhole, ProblemList, type Streaming } from './fold.js';
 import { digestFromReference, digestsIn, imageDigestFromPurl, normalizeAlgorithm, fromAlgorithmHex, toOciDigest } from './lib/digest.js';
-import { arrayField, asArray, at, field, isObject, objectField, stringField } from './lib/json.js';
+import { arrayField, asArray, at, field, isObject, objectField, optional, stringField } from './lib/json.js';
 import { addLicenseIds } from './lib/licenses.js';
 import { ajvProblems, childPath, problem } from './lib/problems.js';
 import { toolSummary, type ToolRef } from './lib/tools.js';
@@ -139,13 +139,10 @@ export const cyclonedxStreaming: Streaming = {
           componentCount,
           licenseCount: licenses.size,
           vulnerabilityCount,
+          ...optional('documentVersion', stringField(main, 'version')),
+          ...optional('serialNumber', stringField(head, 'serialNumber')),
+          ...optional('created', stringField(metadata, 'timestamp')),
         };
-        const mainVersion = stringField(main, 'version');
-        if (mainVersion !== undefined) summary.documentVersion = mainVersion;
-        const serial = stringField(head, 'serialNumber');
-        if (serial !== undefined) summary.serialNumber = serial;
-        const created = stringField(metadata, 'timestamp');
-        if (created !== undefined) summary.created = created;
         if (kind === 'vex') {
           summary.statementCount = vulnerabilityCount;
           summary.statusCounts = statusCounts;

@@ -1,6 +1,6 @@
 import type { Problem } from '../types.js';
 import { summarizeCyclonedx, validateCyclonedx } from './cyclonedx-model.js';
-import { at, stringField } from './lib/json.js';
+import { at, optional, stringField } from './lib/json.js';
 import { checkSchema } from './lib/problems.js';
 import { summarizeSpdx2, validateSpdx2 } from './spdx-model.js';
 
@@ -132,8 +132,4 @@ export const PREDICATES: readonly PredicateHandler[] = [
 
 export function predicateHandler(predicateType: string): PredicateHandler | undefined {
   return PREDICATES.find((p) => p.matches(predicateType));
-}
-
-function optional(key: string, value: unknown): Record<string, unknown> {
-  return value === undefined || value === null ? {} : { [key]: value };
 }

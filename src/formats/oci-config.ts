@@ -1,5 +1,5 @@
 import type { Detection, DetectInput, Format } from './format.js';
-import { arrayField, asObject, at, field, objectField, stringField } from './lib/json.js';
+import { arrayField, asObject, at, field, objectField, optional, stringField } from './lib/json.js';
 import { parseMediaType } from './lib/media-type.js';
 import { checkSchema } from './lib/problems.js';
 import { CONFIG_MEDIA_TYPES, looksLikeConfig, MEDIA } from './oci-model.js';
@@ -29,9 +29,8 @@ export const ociConfig: Format = {
       labels: labels ? { ...labels } : {},
       historyCount: arrayField(json, 'history').length,
       layerCount: arrayField(at(json, 'rootfs'), 'diff_ids').length,
+      ...optional('variant', stringField(json, 'variant')),
     };
-    const variant = stringField(json, 'variant');
-    if (variant !== undefined) summary.variant = variant;
     const entrypoint = field(config, 'Entrypoint');
     if (Array.isArray(entrypoint)) summary.entrypoint = entrypoint;
     const cmd = field(config, 'Cmd');

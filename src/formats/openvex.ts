@@ -1,7 +1,7 @@
 import type { Detection, DetectInput, Format } from './format.js';
 import { registerPredicateChecks } from './in-toto-predicates.js';
 import { imageDigestFromPurl } from './lib/digest.js';
-import { arrayField, field, objectField, stringField } from './lib/json.js';
+import { arrayField, field, objectField, optional, stringField } from './lib/json.js';
 import { duplicateItems } from './lib/canonical.js';
 import { checkSchema, childPath, problem } from './lib/problems.js';
 import type { Problem } from '../types.js';
@@ -39,18 +39,15 @@ function summarizeOpenvex(doc: unknown): Record<string, unknown> {
     const status = stringField(statement, 'status') ?? 'unspecified';
     statusCounts[status] = (statusCounts[status] ?? 0) + 1;
   }
-  const summary: Record<string, unknown> = {
+  return {
     specVersion: stringField(doc, '@context') ?? null,
     documentId: stringField(doc, '@id') ?? null,
     author: stringField(doc, 'author') ?? null,
     statementCount: statements.length,
     statusCounts,
+    ...optional('timestamp', stringField(doc, 'timestamp')),
+    ...optional('tooling', stringField(doc, 'tooling')),
   };
-  const timestamp = stringField(doc, 'timestamp');
-  if (timestamp !== undefined) summary.timestamp = timestamp;
-  const tooling = stringField(doc, 'tooling');
-  if (tooling !== undefined) summary.tooling = tooling;
-  return summary;
 }
 
 /** Products named by `pkg:oci` / `pkg:docker` purls pinned to a digest (as @id or identifiers.purl). */

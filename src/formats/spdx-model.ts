@@ -1,6 +1,6 @@
 import type { Problem } from '../types.js';
 import { imageDigestFromPurl } from './lib/digest.js';
-import { arrayField, asString, field, isObject, objectField, stringField } from './lib/json.js';
+import { arrayField, asString, field, isObject, objectField, optional, stringField } from './lib/json.js';
 import { addLicenseIds } from './lib/licenses.js';
 import { RepeatFinder, stringFingerprint } from './lib/canonical.js';
 import { ajvProblems, checkSchema, childPath, problem } from './lib/problems.js';
@@ -114,11 +114,9 @@ export const spdx2Streaming: Streaming = {
           componentCount: packageCount,
           fileCount,
           licenseCount: licenses.size,
+          ...optional('created', stringField(objectField(head, 'creationInfo'), 'created')),
+          ...optional('documentNamespace', stringField(head, 'documentNamespace')),
         };
-        const created = stringField(objectField(head, 'creationInfo'), 'created');
-        if (created !== undefined) summary.created = created;
-        const namespace = stringField(head, 'documentNamespace');
-        if (namespace !== undefined) summary.documentNamespace = namespace;
         return { problems: problems.items, subjects, summary };
       },
     };

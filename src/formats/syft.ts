@@ -1,6 +1,6 @@
 import type { Detection, DetectInput, Format } from './format.js';
 import { anchoreSourceSubjects, anchoreTarget } from './grype.js';
-import { arrayField, isObject, objectField, stringField } from './lib/json.js';
+import { arrayField, isObject, objectField, optional, stringField } from './lib/json.js';
 import { addLicenseIds } from './lib/licenses.js';
 import { checkSchema } from './lib/problems.js';
 
@@ -40,9 +40,8 @@ export const syft: Format = {
       componentCount: artifacts.length,
       licenseCount: licenses.size,
       relationshipCount: arrayField(json, 'artifactRelationships').length,
+      ...optional('sourceType', stringField(objectField(json, 'source'), 'type')),
     };
-    const sourceType = stringField(objectField(json, 'source'), 'type');
-    if (sourceType !== undefined) summary.sourceType = sourceType;
     const distro = objectField(json, 'distro');
     const distroName = stringField(distro, 'prettyName') ?? stringField(distro, 'name');
     if (distroName) summary.distro = distroName;

@@ -35,6 +35,11 @@ export function arrayField(value: unknown, key: string): readonly unknown[] {
   return asArray(field(value, key));
 }
 
+/** `{ [key]: value }`, or nothing when the value is absent: for optional summary fields, spread in place. */
+export function optional(key: string, value: unknown): Record<string, unknown> {
+  return value === undefined || value === null ? {} : { [key]: value };
+}
+
 /** Follow a chain of own keys. */
 export function at(value: unknown, ...keys: string[]): unknown {
   let current = value;
