@@ -242,6 +242,13 @@ export const RULES: readonly Rule[] = [
   },
   { path: /^invalid\/sigstore-conformance\//, description: /in-toto|intoto|DSSE|dsse/, expect: valid('attestation', 'sigstore-bundle', { differs: VERIFICATION_ONLY }) },
   { path: /^invalid\/sigstore-conformance\//, expect: valid('signature', 'sigstore-bundle', { differs: VERIFICATION_ONLY }) },
+  // ---- Notary Project (Notation) envelopes from notation-go's test data. Whether each verifies with a trust
+  // store and policy is src/trust's question (and the Notation corpus test's); here: recognised, well-formed. ----
+  { path: /^notation\/truststore\/.+\.(crt|cer|der)$/, expect: notEvidence('Notation trust store certificate (trust material)') },
+  { path: /^notation\/timestamp-tokens\//, expect: notEvidence('a bare RFC 3161 timestamp token: a part of an envelope, not evidence') },
+  { path: /^notation\/oci-layout-artifact\/blobs\//, expect: valid('image', 'oci-manifest', { mediaType: 'application/vnd.oci.image.manifest.v1+json' }) },
+  { path: /^notation\/[^/]+\/envelope\.jws\.json$/, expect: valid('signature', 'notation', { mediaType: 'application/jose+json', differs: VERIFICATION_ONLY }) },
+  { path: /^notation\/[^/]+\/envelope\.cose$/, expect: valid('signature', 'notation', { mediaType: 'application/cose', differs: VERIFICATION_ONLY }) },
   { path: /^sigstore-bundles\//, description: /in-toto|intoto|DSSE|dsse|attestation/, expect: valid('attestation', 'sigstore-bundle') },
   { path: /^sigstore-bundles\//, expect: valid('signature', 'sigstore-bundle') },
 ];
