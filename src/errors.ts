@@ -12,7 +12,8 @@ export type UsageErrorCode =
   | 'FILE_UNREADABLE'
   | 'NOT_A_BUNDLE'
   | 'INVALID_POLICY'
-  | 'INVALID_KEY';
+  | 'INVALID_KEY'
+  | 'ARCHIVE_UNSAFE';
 
 /** Something outside custody failed; nothing could be judged. */
 export type OperationalErrorCode =

@@ -16,6 +16,7 @@ import { readLocalEvidence } from './local-files.js';
 import { withLock, type LockOptions } from './lock.js';
 import { removeLeftoverTemps } from './tidy.js';
 import { checkDate, dayDir, imageRelativePath, utcDate } from './paths.js';
+import { assertRealFolders } from './real-folders.js';
 
 /** What a collector hands the archiver for one image (src/collect produces it). */
 export interface CollectedImage {
@@ -139,6 +140,8 @@ export async function archive(options: ArchiveOptions): Promise<ArchiveReport> {
   if (later.length > 0) {
     throw new CustodyError('USAGE', `${options.root} already has a later day (${later[later.length - 1]}); writing into ${date} would break the hash chain of the days after it`);
   }
+  // A link planted where the day's folders belong would carry every write outside the root.
+  for (const folder of ['images', 'trust']) await assertRealFolders(options.root, `${date}/${folder}`);
   const localRaws = await readLocalEvidence(evidenceFiles, limits.maxBytes);
   await withLock(options.root, options.lock ?? {}, () => removeLeftoverTemps(dayDir(options.root, date)));
 
@@ -284,6 +287,7 @@ async function writeImage(ref: ImageReference, collected: CollectedImage, raws: 
   const status: ImageStatus = collected.warnings.length > 0 ? 'incomplete' : 'ok';
   return withLock(options.root, options.lock ?? {}, async () => {
     const stamp = now();
+    await assertRealFolders(options.root, `${date}/${relative}`);
     const plan = await planImageFolder(dir, subjectRecord, items, stamp);
     const addedPaths = new Set(plan.added.map((entry) => entry.path));
     const result: ImageResult = {

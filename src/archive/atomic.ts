@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { mkdir, open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { CustodyError } from '../errors.js';
 
@@ -11,7 +11,7 @@ export function isTempName(name: string): boolean {
   return name.startsWith(TEMP_PREFIX);
 }
 
-function diskError(err: unknown, path: string, action: string): CustodyError {
+export function diskError(err: unknown, path: string, action: string): CustodyError {
   const code = (err as NodeJS.ErrnoException | undefined)?.code ?? (err instanceof Error ? err.message : String(err));
   return new CustodyError('DISK', `cannot ${action} ${path}: ${code}`, { cause: err });
 }
@@ -71,13 +71,30 @@ function asBuffer(bytes: Uint8Array | string): Buffer {
   return typeof bytes === 'string' ? Buffer.from(bytes) : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-/** Read a file, or undefined when it does not exist. */
+/**
+ * Read a file of the archive, or undefined when it does not exist. Never
+ * follows a symbolic link and never opens anything but a regular file: the
+ * archive folder is input too, and a link or a FIFO planted in it must not
+ * make custody read (or hang on) something outside it.
+ */
 export async function readIfExists(path: string): Promise<Buffer | undefined> {
+  let handle;
   try {
-    return await readFile(path);
+    handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    if (code === 'ELOOP') throw new CustodyError('ARCHIVE_UNSAFE', `${path} is a symbolic link; an archive holds only regular files (remove the link)`);
     throw diskError(err, path, 'read');
+  }
+  try {
+    if (!(await handle.stat()).isFile()) throw new CustodyError('ARCHIVE_UNSAFE', `${path} is not a regular file; custody will not read or replace it`);
+    return await handle.readFile();
+  } catch (err) {
+    if (err instanceof CustodyError) throw err;
+    throw diskError(err, path, 'read');
+  } finally {
+    await handle.close();
   }
 }
 

@@ -67,6 +67,8 @@ export interface ImagePlan {
   manifestSha256: string;
   /** sha256 of the manifest on disk before this run, if any. */
   previousManifestSha256: string | undefined;
+  /** That manifest's text, kept in the journal so that verify can check the replacement only adds. */
+  previousManifestText: string | undefined;
   /** Evidence files and their `.sha256`, to be created (never overwritten). */
   files: PlannedFile[];
   added: EvidenceEntry[];
@@ -157,6 +159,7 @@ export async function planImageFolder(
     manifestText,
     manifestSha256: sha256Hex(manifestText),
     previousManifestSha256: existingBytes ? sha256Hex(existingBytes) : undefined,
+    previousManifestText: existingBytes?.toString('utf8'),
     files,
     added,
     entries,

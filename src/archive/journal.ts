@@ -12,14 +12,22 @@ import { writeFileAtomic } from './atomic.js';
  */
 export const JOURNAL = '.custody-journal.json';
 
+/** Journals before version 2 did not keep the previous manifests: they excuse no manifest. */
+export const JOURNAL_VERSION = 2;
+
 export interface Journal {
-  schemaVersion: 1;
+  schemaVersion: 1 | 2;
   startedAt: string;
   pid: number;
   /** Files the transaction creates, relative to the day folder. */
   files: { path: string; sha256: string }[];
-  /** Manifests the transaction replaces: sha256 before (null if new) and after. */
-  manifests: { path: string; before: string | null; after: string }[];
+  /**
+   * Manifests the transaction replaces: sha256 before (null if new) and
+   * after, and the text before. A manifest caught between the two is
+   * excused by verify only when `previous` hashes to `before` and the new
+   * manifest keeps every entry of it unchanged (archives only add).
+   */
+  manifests: { path: string; before: string | null; after: string; previous?: string | null }[];
 }
 
 export async function writeJournal(dayDir: string, journal: Journal): Promise<void> {

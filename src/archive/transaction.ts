@@ -1,10 +1,12 @@
-import { join } from 'node:path';
+import { rmdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { writeFilesDurably } from './atomic.js';
 import { commitDayManifest, type DayPlan } from './day-folder.js';
 import { sha256Hex } from './hash.js';
 import { commitImageFolder, type ImagePlan, type PlannedFile } from './image-folder.js';
-import { removeJournal, writeJournal } from './journal.js';
+import { JOURNAL_VERSION, removeJournal, writeJournal } from './journal.js';
 import { dayDir } from './paths.js';
+import { assertRealFolders } from './real-folders.js';
 
 export interface Transaction {
   root: string;
@@ -30,8 +32,12 @@ export async function commitTransaction(tx: Transaction): Promise<boolean> {
   const dayChanged = day.previousSha256 !== day.sha256;
   if (!imageChanged && !dayChanged && dayFiles.length === 0) return false;
   const dayPath = dayDir(root, date);
-  await writeJournal(dayPath, {
-    schemaVersion: 1,
+  const written = [...dayFiles.map((file) => file.path), ...(image?.plan.files ?? []).map((file) => `${image!.relative}/${file.path}`)];
+  for (const folder of new Set(['.', ...(image ? [image.relative] : []), ...written.map((path) => dirname(path))])) {
+    await assertRealFolders(root, `${date}/${folder}`);
+  }
+  await writeJournalOrTidy(dayPath, day.previousSha256 === undefined, {
+    schemaVersion: JOURNAL_VERSION,
     startedAt: tx.now.toISOString(),
     pid: process.pid,
     files: [
@@ -39,8 +45,10 @@ export async function commitTransaction(tx: Transaction): Promise<boolean> {
       ...(image?.plan.files ?? []).map((file) => ({ path: `${image!.relative}/${file.path}`, sha256: sha256Hex(file.bytes) })),
     ],
     manifests: [
-      ...(image ? [{ path: `${image.relative}/manifest.json`, before: image.plan.previousManifestSha256 ?? null, after: image.plan.manifestSha256 }] : []),
-      { path: 'manifest.json', before: day.previousSha256 ?? null, after: day.sha256 },
+      ...(image
+        ? [{ path: `${image.relative}/manifest.json`, before: image.plan.previousManifestSha256 ?? null, after: image.plan.manifestSha256, previous: image.plan.previousManifestText ?? null }]
+        : []),
+      { path: 'manifest.json', before: day.previousSha256 ?? null, after: day.sha256, previous: day.previousText ?? null },
     ],
   });
   await writeFilesDurably(dayPath, dayFiles);
@@ -48,4 +56,19 @@ export async function commitTransaction(tx: Transaction): Promise<boolean> {
   await commitDayManifest(root, date, day);
   await removeJournal(dayPath);
   return true;
+}
+
+/**
+ * The journal is the transaction's first write. When even it fails (a full
+ * disk) on a day that had no manifest yet, the day folder this run created
+ * is left empty: remove it, so that the archive holds no day without a
+ * manifest. rmdir removes only an empty folder.
+ */
+async function writeJournalOrTidy(dayPath: string, newDay: boolean, journal: Parameters<typeof writeJournal>[1]): Promise<void> {
+  try {
+    await writeJournal(dayPath, journal);
+  } catch (err) {
+    if (newDay) await rmdir(dayPath).catch(() => undefined);
+    throw err;
+  }
 }

@@ -2,7 +2,7 @@ import { lstat, readdir, readFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { isTempName } from '../archive/atomic.js';
 import { parseChecksumFile, sha256Hex } from '../archive/hash.js';
-import { JOURNAL, type Journal } from '../archive/journal.js';
+import { JOURNAL } from '../archive/journal.js';
 import { LOCK_NAME } from '../archive/lock.js';
 import { CHECKSUM_SUFFIX, DATE_PATTERN, MANIFEST } from '../archive/paths.js';
 import { CustodyError } from '../errors.js';
@@ -18,7 +18,7 @@ const SEAL_FILE = 'manifest.json.sigstore.json';
 /** The public key of a key seal, kept beside the seal so that verify can check it with no flags. */
 export const SEAL_KEY_FILE = 'manifest.json.sigstore.pub.pem';
 import { checkChain } from './chain.js';
-import { isJournalShape } from './journal-shape.js';
+import { excusedMove, readJournals, type JournalExcuses } from './journal-check.js';
 import type { FileDigest } from './hash-files.js';
 import { diskTree, type ArchiveTree } from './tree-source.js';
 import type { TreeEntry } from './tree.js';
@@ -46,6 +46,8 @@ export interface VerifyOptions {
   outerTrust?: DayTrust;
   /** Check the day-to-day hash chain (root only). */
   chain?: boolean;
+  /** For a day folder verified alone: the days after it in its root (set by verifyArchive). */
+  laterDays?: readonly string[];
 }
 
 /** Files a root may hold besides day folders. */
@@ -96,11 +98,20 @@ export async function verifyArchive(path: string, options: VerifyOptions = {}): 
   }
   const target = await detectDiskTarget(path);
   const tree = await diskTree(path, options.concurrency);
+  if (target === 'day' && !options.laterDays) options = { ...options, laterDays: await laterSiblingDays(path) };
   if (target === 'image' && !options.outerTrust) {
     const outerTrust = await enclosingDayTrust(path);
     if (outerTrust) options = { ...options, outerTrust };
   }
   return verifyTree(tree, target, path, DATE_PATTERN.test(basename(path)) ? basename(path) : undefined, options);
+}
+
+/** The day folders beside a day folder that come after it (a journal cannot be legitimate in a day with later days). */
+async function laterSiblingDays(dayDir: string): Promise<string[]> {
+  const date = basename(resolve(dayDir));
+  if (!DATE_PATTERN.test(date)) return [];
+  const names = await readdir(dirname(resolve(dayDir))).catch(() => [] as string[]);
+  return names.filter((name) => DATE_PATTERN.test(name) && name > date).sort();
 }
 
 /** For an image folder verified alone: the trust copies of the day folder that holds it, read from disk. */
@@ -129,17 +140,6 @@ async function enclosingDayTrust(imageDir: string): Promise<DayTrust | undefined
   return undefined;
 }
 
-interface Pending {
-  files: Map<string, string>;
-  manifests: Map<string, Set<string>>;
-}
-
-/** A manifest caught between its old and new content by an interrupted, journalled write. */
-function excusedByJournal(pending: Pending, file: string, actual: string, recorded: string): boolean {
-  const states = pending.manifests.get(file);
-  return states !== undefined && states.has(actual) && states.has(recorded);
-}
-
 interface Context {
   signed: SignedItem[];
   seals: number;
@@ -149,7 +149,7 @@ interface Context {
   files: Map<string, TreeEntry & { type: 'file' }>;
   problems: Problem[];
   claimed: Set<string>;
-  pending: Pending;
+  pending: JournalExcuses;
 }
 
 export async function verifyTree(
@@ -162,24 +162,15 @@ export async function verifyTree(
   const problems: Problem[] = [...(tree.problems ?? [])];
   const warnings: string[] = [];
   const files = new Map<string, TreeEntry & { type: 'file' }>();
-  const pending: Pending = { files: new Map(), manifests: new Map() };
+  const journals: string[] = [];
 
   for (const entry of tree.entries) {
     const name = basename(entry.path);
     if (entry.type === 'symlink') problems.push({ code: 'symlink', path: entry.path, message: `${entry.path} is a symbolic link; an archive holds only regular files` });
     else if (entry.type === 'special') problems.push({ code: 'special-file', path: entry.path, message: `${entry.path} is not a regular file` });
     else if (entry.type === 'file') {
-      if (name === JOURNAL) {
-        const prefix = entry.path.includes('/') ? entry.path.slice(0, entry.path.lastIndexOf('/')) : '';
-        const journal = parseJournal(await tree.readText(entry.path));
-        if (journal) {
-          for (const file of journal.files) pending.files.set(join2(prefix, file.path), file.sha256);
-          for (const manifest of journal.manifests) pending.manifests.set(join2(prefix, manifest.path), new Set([manifest.before ?? '', manifest.after]));
-          warnings.push(`${entry.path}: an archive run started ${journal.startedAt} (pid ${journal.pid}) was interrupted; ${journal.files.length} file(s) pending; rerun custody archive to complete it`);
-        } else {
-          problems.push({ code: 'journal-invalid', path: entry.path, message: `${entry.path} is not a well-formed custody journal` });
-        }
-      } else if (isTempName(name)) warnings.push(`${entry.path}: temporary file left by an interrupted run (never listed; rerun archive to tidy)`);
+      if (name === JOURNAL) journals.push(entry.path);
+      else if (isTempName(name)) warnings.push(`${entry.path}: temporary file left by an interrupted run (never listed; rerun archive to tidy)`);
       else if (target === 'root' && !entry.path.includes('/') && ROOT_EXTRAS.has(name)) continue;
       else if (target === 'export' && entry.path === EXPORT_SUMS) continue;
       else files.set(entry.path, entry);
@@ -191,6 +182,36 @@ export async function verifyTree(
   const digestOf = (file: string): FileDigest | undefined => {
     const digest = tree.digests.get(file);
     return digest && !(digest instanceof Error) ? digest : undefined;
+  };
+  const dayDates = tree.entries.filter((e) => e.type === 'dir' && !e.path.includes('/') && DATE_PATTERN.test(e.path)).map((e) => e.path);
+  const pending = await readJournals(journals, {
+    tree,
+    sha256Of: (file) => digestOf(file)?.sha256,
+    has: (file) => files.has(file),
+    dayOf: (journal) => {
+      if (target === 'day') return journal === JOURNAL ? '' : undefined;
+      if (target === 'image') return undefined;
+      const date = journal.slice(0, journal.indexOf('/'));
+      return journal === `${date}/${JOURNAL}` && DATE_PATTERN.test(date) ? date : undefined;
+    },
+    refusal: (prefix) => {
+      if (target === 'export') return 'an export is a finished copy of a day';
+      if (files.has(join2(prefix, SEAL_FILE))) return 'the day is sealed';
+      const later = target === 'day' ? (options.laterDays ?? []) : dayDates.filter((date) => date > prefix);
+      return later.length > 0 ? `later days (${later[0]}${later.length > 1 ? ', …' : ''}) follow this one` : undefined;
+    },
+  });
+  problems.push(...pending.problems);
+  warnings.push(...pending.warnings);
+  /** A file the interrupted run created, not committed yet: present with the bytes the journal names. */
+  const uncommitted = (file: string): boolean => {
+    const sha = digestOf(file)?.sha256;
+    if (sha === undefined) return false;
+    if (pending.files.get(file) === sha) return true;
+    const move = pending.moves.get(file);
+    if (move?.before === null && move.after === sha) return true;
+    // The checksum file of such a manifest, once the checksum loop has found it right.
+    return file.endsWith(CHECKSUM_SUFFIX) && pending.moves.get(file.slice(0, -CHECKSUM_SUFFIX.length))?.before === null && uncommitted(file.slice(0, -CHECKSUM_SUFFIX.length));
   };
 
   // DESIGN.md: every file has `<name>.sha256` beside it, in sha256sum format, and it matches.
@@ -207,10 +228,10 @@ export async function verifyTree(
         continue;
       }
       const actual = digestOf(targetFile);
-      if (actual && actual.sha256 !== parsed.sha256 && !excusedByJournal(pending, targetFile, actual.sha256, parsed.sha256)) {
+      if (actual && actual.sha256 !== parsed.sha256 && !excusedMove(pending, targetFile, actual.sha256, parsed.sha256)) {
         problems.push({ code: 'altered', path: targetFile, message: `${targetFile} has sha256 ${actual.sha256}, its checksum file says ${parsed.sha256}` });
       }
-    } else if (!files.has(file + CHECKSUM_SUFFIX) && !pending.files.has(file + CHECKSUM_SUFFIX)) {
+    } else if (!files.has(file + CHECKSUM_SUFFIX) && !pending.files.has(file + CHECKSUM_SUFFIX) && !pending.moves.has(file)) {
       problems.push({ code: 'checksum-missing', path: file, message: `${file} has no ${basename(file)}${CHECKSUM_SUFFIX} beside it` });
     }
   }
@@ -233,27 +254,16 @@ export async function verifyTree(
       : { problems: [], checked: 0 };
   problems.push(...signatures.problems);
   if (options.chain && target === 'root') {
-    problems.push(...checkChain(days.map((d) => ({ ...d, sha256: digestOf(join2(d.date, MANIFEST))?.sha256 }))));
+    const committed = days.filter((d) => !pending.newDays.has(d.date));
+    problems.push(...checkChain(committed.map((d) => ({ ...d, sha256: digestOf(join2(d.date, MANIFEST))?.sha256 }))));
   }
 
   for (const file of files.keys()) {
-    if (context.claimed.has(file)) continue;
-    const pendingSha = pending.files.get(file);
-    if (pendingSha !== undefined && digestOf(file)?.sha256 === pendingSha) continue;
+    if (context.claimed.has(file) || uncommitted(file)) continue;
     problems.push({ code: 'unlisted', path: file, message: `${file} is not listed in any manifest` });
   }
   const checked = [...files.keys()].filter((p) => !p.endsWith(CHECKSUM_SUFFIX)).length;
   return { ok: problems.length === 0, target, path: label, checked, signatures: signatures.checked + context.seals, problems: sortProblems(problems), warnings };
-}
-
-function parseJournal(text: string | undefined): Journal | undefined {
-  if (text === undefined) return undefined;
-  try {
-    const value: unknown = JSON.parse(text);
-    return isJournalShape(value) ? value : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 function sortProblems(problems: Problem[]): Problem[] {
@@ -321,6 +331,10 @@ async function checkImageFolder(context: Context, prefix: string, dayTrust: DayT
 }
 
 async function checkDayFolder(context: Context, prefix: string, folderDate: string | undefined): Promise<DayManifest | undefined> {
+  if (context.pending.newDays.has(prefix)) {
+    context.warnings.push(`${join2(prefix, MANIFEST)}: not written yet; the interrupted run was creating this day`);
+    return undefined;
+  }
   const manifest = await readManifest<DayManifest>(context, prefix, 'day-manifest.schema.json');
   if (!manifest) return undefined;
   const manifestFile = join2(prefix, MANIFEST);
@@ -339,7 +353,7 @@ async function checkDayFolder(context: Context, prefix: string, folderDate: stri
     }
     const actual = await checkImageFolder(context, join2(prefix, image.path), dayTrust);
     const imageManifest = join2(join2(prefix, image.path), MANIFEST);
-    if (actual !== undefined && image.manifestSha256 !== actual && !excusedByJournal(context.pending, imageManifest, actual, String(image.manifestSha256))) {
+    if (actual !== undefined && image.manifestSha256 !== actual && !excusedMove(context.pending, imageManifest, actual, image.manifestSha256 ?? null)) {
       context.problems.push({
         code: 'manifest-mismatch',
         path: `${manifestFile}#/images/${index}/manifestSha256`,
