@@ -126,13 +126,17 @@ export async function writeIfChanged(path: string, bytes: Uint8Array | string): 
 /**
  * Create files (append-only) under `root`, each atomically, then fsync each
  * folder they went into once: after this returns they are all durable, and
- * only then may a manifest that lists them be written.
+ * only then may a manifest that lists them be written. Each file actually
+ * created is pushed onto `created` as it is written (for a roll-back).
  */
-export async function writeFilesDurably(root: string, files: readonly { path: string; bytes: Uint8Array }[]): Promise<void> {
+export async function writeFilesDurably(root: string, files: readonly { path: string; bytes: Uint8Array }[], created: string[] = []): Promise<void> {
   const folders = new Set<string>();
   for (const file of files) {
     const path = join(root, file.path);
-    if (await writeOnce(path, file.bytes, { syncDir: false })) folders.add(dirname(path));
+    if (await writeOnce(path, file.bytes, { syncDir: false })) {
+      created.push(path);
+      folders.add(dirname(path));
+    }
   }
   for (const folder of folders) await fsyncDir(folder);
 }

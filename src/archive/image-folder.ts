@@ -3,7 +3,7 @@ import { CustodyError } from '../errors.js';
 import { validateAgainst } from '../schemas.js';
 import type { EvidenceEntry, ImageManifest, Normalized, Origin, Subject, Verification } from '../types.js';
 import { TOOL } from '../version.js';
-import { writeFilesDurably, writeIfChanged } from './atomic.js';
+import { writeIfChanged } from './atomic.js';
 import { checksumLine, sha256Hex } from './hash.js';
 import { CHECKSUM_SUFFIX, MANIFEST } from './paths.js';
 import { readCheckedManifest } from './read-manifest.js';
@@ -167,8 +167,8 @@ export async function planImageFolder(
 }
 
 /** Create the planned files (append-only), then the manifest and its `.sha256`. */
-export async function commitImageFolder(dir: string, plan: ImagePlan): Promise<void> {
-  await writeFilesDurably(dir, plan.files);
+/** Replace the image manifest (after its new files are durable): the manifest, then its checksum. */
+export async function commitImageManifest(dir: string, plan: ImagePlan): Promise<void> {
   await writeIfChanged(join(dir, MANIFEST), plan.manifestText);
   await writeIfChanged(join(dir, MANIFEST + CHECKSUM_SUFFIX), checksumLine(plan.manifestSha256, MANIFEST));
 }

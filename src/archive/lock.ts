@@ -79,9 +79,13 @@ export async function acquireLock(root: string, options: LockOptions = {}): Prom
       const handle = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
       try {
         await handle.writeFile(JSON.stringify(body));
-      } finally {
+      } catch (err) {
+        // A lock this run created but could not fill (a full disk) must not stop the next run.
         await handle.close();
+        await unlink(path).catch(() => undefined);
+        throw err;
       }
+      await handle.close();
       return { release: () => releaseLock(path, body.nonce) };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {

@@ -3,10 +3,11 @@ import { dirname, join } from 'node:path';
 import { writeFilesDurably } from './atomic.js';
 import { commitDayManifest, type DayPlan } from './day-folder.js';
 import { sha256Hex } from './hash.js';
-import { commitImageFolder, type ImagePlan, type PlannedFile } from './image-folder.js';
+import { commitImageManifest, type ImagePlan, type PlannedFile } from './image-folder.js';
 import { JOURNAL_VERSION, removeJournal, writeJournal } from './journal.js';
 import { dayDir } from './paths.js';
 import { assertRealFolders } from './real-folders.js';
+import { rollBack, type Undo } from './rollback.js';
 
 export interface Transaction {
   root: string;
@@ -51,9 +52,22 @@ export async function commitTransaction(tx: Transaction): Promise<boolean> {
       { path: 'manifest.json', before: day.previousSha256 ?? null, after: day.sha256, previous: day.previousText ?? null },
     ],
   });
-  await writeFilesDurably(dayPath, dayFiles);
-  if (image) await commitImageFolder(join(dayPath, image.relative), image.plan);
-  await commitDayManifest(root, date, day);
+  const undo: Undo = { dayPath, created: [], manifests: [] };
+  try {
+    await writeFilesDurably(dayPath, dayFiles, undo.created);
+    if (image) {
+      const dir = join(dayPath, image.relative);
+      await writeFilesDurably(dir, image.plan.files, undo.created);
+      undo.manifests.push({ dir, previous: image.plan.previousManifestText ?? null });
+      await commitImageManifest(dir, image.plan);
+    }
+    undo.manifests.push({ dir: dayPath, previous: day.previousText ?? null });
+    await commitDayManifest(root, date, day);
+  } catch (err) {
+    // Leave the day as it was; if even that fails, the journal stays and the next run completes it.
+    await rollBack(undo).catch(() => undefined);
+    throw err;
+  }
   await removeJournal(dayPath);
   return true;
 }
