@@ -298,13 +298,18 @@ function sha256Of(context: Context, file: string): string | undefined {
   return digest && !(digest instanceof Error) ? digest.sha256 : undefined;
 }
 
-async function checkImageFolder(context: Context, prefix: string, dayTrust: DayTrust | undefined): Promise<string | undefined> {
+async function checkImageFolder(context: Context, prefix: string, dayTrust: DayTrust | undefined): Promise<{ sha256: string | undefined; digest: unknown }> {
   const manifest = await readManifest<ImageManifest>(context, prefix, 'image-manifest.schema.json');
   const evidence = Array.isArray(manifest?.evidence) ? manifest.evidence : [];
   const imageDigest = typeof manifest?.subject?.digest === 'string' ? manifest.subject.digest : '';
+  const listed = new Set<string>();
   evidence.forEach((entry, index) => {
     const where = `${join2(prefix, MANIFEST)}#/evidence/${index}/path`;
     if (!entry || typeof entry !== 'object') return;
+    if (listed.has(String(entry.path))) {
+      context.problems.push({ code: 'duplicate-entry', path: where, message: `${where}: ${String(entry.path)} is listed twice` });
+    }
+    listed.add(String(entry.path));
     if (!isSafeRelativePath(entry.path)) {
       context.problems.push({ code: 'unsafe-path', path: where, message: `${where}: "${String(entry.path)}" leaves its folder` });
       return;
@@ -327,7 +332,7 @@ async function checkImageFolder(context: Context, prefix: string, dayTrust: DayT
       });
     }
   });
-  return sha256Of(context, join2(prefix, MANIFEST));
+  return { sha256: sha256Of(context, join2(prefix, MANIFEST)), digest: manifest?.subject?.digest };
 }
 
 async function checkDayFolder(context: Context, prefix: string, folderDate: string | undefined): Promise<DayManifest | undefined> {
@@ -351,7 +356,15 @@ async function checkDayFolder(context: Context, prefix: string, folderDate: stri
       context.problems.push({ code: 'unsafe-path', path: where, message: `${where}: "${String(image.path)}" is not a folder under images/` });
       continue;
     }
-    const actual = await checkImageFolder(context, join2(prefix, image.path), dayTrust);
+    const folder = await checkImageFolder(context, join2(prefix, image.path), dayTrust);
+    const actual = folder.sha256;
+    if (folder.digest !== undefined && image.digest !== null && image.digest !== folder.digest) {
+      context.problems.push({
+        code: 'manifest-mismatch',
+        path: `${manifestFile}#/images/${index}/digest`,
+        message: `${manifestFile} lists ${String(image.ref)} as ${String(image.digest)}, but its folder ${image.path} holds ${String(folder.digest)}`,
+      });
+    }
     const imageManifest = join2(join2(prefix, image.path), MANIFEST);
     if (actual !== undefined && image.manifestSha256 !== actual && !excusedMove(context.pending, imageManifest, actual, image.manifestSha256 ?? null)) {
       context.problems.push({

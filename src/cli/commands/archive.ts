@@ -94,6 +94,13 @@ export function archiveExit(report: ArchiveReport, io: Io): ExitCode {
     io.err(`custody: ${failed.length} of ${report.images.length} images failed; first: ${failed[0]!.ref}: ${failed[0]!.error}\n`);
     return EXIT.finding;
   }
+  // An incomplete image is evidence known to exist but not collected (a listing cut short, an attachment that
+  // vanished): the archive is missing something, so the run does not pass.
+  const incomplete = report.images.filter((image) => image.status === 'incomplete');
+  if (incomplete.length > 0) {
+    io.err(`custody: archived, but ${incomplete.length} of ${report.images.length} images incomplete; first: ${incomplete[0]!.ref}: ${incomplete[0]!.error ?? ''}\n`);
+    return EXIT.finding;
+  }
   if (report.invalid > 0 || report.failedSignatures > 0) {
     const first = report.images.flatMap((image) => image.evidence.map((e) => ({ image, e }))).find(({ e }) => !e.valid || (e.verification && !e.verification.verified && e.verification.code !== 'no-trust-material'));
     const detail = first
