@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { cp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { archive } from '../../../src/archive/archive.js';
 import { tempDir } from '../../helpers/cli.js';
@@ -103,11 +103,6 @@ async function rewrite(file: string, value: unknown): Promise<string> {
   await writeFile(file, text);
   await writeFile(`${file}.sha256`, `${hex(text)}  manifest.json\n`);
   return hex(text);
-}
-
-/** The day folders of a root (one per archive run date). */
-export async function days(root: string): Promise<string[]> {
-  return (await readdir(root)).filter((name) => /^\d{4}-\d{2}-\d{2}$/.test(name));
 }
 
 export { makeKey };
