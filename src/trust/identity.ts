@@ -1,4 +1,5 @@
 import type { ASN1Obj, X509Certificate } from '@sigstore/core';
+import { clip, type Pattern } from '../lib/pattern.js';
 import type { Identity } from '../types.js';
 import { finding, type Finding } from './verdict.js';
 
@@ -18,9 +19,10 @@ export interface CertificateIdentity {
 /** The identity constraints of cosign's `--certificate-identity[-regexp]` and `--certificate-oidc-issuer[-regexp]`. */
 export interface IdentityPolicy {
   identity?: string;
-  identityRegexp?: RegExp;
+  /** RE2 (src/lib/pattern.ts), searched. */
+  identityRegexp?: Pattern;
   issuer?: string;
-  issuerRegexp?: RegExp;
+  issuerRegexp?: Pattern;
 }
 
 export function hasIdentityConstraint(policy: IdentityPolicy): boolean {
@@ -88,11 +90,11 @@ function ipText(g: ASN1Obj): string {
 
 /**
  * cosign's CheckCertificatePolicy: the exact identity must equal one SAN; a
- * regexp must match one SAN somewhere (Go's MatchString is a search, not
- * anchored: write `^…$` to pin it). Same for the issuer. A certificate is
- * never accepted without an identity constraint (cosign refuses keyless
- * verification without one), and a Fulcio certificate also needs an issuer
- * constraint.
+ * regexp (RE2, as Go's) must match one SAN somewhere (Go's MatchString is a
+ * search, not anchored: write `^…$` to pin it). Same for the issuer. A
+ * certificate is never accepted without an identity constraint (cosign
+ * refuses keyless verification without one), and a Fulcio certificate also
+ * needs an issuer constraint.
  */
 export function checkIdentity(id: CertificateIdentity, policy: IdentityPolicy, requireIssuer: boolean): Finding {
   if (!hasIdentityConstraint(policy)) {
@@ -113,7 +115,7 @@ export function checkIdentity(id: CertificateIdentity, policy: IdentityPolicy, r
       : id.sans.some((san) => policy.identityRegexp!.test(san));
   if (!sanOk) {
     const wanted = policy.identity ?? `/${policy.identityRegexp!.source}/`;
-    return finding('identity-mismatch', `certificate identity ${id.sans.join(', ') || '(none)'} does not match ${wanted}`);
+    return finding('identity-mismatch', `certificate identity ${id.sans.map(clip).join(', ') || '(none)'} does not match ${wanted}`);
   }
   if (hasIssuerConstraint(policy)) {
     const issuer = id.issuer;
@@ -121,7 +123,7 @@ export function checkIdentity(id: CertificateIdentity, policy: IdentityPolicy, r
       issuer !== undefined && (policy.issuer !== undefined ? issuer === policy.issuer : policy.issuerRegexp!.test(issuer));
     if (!issuerOk) {
       const wanted = policy.issuer ?? `/${policy.issuerRegexp!.source}/`;
-      return finding('identity-mismatch', `certificate OIDC issuer ${issuer ?? '(none)'} does not match ${wanted}`);
+      return finding('identity-mismatch', `certificate OIDC issuer ${issuer !== undefined ? clip(issuer) : '(none)'} does not match ${wanted}`);
     }
   }
   return undefined;

@@ -2,6 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { X509Certificate } from '@sigstore/core';
 import { CustodyError, fromFsError } from '../errors.js';
+import { compilePattern, type Pattern } from '../lib/pattern.js';
 import { parseJson, sha256Hex } from './bytes.js';
 import { ALL_TIME, anchorsFromTrustedRoot, logAuthorityFromKey, type CertAuthority, type LogAuthority } from './anchors.js';
 import type { IdentityPolicy } from './identity.js';
@@ -16,11 +17,11 @@ export interface TrustOptions {
   trustedRoots?: string[];
   /** `--certificate-identity`: exact SAN (email, URI, ...) the signing certificate must carry. */
   certificateIdentity?: string;
-  /** `--certificate-identity-regexp`: pattern one SAN must match (searched, like cosign: anchor it yourself). */
+  /** `--certificate-identity-regexp`: RE2 pattern one SAN must match (searched, like cosign: anchor it yourself). */
   certificateIdentityRegexp?: string;
   /** `--certificate-oidc-issuer`: exact Fulcio OIDC issuer. */
   certificateOidcIssuer?: string;
-  /** `--certificate-oidc-issuer-regexp`. */
+  /** `--certificate-oidc-issuer-regexp`: RE2 pattern the issuer must match (searched). */
   certificateOidcIssuerRegexp?: string;
   /** `--ca-roots`: PEM bundles of private-PKI trust anchors for cosign certificates. */
   caRoots?: string[];
@@ -204,10 +205,11 @@ function toPolicy(options: TrustOptions): IdentityPolicy {
   return policy;
 }
 
-function compile(pattern: string, flag: string): RegExp {
+/** Compiled here, once per trust material: a pattern RE2 refuses is a usage error naming the flag. */
+function compile(pattern: string, flag: string): Pattern {
   try {
-    return new RegExp(pattern);
+    return compilePattern(pattern);
   } catch (err) {
-    throw new CustodyError('USAGE', `${flag}: invalid regular expression ${JSON.stringify(pattern)}: ${(err as Error).message}`, { cause: err });
+    throw new CustodyError('USAGE', `${flag} ${JSON.stringify(pattern)} ${(err as Error).message}`, { cause: err });
   }
 }

@@ -1,4 +1,5 @@
 import { signedTarget, trustFromCopies } from '../archive/trust-kept.js';
+import { isCustodyError } from '../errors.js';
 import { verifyEvidence, verifySigstoreBundle, type TrustMaterial } from '../trust/index.js';
 import type { EvidenceEntry, Problem, TrustRecord } from '../types.js';
 
@@ -50,7 +51,14 @@ export async function checkSignatures(
         copies.push({ record, bytes: copy });
       }
       if (copies.length !== (recorded.trustMaterial ?? []).length) continue;
-      trust = trustFromCopies(copies, recorded.constraints ?? {});
+      try {
+        trust = trustFromCopies(copies, recorded.constraints ?? {});
+      } catch (err) {
+        // A recorded constraint custody cannot apply (a pattern RE2 refuses): the check cannot be repeated.
+        if (!isCustodyError(err, 'USAGE')) throw err;
+        problems.push({ code: 'signature-failed', path: item.file, message: `${item.file} was verified at archive time but cannot be checked again: ${err.message}` });
+        continue;
+      }
     }
     const annotations = item.entry.origin.descriptor?.annotations;
     const verdict = await verifyEvidence(

@@ -1,9 +1,9 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exitCodeTableMarkdown } from '../../src/cli/exit-code-table.js';
 import { EXIT_CODES } from '../../src/cli/exit-codes.js';
-import { REPO_ROOT, runCli } from '../helpers/cli.js';
+import { REPO_ROOT, runCli, tempDir } from '../helpers/cli.js';
 
 const readme = () => readFile(join(REPO_ROOT, 'README.md'), 'utf8');
 
@@ -31,5 +31,18 @@ describe('README stays true to the code', () => {
     const archiveHelp = await runCli(['archive', '--help']);
     const flags = [...archiveHelp.stdout.matchAll(/^\s+(--[a-z-]+)/gm)].map((m) => m[1]!).filter((f) => f !== '--help' && f !== '--version');
     for (const flag of flags) expect(text, `README documents ${flag}`).toContain(flag === '--discover' ? '--no-discover' : flag);
+  });
+
+  it('shows the one-line refusals of a regexp RE2 cannot run exactly as the CLI prints them', async () => {
+    const text = await readme();
+    const root = await tempDir();
+    const flag = await runCli(['archive', `oci:${root}/none@sha256:${'a'.repeat(64)}`, '--root', root, '--certificate-identity-regexp', '(a)\\1']);
+    expect(flag.code).toBe(2);
+    expect(text).toContain(flag.stderr);
+    const policy = join(root, 'p.yaml');
+    await writeFile(policy, 'apiVersion: custody/v1\nkind: Policy\nrules:\n  provenance: {keyless: [{identity: a, issuer: b}], builderIdRegexp: "(?=a)"}\n');
+    const gate = await runCli(['gate', '--bundle', root, '--policy', policy]);
+    expect(gate.code).toBe(2);
+    expect(text).toContain(gate.stderr.replace(policy, 'p.yaml'));
   });
 });

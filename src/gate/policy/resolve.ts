@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { compilePattern } from '../../lib/pattern.js';
 import { namesSigners } from './semantics.js';
 import {
   SLSA_PREDICATE_TYPES,
@@ -64,8 +65,9 @@ export function toPolicy(value: unknown, path: string, base: string): Policy {
       scope: provenanceDoc.scope === 'every-platform' ? 'every-platform' : 'index',
       signers,
     };
-    if (typeof provenanceDoc.builderIdRegexp === 'string') rule.builderIdRegexp = provenanceDoc.builderIdRegexp;
-    if (typeof provenanceDoc.sourceRepositoryRegexp === 'string') rule.sourceRepositoryRegexp = provenanceDoc.sourceRepositoryRegexp;
+    // checkSemantics has compiled both already: these cannot throw.
+    if (typeof provenanceDoc.builderIdRegexp === 'string') rule.builderIdRegexp = compilePattern(provenanceDoc.builderIdRegexp);
+    if (typeof provenanceDoc.sourceRepositoryRegexp === 'string') rule.sourceRepositoryRegexp = compilePattern(provenanceDoc.sourceRepositoryRegexp);
     policy.rules.provenance = rule;
     if (own) warnUnrooted(policy, '/rules/provenance', signers);
   }

@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { isCustodyError } from '../../errors.js';
+import { compilePattern, MAX_PATTERN_LENGTH } from '../../lib/pattern.js';
 import { buildTrustMaterial, type TrustFileRole } from '../../trust/index.js';
 import type { Problem } from '../../types.js';
 
@@ -20,7 +21,7 @@ const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((s): s is
 
 /**
  * What the schema cannot say, checked on whatever parts are well formed so
- * that one run reports every problem: regexps compile, every trust file
+ * that one run reports every problem: regexps compile as RE2, every trust file
  * exists and parses as what its field says, attestations have signers.
  */
 export async function checkSemantics(value: unknown, base: string): Promise<Problem[]> {
@@ -77,12 +78,13 @@ export function namesSigners(block: Record<string, unknown>): boolean {
   return strings(block.keys).length > 0 || (Array.isArray(block.keyless) && block.keyless.length > 0);
 }
 
+/** RE2 syntax (src/lib/pattern.ts); a pattern longer than the schema allows is the schema's problem. */
 function checkRegexp(value: unknown, pointer: string, problems: Problem[]): void {
-  if (typeof value !== 'string') return;
+  if (typeof value !== 'string' || value.length > MAX_PATTERN_LENGTH) return;
   try {
-    new RegExp(value, 'u');
+    compilePattern(value);
   } catch (err) {
-    problems.push({ code: 'regexp', path: pointer, message: `${pointer}: ${JSON.stringify(value)} is not a valid regular expression (${(err as Error).message})` });
+    problems.push({ code: 'regexp', path: pointer, message: `${pointer}: ${JSON.stringify(value)} ${(err as Error).message}` });
   }
 }
 

@@ -1,4 +1,6 @@
-/** A policy as `loadPolicy` returns it: validated, defaults applied, paths absolute. */
+import type { Pattern } from '../../lib/pattern.js';
+
+/** A policy as `loadPolicy` returns it: validated, defaults applied, paths absolute, patterns compiled. */
 
 export const RULE_NAMES = ['signature', 'sbom', 'provenance', 'scan', 'image'] as const;
 export type RuleName = (typeof RULE_NAMES)[number];
@@ -10,7 +12,7 @@ export type Scope = 'every-platform' | 'index';
 export const SEVERITY_ORDER = ['UNKNOWN', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
 export type Severity = (typeof SEVERITY_ORDER)[number];
 
-/** A keyless signer with cosign's identity/issuer meaning (exact, or regexp searched). */
+/** A keyless signer with cosign's identity/issuer meaning (exact, or RE2 regexp searched; compiled by src/trust). */
 export interface KeylessIdentity {
   identity?: string;
   identityRegexp?: string;
@@ -45,8 +47,9 @@ export interface SbomRule {
 export interface ProvenanceRule {
   mode: Mode;
   predicateTypes: string[];
-  builderIdRegexp?: string;
-  sourceRepositoryRegexp?: string;
+  /** RE2, searched (src/lib/pattern.ts). */
+  builderIdRegexp?: Pattern;
+  sourceRepositoryRegexp?: Pattern;
   scope: Scope;
   /** Its own, or the signature rule's when it names none. */
   signers: Signers;

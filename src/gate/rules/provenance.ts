@@ -1,3 +1,4 @@
+import { clip } from '../../lib/pattern.js';
 import type { GateEvidence, GateInput } from '../evidence.js';
 import type { ProvenanceRule } from '../policy/types.js';
 import { describeFailure, describeIdentity } from './identity.js';
@@ -17,7 +18,7 @@ interface Check {
  * A verified SLSA provenance attestation for each target of the scope: of a
  * listed predicate type, signed by the policy's signers (re-verified against
  * the target digest), with a builder id and source repository matching the
- * policy's regexps (searched, like cosign's: anchor them with ^…$).
+ * policy's RE2 regexps (searched, like cosign's: anchor them with ^…$).
  */
 export function evaluateProvenance(input: GateInput, rule: ProvenanceRule): RuleResult[] {
   const attestations = input.evidence.filter((e) => e.facts.provenance);
@@ -40,15 +41,15 @@ function judgeTarget(target: Target, candidates: GateEvidence[], rule: Provenanc
   const details = {
     scope: rule.scope,
     predicateTypes: rule.predicateTypes,
-    builderIdRegexp: rule.builderIdRegexp ?? null,
-    sourceRepositoryRegexp: rule.sourceRepositoryRegexp ?? null,
+    builderIdRegexp: rule.builderIdRegexp?.source ?? null,
+    sourceRepositoryRegexp: rule.sourceRepositoryRegexp?.source ?? null,
     candidates: checks.map((c) => {
       const p = c.evidence.facts.provenance!;
       return {
         evidence: c.evidence.id,
         predicateType: p.predicateType,
-        builderId: p.builderId ?? null,
-        sourceRepository: p.sourceRepository ?? null,
+        builderId: p.builderId !== undefined ? clip(p.builderId) : null,
+        sourceRepository: p.sourceRepository !== undefined ? clip(p.sourceRepository) : null,
         failedAt: c.failed?.step ?? null,
         problem: c.failed?.reason ?? null,
       };
@@ -60,7 +61,7 @@ function judgeTarget(target: Target, candidates: GateEvidence[], rule: Provenanc
     const verdict = good.evidence.verdicts.provenance!.find((v) => v.digest === target.digest && v.verified)!;
     return result(
       true,
-      `SLSA ${p.slsaVersion} provenance by ${p.builderId ?? 'an unnamed builder'}${p.sourceRepository ? ` from ${p.sourceRepository}` : ''}, signed by ${describeIdentity(verdict.identity)}`,
+      `SLSA ${p.slsaVersion} provenance by ${p.builderId !== undefined ? clip(p.builderId) : 'an unnamed builder'}${p.sourceRepository ? ` from ${clip(p.sourceRepository)}` : ''}, signed by ${describeIdentity(verdict.identity)}`,
     );
   }
   if (checks.length === 0) return result(false, `no provenance attestation for ${describeTarget(target)}${hint}`);
@@ -84,12 +85,12 @@ function checkCandidate(evidence: GateEvidence, target: Target, rule: Provenance
   }
   if (rule.builderIdRegexp !== undefined) {
     if (!p.builderId) return { step: 'builderId', reason: `${evidence.id} names no builder id` };
-    if (!new RegExp(rule.builderIdRegexp, 'u').test(p.builderId)) return { step: 'builderId', reason: `builder ${p.builderId} does not match /${rule.builderIdRegexp}/` };
+    if (!rule.builderIdRegexp.test(p.builderId)) return { step: 'builderId', reason: `builder ${clip(p.builderId)} does not match /${rule.builderIdRegexp.source}/` };
   }
   if (rule.sourceRepositoryRegexp !== undefined) {
     if (!p.sourceRepository) return { step: 'sourceRepository', reason: `${evidence.id} names no source repository` };
-    if (!new RegExp(rule.sourceRepositoryRegexp, 'u').test(p.sourceRepository)) {
-      return { step: 'sourceRepository', reason: `source repository ${p.sourceRepository} (${p.sourceField}) does not match /${rule.sourceRepositoryRegexp}/` };
+    if (!rule.sourceRepositoryRegexp.test(p.sourceRepository)) {
+      return { step: 'sourceRepository', reason: `source repository ${clip(p.sourceRepository)} (${p.sourceField}) does not match /${rule.sourceRepositoryRegexp.source}/` };
     }
   }
   return undefined;

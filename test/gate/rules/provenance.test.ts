@@ -2,14 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../../src/gate/evaluate.js';
 import type { ProvenanceFacts } from '../../../src/gate/facts/provenance.js';
 import type { ProvenanceRule } from '../../../src/gate/policy/types.js';
+import { compilePattern } from '../../../src/lib/pattern.js';
 import { AMD64, ARM64, evidence, input, KEY_SIGNERS, NOW, policyWith, rejected, singleImage, SINGLE, twoPlatformIndex, verified } from '../helpers/evidence.js';
 
 const V1 = 'https://slsa.dev/provenance/v1';
 const rule = (extra: Partial<ProvenanceRule> = {}): ProvenanceRule => ({
   mode: 'enforce',
   predicateTypes: [V1],
-  builderIdRegexp: '^https://github.com/slsa-framework/',
-  sourceRepositoryRegexp: '^https://github.com/acme/',
+  builderIdRegexp: compilePattern('^https://github.com/slsa-framework/'),
+  sourceRepositoryRegexp: compilePattern('^https://github.com/acme/'),
   scope: 'index',
   signers: KEY_SIGNERS,
   ...extra,
@@ -88,9 +89,10 @@ describe('provenance rule', () => {
   });
 
   it('a rule that cannot be evaluated is an error that blocks the release, never a pass', () => {
-    // loadPolicy refuses such a regexp; evaluate must fail closed even when handed one.
-    const decision = evaluate(input(singleImage(), [attestation([SINGLE], facts())]), policyWith({ provenance: rule({ builderIdRegexp: '(' }) }), NOW);
+    // loadPolicy refuses a pattern RE2 cannot compile; a matcher that throws anyway must fail closed.
+    const broken = { source: '(', test: (): boolean => { throw new Error('missing closing )'); } };
+    const decision = evaluate(input(singleImage(), [attestation([SINGLE], facts())]), policyWith({ provenance: rule({ builderIdRegexp: broken }) }), NOW);
     expect(decision.pass).toBe(false);
-    expect(decision.results).toEqual([expect.objectContaining({ rule: 'provenance', mode: 'enforce', status: 'error', reason: expect.stringMatching(/^could not be evaluated: Invalid regular expression/) })]);
+    expect(decision.results).toEqual([expect.objectContaining({ rule: 'provenance', mode: 'enforce', status: 'error', reason: expect.stringMatching(/^could not be evaluated: missing closing \)/) })]);
   });
 });
