@@ -9,26 +9,16 @@
 // key, public by construction: never use it for anything real), and since an
 // ECDSA signature is randomised, an existing signature that still verifies
 // for the same payload is kept. Running the script twice changes nothing.
-import { createECDH, createHash, createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
+import { sign, verify } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeEvidenceImage } from './lib/evidence-image.mjs';
+import { seededP256 } from './lib/example-keys.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const examples = join(here, '..', 'examples');
 const layout = join(examples, 'layout');
-
-function exampleKey() {
-  const d = createHash('sha256').update('custody example signing key; not a secret').digest();
-  const ecdh = createECDH('prime256v1');
-  ecdh.setPrivateKey(d);
-  const point = ecdh.getPublicKey(null, 'uncompressed');
-  const b64url = (b) => Buffer.from(b).toString('base64url');
-  const jwk = { kty: 'EC', crv: 'P-256', d: b64url(d), x: b64url(point.subarray(1, 33)), y: b64url(point.subarray(33, 65)) };
-  const privateKey = createPrivateKey({ key: jwk, format: 'jwk' });
-  return { privateKey, publicKey: createPublicKey(privateKey) };
-}
 
 /** Signatures already in the layout, by payload, so a rerun keeps them. */
 function previousSignatures() {
@@ -47,7 +37,7 @@ function previousSignatures() {
   return found;
 }
 
-const key = exampleKey();
+const key = seededP256('custody example signing key; not a secret');
 const previous = previousSignatures();
 const signPayload = (payload) => {
   const kept = previous.get(payload.toString('base64'));

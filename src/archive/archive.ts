@@ -15,7 +15,7 @@ import { commitTransaction } from './transaction.js';
 import { readLocalEvidence } from './local-files.js';
 import { withLock, type LockOptions } from './lock.js';
 import { removeLeftoverTemps } from './tidy.js';
-import { checkDate, dayDir, imageRelativePath, utcDate } from './paths.js';
+import { checkDate, dayDir, imageRelativePath, MANIFEST, utcDate } from './paths.js';
 import { assertRealFolders } from './real-folders.js';
 
 /** What a collector hands the archiver for one image (src/collect produces it). */
@@ -151,17 +151,25 @@ export async function archive(options: ArchiveOptions): Promise<ArchiveReport> {
   const run: Run = { options, date, limits, now, localRaws };
   options.onStart?.(refs.length);
   let next = 0;
+  // An error that stops the run (a failure that cannot be recorded): no new image is started, the ones in flight finish.
+  let stopped: { error: unknown } | undefined;
   const worker = async () => {
-    while (next < refs.length) {
+    while (next < refs.length && !stopped) {
       const index = next++;
       const { ref } = refs[index]!;
-      const previous = await findArchived(done, ref, options.resolve);
-      results[index] = previous ?? (await archiveWithRetries(ref, run));
+      try {
+        const previous = await findArchived(done, ref, options.resolve);
+        results[index] = previous ?? (await archiveWithRetries(ref, run));
+      } catch (error) {
+        stopped ??= { error };
+        return;
+      }
       options.onImage?.(results[index]!);
     }
   };
   const concurrency = Math.max(1, Math.min(options.concurrency ?? defaultConcurrency(), refs.length));
   await Promise.all(Array.from({ length: concurrency }, worker));
+  if (stopped) throw stopped.error;
 
   let invalid = 0;
   let failedSignatures = 0;
@@ -225,18 +233,24 @@ interface Run {
   localRaws: readonly Raw[];
 }
 
+/**
+ * Archive one image, retrying operational failures; a failure is recorded in
+ * the day manifest once, after the last attempt, whatever its kind: every
+ * image named in a run ends in the day manifest.
+ */
 async function archiveWithRetries(ref: ImageReference, run: Run): Promise<ImageResult> {
   const attempts = 1 + Math.max(0, run.options.retries ?? 1);
   let result: ImageResult | undefined;
   for (let attempt = 1; attempt <= attempts; attempt++) {
-    result = await archiveOne(ref, run, attempt === attempts);
+    result = await archiveOne(ref, run);
     if (result.status !== 'failed' || !RETRYABLE.has(result.errorCode ?? '') || attempt === attempts) break;
     await new Promise((r) => setTimeout(r, (run.options.retryDelayMs ?? 2_000) * 2 ** (attempt - 1)));
   }
+  if (result!.status === 'failed') await recordFailure(result!, run);
   return result!;
 }
 
-async function archiveOne(ref: ImageReference, run: Run, recordFailure: boolean): Promise<ImageResult> {
+async function archiveOne(ref: ImageReference, run: Run): Promise<ImageResult> {
   const { options, limits, localRaws } = run;
   let collected: CollectedImage;
   try {
@@ -245,7 +259,7 @@ async function archiveOne(ref: ImageReference, run: Run, recordFailure: boolean)
       : { subject: subjectWithoutDiscovery(ref), image: [], evidence: [], warnings: [] };
   } catch (err) {
     if (!isCustodyError(err)) throw err;
-    return failImage(ref, ref.digest ?? null, err, run, recordFailure);
+    return failedImage(ref, ref.digest ?? null, err);
   }
   const raws = [...collected.image, ...collected.evidence, ...localRaws];
   const items = await normalizeAll(collected.subject, raws, limits, options.verify ?? signatureVerifier(options.trust));
@@ -254,27 +268,25 @@ async function archiveOne(ref: ImageReference, run: Run, recordFailure: boolean)
   } catch (err) {
     // A damaged image folder or a full disk fails this image, not the whole run.
     if (!isCustodyError(err)) throw err;
-    return failImage(ref, collected.subject.digest, err, run, recordFailure);
+    return failedImage(ref, collected.subject.digest, err);
   }
 }
 
-/** An image that could not be archived: listed as failed in the day manifest; the run goes on. */
-async function failImage(ref: ImageReference, digest: string | null, err: CustodyError, run: Run, record: boolean): Promise<ImageResult> {
+/** An image that could not be archived; the run goes on. */
+function failedImage(ref: ImageReference, digest: string | null, err: CustodyError): ImageResult {
+  return { ref: formatReference(ref), digest, path: null, status: 'failed', error: err.message, errorCode: err.code, evidence: [], warnings: [] };
+}
+
+/** List a failed image in the day manifest. Not being able to is itself an operational failure that stops the run. */
+async function recordFailure(failure: ImageResult, run: Run): Promise<void> {
   const { options, date, now } = run;
-  const failure: ImageResult = {
-    ref: formatReference(ref),
-    digest,
-    path: null,
-    status: 'failed',
-    error: err.message,
-    errorCode: err.code,
-    evidence: [],
-    warnings: [],
-  };
-  if (record) {
-    await withLock(options.root, options.lock ?? {}, () => recordDay(options.root, date, [toDayImage(failure, null)], now())).catch(() => undefined);
+  try {
+    await withLock(options.root, options.lock ?? {}, () => recordDay(options.root, date, [toDayImage(failure, null)], now()));
+  } catch (err) {
+    const code = isCustodyError(err, 'LOCKED') ? 'LOCKED' : 'DISK';
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new CustodyError(code, `cannot record the failure of ${failure.ref} in ${join(dayDir(options.root, date), MANIFEST)}: ${reason}`, { cause: err });
   }
-  return failure;
 }
 
 /** Write one image's folder and its day-manifest entry in one journalled transaction, under the root lock. */

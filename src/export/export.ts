@@ -14,6 +14,8 @@ export interface ExportResult {
   date: string;
   files: number;
   bytes: number;
+  /** What verify warned about the day (exported all the same). */
+  warnings: string[];
 }
 
 /** An in-memory file as a tar entry (the top-level checksum list). */
@@ -35,12 +37,10 @@ export async function exportDay(dayDir: string, out: string): Promise<ExportResu
   if (!DATE_PATTERN.test(date)) throw new CustodyError('NOT_A_BUNDLE', `${dayDir} is not a day folder (YYYY-MM-DD)`);
   const tree = await diskTree(dayDir);
   const report = await verifyTree(tree, 'day', dayDir, date);
+  // Only problems stop an export; warnings (a seal checked against the key kept beside it, an interrupted run) travel with it.
   if (!report.ok) {
     const first = report.problems[0]!;
-    throw new CustodyError('VERIFICATION_FAILED', `refusing to export ${dayDir}: ${report.problems.length} problem(s), first ${first.code} ${first.path}: ${first.message}`);
-  }
-  if (report.warnings.length > 0) {
-    throw new CustodyError('VERIFICATION_FAILED', `refusing to export ${dayDir} while an interrupted run is pending: ${report.warnings[0]}`);
+    throw new CustodyError('VERIFICATION_FAILED', `refusing to export ${dayDir}: it does not verify, ${report.problems.length} problem(s); first: ${first.path}: ${first.message} (${first.code})`);
   }
 
   const files = tree.entries.filter((e) => e.type === 'file').map((e) => e.path).sort();
@@ -77,5 +77,5 @@ export async function exportDay(dayDir: string, out: string): Promise<ExportResu
     if (err instanceof CustodyError) throw err;
     throw new CustodyError('DISK', `cannot write ${out}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { cause: err });
   }
-  return { out, date, files: files.length, bytes };
+  return { out, date, files: files.length, bytes, warnings: report.warnings };
 }

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { cp, mkdir, readFile, readdir, writeFile, appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -62,8 +63,30 @@ describe('custody export', () => {
     const target = join(await tempDir(), 'bad.tar.gz');
     const result = await runCli(['export', join(copyRoot, DATE), '--out', target]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('refusing to export');
+    expect(result.stderr.trim()).toMatch(/^custody: refusing to export .*: it does not verify, \d+ problem\(s\); first: manifest\.json: .*\(altered\)$/);
     expect(await readdir(join(target, '..'))).toEqual([]);
+  });
+
+  it('exports a sealed day, carrying the warnings of verify along, and the export verifies (exit 0)', async () => {
+    const copyRoot = await tempDir();
+    await cp(join(root, DATE), join(copyRoot, DATE), { recursive: true });
+    const key = join(await tempDir(), 'seal.key');
+    await writeFile(key, generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    expect((await runCli(['seal', join(copyRoot, DATE), '--key', key])).code).toBe(0);
+    const warned = await runCli(['verify', join(copyRoot, DATE), '--json']);
+    expect(JSON.parse(warned.stdout).warnings).toEqual([expect.stringContaining('checked against the key kept beside it')]);
+
+    const sealed = join(await tempDir(), 'sealed.tar.gz');
+    const result = await runCli(['export', join(copyRoot, DATE), '--out', sealed]);
+    expect(result.code).toBe(0);
+    expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^custody: warning from verify: manifest\.json\.sigstore\.json: checked against the key kept beside it/)]);
+    expect(execFileSync('tar', ['tzf', sealed], { encoding: 'utf8' })).toContain(`${DATE}/manifest.json.sigstore.json`);
+    const json = await runCli(['export', join(copyRoot, DATE), '--out', `${sealed}.again`, '--json']);
+    expect(JSON.parse(json.stdout).warnings).toHaveLength(1);
+
+    const verified = await runCli(['verify', sealed, '--json']);
+    expect(verified.code).toBe(0);
+    expect(JSON.parse(verified.stdout)).toMatchObject({ ok: true, target: 'export', problems: [], signatures: 1 });
   });
 });
 

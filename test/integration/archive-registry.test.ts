@@ -108,6 +108,20 @@ describeWithRegistry('archive from a real registry', () => {
     expect((await verifyArchive(root)).problems).toEqual([]);
   });
 
+  it('with the default retries, a tag that does not exist is listed failed with its error beside the archived one (exit 1)', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'custody-archive-root-'));
+    const images = join(work, 'missing-tag.txt');
+    writeFileSync(images, `${open.host}/acme/shop:1.0\n${open.host}/acme/shop:no-such-tag\n`);
+    const run = await spawnCli(['archive', '--images', images, '--root', root, '--date', DATE, '--quiet'], { env }).done;
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('1 of 2 images failed');
+    const day = JSON.parse(readFileSync(join(root, DATE, 'manifest.json'), 'utf8')) as { images: { ref: string; status: string; error: string | null }[] };
+    const byRef = new Map(day.images.map((i) => [i.ref, i]));
+    expect(byRef.get(`${open.host}/acme/shop:1.0`)?.status).toBe('ok');
+    expect(byRef.get(`${open.host}/acme/shop:no-such-tag`)).toMatchObject({ status: 'failed', error: expect.stringMatching(/no-such-tag.*(not found|unknown)/i) });
+    expect((await verifyArchive(root)).problems).toEqual([]);
+  });
+
   it('a registry that is down: nothing could be judged (exit 3), the failure is recorded, nothing half-written', async () => {
     const root = mkdtempSync(join(tmpdir(), 'custody-archive-root-'));
     const run = await spawnCli(['archive', '127.0.0.1:9/acme/app:1.0', '--root', root, '--date', DATE, '--retries', '0', '--timeout', '2'], { env }).done;

@@ -8,10 +8,10 @@ export interface ExportArgs {
   json: boolean;
 }
 
-
 export async function runExport(args: ExportArgs, io: Io): Promise<ExitCode> {
   const result = await exportDay(args.day, args.out);
   if (args.json) printJson(io, result);
   else io.out(`exported ${result.date}: ${result.files} files, ${result.bytes} bytes -> ${result.out}\n`);
+  for (const warning of result.warnings) io.err(`custody: warning from verify: ${warning}\n`);
   return EXIT.ok;
 }
