@@ -3,7 +3,8 @@ import { createWriteStream } from 'node:fs';
 import { open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Header, Pack, ReadEntry } from 'tar';
-import { TEMP_PREFIX } from '../archive/atomic.js';
+import { isTempName, TEMP_PREFIX } from '../archive/atomic.js';
+import { JOURNAL } from '../archive/journal.js';
 import { DATE_PATTERN } from '../archive/paths.js';
 import { CustodyError } from '../errors.js';
 import { diskTree } from '../verify/tree-source.js';
@@ -43,7 +44,12 @@ export async function exportDay(dayDir: string, out: string): Promise<ExportResu
     throw new CustodyError('VERIFICATION_FAILED', `refusing to export ${dayDir}: it does not verify, ${report.problems.length} problem(s); first: ${first.path}: ${first.message} (${first.code})`);
   }
 
-  const files = tree.entries.filter((e) => e.type === 'file').map((e) => e.path).sort();
+  // An interrupted run is not a finished day: an export is a frozen copy that a journal could not excuse.
+  if (tree.entries.some((e) => e.path === JOURNAL)) {
+    throw new CustodyError('VERIFICATION_FAILED', `refusing to export ${dayDir}: an archive run into it was interrupted (${JOURNAL}); rerun custody archive for ${date} to complete it, then export`);
+  }
+  // Temporary files a killed run left are no part of the day.
+  const files = tree.entries.filter((e) => e.type === 'file' && !isTempName(basename(e.path))).map((e) => e.path).sort();
   let bytes = 0;
   const sums = files
     .map((file) => {

@@ -152,4 +152,40 @@ describe('hostile journals: verify never exits 0 over tampering', () => {
     expect(code).toBe(1);
     expect(report!.problems.map((p) => p.code)).toEqual(expect.arrayContaining(['chain-broken', 'journal-unexpected']));
   });
+
+  it('export refuses a day with a pending journal, naming it; a journal smuggled into an export excuses nothing', async () => {
+    const f = await archivedExample();
+    await forge(f, { evidence: addEvidence, previous: 'kept' });
+    const out = join(f.root, '..', `export-${sha256(f.root).slice(0, 8)}.tar.gz`);
+    const refused = await runCli(['export', f.day, '--out', out]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/interrupted \(\.custody-journal\.json\); rerun custody archive for 2026-11-29/);
+
+    const clean = await archivedExample();
+    const made = await runCli(['export', clean.day, '--out', out]);
+    expect(made.code, made.stderr).toBe(0);
+    const { hostileTarGz } = await import('../helpers/hostile-tar.js');
+    const { gunzipSync } = await import('node:zlib');
+    const journal = JSON.stringify({ schemaVersion: 2, startedAt: 'x', pid: 1, files: [], manifests: [] });
+    // The real export's entries, then a journal entry before the end-of-archive blocks.
+    const tar = gunzipSync(await readFile(out));
+    const extra = gunzipSync(hostileTarGz([{ path: '2026-11-29/.custody-journal.json', body: journal }]));
+    const { gzipSync } = await import('node:zlib');
+    await writeFile(out, gzipSync(Buffer.concat([tar.subarray(0, lastHeaderEnd(tar)), extra])));
+    const { code, report } = await verifyJson([out]);
+    expect(code).toBe(1);
+    expect(report!.problems.map((p) => p.code)).toContain('journal-unexpected');
+  });
 });
+
+/** Where the entries of a tar end: the first of the two zero blocks after the last entry. */
+function lastHeaderEnd(tar: Buffer): number {
+  let offset = 0;
+  while (offset + 512 <= tar.length) {
+    const header = tar.subarray(offset, offset + 512);
+    if (header.every((b) => b === 0)) return offset;
+    const size = parseInt(header.subarray(124, 136).toString('ascii').replace(/\0.*$/, '').trim() || '0', 8);
+    offset += 512 + Math.ceil(size / 512) * 512;
+  }
+  return offset;
+}
