@@ -210,7 +210,7 @@ function refuseEarlierDay(root: string, date: string, days: readonly string[], t
   const instead = newest <= today ? 'archive into today (omit --date)' : `archive into ${newest}`;
   throw new CustodyError(
     'USAGE',
-    `${root} already has days after ${date}: ${listed}; a day that later days chain to cannot take more evidence (it would break their hash chain): ${instead}, or into a new --root`,
+    `${root} already has days after ${date}: ${listed}; an earlier day cannot take evidence once later days chain to it (it would break their hash chain): ${instead}, or into a new --root`,
   );
 }
 

@@ -106,7 +106,7 @@ export async function acquireLock(root: string, options: LockOptions = {}): Prom
     }
     if (Date.now() >= deadline) {
       const who = held?.body ? `pid ${held.body.pid} on ${held.body.host} since ${held.body.startedAt}` : 'another run';
-      throw new CustodyError('LOCKED', `archive root ${root} is locked by ${who}; waited ${Math.round(waitMs / 1000)}s (lock file ${path})`);
+      throw new CustodyError('LOCKED', `archive root ${root} is locked by ${who}; waited ${waitMs / 1000} s (lock file ${path})`);
     }
     if (held && !announced) {
       announced = true;

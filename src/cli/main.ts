@@ -56,7 +56,7 @@ export async function main(argv: readonly string[], io: Io = processIo, context?
       if (error instanceof CustodyError) throw error;
       const text = error?.message ?? message ?? 'bad usage';
       // A flag's own message (flag-types.ts) already says what it takes.
-      throw new CustodyError('USAGE', text.startsWith('--') ? text : `${text} (custody --help)`);
+      throw new CustodyError('USAGE', text.startsWith('--') || text.includes('custody --help') ? text : `${text} (custody --help)`);
     });
 
   try {

@@ -28,9 +28,8 @@ export interface ArchiveArgs extends RegistryArgs, TrustArgs {
 }
 
 export async function runArchive(args: ArchiveArgs, io: Io, context: CommandContext): Promise<ExitCode> {
-  const listed = args.images !== undefined ? await readImagesFile(args.images) : [];
   for (const ref of args.refs ?? []) refuseLayoutLookalike(ref);
-  for (const ref of listed) refuseLayoutLookalike(ref, `${args.images}: `);
+  const listed = args.images !== undefined ? await readImagesFile(args.images, refuseLayoutLookalike) : [];
   const refs = [...(args.refs ?? []), ...listed];
   const batch = args.images !== undefined || refs.length > 1;
   const mode = args.quiet || !batch ? 'quiet' : context.isTerminal() ? 'tty' : 'lines';
