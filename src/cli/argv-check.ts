@@ -99,6 +99,7 @@ function lookUp(dashes: string, written: string, command: string, flags: FlagUse
     const own = use(written);
     if (own !== undefined) return { name: written, type: resolveFlag(written as FlagName, own).type, negated: false };
     const positive = written.startsWith('no-') ? written.slice(3) : undefined;
+    if (positive !== undefined && GLOBAL[positive]) return { name: positive, type: GLOBAL[positive], negated: true };
     const negatable = positive !== undefined ? use(positive) : undefined;
     if (positive !== undefined && negatable !== undefined) {
       const type = resolveFlag(positive as FlagName, negatable).type;

@@ -35,13 +35,16 @@ const UNITS: Record<string, number> = { b: 1, kb: 1e3, mb: 1e6, gb: 1e9, kib: Ki
 
 /** `1234` bytes, or a number with a unit: B, KB/MB/GB (powers of 1000), KiB/MiB/GiB (powers of 1024). */
 export function parseSize(text: string): number | undefined {
-  const match = /^(\d+(?:\.\d+)?) ?([a-z]*)$/i.exec(text);
+  const match = /^(\d{1,15})(?:\.(\d{1,9}))? ?([a-z]*)$/i.exec(text);
   if (!match) return undefined;
-  const unit = match[2]!.toLowerCase();
-  if (unit === '' && !/^\d+$/.test(match[1]!)) return undefined;
-  const factor = unit === '' ? 1 : UNITS[unit];
+  const [, whole, fraction = '', unit] = match as unknown as [string, string, string | undefined, string];
+  const factor = unit === '' ? (fraction === '' ? 1 : undefined) : UNITS[unit.toLowerCase()];
   if (factor === undefined) return undefined;
-  const bytes = Number(match[1]) * factor;
+  // Exact arithmetic: 1.005KB is 1005 bytes, and a fraction of a byte is no size.
+  const scaled = BigInt(whole + fraction) * BigInt(factor);
+  const divisor = 10n ** BigInt(fraction.length);
+  if (scaled % divisor !== 0n) return undefined;
+  const bytes = Number(scaled / divisor);
   return Number.isSafeInteger(bytes) ? bytes : undefined;
 }
 

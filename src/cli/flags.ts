@@ -46,7 +46,7 @@ function fail(error: Error): never {
 export function withFlags(y: Argv, uses: FlagUses): Argv {
   for (const [name, use] of Object.entries(uses) as [FlagName, string | FlagUse][]) {
     const flag = resolveFlag(name, use);
-    const describe = flag.type.hint ? `${flag.describe} (${flag.type.hint})` : flag.describe;
+    const describe = flag.type.hint ? `${flag.describe}; ${flag.type.hint}` : flag.describe;
     if (flag.type.switch) {
       y.option(name, { type: 'boolean', default: flag.default === true, describe });
       continue;
@@ -75,7 +75,7 @@ export interface RegistryArgs {
 export const REGISTRY_FLAGS = {
   insecure: 'allow plain HTTP and unverified TLS to non-loopback registries',
   'ca-file': 'PEM file of extra CA certificates for registry TLS',
-  timeout: 'seconds to wait for a registry response (default 30)',
+  timeout: 'how long to wait for a registry response (default 30)',
 } satisfies FlagUses;
 
 export function sourceOptions(args: RegistryArgs): SourceOptions {

@@ -107,6 +107,6 @@ export const fetchTrustedRootCommand = commandSpec(
     mirror: 'TUF repository URL (default: the Sigstore public-good repository)',
     'tuf-root': 'TUF root.json to start from (a private repository; the public-good one is built in)',
     cache: 'TUF metadata cache folder (default: a new temporary folder)',
-    timeout: 'seconds per request (default 30)',
+    timeout: 'how long to wait for each request (default 30)',
   },
 );
