@@ -40,6 +40,8 @@ export interface ArchiveOptions {
   root: string;
   /** YYYY-MM-DD; defaults to the run's UTC date. */
   date?: string;
+  /** Accept a date later than tomorrow (UTC). */
+  allowFutureDate?: boolean;
   concurrency?: number;
   limits?: Partial<Limits>;
   lock?: LockOptions;
@@ -123,6 +125,13 @@ function subjectWithoutDiscovery(ref: ImageReference): Subject {
 export async function archive(options: ArchiveOptions): Promise<ArchiveReport> {
   const now = options.now ?? (() => new Date());
   const date = options.date !== undefined ? checkDate(options.date) : utcDate(now());
+  refuseFutureDate(date, now(), options.allowFutureDate === true);
+  if (options.concurrency !== undefined && !(Number.isInteger(options.concurrency) && options.concurrency >= 1)) {
+    throw new CustodyError('USAGE', `concurrency must be a whole number from 1, not ${options.concurrency}`);
+  }
+  if (options.retries !== undefined && !(Number.isInteger(options.retries) && options.retries >= 0)) {
+    throw new CustodyError('USAGE', `retries must be a whole number from 0, not ${options.retries}`);
+  }
   const limits = withLimits(options.limits);
   if (options.refs.length === 0) throw new CustodyError('USAGE', 'no image reference given (name one, or use --images FILE)');
   const all = options.refs.map((input) => ({ input, ref: parseReference(input) }));
@@ -136,10 +145,7 @@ export async function archive(options: ArchiveOptions): Promise<ArchiveReport> {
   if (existsSync(join(dayDir(options.root, date), SEAL_FILE))) {
     throw new CustodyError('USAGE', `${dayDir(options.root, date)} is sealed; nothing more can be archived into it`);
   }
-  const later = (await listDays(options.root)).filter((day) => day > date);
-  if (later.length > 0) {
-    throw new CustodyError('USAGE', `${options.root} already has a later day (${later[later.length - 1]}); writing into ${date} would break the hash chain of the days after it`);
-  }
+  refuseEarlierDay(options.root, date, await listDays(options.root), utcDate(now()));
   // A link planted where the day's folders belong would carry every write outside the root.
   for (const folder of ['images', 'trust']) await assertRealFolders(options.root, `${date}/${folder}`);
   const localRaws = await readLocalEvidence(evidenceFiles, limits.maxBytes);
@@ -188,6 +194,35 @@ export async function archive(options: ArchiveOptions): Promise<ArchiveReport> {
     failedSignatures,
     failedImages: results.filter((r) => r.status === 'failed').length,
   };
+}
+
+/**
+ * A day later than tomorrow (UTC: the day may already have begun somewhere)
+ * is a typo until said otherwise: once it exists, every earlier day of the
+ * root is closed (see refuseEarlierDay).
+ */
+function refuseFutureDate(date: string, now: Date, allowed: boolean): void {
+  const tomorrow = utcDate(new Date(now.getTime() + 86_400_000));
+  if (date > tomorrow && !allowed) {
+    throw new CustodyError('USAGE', `--date ${date} is later than tomorrow (${tomorrow}, UTC); once archived, no earlier day of the root can take evidence: pass --allow-future-date if that is meant`);
+  }
+}
+
+/**
+ * Each day manifest names the sha256 of the newest earlier one (the hash
+ * chain), so a day that later days chain to can no longer change: say which
+ * days are later and where evidence can go instead.
+ */
+function refuseEarlierDay(root: string, date: string, days: readonly string[], today: string): void {
+  const later = days.filter((day) => day > date);
+  if (later.length === 0) return;
+  const newest = later[later.length - 1]!;
+  const listed = later.length > 3 ? `${later.slice(0, 2).join(', ')}, … ${newest} (${later.length} days)` : later.join(', ');
+  const instead = newest <= today ? 'archive into today (omit --date)' : `archive into ${newest}`;
+  throw new CustodyError(
+    'USAGE',
+    `${root} already has days after ${date}: ${listed}; an earlier day cannot take evidence once later days chain to it (it would break their hash chain): ${instead}, or into a new --root`,
+  );
 }
 
 async function archivedToday(root: string, date: string): Promise<Map<string, DayImage>> {

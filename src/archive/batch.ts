@@ -9,22 +9,26 @@ import { formatReference, parseReference } from '../oci/reference.js';
  * lines ignored, duplicates (after normalisation) merged. A bad line stops
  * the run before anything is written, naming the file and the line.
  */
-export async function readImagesFile(path: string): Promise<string[]> {
+export async function readImagesFile(path: string, check?: LineCheck): Promise<string[]> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
     throw new CustodyError('FILE_UNREADABLE', `cannot read images file ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
-  return parseImagesList(text, path);
+  return parseImagesList(text, path, check);
 }
 
-export function parseImagesList(text: string, source: string): string[] {
+/** A caller's own check of one entry before it is parsed; `where` is `FILE:LINE: `. Throws to refuse it. */
+export type LineCheck = (entry: string, where: string) => void;
+
+export function parseImagesList(text: string, source: string, check?: LineCheck): string[] {
   const refs: string[] = [];
   const seen = new Set<string>();
   text.split(/\r?\n/).forEach((line, index) => {
     const content = line.replace(/(^|\s)#.*$/, '').trim();
     if (content === '') return;
+    check?.(content, `${source}:${index + 1}: `);
     let normalized: string;
     try {
       normalized = formatReference(parseReference(content));

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { link, mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { CustodyError } from '../errors.js';
 
 export const LOCK_NAME = '.custody.lock';
@@ -12,6 +12,16 @@ export interface LockOptions {
   waitMs?: number;
   /** A lock older than this from another host is taken as abandoned. */
   staleMs?: number;
+  /** Called once, as soon as this taker finds the lock held by a live run and starts waiting for it. */
+  onWait?: (holder: LockHolder, waitMs: number) => void;
+}
+
+/** Who holds a lock, as its file says (fields absent when the file is unreadable or being written). */
+export interface LockHolder {
+  file: string;
+  pid?: number;
+  host?: string;
+  since?: string;
 }
 
 interface LockBody {
@@ -74,6 +84,7 @@ export async function acquireLock(root: string, options: LockOptions = {}): Prom
   const body: LockBody = { pid: process.pid, host: hostname(), nonce: randomBytes(8).toString('hex'), startedAt: new Date().toISOString() };
   const deadline = Date.now() + waitMs;
   let delay = 10;
+  let announced = false;
   for (;;) {
     try {
       const handle = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
@@ -99,11 +110,23 @@ export async function acquireLock(root: string, options: LockOptions = {}): Prom
     }
     if (Date.now() >= deadline) {
       const who = held?.body ? `pid ${held.body.pid} on ${held.body.host} since ${held.body.startedAt}` : 'another run';
-      throw new CustodyError('LOCKED', `archive root ${root} is locked by ${who}; waited ${Math.round(waitMs / 1000)}s (lock file ${path})`);
+      throw new CustodyError('LOCKED', `archive root ${root} is locked by ${who}; waited ${waitMs / 1000} s (lock file ${path})`);
+    }
+    if (held && !announced) {
+      announced = true;
+      options.onWait?.(holderOf(path, held.body), waitMs);
     }
     await sleep(delay);
     delay = Math.min(delay * 2, 250);
   }
+}
+
+function holderOf(file: string, body: LockBody | undefined): LockHolder {
+  const holder: LockHolder = { file };
+  if (typeof body?.pid === 'number') holder.pid = body.pid;
+  if (typeof body?.host === 'string') holder.host = body.host;
+  if (typeof body?.startedAt === 'string') holder.since = body.startedAt;
+  return holder;
 }
 
 /**
@@ -130,12 +153,31 @@ async function releaseLock(path: string, nonce: string): Promise<void> {
   if (held?.body?.nonce === nonce) await unlink(path).catch(() => undefined);
 }
 
-/** Run `fn` holding the root's lock. */
+/** Takers of a root's lock in this process, queued in memory: the lock file is then contended only between processes. */
+const queues = new Map<string, Promise<void>>();
+
+/**
+ * Run `fn` holding the root's lock. Callers in one process take turns in
+ * memory first, so that a wait (and its `waitMs`, and `onWait`) is always
+ * for another run, never for a sibling worker of this one.
+ */
 export async function withLock<T>(root: string, options: LockOptions, fn: () => Promise<T>): Promise<T> {
-  const lock = await acquireLock(root, options);
+  const key = resolve(root);
+  const before = queues.get(key) ?? Promise.resolve();
+  let done!: () => void;
+  const mine = new Promise<void>((resolveTurn) => (done = resolveTurn));
+  const tail = before.then(() => mine);
+  queues.set(key, tail);
+  await before;
   try {
-    return await fn();
+    const lock = await acquireLock(root, options);
+    try {
+      return await fn();
+    } finally {
+      await lock.release();
+    }
   } finally {
-    await lock.release();
+    done();
+    if (queues.get(key) === tail) queues.delete(key);
   }
 }

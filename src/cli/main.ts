@@ -6,18 +6,24 @@ import { CustodyError } from '../errors.js';
 import { TOOL } from '../version.js';
 import type { CommandContext } from './context.js';
 import { gateCommand } from './commands/gate-spec.js';
-import { archiveCommand, discoverCommand, exportCommand, fetchTrustedRootCommand, sealCommand, verifyCommand, verifyEvidenceCommand } from './specs.js';
+import { archiveCommand, commandName, discoverCommand, exportCommand, fetchTrustedRootCommand, sealCommand, verifyCommand, verifyEvidenceCommand } from './specs.js';
+import { checkArgv } from './argv-check.js';
 import { EXIT } from './exit-codes.js';
 import { processIo, reportError, type Io } from './output.js';
 
 type Handler = (args: Record<string, unknown>) => Promise<number>;
 
-/** Parse argv, run one command, return its exit code. Never calls process.exit. */
+/** Each command's flags, for the check of the command line before yargs reads it. */
+const COMMAND_FLAGS = Object.fromEntries(
+  [discoverCommand, archiveCommand, verifyCommand, verifyEvidenceCommand, gateCommand, fetchTrustedRootCommand, sealCommand, exportCommand].map((spec) => [commandName(spec), spec.flags]),
+);
+
 /** The context given, else the default one (loaded only when a command needs it). */
 async function contextOf(context: CommandContext | undefined): Promise<CommandContext> {
   return context ?? (await import('./context.js')).defaultContext;
 }
 
+/** Parse argv, run one command, return its exit code. Never calls process.exit. */
 export async function main(argv: readonly string[], io: Io = processIo, context?: CommandContext): Promise<number> {
   let exitCode: number = EXIT.ok;
   let ran: Promise<number> | undefined;
@@ -26,6 +32,9 @@ export async function main(argv: readonly string[], io: Io = processIo, context?
   };
   const parser: Argv = yargs([...argv])
     .scriptName('custody')
+    .locale('en')
+    // One value per flag occurrence: `--evidence a.json REF` leaves REF a reference.
+    .parserConfiguration({ 'greedy-arrays': false })
     .usage('$0 <command> [options]\n\nChain of custody for container-image supply-chain evidence.')
     .option('json', { type: 'boolean', default: false, describe: 'machine-readable output' })
     .command({ ...discoverCommand, handler: run(async (args) => (await import('./commands/discover.js')).runDiscover(args as never, io)) })
@@ -45,10 +54,13 @@ export async function main(argv: readonly string[], io: Io = processIo, context?
     .fail((message: string | undefined, error: Error | undefined) => {
       // Errors from flag checks are usage errors; anything else is thrown by our own code.
       if (error instanceof CustodyError) throw error;
-      throw new CustodyError('USAGE', `${error?.message ?? message ?? 'bad usage'} (custody --help)`);
+      const text = error?.message ?? message ?? 'bad usage';
+      // A flag's own message (flag-types.ts) already says what it takes.
+      throw new CustodyError('USAGE', text.startsWith('--') || text.includes('custody --help') ? text : `${text} (custody --help)`);
     });
 
   try {
+    checkArgv(argv, COMMAND_FLAGS);
     let helpText = '';
     await parser.parseAsync([...argv], {}, (_err: unknown, _argv: unknown, output: string) => {
       helpText = output;

@@ -1,4 +1,5 @@
 import type { ImageResult } from '../archive/archive.js';
+import type { LockHolder } from '../archive/lock.js';
 import type { Io } from './output.js';
 
 export interface Progress {
@@ -73,5 +74,26 @@ export function createProgress(io: Io, mode: 'tty' | 'lines' | 'quiet', clock: (
     finish() {
       io.err('\n');
     },
+  };
+}
+
+/**
+ * Say at once, on stderr, that the run waits for another run's lock: who
+ * holds it (from the lock file) and how long custody waits. One plain line,
+ * or one JSON event where progress is JSON lines; each holder said once.
+ */
+export function lockNotice(io: Io, mode: 'tty' | 'lines' | 'text' | 'quiet', root: string): (holder: LockHolder, waitMs: number) => void {
+  const said = new Set<string>();
+  return (holder, waitMs) => {
+    const key = `${holder.pid}@${holder.host}@${holder.since}`;
+    if (mode === 'quiet' || said.has(key)) return;
+    said.add(key);
+    const seconds = waitMs / 1000;
+    if (mode === 'lines') {
+      io.err(`${JSON.stringify({ event: 'lock-wait', root, pid: holder.pid ?? null, host: holder.host ?? null, since: holder.since ?? null, waitSeconds: seconds })}\n`);
+      return;
+    }
+    const who = holder.pid !== undefined ? `pid ${holder.pid} on ${holder.host ?? '?'} since ${holder.since ?? '?'}` : `another run (${holder.file} unreadable)`;
+    io.err(`${mode === 'tty' ? '\n' : ''}custody: waiting up to ${seconds} s for the lock on ${root}, held by ${who} (--lock-timeout S to change, 0 to fail at once)\n`);
   };
 }

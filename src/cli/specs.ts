@@ -1,90 +1,112 @@
 import type { Argv } from 'yargs';
-import { registryOptions } from './flags.js';
-import { trustFlags } from './trust-flags.js';
+import { formatSize, PRIVATE_KEY } from './flag-types.js';
+import { REGISTRY_FLAGS, withFlags, type FlagUses } from './flags.js';
+import { TRUST_FLAGS } from './trust-flags.js';
+import { DEFAULT_LIMITS } from '../normalize/limits.js';
 
 /*
  * Every command's flags, kept apart from the code that runs it so that
  * parsing and --help load nothing heavy: main.ts imports a command's module
- * only when that command runs.
+ * only when that command runs. The flags' types, ranges and defaults are in
+ * flag-types.ts; here, only what each means to its command.
  */
 
-export const discoverCommand = {
-  command: 'discover <ref>',
-  describe: 'show what is attached to an image, per platform, without downloading evidence',
-  builder: (y: Argv) => registryOptions(y).positional('ref', { type: 'string', demandOption: true, describe: 'image reference' }),
-};
+export interface CommandSpec {
+  /** yargs command string: the name, then positionals. */
+  command: string;
+  describe: string;
+  flags: FlagUses;
+  builder: (y: Argv) => Argv;
+}
 
-export const archiveCommand = {
-  command: 'archive [refs..]',
-  describe: 'collect, validate and archive the evidence of images into ROOT/YYYY-MM-DD/',
-  builder: (y: Argv) =>
-    trustFlags(registryOptions(y))
-      .positional('refs', { type: 'string', array: true, describe: 'image references (registry/repo[:tag][@sha256:…] or oci:PATH[:tag|@sha256:…])' })
-      .option('evidence', { type: 'string', array: true, default: [], describe: 'local evidence file for the image (repeatable)' })
-      .option('discover', { type: 'boolean', default: true, describe: 'contact the registry/layout; --no-discover archives only --evidence files and needs REF@digest' })
-      .option('root', { type: 'string', default: 'artifacts', describe: 'archive root folder' })
-      .option('date', { type: 'string', describe: 'day folder YYYY-MM-DD (default: today, UTC)' })
-      .option('images', { type: 'string', describe: 'file with one reference a line (# comments, blank lines, duplicates merged)' })
-      .option('shard', { type: 'string', describe: 'K/N: archive only the K-th of N deterministic slices of the images' })
-      .option('concurrency', { type: 'number', describe: 'images archived in parallel (default: 2 per core, 2 to 8)' })
-      .option('retries', { type: 'number', default: 1, describe: 'extra attempts per image after a network or registry failure' })
-      .option('quiet', { type: 'boolean', default: false, describe: 'no progress and no summary; errors only' })
-      .option('max-bytes', { type: 'number', describe: 'largest evidence file or body in bytes (default 536870912)' }),
-};
+/** A command: its positionals (and cross-flag checks) in `more`, its flags from the table. */
+export function commandSpec(command: string, describe: string, flags: FlagUses, more: (y: Argv) => Argv = (y) => y): CommandSpec {
+  return { command, describe, flags, builder: (y: Argv) => withFlags(more(y), flags) };
+}
 
-export const verifyCommand = {
-  command: 'verify <path>',
-  describe: 're-check an archive root, day folder, image folder or export: hashes, checksum files, manifests, chain',
-  builder: (y: Argv) =>
-    trustFlags(y)
-      .positional('path', { type: 'string', demandOption: true, describe: 'archive root, day folder, image folder, or exported .tar.gz' })
-      .option('chain', { type: 'boolean', default: false, describe: 'also check the day-to-day hash chain (root only)' }),
-};
+export function commandName(spec: CommandSpec): string {
+  return spec.command.split(' ')[0]!;
+}
 
-export const verifyEvidenceCommand = {
-  command: 'verify-evidence <file>',
-  describe: 'verify one Sigstore bundle, cosign signature or DSSE envelope outside any archive',
-  builder: (y: Argv) =>
-    trustFlags(y)
-      .positional('file', { type: 'string', demandOption: true, describe: 'bundle, signature layer or DSSE envelope' })
-      .option('artifact', { type: 'string', describe: 'the signed file (message signature) or the in-toto subject' })
-      .option('digest', { type: 'string', describe: 'the digest the signature or statement must name (sha256:…)' })
-      .option('media-type', { type: 'string', describe: 'media type of FILE when the content does not say (e.g. a cosign layer)' })
-      .option('annotations', { type: 'string', describe: 'JSON file of the layer annotations (cosign signature, certificate, bundle)' })
-      .check((argv) => {
-        if (argv.artifact === undefined && argv.digest === undefined) throw new Error('give --artifact FILE or --digest sha256:…');
-        return true;
-      }),
-};
+export const discoverCommand = commandSpec(
+  'discover <ref>',
+  'show what is attached to an image, per platform, without downloading evidence',
+  REGISTRY_FLAGS,
+  (y) => y.positional('ref', { type: 'string', demandOption: true, describe: 'image reference' }),
+);
 
-export const sealCommand = {
-  command: 'seal <day>',
-  describe: 'sign a finished day manifest: writes manifest.json.sigstore.json (a Sigstore bundle) beside it',
-  builder: (y: Argv) =>
-    y
-      .positional('day', { type: 'string', demandOption: true, describe: 'day folder, e.g. artifacts/2026-11-29' })
-      .option('key', { type: 'string', describe: 'private key PEM (PKCS#8 or SEC1; ECDSA or RSA)' })
-      .option('fulcio-url', { type: 'string', describe: 'keyless: Fulcio URL (with SIGSTORE_ID_TOKEN set)' })
-      .option('rekor-url', { type: 'string', describe: 'keyless: Rekor URL (with SIGSTORE_ID_TOKEN set)' }),
-};
+export const archiveCommand = commandSpec(
+  'archive [refs..]',
+  'collect, validate and archive the evidence of images into ROOT/YYYY-MM-DD/',
+  {
+    ...REGISTRY_FLAGS,
+    ...TRUST_FLAGS,
+    evidence: 'local evidence file for the image (repeatable)',
+    discover: 'contact the registry/layout; --no-discover archives only --evidence files and needs REF@digest',
+    root: 'archive root folder',
+    date: 'day folder YYYY-MM-DD (default: today, UTC); later than tomorrow needs --allow-future-date',
+    'allow-future-date': 'accept a --date later than tomorrow (UTC); earlier days of the root are closed once it exists',
+    images: 'file with one reference a line (# comments, blank lines, duplicates merged)',
+    shard: 'K/N: archive only the K-th of N deterministic slices of the images',
+    concurrency: 'images archived in parallel (default: 2 per core, 2 to 8)',
+    retries: 'extra attempts per image after a network or registry failure',
+    'lock-timeout': 'how long to wait for another run holding the root lock; 0 fails at once',
+    quiet: 'no progress and no summary; errors only',
+    'max-bytes': `largest evidence file or body (default ${formatSize(DEFAULT_LIMITS.maxBytes).replace(' ', '')})`,
+  },
+  (y) => y.positional('refs', { type: 'string', array: true, describe: 'image references (registry/repo[:tag][@sha256:…] or oci:PATH[:tag|@sha256:…])' }),
+);
 
-export const exportCommand = {
-  command: 'export <day>',
-  describe: 'write a verified day folder as one deterministic .tar.gz for an auditor',
-  builder: (y: Argv) =>
-    y
-      .positional('day', { type: 'string', demandOption: true, describe: 'day folder, e.g. artifacts/2026-11-29' })
-      .option('out', { type: 'string', demandOption: true, describe: 'output file (.tar.gz)' }),
-};
+export const verifyCommand = commandSpec(
+  'verify <path>',
+  're-check an archive root, day folder, image folder or export: hashes, checksum files, manifests, chain',
+  { ...TRUST_FLAGS, chain: 'also check the day-to-day hash chain (root only)' },
+  (y) => y.positional('path', { type: 'string', demandOption: true, describe: 'archive root, day folder, image folder, or exported .tar.gz' }),
+);
 
-export const fetchTrustedRootCommand = {
-  command: 'fetch-trusted-root',
-  describe: 'the only network call for trust: fetch the Sigstore trusted root through TUF into a file for --trusted-root',
-  builder: (y: Argv) =>
-    y
-      .option('out', { type: 'string', demandOption: true, describe: 'where to write trusted_root.json' })
-      .option('mirror', { type: 'string', describe: 'TUF repository URL (default: the Sigstore public-good repository)' })
-      .option('tuf-root', { type: 'string', describe: 'TUF root.json to start from (a private repository; the public-good one is built in)' })
-      .option('cache', { type: 'string', describe: 'TUF metadata cache folder (default: a new temporary folder)' })
-      .option('timeout', { type: 'number', describe: 'seconds per request (default 30)' }),
-};
+export const verifyEvidenceCommand = commandSpec(
+  'verify-evidence <file>',
+  'verify one Sigstore bundle, cosign signature or DSSE envelope outside any archive',
+  {
+    ...TRUST_FLAGS,
+    artifact: 'the signed file (message signature) or the in-toto subject',
+    digest: 'the digest the signature or statement must name (sha256:…)',
+    'media-type': 'media type of FILE when the content does not say (e.g. a cosign layer)',
+    annotations: 'JSON file of the layer annotations (cosign signature, certificate, bundle)',
+  },
+  (y) =>
+    y.positional('file', { type: 'string', demandOption: true, describe: 'bundle, signature layer or DSSE envelope' }).check((argv) => {
+      if (argv.artifact === undefined && argv.digest === undefined) throw new Error('give --artifact FILE or --digest sha256:…');
+      return true;
+    }),
+);
+
+export const sealCommand = commandSpec(
+  'seal <day>',
+  'sign a finished day manifest: writes manifest.json.sigstore.json (a Sigstore bundle) beside it',
+  {
+    key: { describe: 'private key PEM (PKCS#8 or SEC1; ECDSA or RSA)', type: PRIVATE_KEY },
+    'fulcio-url': 'keyless: Fulcio URL (with SIGSTORE_ID_TOKEN set)',
+    'rekor-url': 'keyless: Rekor URL (with SIGSTORE_ID_TOKEN set)',
+  },
+  (y) => y.positional('day', { type: 'string', demandOption: true, describe: 'day folder, e.g. artifacts/2026-11-29' }),
+);
+
+export const exportCommand = commandSpec(
+  'export <day>',
+  'write a verified day folder as one deterministic .tar.gz for an auditor',
+  { out: { describe: 'output file (.tar.gz)', demand: true } },
+  (y) => y.positional('day', { type: 'string', demandOption: true, describe: 'day folder, e.g. artifacts/2026-11-29' }),
+);
+
+export const fetchTrustedRootCommand = commandSpec(
+  'fetch-trusted-root',
+  'the only network call for trust: fetch the Sigstore trusted root through TUF into a file for --trusted-root',
+  {
+    out: { describe: 'where to write trusted_root.json', demand: true },
+    mirror: 'TUF repository URL (default: the Sigstore public-good repository)',
+    'tuf-root': 'TUF root.json to start from (a private repository; the public-good one is built in)',
+    cache: 'TUF metadata cache folder (default: a new temporary folder)',
+    timeout: 'how long to wait for each request (default 30)',
+  },
+);

@@ -1,5 +1,5 @@
-import type { Argv } from 'yargs';
 import type { TrustOptions } from '../trust/index.js';
+import type { FlagUses } from './flags.js';
 
 /** Trust flags with cosign's names and meaning, shared by archive, verify and verify-evidence. */
 export interface TrustArgs {
@@ -14,18 +14,17 @@ export interface TrustArgs {
   rekorKey?: string[];
 }
 
-export function trustFlags(y: Argv): Argv {
-  return y
-    .option('key', { type: 'string', array: true, describe: 'public key PEM (ECDSA P-256/P-384, Ed25519, RSA); repeatable' })
-    .option('trusted-root', { type: 'string', array: true, describe: 'Sigstore trusted_root.json (Fulcio CAs, Rekor keys, CT logs, TSAs); repeatable' })
-    .option('certificate-identity', { type: 'string', describe: 'exact certificate SAN the signer must have' })
-    .option('certificate-identity-regexp', { type: 'string', describe: 'regexp a certificate SAN must match (searched, as cosign; anchor with ^…$)' })
-    .option('certificate-oidc-issuer', { type: 'string', describe: 'exact Fulcio OIDC issuer' })
-    .option('certificate-oidc-issuer-regexp', { type: 'string', describe: 'regexp the Fulcio OIDC issuer must match' })
-    .option('ca-roots', { type: 'string', array: true, describe: 'private-PKI root certificates (PEM) for cosign certificates' })
-    .option('ca-intermediates', { type: 'string', array: true, describe: 'private-PKI intermediate certificates (PEM)' })
-    .option('rekor-key', { type: 'string', array: true, describe: 'a Rekor public key (PEM) to check SETs without a trusted root' });
-}
+export const TRUST_FLAGS = {
+  key: 'public key PEM (ECDSA P-256/P-384, Ed25519, RSA); repeatable',
+  'trusted-root': 'Sigstore trusted_root.json (Fulcio CAs, Rekor keys, CT logs, TSAs); repeatable',
+  'certificate-identity': 'exact certificate SAN the signer must have',
+  'certificate-identity-regexp': 'regexp a certificate SAN must match (searched, as cosign; anchor with ^…$)',
+  'certificate-oidc-issuer': 'exact Fulcio OIDC issuer',
+  'certificate-oidc-issuer-regexp': 'regexp the Fulcio OIDC issuer must match',
+  'ca-roots': 'private-PKI root certificates (PEM) for cosign certificates',
+  'ca-intermediates': 'private-PKI intermediate certificates (PEM)',
+  'rekor-key': 'a Rekor public key (PEM) to check SETs without a trusted root',
+} satisfies FlagUses;
 
 export function toTrustOptions(args: TrustArgs): TrustOptions {
   const options: TrustOptions = {};

@@ -79,9 +79,11 @@ async function detectDiskTarget(path: string): Promise<Exclude<VerifyTarget, 'ex
     }
     return DATE_PATTERN.test(basename(path)) ? 'day' : 'image';
   }
-  if (DATE_PATTERN.test(basename(path))) return 'day';
-  if (names.some((name) => DATE_PATTERN.test(name)) || names.every((name) => ROOT_EXTRAS.has(name))) return 'root';
-  throw new CustodyError('NOT_A_BUNDLE', `${path} is not a custody archive: no manifest.json and no YYYY-MM-DD folders`);
+  // A folder with no archive in it (empty, or only unrelated files) is refused, never "OK, 0 files".
+  if (DATE_PATTERN.test(basename(path)) && names.some((name) => !ROOT_EXTRAS.has(name))) return 'day';
+  if (names.some((name) => DATE_PATTERN.test(name))) return 'root';
+  const what = names.length === 0 ? 'it is empty' : 'no manifest.json and no YYYY-MM-DD folders';
+  throw new CustodyError('NOT_A_BUNDLE', `${path} is not a custody archive (${what}): give an archive root, a day or image folder, or an export .tar.gz`);
 }
 
 /**

@@ -90,8 +90,8 @@ describe('bad input to archive', () => {
   it.each([
     [['archive', '--no-discover', 'Bad Ref@x', '--evidence', GOOD], 'invalid image reference'],
     [['archive', '--no-discover', REF, '--evidence', GOOD, '--date', '2026-02-30'], 'not a calendar date'],
-    [['archive', '--bogus-flag', REF], 'Unknown argument'],
-    [['frobnicate'], 'Unknown argument'],
+    [['archive', '--bogus-flag', REF], 'unknown flag --bogus-flag for custody archive'],
+    [['frobnicate'], 'unknown command "frobnicate"'],
     [[], 'name a command'],
     [['archive', '--no-discover', REF, `registry.example/x@${fakeDigest('x')}`, '--evidence', GOOD], 'exactly one reference'],
   ])('usage error %j: exit 2, one line', async (args, message) => {

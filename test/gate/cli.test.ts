@@ -180,7 +180,7 @@ describe('custody gate: flag wiring', () => {
   });
 
   it('refuses an unknown format and a missing --policy', async () => {
-    await expect(parse(['gate', 'x', '--policy', 'P', '--format', 'html'])).rejects.toThrow(/Invalid values/);
+    await expect(parse(['gate', 'x', '--policy', 'P', '--format', 'html'])).rejects.toThrow('--format takes one of text, json, junit, sarif, markdown, got "html"');
     await expect(parse(['gate', 'x'])).rejects.toThrow(/Missing required argument: policy/);
   });
 

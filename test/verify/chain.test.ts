@@ -107,6 +107,8 @@ describe('verify --chain', () => {
   it('refuses to archive into a day that has later days (it would break their links)', async () => {
     const result = await runCli(['archive', '--no-discover', REF, '--evidence', join(EVIDENCE, 'sbom.spdx.json'), '--root', root, '--date', DAYS[1]!]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain(`later day (${DAYS[3]})`);
+    expect(result.stderr).toBe(
+      `custody: ${root} already has days after ${DAYS[1]}: ${DAYS[2]}, ${DAYS[3]}; an earlier day cannot take evidence once later days chain to it (it would break their hash chain): archive into today (omit --date), or into a new --root\n`,
+    );
   });
 });

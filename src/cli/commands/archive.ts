@@ -1,6 +1,7 @@
 import { archive, type ArchiveReport } from '../../archive/archive.js';
-import { parseShard, readImagesFile } from '../../archive/batch.js';
-import { createProgress } from '../progress.js';
+import { readImagesFile, type Shard } from '../../archive/batch.js';
+import { createProgress, lockNotice } from '../progress.js';
+import { refuseLayoutLookalike } from '../layout-hint.js';
 import { loadArchiveTrust } from '../../archive/trust-kept.js';
 import { hasTrust, toTrustOptions, type TrustArgs } from '../trust-flags.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
@@ -9,25 +10,30 @@ import type { CommandContext } from '../context.js';
 import { sourceOptions, type RegistryArgs } from '../flags.js';
 
 export interface ArchiveArgs extends RegistryArgs, TrustArgs {
-  refs: string[];
+  refs?: string[];
   images?: string;
-  shard?: string;
+  shard?: Shard;
   quiet: boolean;
   retries: number;
-  evidence: string[];
+  evidence?: string[];
   discover: boolean;
   root: string;
   date?: string;
+  allowFutureDate?: boolean;
   concurrency?: number;
   maxBytes?: number;
+  /** Seconds to wait for another run's lock on the root. */
+  lockTimeout: number;
   json: boolean;
 }
 
-
 export async function runArchive(args: ArchiveArgs, io: Io, context: CommandContext): Promise<ExitCode> {
-  const refs = [...args.refs, ...(args.images !== undefined ? await readImagesFile(args.images) : [])];
+  for (const ref of args.refs ?? []) refuseLayoutLookalike(ref);
+  const listed = args.images !== undefined ? await readImagesFile(args.images, refuseLayoutLookalike) : [];
+  const refs = [...(args.refs ?? []), ...listed];
   const batch = args.images !== undefined || refs.length > 1;
-  const progress = createProgress(io, args.quiet || !batch ? 'quiet' : context.isTerminal() ? 'tty' : 'lines');
+  const mode = args.quiet || !batch ? 'quiet' : context.isTerminal() ? 'tty' : 'lines';
+  const progress = createProgress(io, mode);
   const started = Date.now();
   const trustOptions = toTrustOptions(args);
   const trust = hasTrust(trustOptions) ? await loadArchiveTrust(trustOptions) : undefined;
@@ -35,12 +41,14 @@ export async function runArchive(args: ArchiveArgs, io: Io, context: CommandCont
   const collecting = args.discover ? await context.collecting(sourceOptions(args)) : undefined;
   const report = await archive({
     refs,
-    evidenceFiles: args.evidence,
+    evidenceFiles: args.evidence ?? [],
     root: args.root,
     ...(args.date !== undefined ? { date: args.date } : {}),
-    ...(args.shard !== undefined ? { shard: parseShard(args.shard) } : {}),
+    ...(args.allowFutureDate ? { allowFutureDate: true } : {}),
+    ...(args.shard !== undefined ? { shard: args.shard } : {}),
     ...(args.concurrency !== undefined ? { concurrency: args.concurrency } : {}),
     retries: args.retries,
+    lock: { waitMs: args.lockTimeout * 1000, onWait: lockNotice(io, args.quiet ? 'quiet' : mode === 'quiet' ? 'text' : mode, args.root) },
     ...(trust ? { trust } : {}),
     ...(args.maxBytes !== undefined ? { limits: { maxBytes: args.maxBytes } } : {}),
     ...(collecting ? { collect: collecting.collect, resolve: collecting.resolve } : {}),

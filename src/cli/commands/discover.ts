@@ -6,6 +6,7 @@ import type { Descriptor } from '../../types.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { printJson, type Io } from '../output.js';
 import { sourceOptions, type RegistryArgs } from '../flags.js';
+import { refuseLayoutLookalike } from '../layout-hint.js';
 
 export interface DiscoverArgs extends RegistryArgs {
   ref: string;
@@ -14,6 +15,7 @@ export interface DiscoverArgs extends RegistryArgs {
 
 
 export async function runDiscover(args: DiscoverArgs, io: Io): Promise<ExitCode> {
+  refuseLayoutLookalike(args.ref);
   const ref = parseReference(args.ref);
   const { discover, openSource } = await import('../../collect/index.js');
   const source = openSource(ref, sourceOptions(args));

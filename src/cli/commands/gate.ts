@@ -6,6 +6,7 @@ import type { CommandContext } from '../context.js';
 import { sourceOptions, type RegistryArgs } from '../flags.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { reportError, type Io } from '../output.js';
+import { refuseLayoutLookalike } from '../layout-hint.js';
 
 export interface GateArgs extends RegistryArgs {
   ref?: string;
@@ -28,6 +29,7 @@ export async function runGate(args: GateArgs, io: Io, context: CommandContext): 
   try {
     if (args.ref !== undefined && args.bundle !== undefined) throw new CustodyError('USAGE', 'gate takes an image reference or --bundle DIR, not both');
     if (args.ref === undefined && args.bundle === undefined) throw new CustodyError('USAGE', 'gate needs an image reference or --bundle DIR (custody gate --help)');
+    if (args.ref !== undefined) refuseLayoutLookalike(args.ref);
     const format: ReportFormat = args.format ?? (args.json ? 'json' : 'text');
     const policy = await loadPolicy(args.policy);
     const report = args.bundle !== undefined ? await gateFromBundle(args.bundle, policy) : await collectAndGate(args.ref!, args, policy, context);
