@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { mkdir, open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { CustodyError } from '../errors.js';
+import { readRegularFileIfExists } from '../lib/read-file.js';
 
 /** Prefix of every temporary file custody writes; a leftover one marks an interrupted run. */
 export const TEMP_PREFIX = '.custody-tmp-';
@@ -71,14 +72,13 @@ function asBuffer(bytes: Uint8Array | string): Buffer {
   return typeof bytes === 'string' ? Buffer.from(bytes) : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-/** Read a file, or undefined when it does not exist. */
+/**
+ * Read a file of the archive, or undefined when it does not exist. A link,
+ * FIFO, folder or device in its place is a damaged archive (DISK), never
+ * followed or waited on.
+ */
 export async function readIfExists(path: string): Promise<Buffer | undefined> {
-  try {
-    return await readFile(path);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw diskError(err, path, 'read');
-  }
+  return readRegularFileIfExists(path, { what: 'archive file', noFollow: true, code: 'DISK' });
 }
 
 /**

@@ -8,17 +8,19 @@ import type { CommandContext } from './context.js';
 import { gateCommand } from './commands/gate-spec.js';
 import { archiveCommand, discoverCommand, exportCommand, fetchTrustedRootCommand, sealCommand, verifyCommand, verifyEvidenceCommand } from './specs.js';
 import { EXIT } from './exit-codes.js';
-import { processIo, reportError, type Io } from './output.js';
+import { guardedIo, processIo, reportError, type Io } from './output.js';
 
 type Handler = (args: Record<string, unknown>) => Promise<number>;
 
-/** Parse argv, run one command, return its exit code. Never calls process.exit. */
 /** The context given, else the default one (loaded only when a command needs it). */
 async function contextOf(context: CommandContext | undefined): Promise<CommandContext> {
   return context ?? (await import('./context.js')).defaultContext;
 }
 
-export async function main(argv: readonly string[], io: Io = processIo, context?: CommandContext): Promise<number> {
+/** Parse argv, run one command, return its exit code. Never calls process.exit. Everything written goes through guardedIo. */
+
+export async function main(argv: readonly string[], given: Io = processIo, context?: CommandContext): Promise<number> {
+  const io = guardedIo(given);
   let exitCode: number = EXIT.ok;
   let ran: Promise<number> | undefined;
   const run = (handler: Handler) => (args: Record<string, unknown>) => {
@@ -76,7 +78,7 @@ if (invokedDirectly()) {
       process.exitCode = code;
     },
     (err: unknown) => {
-      process.exitCode = reportError(processIo, err);
+      process.exitCode = reportError(guardedIo(processIo), err);
     },
   );
 }
