@@ -7,6 +7,7 @@
  */
 
 /** C0 and C1 controls, DEL, line and paragraph separators, bidi marks, embeddings, overrides and isolates, lone surrogates. */
+// eslint-disable-next-line no-control-regex -- control characters are what this matches
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]|\p{Cs}/gu;
 const UNSAFE_OR_BACKSLASH = new RegExp(`\\\\|${UNSAFE.source}`, 'gu');
 

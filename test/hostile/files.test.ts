@@ -178,7 +178,7 @@ const TREE_ROWS: TreeRow[] = [
   },
   {
     name: 'a FIFO as the day manifest',
-    spoil: async ({ root, day }) => {
+    spoil: async ({ day }) => {
       await rm(join(day, 'manifest.json'));
       mkfifo(join(day, 'manifest.json'));
       return { verify: day, problemPath: 'manifest.json' };

@@ -24,6 +24,7 @@ const NAMES: { label: string; name: string; shown: string }[] = [
 ];
 
 /** Anything a terminal would act on, other than the line breaks custody writes itself. */
+// eslint-disable-next-line no-control-regex -- control characters are what this looks for
 const RAW_UNSAFE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/u;
 
 interface Context {
