@@ -8,7 +8,7 @@ import type { CommandContext } from './context.js';
 import { gateCommand } from './commands/gate-spec.js';
 import { archiveCommand, discoverCommand, exportCommand, fetchTrustedRootCommand, sealCommand, verifyCommand, verifyEvidenceCommand } from './specs.js';
 import { EXIT } from './exit-codes.js';
-import { guardedIo, processIo, reportError, type Io } from './output.js';
+import { guardedIo, oneLine, processIo, reportError, type Io } from './output.js';
 
 type Handler = (args: Record<string, unknown>) => Promise<number>;
 
@@ -47,7 +47,8 @@ export async function main(argv: readonly string[], given: Io = processIo, conte
     .fail((message: string | undefined, error: Error | undefined) => {
       // Errors from flag checks are usage errors; anything else is thrown by our own code.
       if (error instanceof CustodyError) throw error;
-      throw new CustodyError('USAGE', `${error?.message ?? message ?? 'bad usage'} (custody --help)`);
+      // yargs lays some messages out on several lines: one line of them, the rest is escaped when printed.
+      throw new CustodyError('USAGE', `${oneLine(error?.message ?? message ?? 'bad usage')} (custody --help)`);
     });
 
   try {

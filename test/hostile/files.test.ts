@@ -21,6 +21,7 @@ interface Fixture {
   image: string;
   layouts: Record<'blobFifo' | 'blobFolder' | 'indexFifo' | 'markerFifo', { dir: string; blob?: string }>;
   policyWithFifoKey: string;
+  policy: string;
   digest: string;
 }
 
@@ -77,7 +78,9 @@ beforeAll(async () => {
   };
   const policyWithFifoKey = join(dir, 'policy.yaml');
   await writeFile(policyWithFifoKey, `apiVersion: custody/v1\nkind: Policy\nrules:\n  signature: {mode: enforce, keys: [${fifo}]}\n`);
-  f = { dir, fifo, linkToFifo, folder, root, day, image, layouts, policyWithFifoKey, digest: fakeDigest('files') };
+  const policy = join(dir, 'sbom-policy.yaml');
+  await writeFile(policy, 'apiVersion: custody/v1\nkind: Policy\nrules:\n  sbom: {mode: enforce, formats: [spdx], minComponents: 1}\n');
+  f = { dir, fifo, linkToFifo, folder, root, day, image, layouts, policyWithFifoKey, policy, digest: fakeDigest('files') };
 });
 
 interface Row {
@@ -103,6 +106,8 @@ const ROWS: Row[] = [
   { name: 'verify --rekor-key FIFO', args: () => ['verify', f.root, '--rekor-key', f.fifo], exit: 2, message: () => `--rekor-key ${FIFO(f.fifo)}` },
   { name: 'verify --ca-roots FIFO', args: () => ['verify', f.root, '--ca-roots', f.fifo], exit: 2, message: () => `--ca-roots ${FIFO(f.fifo)}` },
   { name: 'verify FIFO.tar.gz', args: () => ['verify', mkfifoOnce(join(f.dir, 'export.tar.gz'))], exit: 2, message: () => `export ${FIFO(join(f.dir, 'export.tar.gz'))}` },
+  { name: 'verify FIFO (a path without .tar.gz)', args: () => ['verify', f.fifo], exit: 2, message: () => `${f.fifo} is not a custody archive folder` },
+  { name: 'gate --bundle FIFO', args: () => ['gate', '--bundle', f.fifo, '--policy', f.policy], exit: 2, message: () => `${f.fifo} is not a custody archive folder` },
   { name: 'verify-evidence FIFO', args: () => ['verify-evidence', f.fifo, '--digest', f.digest], exit: 2, message: () => `evidence ${FIFO(f.fifo)}` },
   { name: 'verify-evidence --artifact FIFO', args: () => ['verify-evidence', GOOD, '--artifact', f.fifo], exit: 2, message: () => `artifact ${FIFO(f.fifo)}` },
   { name: 'verify-evidence --annotations FIFO', args: () => ['verify-evidence', GOOD, '--digest', f.digest, '--annotations', f.fifo], exit: 2, message: () => `annotations ${FIFO(f.fifo)}` },
