@@ -161,6 +161,8 @@ describe('the last guard: a raw system error that reaches the CLI', () => {
     ['EACCES', 2],
     ['EISDIR', 2],
     ['ENOTDIR', 2],
+    ['ELOOP', 2],
+    ['ENAMETOOLONG', 2],
     ['EIO', 3],
     ['ENOSPC', 3],
   ] as const)('%s is named with its path, exit %i, never "internal error"', (code, exit) => {
