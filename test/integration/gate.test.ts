@@ -174,7 +174,8 @@ rules:
     const { code, stderr, status } = await judged('wrong-identity');
     expect(code).toBe(1);
     expect(status).toEqual({ ...ALL_PASS, signature: 'fail' });
-    expect(stderr).toMatch(/signature: 1 signature\(s\) found, none verified by the policy's signers; identity-mismatch: .*certificate identity https:\/\/github.com\/mallory\/app\/\S+ does not match \/\^https:\\\/\\\/github.com\\\/acme\\\/\//);
+    // The policy's regexp quoted in the reason: each backslash shown as \\ on the error line (unambiguous escaping).
+    expect(stderr).toMatch(/signature: 1 signature\(s\) found, none verified by the policy's signers; identity-mismatch: .*certificate identity https:\/\/github.com\/mallory\/app\/\S+ does not match \/\^https:\\\\\/\\\\\/github.com\\\\\/acme\\\\\/\//);
   });
 
   it('no SBOM on one platform of the index: that platform fails, exit 1', async () => {
