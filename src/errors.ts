@@ -53,11 +53,14 @@ export function isCustodyError(value: unknown, code?: ErrorCode): value is Custo
   return value instanceof CustodyError && (code === undefined || value.code === code);
 }
 
+/** System errors that say the path given cannot be used as input (exit 2); any other is a disk failure (exit 3). */
+const INPUT_ERRNOS = new Set(['ENOENT', 'EACCES', 'EISDIR', 'EPERM', 'ENOTDIR', 'ELOOP', 'ENAMETOOLONG', 'ENXIO']);
+
 /** Map a Node system error (ENOENT, EACCES, ENOSPC...) on `path` to a CustodyError. */
 export function fromFsError(err: unknown, path: string, action: string): CustodyError {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   const reason = code ?? (err instanceof Error ? err.message : String(err));
-  if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR' || code === 'EPERM' || code === 'ENOTDIR') {
+  if (code !== undefined && INPUT_ERRNOS.has(code)) {
     return new CustodyError('FILE_UNREADABLE', `cannot ${action} ${path}: ${reason}`, { cause: err });
   }
   return new CustodyError('DISK', `cannot ${action} ${path}: ${reason}`, { cause: err });

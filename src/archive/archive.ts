@@ -13,6 +13,7 @@ import { signatureVerifier, type ArchiveTrust } from './trust-kept.js';
 import { planImageFolder, type ArchiveItem } from './image-folder.js';
 import { commitTransaction } from './transaction.js';
 import { readLocalEvidence } from './local-files.js';
+import { checkArchiveRoot } from './root.js';
 import { withLock, type LockOptions } from './lock.js';
 import { removeLeftoverTemps } from './tidy.js';
 import { checkDate, dayDir, imageRelativePath, MANIFEST, utcDate } from './paths.js';
@@ -142,6 +143,7 @@ export async function archive(options: ArchiveOptions): Promise<ArchiveReport> {
     throw new CustodyError('USAGE', '--evidence files belong to one image: give exactly one reference with --evidence');
   }
   if (!options.collect) for (const { ref } of refs) subjectWithoutDiscovery(ref);
+  await checkArchiveRoot(options.root);
   if (existsSync(join(dayDir(options.root, date), SEAL_FILE))) {
     throw new CustodyError('USAGE', `${dayDir(options.root, date)} is sealed; nothing more can be archived into it`);
   }

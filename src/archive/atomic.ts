@@ -3,6 +3,7 @@ import { constants } from 'node:fs';
 import { mkdir, open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { CustodyError } from '../errors.js';
+import { readRegularFileIfExists } from '../lib/read-file.js';
 
 /** Prefix of every temporary file custody writes; a leftover one marks an interrupted run. */
 export const TEMP_PREFIX = '.custody-tmp-';
@@ -72,30 +73,12 @@ function asBuffer(bytes: Uint8Array | string): Buffer {
 }
 
 /**
- * Read a file of the archive, or undefined when it does not exist. Never
- * follows a symbolic link and never opens anything but a regular file: the
- * archive folder is input too, and a link or a FIFO planted in it must not
- * make custody read (or hang on) something outside it.
+ * Read a file of the archive, or undefined when it does not exist. A link,
+ * FIFO, folder or device in its place is a damaged archive (ARCHIVE_UNSAFE), never
+ * followed or waited on.
  */
 export async function readIfExists(path: string): Promise<Buffer | undefined> {
-  let handle;
-  try {
-    handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return undefined;
-    if (code === 'ELOOP') throw new CustodyError('ARCHIVE_UNSAFE', `${path} is a symbolic link; an archive holds only regular files (remove the link)`);
-    throw diskError(err, path, 'read');
-  }
-  try {
-    if (!(await handle.stat()).isFile()) throw new CustodyError('ARCHIVE_UNSAFE', `${path} is not a regular file; custody will not read or replace it`);
-    return await handle.readFile();
-  } catch (err) {
-    if (err instanceof CustodyError) throw err;
-    throw diskError(err, path, 'read');
-  } finally {
-    await handle.close();
-  }
+  return readRegularFileIfExists(path, { what: 'archive file', noFollow: true, code: 'ARCHIVE_UNSAFE' });
 }
 
 /**

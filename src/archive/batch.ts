@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { CustodyError } from '../errors.js';
+import { readRegularFile } from '../lib/read-file.js';
+import { DEFAULT_LIMITS } from '../normalize/limits.js';
 import { formatReference, parseReference } from '../oci/reference.js';
 
 /**
@@ -9,14 +10,9 @@ import { formatReference, parseReference } from '../oci/reference.js';
  * lines ignored, duplicates (after normalisation) merged. A bad line stops
  * the run before anything is written, naming the file and the line.
  */
-export async function readImagesFile(path: string, check?: LineCheck): Promise<string[]> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    throw new CustodyError('FILE_UNREADABLE', `cannot read images file ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
-  }
-  return parseImagesList(text, path, check);
+export async function readImagesFile(path: string, check?: LineCheck, maxBytes: number = DEFAULT_LIMITS.maxBytes): Promise<string[]> {
+  const bytes = await readRegularFile(path, { what: 'images file', maxBytes, limitHint: '(set --max-bytes)' });
+  return parseImagesList(bytes.toString('utf8'), path, check);
 }
 
 /** A caller's own check of one entry before it is parsed; `where` is `FILE:LINE: `. Throws to refuse it. */

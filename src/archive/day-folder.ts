@@ -1,6 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CustodyError } from '../errors.js';
+import { CustodyError, fromFsError } from '../errors.js';
 import { validateAgainst } from '../schemas.js';
 import type { DayImage, DayManifest, TrustRecord } from '../types.js';
 import { TOOL } from '../version.js';
@@ -21,7 +21,7 @@ export async function listDays(root: string): Promise<string[]> {
     names = await readdir(root);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw err;
+    throw fromFsError(err, root, 'list archive root');
   }
   return names.filter((name) => DATE_PATTERN.test(name)).sort();
 }

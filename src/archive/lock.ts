@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { link, mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { link, mkdir, open, rename, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
-import { CustodyError } from '../errors.js';
+import { CustodyError, isCustodyError } from '../errors.js';
+import { isMissingFile, readRegularFile } from '../lib/read-file.js';
 
 export const LOCK_NAME = '.custody.lock';
 
@@ -46,9 +47,20 @@ function processAlive(pid: number): boolean {
   }
 }
 
+/** A lock body is one short JSON object. */
+const MAX_LOCK_BYTES = 64 * 1024;
+
+/**
+ * The lock as it is on disk, or undefined when there is none. A lock that is
+ * a folder, a FIFO, a link or a device was not made by custody: it is never
+ * taken as stale and broken, never waited on; the run stops naming it (DISK,
+ * exit 3: the archive's own storage is damaged, not the command line).
+ */
 async function readLock(path: string): Promise<{ body: LockBody | undefined; mtimeMs: number } | undefined> {
   try {
-    const [text, info] = await Promise.all([readFile(path, 'utf8'), stat(path)]);
+    const bytes = await readRegularFile(path, { what: 'archive lock', noFollow: true, maxBytes: MAX_LOCK_BYTES, code: 'DISK' });
+    const text = bytes.toString('utf8');
+    const info = await stat(path);
     let body: LockBody | undefined;
     try {
       body = JSON.parse(text) as LockBody;
@@ -57,8 +69,12 @@ async function readLock(path: string): Promise<{ body: LockBody | undefined; mti
     }
     return { body, mtimeMs: info.mtimeMs };
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
+    if (isMissingFile(err) || (err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    if (isCustodyError(err, 'DISK') && typeof err.details?.type === 'string') {
+      throw new CustodyError('DISK', `${err.message}; custody never creates one: remove it when no run uses this root`, { cause: err });
+    }
+    if (isCustodyError(err)) throw err;
+    throw new CustodyError('DISK', `cannot read archive lock ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { cause: err });
   }
 }
 
@@ -79,7 +95,10 @@ export async function acquireLock(root: string, options: LockOptions = {}): Prom
   const staleMs = options.staleMs ?? 10 * 60_000;
   const path = join(root, LOCK_NAME);
   await mkdir(root, { recursive: true }).catch((err: unknown) => {
-    throw new CustodyError('DISK', `cannot create archive root ${root}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    const code = (err as NodeJS.ErrnoException).code;
+    // A root that exists as a file (EEXIST) or under a file (ENOTDIR) is a wrong --root, not a disk failure.
+    if (code === 'EEXIST' || code === 'ENOTDIR') throw new CustodyError('INVALID_INPUT', `archive root ${root} is not a folder (${code})`, { cause: err });
+    throw new CustodyError('DISK', `cannot create archive root ${root}: ${code ?? String(err)}`, { cause: err });
   });
   const body: LockBody = { pid: process.pid, host: hostname(), nonce: randomBytes(8).toString('hex'), startedAt: new Date().toISOString() };
   const deadline = Date.now() + waitMs;

@@ -1,5 +1,6 @@
 import { readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fromFsError } from '../errors.js';
 import { isTempName } from './atomic.js';
 
 /**
@@ -14,13 +15,15 @@ export async function removeLeftoverTemps(dir: string): Promise<number> {
     names = await readdir(dir, { withFileTypes: true });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;
-    throw err;
+    throw fromFsError(err, dir, 'list');
   }
   for (const entry of names) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) removed += await removeLeftoverTemps(path);
     else if (entry.isFile() && isTempName(entry.name)) {
-      await unlink(path);
+      await unlink(path).catch((err: unknown) => {
+        throw fromFsError(err, path, 'remove');
+      });
       removed++;
     }
   }

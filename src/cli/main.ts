@@ -9,7 +9,7 @@ import { gateCommand } from './commands/gate-spec.js';
 import { archiveCommand, commandName, discoverCommand, exportCommand, fetchTrustedRootCommand, sealCommand, verifyCommand, verifyEvidenceCommand } from './specs.js';
 import { checkArgv } from './argv-check.js';
 import { EXIT } from './exit-codes.js';
-import { processIo, reportError, type Io } from './output.js';
+import { guardedIo, oneLine, processIo, reportError, type Io } from './output.js';
 
 type Handler = (args: Record<string, unknown>) => Promise<number>;
 
@@ -23,8 +23,10 @@ async function contextOf(context: CommandContext | undefined): Promise<CommandCo
   return context ?? (await import('./context.js')).defaultContext;
 }
 
-/** Parse argv, run one command, return its exit code. Never calls process.exit. */
-export async function main(argv: readonly string[], io: Io = processIo, context?: CommandContext): Promise<number> {
+/** Parse argv, run one command, return its exit code. Never calls process.exit. Everything written goes through guardedIo. */
+
+export async function main(argv: readonly string[], given: Io = processIo, context?: CommandContext): Promise<number> {
+  const io = guardedIo(given);
   let exitCode: number = EXIT.ok;
   let ran: Promise<number> | undefined;
   const run = (handler: Handler) => (args: Record<string, unknown>) => {
@@ -54,8 +56,8 @@ export async function main(argv: readonly string[], io: Io = processIo, context?
     .fail((message: string | undefined, error: Error | undefined) => {
       // Errors from flag checks are usage errors; anything else is thrown by our own code.
       if (error instanceof CustodyError) throw error;
-      const text = error?.message ?? message ?? 'bad usage';
-      // A flag's own message (flag-types.ts) already says what it takes.
+      const text = oneLine(error?.message ?? message ?? 'bad usage');
+      // A flag's own message (flag-types.ts) already says what it takes; yargs' own messages are made one line.
       throw new CustodyError('USAGE', text.startsWith('--') || text.includes('custody --help') ? text : `${text} (custody --help)`);
     });
 
@@ -88,7 +90,7 @@ if (invokedDirectly()) {
       process.exitCode = code;
     },
     (err: unknown) => {
-      process.exitCode = reportError(processIo, err);
+      process.exitCode = reportError(guardedIo(processIo), err);
     },
   );
 }

@@ -1,5 +1,8 @@
-import { isCustodyError } from '../errors.js';
+import { fromFsError, isCustodyError } from '../errors.js';
+import { escapeText, neutralizeControls } from '../lib/escape.js';
 import { EXIT, exitCodeFor, type ExitCode } from './exit-codes.js';
+
+export { table } from '../lib/table.js';
 
 /** Where commands write; tests swap it for buffers. */
 export interface Io {
@@ -12,28 +15,53 @@ export const processIo: Io = {
   err: (text) => process.stderr.write(text),
 };
 
+/**
+ * The Io every command gets (main.ts wraps the one it is given): whatever a
+ * command writes, no raw control character, line separator or bidi control
+ * other than its own line breaks leaves the process (neutralizeControls).
+ * Values are escaped where text is formatted (escapeText, shown, table);
+ * this is the guard for a formatter that forgot.
+ */
+export function guardedIo(io: Io): Io {
+  return { out: (text) => io.out(neutralizeControls(text)), err: (text) => io.err(neutralizeControls(text)) };
+}
+
 export function printJson(io: Io, value: unknown): void {
   io.out(`${JSON.stringify(value, null, 2)}\n`);
 }
 
-/** One line on stderr naming what and where; returns the exit code. */
+/** `custody: MESSAGE` on stderr, the message escaped to exactly one line. */
+export function printError(io: Io, message: string): void {
+  io.err(`custody: ${escapeText(message)}\n`);
+}
+
+/** `custody: warning: MESSAGE` on stderr, one line. */
+export function printWarning(io: Io, message: string): void {
+  io.err(`custody: warning: ${escapeText(message)}\n`);
+}
+
+/** A Node system error (ENOENT, EACCES, EISDIR, …) that escaped the code meant to catch it. */
+function isSystemError(err: unknown): err is NodeJS.ErrnoException {
+  return err instanceof Error && typeof (err as NodeJS.ErrnoException).code === 'string' && typeof (err as NodeJS.ErrnoException).syscall === 'string';
+}
+
+/**
+ * One line on stderr naming what and where; returns the exit code. A file
+ * system error is never an "internal error": it names its path and exits 2
+ * (cannot read an input) or 3 (disk), as fromFsError decides.
+ */
 export function reportError(io: Io, err: unknown): ExitCode {
+  if (isSystemError(err)) err = fromFsError(err, err.path ?? '(no path)', err.syscall ?? 'use');
   if (isCustodyError(err)) {
-    io.err(`custody: ${oneLine(err.message)}\n`);
+    printError(io, err.message);
     return exitCodeFor(err.code);
   }
   const message = err instanceof Error ? err.message : String(err);
-  io.err(`custody: internal error: ${oneLine(message)}\n`);
+  printError(io, `internal error: ${message}`);
   return EXIT.operational;
 }
 
+/** Collapse a multi-line library message into one line (whitespace around line breaks becomes one space). */
 export function oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, ' ').trim();
-}
-
-/** Pad columns for a small text table. */
-export function table(rows: string[][]): string {
-  const widths: number[] = [];
-  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
-  return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ').trimEnd()).join('\n');
 }

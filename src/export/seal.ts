@@ -1,11 +1,12 @@
 import { createPublicKey } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { writeFileAtomic } from '../archive/atomic.js';
 import { checksumLine, sha256Hex } from '../archive/hash.js';
 import { withLock } from '../archive/lock.js';
 import { DATE_PATTERN } from '../archive/paths.js';
-import { CustodyError, fromFsError } from '../errors.js';
+import { CustodyError } from '../errors.js';
+import { readRegularFile } from '../lib/read-file.js';
+import { MAX_KEY_FILE } from '../trust/seal.js';
 import { parsePrivateKeyPem, SEAL_FILE, sealDayManifest, type SealOptions, type SealResult } from '../trust/index.js';
 import { SEAL_KEY_FILE, verifyArchive } from '../verify/verify.js';
 import { existsSync } from 'node:fs';
@@ -27,12 +28,7 @@ export async function sealDay(dayDir: string, options: SealOptions): Promise<Sea
       throw new CustodyError('VERIFICATION_FAILED', `refusing to seal ${dayDir}: ${first ? `${first.code} ${first.path}: ${first.message}` : report.warnings[0]}`);
     }
     if ('keyPath' in options) {
-      let text: string;
-      try {
-        text = await readFile(options.keyPath, 'utf8');
-      } catch (err) {
-        throw fromFsError(err, options.keyPath, 'read signing key');
-      }
+      const text = (await readRegularFile(options.keyPath, { what: 'signing key', maxBytes: MAX_KEY_FILE })).toString('utf8');
       const publicPem = createPublicKey(parsePrivateKeyPem(text, options.keyPath)).export({ type: 'spki', format: 'pem' }).toString();
       await writeFileAtomic(join(dayDir, SEAL_KEY_FILE), publicPem);
       await writeFileAtomic(join(dayDir, `${SEAL_KEY_FILE}.sha256`), checksumLine(sha256Hex(publicPem), SEAL_KEY_FILE));

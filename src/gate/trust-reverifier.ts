@@ -1,5 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { CustodyError } from '../errors.js';
+import { readRegularFile } from '../lib/read-file.js';
+
+/** The largest trust file (key, certificate, trusted root) read for a policy. */
+const MAX_TRUST_FILE = 16 * 1024 * 1024;
 import { buildTrustMaterial, verifyEvidence, type TrustFileRole, type TrustInput, type TrustMaterial, type TrustOptions } from '../trust/index.js';
 import type { Verification } from '../types.js';
 import type { SignerRole } from './evidence.js';
@@ -89,10 +92,11 @@ async function readTrustFile(path: string, files: Map<string, Buffer>): Promise<
   const cached = files.get(path);
   if (cached) return cached;
   try {
-    const bytes = await readFile(path);
+    const bytes = await readRegularFile(path, { what: 'policy trust file', maxBytes: MAX_TRUST_FILE, code: 'INVALID_POLICY' });
     files.set(path, bytes);
     return bytes;
   } catch (err) {
-    throw new CustodyError('INVALID_POLICY', `policy trust file ${path} cannot be read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { cause: err });
+    if (err instanceof CustodyError && err.code === 'INPUT_TOO_LARGE') throw new CustodyError('INVALID_POLICY', err.message, { cause: err });
+    throw err;
   }
 }

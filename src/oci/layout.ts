@@ -1,7 +1,7 @@
-import { constants } from 'node:fs';
-import { open, readFile, realpath } from 'node:fs/promises';
+import { realpath } from 'node:fs/promises';
 import { join, resolve as resolvePath, sep } from 'node:path';
 import { CustodyError, fromFsError } from '../errors.js';
+import { isMissingFile, openRegularFile, readRegularFile } from '../lib/read-file.js';
 import type { Descriptor } from '../types.js';
 import { checkAnnouncedSize, checkStream, splitDigest } from './digest.js';
 import { MAX_DESCRIPTORS, artifactTypeOf, parseManifest, type ParsedManifest } from './manifest.js';
@@ -165,10 +165,9 @@ export class LayoutSource implements Source {
   }
 
   private async readWhole(path: string, digest: string, maxBytes: number): Promise<Buffer> {
-    const handle = await this.openBlob(path, digest);
+    const { handle, size } = await this.openBlob(path, digest);
     try {
-      const stat = await handle.stat();
-      checkAnnouncedSize(stat.size, maxBytes, `${this.location}: ${digest}`);
+      checkAnnouncedSize(size, maxBytes, `${this.location}: ${digest}`);
       const { bytes } = await checkStream(handle.createReadStream({ autoClose: false }), { digest }, { maxBytes, what: `${this.location}: ${digest}` });
       return bytes;
     } finally {
@@ -180,12 +179,13 @@ export class LayoutSource implements Source {
     const layoutFile = join(this.root, 'oci-layout');
     let marker: Buffer;
     try {
-      marker = await readFile(layoutFile);
+      // Files inside the layout: never followed out of it, never waited on (a FIFO is refused).
+      marker = await readRegularFile(layoutFile, { what: `${this.location}: oci-layout`, noFollow: true, maxBytes: this.options.maxManifestBytes });
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+      if (isMissingFile(err)) {
         throw new CustodyError('FILE_UNREADABLE', `${this.location} is not an OCI image layout: no oci-layout file`, { cause: err });
       }
-      throw fromFsError(err, layoutFile, 'read');
+      throw err;
     }
     let version: unknown;
     try {
@@ -199,10 +199,9 @@ export class LayoutSource implements Source {
     const indexFile = join(this.root, 'index.json');
     let bytes: Buffer;
     try {
-      const handle = await open(indexFile, constants.O_RDONLY);
+      const { handle, size } = await openRegularFile(indexFile, { what: `${this.location}: index.json`, noFollow: true });
       try {
-        const stat = await handle.stat();
-        checkAnnouncedSize(stat.size, this.options.maxManifestBytes, `${this.location}: index.json`);
+        checkAnnouncedSize(size, this.options.maxManifestBytes, `${this.location}: index.json`);
         bytes = (await checkStream(handle.createReadStream({ autoClose: false }), {}, { maxBytes: this.options.maxManifestBytes, what: `${this.location}: index.json` })).bytes;
       } finally {
         await handle.close();
@@ -269,12 +268,11 @@ export class LayoutSource implements Source {
     const label = `${this.location}: ${what} ${descriptor.digest}`;
     checkAnnouncedSize(descriptor.size, maxBytes, label);
     const path = await this.blobPath(descriptor.digest);
-    const handle = await this.openBlob(path, descriptor.digest);
+    const { handle, size } = await this.openBlob(path, descriptor.digest);
     try {
-      const stat = await handle.stat();
-      if (stat.size !== descriptor.size) {
-        throw new CustodyError('SIZE_MISMATCH', `${label}: expected ${descriptor.size} bytes, the file has ${stat.size}`, {
-          details: { expectedSize: descriptor.size, size: stat.size },
+      if (size !== descriptor.size) {
+        throw new CustodyError('SIZE_MISMATCH', `${label}: expected ${descriptor.size} bytes, the file has ${size}`, {
+          details: { expectedSize: descriptor.size, size },
         });
       }
       const { bytes } = await checkStream(handle.createReadStream({ autoClose: false }), descriptor, { maxBytes, what: label });
@@ -308,22 +306,14 @@ export class LayoutSource implements Source {
     return real;
   }
 
+  /** A blob that is a FIFO, a folder or a device is an error naming its digest, never a read that waits. */
   private async openBlob(path: string, digest: string) {
-    let handle;
     try {
-      handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+      return await openRegularFile(path, { what: `${this.location}: blob ${digest} at`, noFollow: true, code: 'INVALID_INPUT' });
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-        throw new CustodyError('NOT_FOUND', `${this.location}: blob ${digest} is not in the layout`, { cause: err });
-      }
-      throw fromFsError(err, path, 'read');
+      if (isMissingFile(err)) throw new CustodyError('NOT_FOUND', `${this.location}: blob ${digest} is not in the layout`, { cause: err });
+      throw err;
     }
-    const stat = await handle.stat();
-    if (!stat.isFile()) {
-      await handle.close();
-      throw new CustodyError('INVALID_INPUT', `${this.location}: blob ${digest} is not a regular file`);
-    }
-    return handle;
   }
 }
 

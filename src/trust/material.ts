@@ -1,8 +1,8 @@
 import type { KeyObject } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import type { X509Certificate } from '@sigstore/core';
-import { CustodyError, fromFsError } from '../errors.js';
+import { CustodyError } from '../errors.js';
 import { compilePattern, type Pattern } from '../lib/pattern.js';
+import { readRegularFile } from '../lib/read-file.js';
 import { parseJson, sha256Hex } from './bytes.js';
 import { ALL_TIME, anchorsFromTrustedRoot, logAuthorityFromKey, type CertAuthority, type LogAuthority } from './anchors.js';
 import type { IdentityPolicy } from './identity.js';
@@ -96,12 +96,8 @@ export async function readTrustInputs(options: TrustOptions): Promise<TrustInput
   const inputs: TrustInput[] = [];
   for (const [role, paths] of named) {
     for (const path of paths ?? []) {
-      let bytes: Buffer;
-      try {
-        bytes = await readFile(path);
-      } catch (err) {
-        throw fromFsError(err, path, 'read trust material');
-      }
+      // The role is the flag's name: `--key F is a FIFO, not a regular file`.
+      const bytes = await readRegularFile(path, { what: `--${role}`, maxBytes: MAX_TRUST_FILE });
       inputs.push({ path, role, bytes });
     }
   }

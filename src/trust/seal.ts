@@ -1,16 +1,19 @@
 import { sign as nodeSign, createPublicKey, type KeyObject } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { bundleToJSON } from '@sigstore/bundle';
 import { FulcioSigner, MessageSignatureBundleBuilder, RekorWitness, type Signature, type Signer } from '@sigstore/sign';
 import { writeFileAtomic } from '../archive/atomic.js';
-import { CustodyError, fromFsError } from '../errors.js';
+import { CustodyError } from '../errors.js';
+import { isMissingFile, readRegularFile } from '../lib/read-file.js';
 import type { Verification } from '../types.js';
 import { sha256Hex } from './bytes.js';
 import { verifySigstoreBundle } from './bundle.js';
 import { keyHint, parsePrivateKeyPem } from './keys.js';
 import type { TrustMaterial } from './material.js';
 import { failed } from './verdict.js';
+
+/** A PEM private key is a few kilobytes; anything larger is not one. */
+export const MAX_KEY_FILE = 1024 * 1024;
 
 export const DAY_MANIFEST = 'manifest.json';
 export const SEAL_FILE = 'manifest.json.sigstore.json';
@@ -66,12 +69,7 @@ export class KeySigner implements Signer {
  */
 export async function sealDayManifest(dayDir: string, options: SealOptions): Promise<SealResult> {
   const manifestPath = join(dayDir, DAY_MANIFEST);
-  let manifest: Buffer;
-  try {
-    manifest = await readFile(manifestPath);
-  } catch (err) {
-    throw fromFsError(err, manifestPath, 'read day manifest');
-  }
+  const manifest = await readRegularFile(manifestPath, { what: 'day manifest', noFollow: true });
   let builder: MessageSignatureBundleBuilder;
   let signer: string;
   if ('keyPath' in options) {
@@ -105,12 +103,7 @@ export async function sealDayManifest(dayDir: string, options: SealOptions): Pro
 }
 
 async function readSigningKey(path: string): Promise<KeyObject> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    throw fromFsError(err, path, 'read signing key');
-  }
+  const text = (await readRegularFile(path, { what: 'signing key', maxBytes: MAX_KEY_FILE })).toString('utf8');
   const key = parsePrivateKeyPem(text, path);
   if (key.asymmetricKeyType === 'ed25519') {
     // @sigstore/verify 4 checks message signatures with a SHA-256 digest, which Ed25519 does not take.
@@ -127,18 +120,13 @@ async function readSigningKey(path: string): Promise<KeyObject> {
 export async function verifySeal(dayDir: string, trust: TrustMaterial): Promise<Verification> {
   const manifestPath = join(dayDir, DAY_MANIFEST);
   const sealPath = join(dayDir, SEAL_FILE);
-  let manifest: Buffer;
+  const manifest = await readRegularFile(manifestPath, { what: 'day manifest', noFollow: true });
   let seal: Buffer;
   try {
-    manifest = await readFile(manifestPath);
+    seal = await readRegularFile(sealPath, { what: 'seal', noFollow: true });
   } catch (err) {
-    throw fromFsError(err, manifestPath, 'read day manifest');
-  }
-  try {
-    seal = await readFile(sealPath);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return failed('malformed', `${sealPath} does not exist: the day is not sealed`);
-    throw fromFsError(err, sealPath, 'read seal');
+    if (isMissingFile(err)) return failed('malformed', `${sealPath} does not exist: the day is not sealed`);
+    throw err;
   }
   try {
     return verifySigstoreBundle(seal, { artifact: manifest }, trust);

@@ -1,6 +1,7 @@
 import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { DEFAULT_MIRROR_URL, getTrustedRoot } from '@sigstore/tuf';
 import { CustodyError } from '../errors.js';
+import { openRegularFile } from '../lib/read-file.js';
 
 export interface TrustedRootFetch {
   /** TUF repository; the Sigstore public-good one by default. */
@@ -21,6 +22,11 @@ export interface TrustedRootFetch {
  */
 export async function fetchTrustedRoot(options: TrustedRootFetch): Promise<string> {
   const mirrorURL = options.mirrorURL ?? DEFAULT_MIRROR_URL;
+  if (options.tufRootPath !== undefined) {
+    // The TUF client reads the file by its name: make sure first that it is a regular file (a FIFO would hang it).
+    const { handle } = await openRegularFile(options.tufRootPath, { what: '--tuf-root', maxBytes: 16 * 1024 * 1024 });
+    await handle.close();
+  }
   let root: TrustedRoot;
   try {
     root = await getTrustedRoot({

@@ -30,11 +30,21 @@ const READ_SIZE = 1 << 20;
  * purpose: it runs where blocking is right (a worker, or a main-thread slice).
  * It takes its modules as arguments and closes over nothing, because workers
  * run it from its source text: one implementation for every thread.
+ * The walk saw a regular file, but the name may have been swapped since: the
+ * open neither follows a link nor waits on a FIFO, and fstat on the open
+ * descriptor refuses anything but a regular file (the same rule as
+ * src/lib/read-file.ts, written out here because a worker imports nothing).
  */
 function hashOneSync(fsys: typeof fs, crypto: Crypto, buffer: Buffer, path: string, keepText: boolean): HashResult {
   let fd: number | undefined;
   try {
-    fd = fsys.openSync(path, 'r');
+    const { O_RDONLY, O_NONBLOCK, O_NOFOLLOW, O_NOCTTY } = fsys.constants;
+    fd = fsys.openSync(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY);
+    const info = fsys.fstatSync(fd);
+    if (!info.isFile()) {
+      const type = info.isFIFO() ? 'a FIFO' : info.isDirectory() ? 'a directory' : info.isSocket() ? 'a socket' : info.isCharacterDevice() || info.isBlockDevice() ? 'a device' : 'not a regular file';
+      return [null, 0, `it is ${type}, not a regular file`];
+    }
     let n = fsys.readSync(fd, buffer, 0, buffer.length, null);
     let result: HashResult;
     if (n < buffer.length) {
@@ -46,16 +56,21 @@ function hashOneSync(fsys: typeof fs, crypto: Crypto, buffer: Buffer, path: stri
       return result;
     }
     const hash = crypto.createHash('sha256');
+    // Text kept from the same descriptor: reading the name again could read another file.
+    const kept: Buffer[] = [];
     let size = 0;
     for (; n > 0; n = fsys.readSync(fd, buffer, 0, buffer.length, null)) {
-      hash.update(n === buffer.length ? buffer : buffer.subarray(0, n));
+      const chunk = n === buffer.length ? buffer : buffer.subarray(0, n);
+      hash.update(chunk);
+      if (keepText) kept.push(Buffer.from(chunk));
       size += n;
     }
     result = [hash.digest('hex'), size];
-    if (keepText) result.push(fsys.readFileSync(path, 'utf8'));
+    if (keepText) result.push(Buffer.concat(kept).toString('utf8'));
     return result;
   } catch (err) {
     const error = err as NodeJS.ErrnoException;
+    if (error?.code === 'ELOOP') return [null, 0, 'it is a symbolic link, not a regular file'];
     return [null, 0, String(error?.code ?? error?.message ?? err)];
   } finally {
     if (fd !== undefined) fsys.closeSync(fd);

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import { Parser, type ReadEntry } from 'tar';
 import { CustodyError } from '../errors.js';
+import { openRegularFile } from '../lib/read-file.js';
 import type { Problem } from '../types.js';
 import type { FileDigest } from './hash-files.js';
 import { isSafeRelativePath } from './safe-path.js';
@@ -96,8 +96,9 @@ export async function tarTree(path: string): Promise<ArchiveTree & { problems: P
     });
   });
 
+  const { handle } = await openRegularFile(path, { what: 'export' });
   await new Promise<void>((resolve, reject) => {
-    const input = createReadStream(path);
+    const input = handle.createReadStream();
     const fail = (err: unknown) => {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') {

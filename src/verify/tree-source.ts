@@ -1,8 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { readRegularFile } from '../lib/read-file.js';
 import { HashPool, WORKER_THRESHOLD, type FileDigest } from './hash-files.js';
 import type { Problem } from '../types.js';
-import { walkTree, type TreeEntry } from './tree.js';
+import { walkTree, type TreeEntry, type WalkOptions } from './tree.js';
 
 /**
  * What verification reads: the entries of an archive folder (or of an
@@ -19,14 +19,20 @@ export interface ArchiveTree {
   problems?: Problem[];
 }
 
-/** An archive folder on disk: walked without following links, every file re-hashed. */
-export async function diskTree(root: string, concurrency?: number): Promise<ArchiveTree> {
+/** Read a file of the archive: never through a link, never a FIFO or device (one swapped in after the walk is refused). */
+const readArchiveFile = (path: string) => readRegularFile(path, { what: 'archive file', noFollow: true });
+
+/**
+ * An archive folder on disk: walked without following links, every file
+ * re-hashed. `walk.readdir` replaces how folders are listed (tests).
+ */
+export async function diskTree(root: string, concurrency?: number, walk: Pick<WalkOptions, 'readdir'> = {}): Promise<ArchiveTree> {
   const pool = new HashPool(concurrency);
   let digests: Map<string, FileDigest | Error>;
   let entries: TreeEntry[];
   try {
     // Workers boot while the rest of the tree is walked.
-    entries = await walkTree(root, { onFiles: { atFiles: WORKER_THRESHOLD, call: () => pool.start() } });
+    entries = await walkTree(root, { ...walk, onFiles: { atFiles: WORKER_THRESHOLD, call: () => pool.start() } });
     digests = await pool.hash(
       root,
       entries.filter((e) => e.type === 'file').map((e) => e.path),
@@ -41,14 +47,14 @@ export async function diskTree(root: string, concurrency?: number): Promise<Arch
       const known = digests.get(path);
       if (known && !(known instanceof Error) && known.text !== undefined) return known.text;
       try {
-        return await readFile(join(root, path), 'utf8');
+        return (await readArchiveFile(join(root, path))).toString('utf8');
       } catch {
         return undefined;
       }
     },
     readBytes: async (path) => {
       try {
-        return await readFile(join(root, path));
+        return await readArchiveFile(join(root, path));
       } catch {
         return undefined;
       }

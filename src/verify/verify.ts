@@ -1,11 +1,12 @@
-import { lstat, readdir, readFile } from 'node:fs/promises';
+import { lstat, readdir } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { isTempName } from '../archive/atomic.js';
 import { parseChecksumFile, sha256Hex } from '../archive/hash.js';
 import { JOURNAL } from '../archive/journal.js';
 import { LOCK_NAME } from '../archive/lock.js';
 import { CHECKSUM_SUFFIX, DATE_PATTERN, MANIFEST } from '../archive/paths.js';
-import { CustodyError } from '../errors.js';
+import { CustodyError, fromFsError } from '../errors.js';
+import { readRegularFile } from '../lib/read-file.js';
 import { validateAgainst } from '../schemas.js';
 import type { TrustMaterial } from '../trust/index.js';
 import type { DayManifest, ImageManifest, Problem, TrustRecord } from '../types.js';
@@ -59,6 +60,9 @@ export const join2 = (prefix: string, path: string) => (prefix === '' ? path : `
 
 export { isSafeRelativePath };
 
+/** A file of the archive, read without following a link and never waiting on a FIFO. */
+const readArchiveFile = (path: string) => readRegularFile(path, { what: 'archive file', noFollow: true });
+
 async function detectDiskTarget(path: string): Promise<Exclude<VerifyTarget, 'export'>> {
   let info;
   try {
@@ -68,10 +72,15 @@ async function detectDiskTarget(path: string): Promise<Exclude<VerifyTarget, 'ex
   }
   if (info.isSymbolicLink()) throw new CustodyError('NOT_A_BUNDLE', `${path} is a symbolic link; verify the folder it points to, not the link`);
   if (!info.isDirectory()) throw new CustodyError('NOT_A_BUNDLE', `${path} is not a custody archive folder or export (.tar.gz)`);
-  const names = await readdir(path);
+  let names: string[];
+  try {
+    names = await readdir(path);
+  } catch (err) {
+    throw fromFsError(err, path, 'read folder');
+  }
   if (names.includes(MANIFEST)) {
     try {
-      const value = JSON.parse(await readFile(join(path, MANIFEST), 'utf8')) as Record<string, unknown>;
+      const value = JSON.parse((await readArchiveFile(join(path, MANIFEST))).toString('utf8')) as Record<string, unknown>;
       if (value && typeof value === 'object' && 'subject' in value) return 'image';
       if (value && typeof value === 'object' && 'date' in value) return 'day';
     } catch {
@@ -125,13 +134,13 @@ async function enclosingDayTrust(imageDir: string): Promise<DayTrust | undefined
     dir = parent;
     if (!DATE_PATTERN.test(basename(dir))) continue;
     try {
-      const day = JSON.parse(await readFile(join(dir, MANIFEST), 'utf8')) as DayManifest;
+      const day = JSON.parse((await readArchiveFile(join(dir, MANIFEST))).toString('utf8')) as DayManifest;
       const records = (Array.isArray(day.trust) ? day.trust : []).filter((r) => isSafeRelativePath(r?.path) && r.path.startsWith('trust/'));
       const dayDir = dir;
       return {
         records,
         read: async (record) => {
-          const bytes = await readFile(join(dayDir, record.path)).catch(() => undefined);
+          const bytes = await readArchiveFile(join(dayDir, record.path)).catch(() => undefined);
           return bytes && sha256Hex(bytes) === record.sha256 ? bytes : undefined;
         },
       };
@@ -170,6 +179,7 @@ export async function verifyTree(
     const name = basename(entry.path);
     if (entry.type === 'symlink') problems.push({ code: 'symlink', path: entry.path, message: `${entry.path} is a symbolic link; an archive holds only regular files` });
     else if (entry.type === 'special') problems.push({ code: 'special-file', path: entry.path, message: `${entry.path} is not a regular file` });
+    else if (entry.type === 'unreadable') problems.push({ code: 'unreadable', path: entry.path, message: `${entry.path} cannot be read (${entry.reason}); nothing in it was checked` });
     else if (entry.type === 'file') {
       if (name === JOURNAL) journals.push(entry.path);
       else if (isTempName(name)) warnings.push(`${entry.path}: temporary file left by an interrupted run (never listed; rerun archive to tidy)`);
@@ -265,7 +275,15 @@ export async function verifyTree(
     problems.push({ code: 'unlisted', path: file, message: `${file} is not listed in any manifest` });
   }
   const checked = [...files.keys()].filter((p) => !p.endsWith(CHECKSUM_SUFFIX)).length;
-  return { ok: problems.length === 0, target, path: label, checked, signatures: signatures.checked + context.seals, problems: sortProblems(problems), warnings };
+  const reported = withoutMissingUnderUnreadable(problems, tree.entries);
+  return { ok: reported.length === 0, target, path: label, checked, signatures: signatures.checked + context.seals, problems: sortProblems(reported), warnings };
+}
+
+/** A file inside a folder that could not be read is not "missing": the folder's `unreadable` problem says so once. */
+function withoutMissingUnderUnreadable(problems: Problem[], entries: readonly TreeEntry[]): Problem[] {
+  const folders = entries.filter((e) => e.type === 'unreadable').map((e) => `${e.path}/`);
+  if (folders.length === 0) return problems;
+  return problems.filter((p) => p.code !== 'missing' || !folders.some((folder) => p.path.startsWith(folder)));
 }
 
 function sortProblems(problems: Problem[]): Problem[] {

@@ -52,8 +52,8 @@ describe('report formats, each parsed back', () => {
       'PASS signature -',
       'PASS sbom linux/amd64',
     ]);
-    // A newline and an escape sequence from evidence do not reach the terminal.
-    expect(lines[3]).toMatch(/libssl" \| 3\.0\) second line\?\[31m$/);
+    // A newline and an escape sequence from evidence do not reach the terminal: they are shown escaped.
+    expect(lines[3]).toMatch(/libssl" \| 3\.0\)\\nsecond line\\x1b\[31m$/);
     expect(lines[8]).toBe('warning: /rules/signature: keyless identities are listed but no trustedRoots');
   });
 
@@ -72,7 +72,7 @@ describe('report formats, each parsed back', () => {
     const cases = suite.testcase as { name: string; classname: string; failure?: { message: string }; error?: { message: string }; 'system-out'?: string }[];
     expect(cases.map((c) => c.name)).toEqual(['signature', 'sbom [linux/amd64]', 'sbom [linux/arm64]', 'scan', 'image [linux/arm64]', 'provenance']);
     expect(cases[2]!.failure!.message).toBe('no SBOM for linux/arm64 (sha256:0123456789ab…)');
-    expect(cases[3]!.failure!.message).toBe('1 finding(s) at or above CRITICAL: CVE-2026-0001 (CRITICAL, <openssl> & "libssl" | 3.0) second line?[31m');
+    expect(cases[3]!.failure!.message).toBe('1 finding(s) at or above CRITICAL: CVE-2026-0001 (CRITICAL, <openssl> & "libssl" | 3.0)\\nsecond line\\x1b[31m');
     expect(cases[5]!.error!.message).toBe('could not be evaluated: boom');
     expect(cases[4]!['system-out']).toBe('WARN (mode warn): linux/arm64 runs as root (User "0")');
     expect(cases[0]!.failure).toBeUndefined();
@@ -124,7 +124,7 @@ describe('report formats, each parsed back', () => {
     const rows = lines.filter((l) => l.startsWith('| ') && !l.startsWith('| |'));
     expect(rows).toHaveLength(6);
     expect(rows[0]).toBe('| ❌ fail | sbom | linux/arm64 | enforce | no SBOM for linux/arm64 (sha256:0123456789ab…) |');
-    expect(rows[1]).toBe('| ❌ fail | scan |  | enforce | 1 finding(s) at or above CRITICAL: CVE-2026-0001 (CRITICAL, &lt;openssl&gt; &amp; "libssl" \\| 3.0) second line?[31m |');
+    expect(rows[1]).toBe('| ❌ fail | scan |  | enforce | 1 finding(s) at or above CRITICAL: CVE-2026-0001 (CRITICAL, &lt;openssl&gt; &amp; "libssl" \\| 3.0)\\nsecond line\\x1b[31m |');
     // Every row has exactly six unescaped pipes: the table holds.
     for (const row of rows) expect(row.replace(/\\\|/g, '').split('|')).toHaveLength(7);
     expect(md).toMatch(/\*\*Warnings\*\*\n\n- \/rules\/signature: keyless/);

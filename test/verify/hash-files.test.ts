@@ -58,7 +58,7 @@ describe('hashing files across threads', () => {
     const digests = await hashFiles(root, paths, 2);
     expect(digests.get('gone.bin')).toBeInstanceOf(Error);
     expect((digests.get('gone.bin') as Error).message).toBe('ENOENT');
-    expect((digests.get('a-directory.bin') as Error).message).toBe('EISDIR');
+    expect((digests.get('a-directory.bin') as Error).message).toBe('it is a directory, not a regular file');
     for (const path of expected.keys()) expect(digests.get(path)).not.toBeInstanceOf(Error);
   });
 

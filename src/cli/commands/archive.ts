@@ -5,7 +5,8 @@ import { refuseLayoutLookalike } from '../layout-hint.js';
 import { loadArchiveTrust } from '../../archive/trust-kept.js';
 import { hasTrust, toTrustOptions, type TrustArgs } from '../trust-flags.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
-import { printJson, table, type Io } from '../output.js';
+import { shown } from '../../lib/escape.js';
+import { printError, printJson, printWarning, table, type Io } from '../output.js';
 import type { CommandContext } from '../context.js';
 import { sourceOptions, type RegistryArgs } from '../flags.js';
 
@@ -29,7 +30,7 @@ export interface ArchiveArgs extends RegistryArgs, TrustArgs {
 
 export async function runArchive(args: ArchiveArgs, io: Io, context: CommandContext): Promise<ExitCode> {
   for (const ref of args.refs ?? []) refuseLayoutLookalike(ref);
-  const listed = args.images !== undefined ? await readImagesFile(args.images, refuseLayoutLookalike) : [];
+  const listed = args.images !== undefined ? await readImagesFile(args.images, refuseLayoutLookalike, args.maxBytes) : [];
   const refs = [...(args.refs ?? []), ...listed];
   const batch = args.images !== undefined || refs.length > 1;
   const mode = args.quiet || !batch ? 'quiet' : context.isTerminal() ? 'tty' : 'lines';
@@ -37,7 +38,7 @@ export async function runArchive(args: ArchiveArgs, io: Io, context: CommandCont
   const started = Date.now();
   const trustOptions = toTrustOptions(args);
   const trust = hasTrust(trustOptions) ? await loadArchiveTrust(trustOptions) : undefined;
-  for (const warning of trust?.material.warnings ?? []) io.err(`custody: warning: ${warning}\n`);
+  for (const warning of trust?.material.warnings ?? []) printWarning(io, warning);
   const collecting = args.discover ? await context.collecting(sourceOptions(args)) : undefined;
   const report = await archive({
     refs,
@@ -95,11 +96,11 @@ export function formatSummary(report: ArchiveReport, ms: number): string {
 export function archiveExit(report: ArchiveReport, io: Io): ExitCode {
   const failed = report.images.filter((image) => image.status === 'failed');
   if (failed.length > 0 && failed.length === report.images.length && failed.every((f) => isOperational(f.errorCode))) {
-    io.err(`custody: nothing archived: ${failed[0]!.ref}: ${failed[0]!.error}\n`);
+    printError(io, `nothing archived: ${failed[0]!.ref}: ${failed[0]!.error}`);
     return EXIT.operational;
   }
   if (failed.length > 0) {
-    io.err(`custody: ${failed.length} of ${report.images.length} images failed; first: ${failed[0]!.ref}: ${failed[0]!.error}\n`);
+    printError(io, `${failed.length} of ${report.images.length} images failed; first: ${failed[0]!.ref}: ${failed[0]!.error}`);
     return EXIT.finding;
   }
   // An incomplete image is evidence known to exist but not collected (a listing cut short, an attachment that
@@ -114,7 +115,7 @@ export function archiveExit(report: ArchiveReport, io: Io): ExitCode {
     const detail = first
       ? `${first.e.source} -> ${first.image.path}/${first.e.path}: ${first.e.problems[0]?.message ?? first.e.verification?.reason ?? 'invalid'}`
       : '';
-    io.err(`custody: archived, but ${report.invalid} evidence file(s) invalid and ${report.failedSignatures} signature(s) failed; first: ${detail}\n`);
+    printError(io, `archived, but ${report.invalid} evidence file(s) invalid and ${report.failedSignatures} signature(s) failed; first: ${detail}`);
     return EXIT.finding;
   }
   return EXIT.ok;
@@ -125,13 +126,13 @@ function isOperational(code: string | undefined): boolean {
 }
 
 export function formatArchiveReport(report: ArchiveReport): string {
-  const lines: string[] = [`day ${report.date} in ${report.day}`];
+  const lines: string[] = [shown`day ${report.date} in ${report.day}`];
   for (const image of report.images) {
     const added = image.evidence.filter((e) => e.added).length;
-    lines.push(`${image.status.toUpperCase().padEnd(10)} ${image.ref}${image.digest && !image.ref.includes('@') ? `@${image.digest}` : ''}`);
-    if (image.skipped) lines.push(`           ${image.path ?? ''}  (already archived today: not collected again)`);
-    else if (image.path) lines.push(`           ${image.path}  (${image.evidence.length} files, ${added} new)`);
-    if (image.error) lines.push(`           error: ${image.error}`);
+    lines.push(`${image.status.toUpperCase().padEnd(10)} ${shown`${image.ref}${image.digest && !image.ref.includes('@') ? `@${image.digest}` : ''}`}`);
+    if (image.skipped) lines.push(shown`           ${image.path ?? ''}  (already archived today: not collected again)`);
+    else if (image.path) lines.push(shown`           ${image.path}  (${image.evidence.length} files, ${added} new)`);
+    if (image.error) lines.push(shown`           error: ${image.error}`);
     const signed = image.evidence.some((e) => e.verification);
     const rows = image.evidence.map((e) => [
       '          ',

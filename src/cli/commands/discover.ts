@@ -4,6 +4,7 @@ import { FORMATS } from '../../formats/index.js';
 import { formatReference, parseReference } from '../../oci/reference.js';
 import type { Descriptor } from '../../types.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
+import { escapeText, shown } from '../../lib/escape.js';
 import { printJson, type Io } from '../output.js';
 import { sourceOptions, type RegistryArgs } from '../flags.js';
 import { refuseLayoutLookalike } from '../layout-hint.js';
@@ -48,9 +49,9 @@ function nodeLines(node: DiscoveredNode, indent: string): string[] {
   const label = [node.method, node.artifactType ?? node.descriptor.mediaType, `${node.descriptor.size} B`, short(node.descriptor.digest)];
   if (node.tag) label.push(`tag ${node.tag}`);
   if (node.via) label.push(`via ${short(node.via)}`);
-  lines.push(`${indent}${label.join('  ')}`);
+  lines.push(`${indent}${label.map(escapeText).join('  ')}`);
   for (const layer of node.layers) {
-    lines.push(`${indent}    ${kindOf(layer, node.artifactType).padEnd(24)} ${layer.mediaType}  ${layer.size} B  ${short(layer.digest)}`);
+    lines.push(`${indent}    ${escapeText(kindOf(layer, node.artifactType)).padEnd(24)} ${shown`${layer.mediaType}  ${layer.size} B  ${short(layer.digest)}`}`);
   }
   for (const child of node.children) lines.push(...nodeLines(child, `${indent}    `));
   return lines;
@@ -58,16 +59,16 @@ function nodeLines(node: DiscoveredNode, indent: string): string[] {
 
 export function formatTree(ref: string, result: DiscoveryResult): string {
   const { subject } = result;
-  const lines = [`${ref}${result.tag ? ` (tag ${result.tag})` : ''}`, `  ${subject.digest}  ${subject.mediaType ?? ''}`];
+  const lines = [shown`${ref}${result.tag ? ` (tag ${result.tag})` : ''}`, shown`  ${subject.digest}  ${subject.mediaType ?? ''}`];
   const targets = [{ digest: subject.digest, label: subject.platforms.length > 0 ? 'index' : 'image' }, ...subject.platforms.map((p) => ({
     digest: p.digest,
     label: p.platform ? [p.platform.os, p.platform.architecture, p.platform.variant].filter(Boolean).join('/') : 'platform',
   }))];
   for (const target of targets) {
     const attached = result.nodes.filter((n) => n.attachedTo === target.digest);
-    lines.push(`  ${target.label} ${short(target.digest)}: ${attached.length} attached`);
+    lines.push(shown`  ${target.label} ${short(target.digest)}: ${attached.length} attached`);
     for (const node of attached) lines.push(...nodeLines(node, '    '));
   }
-  for (const warning of result.warnings) lines.push(`  warning: ${warning}`);
+  for (const warning of result.warnings) lines.push(shown`  warning: ${warning}`);
   return `${lines.join('\n')}\n`;
 }

@@ -5,6 +5,7 @@ import { writeFileAtomic } from '../../archive/atomic.js';
 import { sha256Hex } from '../../archive/hash.js';
 import { fetchTrustedRoot } from '../../trust/tuf.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
+import { shown } from '../../lib/escape.js';
 import { printJson, type Io } from '../output.js';
 
 export interface FetchTrustedRootArgs {
@@ -27,6 +28,6 @@ export async function runFetchTrustedRoot(args: FetchTrustedRootArgs, io: Io): P
   await writeFileAtomic(args.out, text);
   const result = { out: args.out, sha256: sha256Hex(text), bytes: Buffer.byteLength(text) };
   if (args.json) printJson(io, result);
-  else io.out(`trusted root fetched through TUF: ${result.out} (sha256 ${result.sha256}); use it with --trusted-root\n`);
+  else io.out(`${shown`trusted root fetched through TUF: ${result.out} (sha256 ${result.sha256}); use it with --trusted-root`}\n`);
   return EXIT.ok;
 }

@@ -1,11 +1,10 @@
 import { CustodyError } from '../../errors.js';
 import { gateFromBundle, gateLive, loadPolicy, renderReport, renderText, writeReport, firstBlocking, subjectText, type GateReport, type Policy, type ReportFormat } from '../../gate/index.js';
-import { singleLine } from '../../gate/output/order.js';
 import { blocks } from '../../gate/rules/result.js';
 import type { CommandContext } from '../context.js';
 import { sourceOptions, type RegistryArgs } from '../flags.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
-import { reportError, type Io } from '../output.js';
+import { printError, reportError, type Io } from '../output.js';
 import { refuseLayoutLookalike } from '../layout-hint.js';
 
 export interface GateArgs extends RegistryArgs {
@@ -60,11 +59,11 @@ function exitFor(report: GateReport, io: Io): ExitCode {
   const first = firstBlocking(report) ?? report.results[0];
   const count = report.results.filter(blocks).length;
   const name = first ? `${first.rule}${first.platform ? ` [${first.platform}]` : ''}` : 'gate';
-  const reason = first ? singleLine(first.reason) : 'no rule passed';
+  const reason = first ? first.reason : 'no rule passed';
   if (report.outcome === 'unobtainable') {
-    io.err(`custody: gate could not decide ${subjectText(report)}: ${reason}\n`);
+    printError(io, `gate could not decide ${subjectText(report)}: ${reason}`);
     return EXIT.operational;
   }
-  io.err(`custody: gate failed for ${subjectText(report)}: ${name}: ${reason}${count > 1 ? ` (${count} enforced checks failed)` : ''}\n`);
+  printError(io, `gate failed for ${subjectText(report)}: ${name}: ${reason}${count > 1 ? ` (${count} enforced checks failed)` : ''}`);
   return EXIT.finding;
 }

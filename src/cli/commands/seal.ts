@@ -1,6 +1,7 @@
 import { CustodyError } from '../../errors.js';
 import { sealDay } from '../../export/seal.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
+import { shown } from '../../lib/escape.js';
 import { printJson, type Io } from '../output.js';
 
 export interface SealArgs {
@@ -24,6 +25,6 @@ export async function runSeal(args: SealArgs, io: Io, env: NodeJS.ProcessEnv = p
     throw new CustodyError('USAGE', 'seal needs --key PEM, or SIGSTORE_ID_TOKEN with --fulcio-url and --rekor-url for keyless');
   }
   if (args.json) printJson(io, result);
-  else io.out(`sealed ${args.day}: ${result.path} (${result.mode}, signer ${result.signer}, manifest sha256 ${result.manifestSha256})\n`);
+  else io.out(`${shown`sealed ${args.day}: ${result.path} (${result.mode}, signer ${result.signer}, manifest sha256 ${result.manifestSha256})`}\n`);
   return EXIT.ok;
 }

@@ -1,8 +1,10 @@
-import { readFile } from 'node:fs/promises';
-import { CustodyError, fromFsError } from '../../errors.js';
+import { CustodyError } from '../../errors.js';
+import { readRegularFile } from '../../lib/read-file.js';
+import { DEFAULT_LIMITS } from '../../normalize/limits.js';
 import { loadTrustMaterial, verifyEvidence } from '../../trust/index.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
-import { printJson, type Io } from '../output.js';
+import { shown } from '../../lib/escape.js';
+import { printError, printJson, printWarning, type Io } from '../output.js';
 import { toTrustOptions, type TrustArgs } from '../trust-flags.js';
 
 export interface VerifyEvidenceArgs extends TrustArgs {
@@ -16,11 +18,7 @@ export interface VerifyEvidenceArgs extends TrustArgs {
 
 
 async function readInput(path: string, what: string): Promise<Buffer> {
-  try {
-    return await readFile(path);
-  } catch (err) {
-    throw fromFsError(err, path, `read ${what}`);
-  }
+  return readRegularFile(path, { what, maxBytes: DEFAULT_LIMITS.maxBytes, limitHint: '(set --max-bytes)' });
 }
 
 export async function runVerifyEvidence(args: VerifyEvidenceArgs, io: Io): Promise<ExitCode> {
@@ -36,7 +34,7 @@ export async function runVerifyEvidence(args: VerifyEvidenceArgs, io: Io): Promi
     }
   }
   const trust = await loadTrustMaterial(toTrustOptions(args));
-  for (const warning of trust.warnings) io.err(`custody: warning: ${warning}\n`);
+  for (const warning of trust.warnings) printWarning(io, warning);
   const verdict = await verifyEvidence(
     { bytes, mediaType: args.mediaType ?? '', ...(annotations ? { annotations } : {}) },
     { ...(args.digest !== undefined ? { digest: args.digest } : {}), ...(artifact ? { artifact } : {}) },
@@ -49,9 +47,9 @@ export async function runVerifyEvidence(args: VerifyEvidenceArgs, io: Io): Promi
   if (args.json) printJson(io, verdict);
   else {
     const who = verdict.identity ? [verdict.identity.san, verdict.identity.issuer, verdict.identity.keyHint && `key ${verdict.identity.keyHint}`].filter(Boolean).join(', ') : '';
-    io.out(`${verdict.verified ? 'VERIFIED' : `NOT VERIFIED (${verdict.code ?? '?'})`}  ${args.file}${who ? `  signer: ${who}` : ''}\n  ${verdict.reason}\n`);
+    io.out(`${verdict.verified ? 'VERIFIED' : shown`NOT VERIFIED (${verdict.code ?? '?'})`}  ${shown`${args.file}`}${who ? shown`  signer: ${who}` : ''}\n${shown`  ${verdict.reason}`}\n`);
   }
   if (verdict.verified) return EXIT.ok;
-  io.err(`custody: ${args.file} does not verify: ${verdict.code ?? ''} ${verdict.reason}\n`);
+  printError(io, `${args.file} does not verify: ${verdict.code ?? ''} ${verdict.reason}`);
   return EXIT.finding;
 }

@@ -1,6 +1,7 @@
 import { verifyArchive, type VerifyReport } from '../../verify/verify.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
-import { printJson, type Io } from '../output.js';
+import { shown } from '../../lib/escape.js';
+import { printError, printJson, type Io } from '../output.js';
 import { hasTrust, toTrustOptions, type TrustArgs } from '../trust-flags.js';
 
 export interface VerifyArgs extends TrustArgs {
@@ -19,15 +20,15 @@ export async function runVerify(args: VerifyArgs, io: Io): Promise<ExitCode> {
   else io.out(formatVerifyReport(report));
   if (report.ok) return EXIT.ok;
   const first = report.problems[0]!;
-  io.err(`custody: ${report.problems.length} problem(s) in ${args.path}; first: ${first.code} ${first.path}: ${first.message}\n`);
+  printError(io, `${report.problems.length} problem(s) in ${args.path}; first: ${first.code} ${first.path}: ${first.message}`);
   return EXIT.finding;
 }
 
 export function formatVerifyReport(report: VerifyReport): string {
   const lines = [
-    `${report.ok ? 'OK' : 'FAILED'}  ${report.target} ${report.path}: ${report.checked} files re-hashed, ${report.signatures} signature(s) re-verified, ${report.problems.length} problem(s)`,
+    `${report.ok ? 'OK' : 'FAILED'}  ${report.target} ${shown`${report.path}`}: ${report.checked} files re-hashed, ${report.signatures} signature(s) re-verified, ${report.problems.length} problem(s)`,
   ];
-  for (const problem of report.problems) lines.push(`  ${problem.code.padEnd(16)} ${problem.path}  ${problem.message}`);
-  for (const warning of report.warnings) lines.push(`  warning          ${warning}`);
+  for (const problem of report.problems) lines.push(`  ${problem.code.padEnd(16)} ${shown`${problem.path}  ${problem.message}`}`);
+  for (const warning of report.warnings) lines.push(shown`  warning          ${warning}`);
   return `${lines.join('\n')}\n`;
 }

@@ -1,6 +1,7 @@
 import { blocks } from '../rules/result.js';
 import { subjectText, type GateReport } from '../report.js';
-import { resultName, singleLine } from './order.js';
+import { escapeText } from '../../lib/escape.js';
+import { resultName } from './order.js';
 import { xmlEscape } from './xml.js';
 
 /**
@@ -13,7 +14,7 @@ export function renderJunit(report: GateReport): string {
   const tests = report.results.length;
   const failures = report.results.filter((r) => blocks(r) && r.status === 'fail').length;
   const errors = report.results.filter((r) => blocks(r) && r.status === 'error').length;
-  const suite = `custody gate ${subjectText(report)}`;
+  const suite = `custody gate ${escapeText(subjectText(report))}`;
   const attrs = `tests="${tests}" failures="${failures}" errors="${errors}" skipped="0" time="0"`;
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
@@ -22,15 +23,15 @@ export function renderJunit(report: GateReport): string {
     '    <properties>',
     ...[
       ['outcome', report.outcome],
-      ['image', subjectText(report)],
-      ['policy', report.policy.path],
-      ['source', `${report.source.type} ${report.source.location}`],
+      ['image', escapeText(subjectText(report))],
+      ['policy', escapeText(report.policy.path)],
+      ['source', `${report.source.type} ${escapeText(report.source.location)}`],
     ].map(([name, value]) => `      <property name="${xmlEscape(name!)}" value="${xmlEscape(value!)}"/>`),
     '    </properties>',
   ];
   for (const result of report.results) {
     const open = `    <testcase classname="custody.gate.${xmlEscape(result.rule)}" name="${xmlEscape(resultName(result))}" time="0"`;
-    const reason = singleLine(result.reason);
+    const reason = escapeText(result.reason);
     const body = `${reason}\nmode: ${result.mode}\n${result.digest ? `digest: ${result.digest}\n` : ''}`;
     if (blocks(result)) {
       const tag = result.status === 'error' ? 'error' : 'failure';
@@ -41,7 +42,7 @@ export function renderJunit(report: GateReport): string {
       lines.push(`${open}/>`);
     }
   }
-  if (report.warnings.length > 0) lines.push(`    <system-err>${xmlEscape(report.warnings.map(singleLine).join('\n'))}</system-err>`);
+  if (report.warnings.length > 0) lines.push(`    <system-err>${xmlEscape(report.warnings.map(escapeText).join('\n'))}</system-err>`);
   lines.push('  </testsuite>', '</testsuites>');
   return `${lines.join('\n')}\n`;
 }

@@ -1,6 +1,7 @@
 import { subjectText, type GateReport } from '../report.js';
 import type { RuleStatus } from '../rules/result.js';
-import { failuresFirst, singleLine } from './order.js';
+import { escapeText } from '../../lib/escape.js';
+import { failuresFirst } from './order.js';
 
 const ICON: Record<RuleStatus, string> = { fail: '❌', error: '⛔', warn: '⚠️', pass: '✅' };
 
@@ -29,9 +30,9 @@ export function renderMarkdown(report: GateReport): string {
 
 /** Table-safe text: one line, pipes escaped, no HTML. */
 function cell(text: string): string {
-  return singleLine(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|');
+  return escapeText(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|');
 }
 
 function code(text: string): string {
-  return singleLine(text).replace(/`/g, "'");
+  return escapeText(text).replace(/`/g, "'");
 }

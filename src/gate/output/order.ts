@@ -14,18 +14,3 @@ export function failuresFirst(results: readonly RuleResult[]): RuleResult[] {
 export function resultName(result: RuleResult): string {
   return result.platform ? `${result.rule} [${result.platform}]` : result.rule;
 }
-
-/**
- * One printable line, whatever the reason holds: reasons quote evidence
- * (builder ids, package names), and evidence must not drive a terminal or
- * a CI log with escape sequences.
- */
-export function singleLine(text: string): string {
-  return [...text.replace(/\s*[\r\n]+\s*/g, ' ')]
-    .map((ch) => {
-      const c = ch.codePointAt(0)!;
-      return c < 0x20 || (c >= 0x7f && c < 0xa0) ? '?' : ch;
-    })
-    .join('')
-    .trim();
-}

@@ -3,7 +3,7 @@ import { TOOL } from '../../version.js';
 import type { RuleName } from '../policy/types.js';
 import { blocks, type ResultRule, type RuleResult } from '../rules/result.js';
 import { subjectText, type GateReport } from '../report.js';
-import { singleLine } from './order.js';
+import { escapeText } from '../../lib/escape.js';
 
 /** SARIF reporting descriptors for every rule the gate can report (SARIF 2.1.0 §3.49). */
 const RULES: { id: ResultRule; name: string; text: string }[] = [
@@ -34,7 +34,7 @@ export function renderSarif(report: GateReport, cwd: string = process.cwd()): st
         ruleId: `custody/${r.rule}`,
         ruleIndex,
         level: blocks(r) ? 'error' : 'warning',
-        message: { text: `${r.platform ? `[${r.platform}] ` : ''}${singleLine(r.reason)}` },
+        message: { text: `${r.platform ? `[${r.platform}] ` : ''}${escapeText(r.reason)}` },
         locations: [
           {
             physicalLocation: physical,

@@ -1,8 +1,8 @@
-import { open } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { LineCounter, parseDocument, isMap, isScalar } from 'yaml';
 import { CustodyError } from '../../errors.js';
 import { oneLine } from '../../cli/output.js';
+import { readRegularFile } from '../../lib/read-file.js';
 import type { Problem } from '../../types.js';
 import { checkSemantics } from './semantics.js';
 import { schemaProblems } from './schema-problems.js';
@@ -47,27 +47,18 @@ export async function loadPolicy(path: string): Promise<Policy> {
 }
 
 async function readPolicyText(path: string): Promise<string> {
-  let handle;
+  let bytes: Buffer;
   try {
-    handle = await open(path, 'r');
+    bytes = await readRegularFile(path, { what: 'policy', maxBytes: MAX_POLICY_BYTES, code: 'INVALID_POLICY' });
   } catch (err) {
-    throw new CustodyError('INVALID_POLICY', `cannot read policy ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { cause: err });
+    // A policy is a small hand-written file: one that is too large is an invalid policy too.
+    if (err instanceof CustodyError && err.code === 'INPUT_TOO_LARGE') throw new CustodyError('INVALID_POLICY', `${err.message}: more than a policy can be`);
+    throw err;
   }
   try {
-    const info = await handle.stat();
-    if (!info.isFile()) throw new CustodyError('INVALID_POLICY', `policy ${path} is not a regular file`);
-    if (info.size > MAX_POLICY_BYTES) throw new CustodyError('INVALID_POLICY', `policy ${path} is ${info.size} bytes, more than a policy can be (${MAX_POLICY_BYTES})`);
-    const bytes = await handle.readFile();
-    try {
-      return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    } catch {
-      throw new CustodyError('INVALID_POLICY', `policy ${path} is not UTF-8 text`);
-    }
-  } catch (err) {
-    if (err instanceof CustodyError) throw err;
-    throw new CustodyError('INVALID_POLICY', `cannot read policy ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { cause: err });
-  } finally {
-    await handle.close();
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new CustodyError('INVALID_POLICY', `policy ${path} is not UTF-8 text`);
   }
 }
 

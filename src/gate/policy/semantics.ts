@@ -1,7 +1,7 @@
-import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { isCustodyError } from '../../errors.js';
 import { compilePattern, MAX_PATTERN_LENGTH } from '../../lib/pattern.js';
+import { readRegularFile } from '../../lib/read-file.js';
 import { buildTrustMaterial, type TrustFileRole } from '../../trust/index.js';
 import type { Problem } from '../../types.js';
 
@@ -92,12 +92,13 @@ function checkRegexp(value: unknown, pointer: string, problems: Problem[]): void
 async function checkTrustFile(path: string, role: TrustFileRole): Promise<string | undefined> {
   let bytes: Buffer;
   try {
-    const info = await stat(path);
-    if (!info.isFile()) return `(${path}) is not a regular file`;
-    if (info.size > MAX_TRUST_FILE) return `(${path}) is too large for trust material`;
-    bytes = await readFile(path);
+    bytes = await readRegularFile(path, { what: 'trust file', maxBytes: MAX_TRUST_FILE });
   } catch (err) {
-    return `(${path}) cannot be read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`;
+    if (!isCustodyError(err)) throw err;
+    const type = err.details?.type;
+    if (typeof type === 'string') return `(${path}) is ${type}, not a regular file`;
+    if (err.code === 'INPUT_TOO_LARGE') return `(${path}) is too large for trust material`;
+    return `(${path}) cannot be read: ${String(err.details?.errno ?? err.message)}`;
   }
   try {
     const material = buildTrustMaterial([{ path, role, bytes }]);

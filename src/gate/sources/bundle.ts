@@ -1,8 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sha256Hex } from '../../archive/hash.js';
 import { readImageManifest } from '../../archive/image-folder.js';
 import { CustodyError, isCustodyError } from '../../errors.js';
+import { readRegularFile } from '../../lib/read-file.js';
 import { normalizeAll } from '../../normalize/items.js';
 import type { Raw } from '../../types.js';
 import { isSafeRelativePath, verifyArchive } from '../../verify/verify.js';
@@ -55,9 +55,10 @@ export async function gateFromBundle(imageDir: string, policy: Policy, options: 
     if (!isSafeRelativePath(entry.path)) return bundleFailed(`evidence path ${entry.path} leaves the image folder`, {});
     let bytes: Buffer;
     try {
-      bytes = await readFile(join(imageDir, entry.path));
+      bytes = await readRegularFile(join(imageDir, entry.path), { what: 'evidence', noFollow: true, maxBytes: options.limits?.maxBytes });
     } catch (err) {
-      return bundleFailed(`evidence ${entry.path} cannot be read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, {});
+      if (!isCustodyError(err)) throw err;
+      return bundleFailed(`evidence ${entry.path} cannot be read: ${err.message}`, {});
     }
     const sha256 = sha256Hex(bytes);
     if (sha256 !== entry.sha256) return bundleFailed(`evidence ${entry.path} changed while the gate read it (sha256 ${sha256}, manifest says ${entry.sha256})`, {});

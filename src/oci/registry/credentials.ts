@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { CustodyError } from '../../errors.js';
+import { isMissingFile, readRegularFile } from '../../lib/read-file.js';
 import { DOCKER_HUB } from '../reference.js';
 import { runCredentialHelper } from './credential-helper.js';
 
@@ -78,13 +78,12 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 async function loadConfig(path: string): Promise<ConfigFile | undefined> {
   let bytes: Buffer;
   try {
-    bytes = await readFile(path);
+    bytes = await readRegularFile(path, { what: 'registry credentials file', maxBytes: MAX_CONFIG_BYTES, code: 'AUTH' });
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    throw new CustodyError('AUTH', `cannot read registry credentials file ${path}: ${code ?? 'error'}`, { cause: err });
+    if (isMissingFile(err)) return undefined;
+    if (err instanceof CustodyError && err.code === 'INPUT_TOO_LARGE') throw new CustodyError('AUTH', `registry credentials file ${path} is larger than ${MAX_CONFIG_BYTES} bytes`);
+    throw err;
   }
-  if (bytes.length > MAX_CONFIG_BYTES) throw new CustodyError('AUTH', `registry credentials file ${path} is larger than ${MAX_CONFIG_BYTES} bytes`);
   let doc: unknown;
   try {
     doc = JSON.parse(bytes.toString('utf8'));

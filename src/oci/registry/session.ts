@@ -1,13 +1,16 @@
-import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import { rootCertificates } from 'node:tls';
-import { CustodyError, fromFsError } from '../../errors.js';
+import { CustodyError } from '../../errors.js';
+import { readRegularFileSync } from '../../lib/read-file.js';
 import { resolveSourceOptions, type ResolvedSourceOptions, type SourceOptions } from '../source.js';
 import { RegistryClient } from './client.js';
 import type { CredentialOptions } from './credentials.js';
 import { plainHttpAllowed } from './endpoint.js';
 import type { RetryPolicy } from './retry.js';
+
+/** A CA bundle is a few certificates; anything larger is a mistake. */
+const MAX_CA_FILE = 16 * 1024 * 1024;
 
 /**
  * What registry sources of one run share: keep-alive agents, one client per
@@ -42,12 +45,8 @@ export class RegistrySession {
       maxRetryAfterMs: this.options.maxRetryAfterMs,
     };
     if (options.caFile !== undefined) {
-      let pem: string;
-      try {
-        pem = readFileSync(options.caFile, 'utf8');
-      } catch (err) {
-        throw fromFsError(err, options.caFile, 'read CA file');
-      }
+      // Synchronous: a constructor. Non-blocking open, fstat, regular files only, like every file a user names.
+      const pem = readRegularFileSync(options.caFile, { what: 'CA file', maxBytes: MAX_CA_FILE }).toString('utf8');
       if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
         throw new CustodyError('INVALID_INPUT', `CA file ${options.caFile} holds no PEM certificate`);
       }

@@ -1,0 +1,58 @@
+/**
+ * Hostile strings (file names, digests and annotations from a registry,
+ * policy values, error messages quoting them) shown as text. A terminal or a
+ * CI log must never receive a raw control character from them: a newline
+ * forges a line, ESC drives the terminal, CR and U+2028 overwrite or split a
+ * line, bidi controls reorder what the reader sees.
+ */
+
+/** C0 and C1 controls, DEL, line and paragraph separators, bidi marks, embeddings, overrides and isolates, lone surrogates. */
+// eslint-disable-next-line no-control-regex -- control characters are what this matches
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]|\p{Cs}/gu;
+const UNSAFE_OR_BACKSLASH = new RegExp(`\\\\|${UNSAFE.source}`, 'gu');
+
+const SHORT: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+function hex(code: number, width: number): string {
+  return code.toString(16).padStart(width, '0');
+}
+
+/**
+ * One line of plain text from any string: every unsafe character shown as an
+ * escape (`\n`, `\r`, `\t`, `\x1b`, `\x9b`, `\u202e`), and a backslash as
+ * `\\` so that an escape in the output always means an escaped character.
+ * The one function that text output uses for a value it did not write itself.
+ */
+export function escapeText(value: string): string {
+  return value.replace(UNSAFE_OR_BACKSLASH, (ch) => {
+    const short = SHORT[ch];
+    if (short !== undefined) return short;
+    const code = ch.charCodeAt(0);
+    return code <= 0xff ? `\\x${hex(code, 2)}` : `\\u${hex(code, 4)}`;
+  });
+}
+
+/**
+ * A template literal whose every interpolated value is escaped:
+ * `` shown`OK  ${path}` ``. The literal parts are custody's own text.
+ */
+export function shown(strings: TemplateStringsArray, ...values: unknown[]): string {
+  let out = strings[0] ?? '';
+  values.forEach((value, i) => {
+    out += escapeText(String(value)) + (strings[i + 1] ?? '');
+  });
+  return out;
+}
+
+/**
+ * The last guard before bytes leave the process: text already formatted
+ * keeps its line breaks, and any other unsafe character still in it (a value
+ * a formatter forgot to escape, or a raw DEL, C1, U+2028 or bidi control
+ * that JSON.stringify leaves as it is) becomes `\uXXXX`. Inside a JSON
+ * string that is the same character, so JSON output stays equal; in text it
+ * is visible. A carriage return is kept only as the first character of a
+ * write (a redrawn progress bar).
+ */
+export function neutralizeControls(text: string): string {
+  return text.replace(UNSAFE, (ch, offset: number) => (ch === '\n' || (ch === '\r' && offset === 0) ? ch : `\\u${hex(ch.charCodeAt(0), 4)}`));
+}
