@@ -9,9 +9,8 @@
 /** C0 and C1 controls, DEL, line and paragraph separators, bidi marks, embeddings, overrides and isolates, lone surrogates. */
 // eslint-disable-next-line no-control-regex -- control characters are what this matches
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]|\p{Cs}/gu;
-const UNSAFE_OR_BACKSLASH = new RegExp(`\\\\|${UNSAFE.source}`, 'gu');
 
-const SHORT: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+const SHORT: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
 function hex(code: number, width: number): string {
   return code.toString(16).padStart(width, '0');
@@ -19,12 +18,14 @@ function hex(code: number, width: number): string {
 
 /**
  * One line of plain text from any string: every unsafe character shown as an
- * escape (`\n`, `\r`, `\t`, `\x1b`, `\x9b`, `\u202e`), and a backslash as
- * `\\` so that an escape in the output always means an escaped character.
+ * escape (`\n`, `\r`, `\t`, `\x1b`, `\x9b`, `\u202e`). A backslash is left as
+ * it is: doubling it would make every regular expression, Windows path and
+ * quoted string in a message unreadable, and a literal `\n` in a name can
+ * neither break a line nor move the cursor. `--json` is the exact channel.
  * The one function that text output uses for a value it did not write itself.
  */
 export function escapeText(value: string): string {
-  return value.replace(UNSAFE_OR_BACKSLASH, (ch) => {
+  return value.replace(UNSAFE, (ch) => {
     const short = SHORT[ch];
     if (short !== undefined) return short;
     const code = ch.charCodeAt(0);

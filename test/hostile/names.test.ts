@@ -9,7 +9,7 @@ import { DATE, REF, makeArchive } from './support.js';
  * Hostile names in text output: a name that holds a newline must not forge a
  * line (an "OK" line on stdout, a second error line), an escape sequence must
  * not reach the terminal, a bidi override must not reorder what is read.
- * Each name is shown escaped: `\n`, `\x1b`, `\u202e`, and `\\` for a backslash.
+ * Each name is shown escaped: `\n`, `\x1b`, `\u202e`; a backslash stays as it is.
  */
 const NAMES: { label: string; name: string; shown: string }[] = [
   { label: 'newline, forged OK line, erase-line and cursor-up', name: `x\nOK  root ${DATE}: ok\x1b[2K\x1b[1A`, shown: `x\\nOK  root ${DATE}: ok\\x1b[2K\\x1b[1A` },
@@ -20,7 +20,7 @@ const NAMES: { label: string; name: string; shown: string }[] = [
   { label: 'U+2028 line separator', name: 'line\u2028sep', shown: 'line\\u2028sep' },
   { label: 'bidi override U+202E', name: 'bidi\u202egnp.exe', shown: 'bidi\\u202egnp.exe' },
   { label: 'bidi isolate U+2066', name: 'iso\u2066late', shown: 'iso\\u2066late' },
-  { label: 'backslash before n (not a newline)', name: 'back\\nslash', shown: 'back\\\\nslash' },
+  { label: 'backslash before n (not a newline)', name: 'back\\nslash', shown: 'back\\nslash' },
 ];
 
 /** Anything a terminal would act on, other than the line breaks custody writes itself. */
@@ -140,7 +140,6 @@ describe('hostile names are escaped in text output; every error is one line', ()
       expect(result.stderr).toMatch(/^custody: .*\n$/);
     }
     expect(context.shownIn === 'stdout' ? result.stdout : result.stderr).toContain(shown);
-    if (name.includes('\\')) expect(result.stdout + result.stderr).not.toContain(name);
   });
 
   it('--json output carries the name exactly (JSON escapes it) with no raw control or bidi character', async () => {
