@@ -43,7 +43,7 @@ export const verifyCommand = {
 
 export const verifyEvidenceCommand = {
   command: 'verify-evidence <file>',
-  describe: 'verify one Sigstore bundle, cosign signature or DSSE envelope outside any archive',
+  describe: 'verify one Sigstore bundle, cosign signature, DSSE envelope or Notation signature outside any archive',
   builder: (y: Argv) =>
     trustFlags(y)
       .positional('file', { type: 'string', demandOption: true, describe: 'bundle, signature layer or DSSE envelope' })
@@ -51,6 +51,7 @@ export const verifyEvidenceCommand = {
       .option('digest', { type: 'string', describe: 'the digest the signature or statement must name (sha256:…)' })
       .option('media-type', { type: 'string', describe: 'media type of FILE when the content does not say (e.g. a cosign layer)' })
       .option('annotations', { type: 'string', describe: 'JSON file of the layer annotations (cosign signature, certificate, bundle)' })
+      .option('notation-scope', { type: 'string', describe: 'registry/repository the Notation signature belongs to: picks the trust policy statement (default: only "*" applies)' })
       .check((argv) => {
         if (argv.artifact === undefined && argv.digest === undefined) throw new Error('give --artifact FILE or --digest sha256:…');
         return true;

@@ -12,6 +12,8 @@ export interface TrustArgs {
   caRoots?: string[];
   caIntermediates?: string[];
   rekorKey?: string[];
+  notationTrustStore?: string;
+  notationTrustPolicy?: string;
 }
 
 export function trustFlags(y: Argv): Argv {
@@ -24,7 +26,9 @@ export function trustFlags(y: Argv): Argv {
     .option('certificate-oidc-issuer-regexp', { type: 'string', describe: 'regexp the Fulcio OIDC issuer must match' })
     .option('ca-roots', { type: 'string', array: true, describe: 'private-PKI root certificates (PEM) for cosign certificates' })
     .option('ca-intermediates', { type: 'string', array: true, describe: 'private-PKI intermediate certificates (PEM)' })
-    .option('rekor-key', { type: 'string', array: true, describe: 'a Rekor public key (PEM) to check SETs without a trusted root' });
+    .option('rekor-key', { type: 'string', array: true, describe: 'a Rekor public key (PEM) to check SETs without a trusted root' })
+    .option('notation-trust-store', { type: 'string', describe: 'Notation trust store folder (x509/{ca,signingAuthority,tsa}/NAME/ of PEM or DER certificates)' })
+    .option('notation-trust-policy', { type: 'string', describe: 'Notation trust policy (version 1.0) naming stores, identities and level; default: every store, any identity, strict' });
 }
 
 export function toTrustOptions(args: TrustArgs): TrustOptions {
@@ -38,6 +42,8 @@ export function toTrustOptions(args: TrustArgs): TrustOptions {
   if (args.certificateIdentityRegexp !== undefined) options.certificateIdentityRegexp = args.certificateIdentityRegexp;
   if (args.certificateOidcIssuer !== undefined) options.certificateOidcIssuer = args.certificateOidcIssuer;
   if (args.certificateOidcIssuerRegexp !== undefined) options.certificateOidcIssuerRegexp = args.certificateOidcIssuerRegexp;
+  if (args.notationTrustStore !== undefined) options.notationTrustStore = args.notationTrustStore;
+  if (args.notationTrustPolicy !== undefined) options.notationTrustPolicy = args.notationTrustPolicy;
   return options;
 }
 

@@ -12,6 +12,7 @@ export interface VerifyEvidenceArgs extends TrustArgs {
   digest?: string;
   mediaType?: string;
   annotations?: string;
+  notationScope?: string;
   json: boolean;
 }
 
@@ -21,6 +22,17 @@ async function readInput(path: string, what: string): Promise<Buffer> {
     return await readFile(path);
   } catch (err) {
     throw fromFsError(err, path, `read ${what}`);
+  }
+}
+
+/** The `mediaType` an OCI manifest or index artifact declares about itself (a Notation payload must name the same). */
+function declaredMediaType(artifact: Buffer): string | undefined {
+  if (artifact[0] !== 0x7b) return undefined;
+  try {
+    const json = JSON.parse(artifact.toString('utf8')) as { mediaType?: unknown; schemaVersion?: unknown };
+    return json.schemaVersion === 2 && typeof json.mediaType === 'string' ? json.mediaType : undefined;
+  } catch {
+    return undefined;
   }
 }
 
@@ -41,10 +53,16 @@ export async function runVerifyEvidence(args: VerifyEvidenceArgs, io: Io): Promi
   }
   const trust = await loadTrustMaterial(toTrustOptions(args));
   for (const warning of trust.warnings) io.err(`custody: warning: ${warning}\n`);
+  const artifactMediaType = artifact ? declaredMediaType(artifact) : undefined;
   const verdict = await verifyEvidence(
     { bytes, mediaType: args.mediaType ?? '', ...(annotations ? { annotations } : {}) },
-    { ...(args.digest !== undefined ? { digest: args.digest } : {}), ...(artifact ? { artifact } : {}) },
+    {
+      ...(args.digest !== undefined ? { digest: args.digest } : {}),
+      ...(artifact ? { artifact } : {}),
+      ...(artifactMediaType !== undefined ? { mediaType: artifactMediaType } : {}),
+    },
     trust,
+    args.notationScope !== undefined ? { scope: args.notationScope } : {},
   );
   if (verdict.code === 'malformed') {
     if (args.json) printJson(io, verdict);
