@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -188,6 +189,17 @@ describe('Notation corpus: RFC 3161 timestamp tokens', () => {
     expect(() => verify('TimeStampToken.p7s', 'mismatch')).toThrow(/mismatched message/);
     const digicert = parseNotationTrustStore(readFileSync(join(tmp, 'store.json')), 'store').get('tsa:test-mismatch')!.certificates;
     expect(() => verifyTimestampToken(readCorpus('notation/timestamp-tokens/TimeStampToken.p7s'), Buffer.from('notation'), digicert, parseCertificateDer)).toThrow(/unknown authority/);
+  });
+
+  it('the ESS signing-certificate attribute must name the certificate that signed the token', async () => {
+    writeFileSync(join(tmp, 'store.json'), await readNotationTrustStore(STORE));
+    const token = Buffer.from(readCorpus('notation/timestamp-tokens/TimeStampToken.p7s'));
+    const signer = verifyTimestampToken(token, Buffer.from('notation'), tsaRoots(), parseCertificateDer).tsa;
+    const certHash = createHash('sha256').update(signer.root.toDER()).digest();
+    const at = token.indexOf(certHash);
+    expect(at).toBeGreaterThan(0);
+    token[at] ^= 0xff;
+    expect(() => verifyTimestampToken(token, Buffer.from('notation'), tsaRoots(), parseCertificateDer)).toThrow(/signing-certificate attribute does not name/);
   });
 
   it('TimeStampTokenWithInvalidTSTInfo.p7s: genTime with the wrong tag fails to parse', () => {
