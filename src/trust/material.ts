@@ -134,7 +134,7 @@ export function buildTrustMaterial(inputs: TrustInput[], options: Omit<TrustOpti
     policy: toPolicy(options),
     warnings: [],
   };
-  let notationStores: { stores: NotationStores; sha256: string } | undefined;
+  let notationStores: { stores: NotationStores; sha256: string; path: string } | undefined;
   let notationPolicy: { policy: NotationPolicy; sha256: string; path: string } | undefined;
   for (const input of inputs) {
     if (input.bytes.length > MAX_TRUST_FILE) {
@@ -144,7 +144,7 @@ export function buildTrustMaterial(inputs: TrustInput[], options: Omit<TrustOpti
     tm.files.push({ path: input.path, role: input.role, sha256, size: input.bytes.length });
     if (input.role === 'notation-trust-store') {
       if (notationStores) throw new CustodyError('USAGE', `${input.path}: only one Notation trust store can be given`);
-      notationStores = { stores: parseNotationTrustStore(input.bytes, input.path), sha256 };
+      notationStores = { stores: parseNotationTrustStore(input.bytes, input.path), sha256, path: input.path };
     } else if (input.role === 'notation-trust-policy') {
       if (notationPolicy) throw new CustodyError('USAGE', `${input.path}: only one Notation trust policy can be given`);
       notationPolicy = { policy: parseNotationPolicy(input.bytes, input.path), sha256, path: input.path };
@@ -155,6 +155,9 @@ export function buildTrustMaterial(inputs: TrustInput[], options: Omit<TrustOpti
   }
   if (notationStores) {
     const policy = notationPolicy?.policy ?? implicitPolicy(notationStores.stores);
+    if (!notationPolicy) {
+      tm.warnings.push(`no Notation trust policy given: every store of ${notationStores.path} is trusted for every repository and any identity (strict; timestamps checked once a certificate has expired)`);
+    }
     tm.notation = { stores: notationStores.stores, policy, sources: [notationStores.sha256, ...(notationPolicy ? [notationPolicy.sha256] : [])] };
     for (const statement of policy.statements) {
       for (const store of statement.trustStores) {

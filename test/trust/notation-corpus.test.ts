@@ -198,7 +198,7 @@ describe('Notation corpus: RFC 3161 timestamp tokens', () => {
     const certHash = createHash('sha256').update(signer.root.toDER()).digest();
     const at = token.indexOf(certHash);
     expect(at).toBeGreaterThan(0);
-    token[at] ^= 0xff;
+    token[at] = token[at]! ^ 0xff;
     expect(() => verifyTimestampToken(token, Buffer.from('notation'), tsaRoots(), parseCertificateDer)).toThrow(/signing-certificate attribute does not name/);
   });
 

@@ -70,7 +70,7 @@ export async function runVerifyEvidence(args: VerifyEvidenceArgs, io: Io): Promi
   }
   if (args.json) printJson(io, verdict);
   else {
-    const who = verdict.identity ? [verdict.identity.san, verdict.identity.issuer, verdict.identity.keyHint && `key ${verdict.identity.keyHint}`].filter(Boolean).join(', ') : '';
+    const who = verdict.identity ? [verdict.identity.san, verdict.identity.issuer, verdict.identity.subject, verdict.identity.keyHint && `key ${verdict.identity.keyHint}`].filter(Boolean).join(', ') : '';
     io.out(`${verdict.verified ? 'VERIFIED' : `NOT VERIFIED (${verdict.code ?? '?'})`}  ${args.file}${who ? `  signer: ${who}` : ''}\n  ${verdict.reason}\n`);
   }
   if (verdict.verified) return EXIT.ok;
