@@ -3,6 +3,7 @@ import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
 import { loadTrustMaterial, verifyEvidence, type TrustMaterial } from '../../src/trust/index.js';
 import { signNotation, writePolicy, writeTrustStore, type Alg, type NotationSignOptions, type PolicyStatementShape } from './helpers/notation.js';
 import { ecKeyPair, issue, type TestCert, type TestKeyPair } from './helpers/x509.js';
@@ -251,6 +252,24 @@ describe('Notation: trust policy', () => {
     const implicit = await loadTrustMaterial({ notationTrustStore: STORE });
     const verdict = await verifyEvidence({ bytes: envelope(), mediaType: 'application/jose+json' }, { digest: TARGET.digest }, implicit, { now: NOW });
     expect(verdict).toMatchObject({ verified: true, trustMaterial: [expect.stringMatching(/^[a-f0-9]{64}$/)] });
+  });
+});
+
+describe('Notation: verify-evidence flags', () => {
+  it('--notation-scope picks the statement for that repository; without it only "*" applies', async () => {
+    const work = dir();
+    const file = join(work, 'sig.jws.json');
+    writeFileSync(file, envelope());
+    const policy = writePolicy(join(work, 'policy.json'), [{ name: 'app', registryScopes: ['registry.example/acme/app'], trustStores: ['ca:acme'] }]);
+    const args = ['verify-evidence', file, '--digest', TARGET.digest, '--notation-trust-store', STORE, '--notation-trust-policy', policy, '--json'];
+    const scoped = await runCli([...args, '--notation-scope', 'registry.example/acme/app']);
+    expect(scoped.code, scoped.stdout + scoped.stderr).toBe(0);
+    expect(JSON.parse(scoped.stdout)).toMatchObject({ verified: true, identity: { subject: 'CN=signer,O=acme,ST=WA,C=US' } });
+    const unscoped = await runCli(args);
+    expect(unscoped.code).toBe(1);
+    expect(JSON.parse(unscoped.stdout)).toMatchObject({ verified: false, code: 'no-trust-material' });
+    const broken = await runCli(['verify-evidence', file, '--digest', TARGET.digest, '--notation-trust-store', join(work, 'nowhere')]);
+    expect(broken.code).toBe(2);
   });
 });
 
