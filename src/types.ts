@@ -92,6 +92,8 @@ export interface Identity {
   /** For certificates: the SAN (email, URI, otherName). */
   san?: string;
   issuer?: string;
+  /** For Notation signatures: the signing certificate's subject (RFC 4514, most specific first). */
+  subject?: string;
 }
 
 /** Signature verdict recorded for signed material. */
@@ -119,7 +121,7 @@ export interface TrustRecord {
   path: string;
   sha256: string;
   size: number;
-  role: 'key' | 'trusted-root' | 'ca-roots' | 'ca-intermediates' | 'rekor-key';
+  role: 'key' | 'trusted-root' | 'ca-roots' | 'ca-intermediates' | 'rekor-key' | 'notation-trust-store' | 'notation-trust-policy';
 }
 
 /** One entry of an image folder's manifest.json `evidence[]` (schemas/image-manifest.schema.json). */

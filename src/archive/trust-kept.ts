@@ -1,4 +1,5 @@
 import type { SignatureVerifier } from '../normalize/items.js';
+import { parseReference } from '../oci/reference.js';
 import { buildTrustMaterial, detectSignedFormat, readTrustInputs, verifyEvidence, type TrustMaterial, type TrustOptions } from '../trust/index.js';
 import type { IdentityConstraints, TrustRecord, Verification } from '../types.js';
 import { sha256Hex } from './hash.js';
@@ -24,7 +25,7 @@ export async function loadArchiveTrust(options: TrustOptions): Promise<ArchiveTr
   const inputs = await readTrustInputs(options);
   const copies = inputs.map(({ role, bytes }) => {
     const sha256 = sha256Hex(bytes);
-    const ext = role === 'trusted-root' ? 'json' : 'pem';
+    const ext = role === 'trusted-root' || role === 'notation-trust-store' || role === 'notation-trust-policy' ? 'json' : 'pem';
     return { record: { path: `trust/${sha256}.${ext}`, sha256, size: bytes.length, role }, bytes: Buffer.from(bytes) };
   });
   return { material: buildTrustMaterial(inputs, options), constraints: constraintsOf(options), copies };
@@ -53,6 +54,26 @@ export function signedTarget(origin: { via?: string; attachedTo?: string }, imag
   return origin.via ?? origin.attachedTo ?? imageDigest;
 }
 
+/** registry/repository of an image reference (picks the Notation trust policy statement); none for an OCI layout. */
+export function signedScope(ref: string): string | undefined {
+  try {
+    const parsed = parseReference(ref);
+    return parsed.type === 'registry' ? `${parsed.registry}/${parsed.repository}` : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** What the signature must be about: the digest, and the media type when it is the image or one of its platform manifests. */
+export function signedTargetOf(
+  origin: { via?: string; attachedTo?: string },
+  subject: { digest: string; mediaType: string | null; platforms?: { digest: string; mediaType: string }[] },
+): { digest: string; mediaType?: string } {
+  const digest = signedTarget(origin, subject.digest);
+  const mediaType = digest === subject.digest ? subject.mediaType : subject.platforms?.find((p) => p.digest === digest)?.mediaType;
+  return mediaType ? { digest, mediaType } : { digest };
+}
+
 /**
  * Verify every signature and attestation as it is archived. Without trust
  * material each verdict is `no-trust-material`, never a pass.
@@ -63,10 +84,12 @@ export function signatureVerifier(trust: ArchiveTrust | undefined): SignatureVer
   return async (raw, normalized, subject): Promise<Verification | undefined> => {
     const annotations = raw.origin.descriptor?.annotations;
     if (!isSigned(normalized.kind, raw.bytes, raw.mediaType, annotations)) return undefined;
+    const scope = signedScope(subject.ref);
     const verdict = await verifyEvidence(
       { bytes: raw.bytes, mediaType: raw.mediaType, ...(annotations ? { annotations } : {}) },
-      { digest: signedTarget(raw.origin, subject.digest) },
+      signedTargetOf(raw.origin, subject),
       material,
+      scope !== undefined ? { scope } : {},
     );
     return Object.keys(constraints).length > 0 ? { ...verdict, constraints } : verdict;
   };

@@ -66,16 +66,17 @@ export const verifyCommand = commandSpec(
 
 export const verifyEvidenceCommand = commandSpec(
   'verify-evidence <file>',
-  'verify one Sigstore bundle, cosign signature or DSSE envelope outside any archive',
+  'verify one Sigstore bundle, cosign signature, DSSE envelope or Notation signature outside any archive',
   {
     ...TRUST_FLAGS,
     artifact: 'the signed file (message signature) or the in-toto subject',
     digest: 'the digest the signature or statement must name (sha256:…)',
     'media-type': 'media type of FILE when the content does not say (e.g. a cosign layer)',
     annotations: 'JSON file of the layer annotations (cosign signature, certificate, bundle)',
+    'notation-scope': 'registry/repository the Notation signature belongs to: picks the trust policy statement (default: only "*" applies)',
   },
   (y) =>
-    y.positional('file', { type: 'string', demandOption: true, describe: 'bundle, signature layer or DSSE envelope' }).check((argv) => {
+    y.positional('file', { type: 'string', demandOption: true, describe: 'bundle, signature layer, DSSE envelope or Notation signature' }).check((argv) => {
       if (argv.artifact === undefined && argv.digest === undefined) throw new Error('give --artifact FILE or --digest sha256:…');
       return true;
     }),

@@ -12,6 +12,8 @@ export interface TrustArgs {
   caRoots?: string[];
   caIntermediates?: string[];
   rekorKey?: string[];
+  notationTrustStore?: string;
+  notationTrustPolicy?: string;
 }
 
 export const TRUST_FLAGS = {
@@ -24,6 +26,8 @@ export const TRUST_FLAGS = {
   'ca-roots': 'private-PKI root certificates (PEM) for cosign certificates',
   'ca-intermediates': 'private-PKI intermediate certificates (PEM)',
   'rekor-key': 'a Rekor public key (PEM) to check SETs without a trusted root',
+  'notation-trust-store': 'Notation trust store folder (x509/{ca,signingAuthority,tsa}/NAME/ of PEM or DER certificates)',
+  'notation-trust-policy': 'Notation trust policy (version 1.0) naming stores, identities and level; default: every store, any identity, strict',
 } satisfies FlagUses;
 
 export function toTrustOptions(args: TrustArgs): TrustOptions {
@@ -37,6 +41,8 @@ export function toTrustOptions(args: TrustArgs): TrustOptions {
   if (args.certificateIdentityRegexp !== undefined) options.certificateIdentityRegexp = args.certificateIdentityRegexp;
   if (args.certificateOidcIssuer !== undefined) options.certificateOidcIssuer = args.certificateOidcIssuer;
   if (args.certificateOidcIssuerRegexp !== undefined) options.certificateOidcIssuerRegexp = args.certificateOidcIssuerRegexp;
+  if (args.notationTrustStore !== undefined) options.notationTrustStore = args.notationTrustStore;
+  if (args.notationTrustPolicy !== undefined) options.notationTrustPolicy = args.notationTrustPolicy;
   return options;
 }
 

@@ -2,6 +2,7 @@ import type { Problem } from '../types.js';
 import type { Detection, DetectInput, Format } from './format.js';
 import { decodeBase64 } from './lib/base64.js';
 import { certificateSummary, describeCertificate } from './lib/certificate.js';
+import { asBytes, readCoseSign1, tagContents, tagNumber, type CoseSign1 } from './lib/cose.js';
 import { toOciDigest } from './lib/digest.js';
 import { parseEmbeddedJson } from './lib/embedded-json.js';
 import { arrayField, at, field, isObject, objectField, stringField } from './lib/json.js';
@@ -9,11 +10,12 @@ import { parseMediaType } from './lib/media-type.js';
 import { checkSchema, problem } from './lib/problems.js';
 
 /**
- * Notary Project (Notation) signature envelopes, recorded and checked for
- * shape, not verified: JWS JSON (`application/jose+json`) and COSE_Sign1
- * (`application/cose`, binary: recognised by media type, its CBOR tag checked).
- * Problems inside the decoded JWS header and payload are reported at
- * `/protected/<field>` and `/payload/<field>`.
+ * Notary Project (Notation) signature envelopes, checked for shape here and
+ * verified by src/trust/notation with a Notation trust store: JWS JSON
+ * (`application/jose+json`) and COSE_Sign1 (`application/cose`, binary:
+ * recognised by media type, or by content when it is a tagged COSE_Sign1
+ * whose content type is the Notary payload). Problems inside the decoded JWS
+ * header and payload are reported at `/protected/<field>` and `/payload/<field>`.
  */
 const SIGNATURE_ARTIFACT = 'application/vnd.cncf.notary.signature';
 const JWS = 'application/jose+json';
@@ -62,6 +64,52 @@ function isCose(input: DetectInput): boolean {
   return parseMediaType(input.mediaType).base === COSE;
 }
 
+const coseCache = new WeakMap<Uint8Array, CoseSign1 | undefined>();
+
+/** The envelope as COSE_Sign1, when the bytes are one (undefined otherwise). */
+function cose(input: DetectInput): CoseSign1 | undefined {
+  const bytes = input.bytes;
+  if (!bytes || bytes[0] !== 0xd2) return undefined;
+  if (coseCache.has(bytes)) return coseCache.get(bytes);
+  const read = readCoseSign1(bytes);
+  const parts = 'reason' in read ? undefined : read;
+  coseCache.set(bytes, parts);
+  return parts;
+}
+
+function cosePayload(input: DetectInput): unknown {
+  const parts = cose(input);
+  if (!parts) return undefined;
+  const parsed = parseEmbeddedJson(parts.payload, input.limits);
+  return parsed.ok ? parsed.value : undefined;
+}
+
+function coseTime(value: unknown): string | null {
+  const epoch = tagContents(value);
+  return tagNumber(value) === 1 && typeof epoch === 'number' && Number.isFinite(epoch) ? new Date(epoch * 1000).toISOString() : null;
+}
+
+function summarizeCose(input: DetectInput): Record<string, unknown> {
+  const parts = cose(input);
+  if (!parts) return { envelope: 'cose' };
+  const target = at(cosePayload(input), 'targetArtifact');
+  const chain = parts.unprotected.get(33);
+  const certs = (Array.isArray(chain) ? chain : chain === undefined ? [] : [chain]).map(asBytes);
+  const scheme = parts.protectedMap.get('io.cncf.notary.signingScheme');
+  const agent = parts.unprotected.get('io.cncf.notary.signingAgent');
+  return {
+    envelope: 'cose',
+    signedDigest: stringField(target, 'digest') ?? null,
+    signedMediaType: stringField(target, 'mediaType') ?? null,
+    signingScheme: typeof scheme === 'string' ? scheme : null,
+    signingTime: coseTime(parts.protectedMap.get('io.cncf.notary.signingTime') ?? parts.protectedMap.get('io.cncf.notary.authenticSigningTime')),
+    signingAgent: typeof agent === 'string' ? agent : null,
+    timestamped: parts.unprotected.has('io.cncf.notary.timestampSignature'),
+    certificateChainLength: certs.length,
+    ...certificateSummary(describeCertificate(certs[0])),
+  };
+}
+
 export const notation: Format = {
   id: 'notation',
   kind: 'signature',
@@ -70,6 +118,9 @@ export const notation: Format = {
     const base = parseMediaType(input.mediaType).base;
     if (base === COSE) return { by: 'media-type', reason: `media type ${base}`, version: 'cose' };
     if (base === SIGNATURE_ARTIFACT) return { by: 'media-type', reason: `media type ${base}`, version: input.json === undefined ? 'cose' : 'jws' };
+    if (input.json === undefined && cose(input)?.protectedMap.get(3) === NOTARY_PAYLOAD) {
+      return { by: 'content', reason: `COSE_Sign1 (CBOR tag 18) with content type ${NOTARY_PAYLOAD}`, version: 'cose' };
+    }
     const looksJws = isObject(input.json) && typeof input.json.protected === 'string' && typeof input.json.payload === 'string';
     if (!looksJws) return undefined;
     const cty = protectedCty(input.json, input.limits);
@@ -99,14 +150,15 @@ export const notation: Format = {
     return problems;
   },
   subjects(input) {
-    if (isCose(input)) return [];
+    if (isCose(input) || input.json === undefined) {
+      const digest = toOciDigest(at(cosePayload(input), 'targetArtifact', 'digest'));
+      return digest ? [digest] : [];
+    }
     const digest = toOciDigest(at(decodeJws(input.json, input.limits).payload, 'targetArtifact', 'digest'));
     return digest ? [digest] : [];
   },
   summarize(input, detection) {
-    if (detection.version === 'cose' || isCose(input)) {
-      return { envelope: 'cose', verification: 'recorded, not verified (Notation signatures are outside custody trust checks)' };
-    }
+    if (detection.version === 'cose' || isCose(input)) return summarizeCose(input);
     const decoded = decodeJws(input.json, input.limits);
     const header = objectField(input.json, 'header');
     const chain = arrayField(header, 'x5c');
@@ -116,11 +168,11 @@ export const notation: Format = {
       signedDigest: stringField(at(decoded.payload, 'targetArtifact'), 'digest') ?? null,
       signedMediaType: stringField(at(decoded.payload, 'targetArtifact'), 'mediaType') ?? null,
       signingScheme: stringField(decoded.protected, 'io.cncf.notary.signingScheme') ?? null,
-      signingTime: stringField(decoded.protected, 'io.cncf.notary.signingTime') ?? null,
+      signingTime: stringField(decoded.protected, 'io.cncf.notary.signingTime') ?? stringField(decoded.protected, 'io.cncf.notary.authenticSigningTime') ?? null,
       signingAgent: stringField(header, 'io.cncf.notary.signingAgent') ?? null,
+      timestamped: field(header, 'io.cncf.notary.timestampSignature') !== undefined,
       certificateChainLength: chain.length,
       ...certificateSummary(describeCertificate(leaf)),
-      verification: 'recorded, not verified (Notation signatures are outside custody trust checks)',
     };
     return summary;
   },

@@ -4,6 +4,7 @@ import { imageDigests, type GateEvidence, type GateInput, type SignerRole, type 
 import { extractFacts, type EvidenceFacts } from './facts/extract.js';
 import type { Policy } from './policy/types.js';
 import type { Reverify } from './reverify.js';
+import { signedScope } from '../archive/trust-kept.js';
 
 /** One piece of evidence as a source hands it over: bytes as archived or fetched, and the normaliser's reading. */
 export interface GateItem {
@@ -20,6 +21,7 @@ export interface GateItem {
  * policy's signers. The only asynchronous step before the pure evaluation.
  */
 export async function prepareInput(subject: Subject, items: readonly GateItem[], policy: Policy, reverify: Reverify): Promise<GateInput> {
+  const scope = signedScope(subject.ref);
   const digests = imageDigests(subject);
   const image = new Set(digests);
   const read = items.map((item) => ({
@@ -62,6 +64,7 @@ export async function prepareInput(subject: Subject, items: readonly GateItem[],
           ...(item.origin.descriptor?.annotations ? { annotations: item.origin.descriptor.annotations } : {}),
           digest,
           ...(artifact ? { artifact } : {}),
+          ...(scope !== undefined ? { scope } : {}),
         });
         verdicts.push({ ...verdict, digest });
       }

@@ -12,6 +12,8 @@ export interface ReverifyRequest {
   digest: string;
   /** The bytes with that digest (the image manifest), for signatures over bytes rather than a statement. */
   artifact?: Uint8Array;
+  /** registry/repository of the image, to pick the Notation trust policy statement. */
+  scope?: string;
 }
 
 /**

@@ -3,7 +3,7 @@ import { readRegularFile } from '../lib/read-file.js';
 
 /** The largest trust file (key, certificate, trusted root) read for a policy. */
 const MAX_TRUST_FILE = 16 * 1024 * 1024;
-import { buildTrustMaterial, verifyEvidence, type TrustFileRole, type TrustInput, type TrustMaterial, type TrustOptions } from '../trust/index.js';
+import { buildTrustMaterial, readTrustInputs, verifyEvidence, type TrustFileRole, type TrustInput, type TrustMaterial, type TrustOptions } from '../trust/index.js';
 import type { Verification } from '../types.js';
 import type { SignerRole } from './evidence.js';
 import type { Policy, Signers } from './policy/types.js';
@@ -44,7 +44,7 @@ export async function trustReverifier(policy: Policy, now: Date): Promise<Reveri
     const target = { digest: request.digest, ...(request.artifact ? { artifact: request.artifact } : {}) };
     let best: Verification | undefined;
     for (const candidate of candidates) {
-      const verdict = await verifyEvidence(input, target, candidate.trust, { now });
+      const verdict = await verifyEvidence(input, target, candidate.trust, { now, ...(request.scope !== undefined ? { scope: request.scope } : {}) });
       if (verdict.verified) return verdict;
       if (!best || (WEAK_CODES.has(best.code ?? '') && !WEAK_CODES.has(verdict.code ?? ''))) best = verdict;
     }
@@ -65,6 +65,10 @@ async function candidatesFor(signers: Signers, files: Map<string, Buffer>): Prom
     ...(await inputs(signers.rekorKeys, 'rekor-key')),
   ];
   const candidates: Candidate[] = [];
+  if (signers.notation) {
+    // The folder is read into one document, as verify-evidence and archive read it.
+    candidates.push({ trust: build(await notationInputs(signers.notation), {}) });
+  }
   if (signers.keys.length > 0) {
     // No identity constraint here: a certificate never verifies through this candidate.
     candidates.push({ trust: build([...(await inputs(signers.keys, 'key')), ...roots], {}) });
@@ -78,6 +82,14 @@ async function candidatesFor(signers: Signers, files: Map<string, Buffer>): Prom
     candidates.push({ trust: build(roots, options) });
   }
   return candidates;
+}
+
+async function notationInputs(notation: NonNullable<Signers['notation']>): Promise<TrustInput[]> {
+  try {
+    return await readTrustInputs({ notationTrustStore: notation.trustStore, ...(notation.trustPolicy !== undefined ? { notationTrustPolicy: notation.trustPolicy } : {}) });
+  } catch (err) {
+    throw new CustodyError('INVALID_POLICY', `policy Notation trust: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
 }
 
 function build(inputs: TrustInput[], options: TrustOptions): TrustMaterial {

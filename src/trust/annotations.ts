@@ -1,6 +1,6 @@
-import { decodeBase64, MAX_CERT_BYTES, MAX_CHAIN_LENGTH } from './bytes.js';
+import { decodeBase64, isRecord, MAX_CERT_BYTES, MAX_CHAIN_LENGTH, parseJson, str } from './bytes.js';
+import type { RekorBundle } from './detached.js';
 import { parseCertificatesPem } from './pem.js';
-import { parseRekorBundle, type RekorBundle } from './rekor.js';
 import type { X509Certificate } from '@sigstore/core';
 
 /** cosign writes both spellings over its history; custody reads either. */
@@ -68,4 +68,18 @@ function readCerts(text: string, max: number): X509Certificate[] | string {
   } catch (err) {
     return (err as Error).message;
   }
+}
+
+/** cosign's `bundle` annotation: {SignedEntryTimestamp, Payload: {body, integratedTime, logIndex, logID}}. */
+export function parseRekorBundle(text: string): RekorBundle | undefined {
+  const value = parseJson(Buffer.from(text, 'utf8'), 4 * MAX_CERT_BYTES);
+  if (!isRecord(value) || !isRecord(value.Payload)) return undefined;
+  const p = value.Payload;
+  const set = decodeBase64(str(value.SignedEntryTimestamp) ?? '');
+  const body = decodeBase64(str(p.body) ?? '');
+  const { integratedTime, logIndex } = p;
+  const logID = str(p.logID);
+  if (!set || !body || !Number.isSafeInteger(integratedTime) || !Number.isSafeInteger(logIndex)) return undefined;
+  if (!logID || !/^[0-9a-f]{64}$/.test(logID)) return undefined;
+  return { set, body, integratedTime: integratedTime as number, logIndex: logIndex as number, logID };
 }

@@ -1,10 +1,10 @@
 import type { Verification } from '../types.js';
-import { isRecord, parseJson, sha256Hex, str } from './bytes.js';
+import { isRecord, parseJson, str } from './bytes.js';
 import { readCosignMaterial } from './annotations.js';
 import type { TrustMaterial } from './material.js';
 import { isMatcher, parseDigest, toMatcher, type Target } from './target.js';
 import { failed, finding } from './verdict.js';
-import { verifySignedObject } from './verify-signer.js';
+import { verifySignedObject } from './detached.js';
 
 export const SIMPLE_SIGNING_MEDIA_TYPE = 'application/vnd.dev.cosign.simplesigning.v1+json';
 const SIMPLE_SIGNING_TYPE = 'cosign container image signature';
@@ -44,12 +44,12 @@ export function verifyCosignSignature(
   return verifySignedObject(
     {
       data: bytes,
+      payload: bytes,
       signatures: [signature],
       ...(material.certificate ? { certificate: material.certificate } : {}),
       chain: material.chain,
       notes: material.hasTimestamp ? ['RFC 3161 timestamp annotation not checked'] : [],
       ...(material.rekor ? { rekor: material.rekor } : {}),
-      claim: (sig, verifierDer) => ({ signature: sig, payloadSha256: sha256Hex(bytes), verifierDer }),
       subject: () =>
         matcher.matches(parsed.algorithm, parsed.hex)
           ? undefined

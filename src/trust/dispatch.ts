@@ -4,6 +4,8 @@ import { isBundleMediaType, verifySigstoreBundle } from './bundle.js';
 import { decodeBase64, isRecord, MAX_EVIDENCE_BYTES, parseJson, str } from './bytes.js';
 import { SIMPLE_SIGNING_MEDIA_TYPE, verifyCosignSignature } from './cosign.js';
 import { DSSE_MEDIA_TYPE, verifyDsseEnvelope } from './dsse.js';
+import { looksLikeNotation } from './notation/envelope.js';
+import { verifyNotationSignature } from './notation/verify.js';
 import type { TrustMaterial } from './material.js';
 import type { Target } from './target.js';
 import { failed } from './verdict.js';
@@ -18,6 +20,8 @@ export interface EvidenceInput {
 export interface VerifyOptions {
   /** The time a certificate must be valid at when no log or timestamp proves the signing time. Default: now. */
   now?: Date;
+  /** registry/repository the evidence was found in: picks the Notation trust policy statement (`registryScopes`). */
+  scope?: string;
 }
 
 export type SignedFormat = 'sigstore-bundle' | 'cosign-simplesigning' | 'dsse' | 'containers-image' | 'notation' | 'malformed' | 'unknown';
@@ -37,6 +41,7 @@ export function detectSignedFormat(input: EvidenceInput): SignedFormat {
   if (NOTATION_MEDIA_TYPES.has(mediaType) || Object.keys(input.annotations ?? {}).some((k) => k.startsWith('io.cncf.notary'))) {
     return 'notation';
   }
+  if (looksLikeNotation(bytes)) return 'notation';
   const json = parseJson(bytes);
   if (json === undefined && looksLikeJson(bytes)) return 'malformed';
   if (!isRecord(json)) return 'unknown';
@@ -63,7 +68,6 @@ export function verifyEvidenceSync(input: EvidenceInput, target: Target, trust: 
   if (input.bytes.length > MAX_EVIDENCE_BYTES) return failed('malformed', `${input.bytes.length} bytes is more than custody verifies`);
   const now = options.now ?? new Date();
   const format = detectSignedFormat(input);
-  if (format === 'notation') return failed('unsupported', 'Notation signature recorded; custody does not verify Notation signatures');
   if (format === 'malformed') return failed('malformed', 'starts like JSON but is not valid JSON');
   if (format === 'unknown') return failed('unsupported', `${input.mediaType || 'this media type'} is not signed material custody can verify`);
   switch (format) {
@@ -75,6 +79,8 @@ export function verifyEvidenceSync(input: EvidenceInput, target: Target, trust: 
       return verifyDsseEnvelope(input.bytes, input.annotations, target, trust, now);
     case 'containers-image':
       return verifyContainersImageSignature(input.bytes, target, trust, now);
+    case 'notation':
+      return verifyNotationSignature(input.bytes, target, trust.notation, { now, ...(options.scope !== undefined ? { scope: options.scope } : {}) });
   }
 }
 

@@ -7,7 +7,8 @@ import { parseCertificatesPem } from './pem.js';
 import { matchStatementSubject } from './statement.js';
 import { isMatcher, toMatcher, type Target, type TargetMatcher } from './target.js';
 import { failed, finding, type Finding } from './verdict.js';
-import { verifySignedObject } from './verify-signer.js';
+import { verifySignedObject } from './detached.js';
+import { dsse } from '@sigstore/core';
 
 export const DSSE_MEDIA_TYPE = 'application/vnd.dsse.envelope.v1+json';
 export const IN_TOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';
@@ -18,15 +19,9 @@ export interface DsseEnvelope {
   signatures: { sig: Buffer; keyid?: string; cert?: X509Certificate }[];
 }
 
-/** DSSE v1 pre-authentication encoding: what the signature is actually over (dsse protocol.md). */
+/** DSSE v1 pre-authentication encoding (dsse protocol.md): @sigstore/core's. */
 export function preAuthEncoding(payloadType: string, payload: Buffer): Buffer {
-  const type = Buffer.from(payloadType, 'utf8');
-  return Buffer.concat([
-    Buffer.from(`DSSEv1 ${type.length} `, 'utf8'),
-    type,
-    Buffer.from(` ${payload.length} `, 'utf8'),
-    payload,
-  ]);
+  return dsse.preAuthEncoding(payloadType, payload);
 }
 
 /** Parse a DSSE envelope; a string says what is wrong with it. */
@@ -85,17 +80,15 @@ export function verifyDsseEnvelope(
   if (!isMatcher(matcher)) return failed(matcher!.code, `${what}: ${matcher!.reason}`);
 
   const certificate = material.certificate ?? envelope.signatures.find((s) => s.cert)?.cert;
-  const envelopeSha256 = sha256Hex(bytes);
-  const payloadSha256 = sha256Hex(envelope.payload);
   return verifySignedObject(
     {
       data: preAuthEncoding(envelope.payloadType, envelope.payload),
+      payload: envelope.payload,
       signatures: envelope.signatures.map((s) => s.sig),
       ...(certificate ? { certificate } : {}),
       chain: material.chain,
       notes: material.hasTimestamp ? ['RFC 3161 timestamp annotation not checked'] : [],
       ...(material.rekor ? { rekor: material.rekor } : {}),
-      claim: (signature, verifierDer) => ({ signature, payloadSha256, verifierDer, envelopeSha256 }),
       subject: () => checkPayloadSubject(envelope, matcher),
     },
     { trust, now, what: envelope.payloadType === IN_TOTO_PAYLOAD_TYPE ? 'in-toto attestation' : what },

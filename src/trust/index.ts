@@ -20,4 +20,6 @@ export { verifySigstoreBundle, BUNDLE_MEDIA_TYPES } from './bundle.js';
 export { verifyCosignSignature, SIMPLE_SIGNING_MEDIA_TYPE } from './cosign.js';
 export { verifyDsseEnvelope, preAuthEncoding, DSSE_MEDIA_TYPE } from './dsse.js';
 export { keyHint, parsePublicKeyPem, parsePrivateKeyPem } from './keys.js';
+export { readNotationTrustStore } from './notation/store.js';
+export { verifyNotationSignature, type NotationTrust } from './notation/verify.js';
 export { sealDayManifest, verifySeal, KeySigner, SEAL_FILE, DAY_MANIFEST, type SealOptions, type SealResult } from './seal.js';

@@ -8,6 +8,9 @@ import { ALL_TIME, anchorsFromTrustedRoot, logAuthorityFromKey, type CertAuthori
 import type { IdentityPolicy } from './identity.js';
 import { keyHint, parsePublicKeyPem } from './keys.js';
 import { parseCertificatesPem } from './pem.js';
+import { implicitPolicy, parseNotationPolicy, type NotationPolicy } from './notation/policy.js';
+import { parseNotationTrustStore, readNotationTrustStore, type NotationStores } from './notation/store.js';
+import type { NotationTrust } from './notation/verify.js';
 
 /** Trust flags, as `custody verify-evidence` / `custody verify` take them. */
 export interface TrustOptions {
@@ -29,9 +32,13 @@ export interface TrustOptions {
   caIntermediates?: string[];
   /** `--rekor-key`: a Rekor log public key on its own (instead of a trusted root), for SETs. */
   rekorKeys?: string[];
+  /** `--notation-trust-store`: a Notation trust store folder (`x509/{ca,signingAuthority,tsa}/NAME/`). */
+  notationTrustStore?: string;
+  /** `--notation-trust-policy`: a Notation trust policy document (version 1.0). */
+  notationTrustPolicy?: string;
 }
 
-export type TrustFileRole = 'key' | 'trusted-root' | 'ca-roots' | 'ca-intermediates' | 'rekor-key';
+export type TrustFileRole = 'key' | 'trusted-root' | 'ca-roots' | 'ca-intermediates' | 'rekor-key' | 'notation-trust-store' | 'notation-trust-policy';
 
 /** One file of trust material, so the archive can keep a copy and name it by hash. */
 export interface TrustFile {
@@ -64,6 +71,8 @@ export interface TrustMaterial {
   ctlogs: LogAuthority[];
   intermediates: Intermediate[];
   policy: IdentityPolicy;
+  /** Notation trust store and policy, when given. */
+  notation?: NotationTrust;
   /** Parts of the trust files that were left out, each a sentence naming the file. */
   warnings: string[];
 }
@@ -94,6 +103,11 @@ export async function readTrustInputs(options: TrustOptions): Promise<TrustInput
     ['rekor-key', options.rekorKeys],
   ];
   const inputs: TrustInput[] = [];
+  if (options.notationTrustStore !== undefined) {
+    // A folder: read into one document, so it is one trust file with one hash.
+    inputs.push({ path: options.notationTrustStore, role: 'notation-trust-store', bytes: await readNotationTrustStore(options.notationTrustStore) });
+  }
+  if (options.notationTrustPolicy !== undefined) named.push(['notation-trust-policy', [options.notationTrustPolicy]]);
   for (const [role, paths] of named) {
     for (const path of paths ?? []) {
       // The role is the flag's name: `--key F is a FIFO, not a regular file`.
@@ -117,18 +131,41 @@ export function buildTrustMaterial(inputs: TrustInput[], options: Omit<TrustOpti
     policy: toPolicy(options),
     warnings: [],
   };
+  let notationStores: { stores: NotationStores; sha256: string; path: string } | undefined;
+  let notationPolicy: { policy: NotationPolicy; sha256: string; path: string } | undefined;
   for (const input of inputs) {
     if (input.bytes.length > MAX_TRUST_FILE) {
       throw new CustodyError('INPUT_TOO_LARGE', `${input.path}: ${input.bytes.length} bytes is too large for trust material`);
     }
     const sha256 = sha256Hex(input.bytes);
     tm.files.push({ path: input.path, role: input.role, sha256, size: input.bytes.length });
-    addInput(tm, input, sha256);
+    if (input.role === 'notation-trust-store') {
+      if (notationStores) throw new CustodyError('USAGE', `${input.path}: only one Notation trust store can be given`);
+      notationStores = { stores: parseNotationTrustStore(input.bytes, input.path), sha256, path: input.path };
+    } else if (input.role === 'notation-trust-policy') {
+      if (notationPolicy) throw new CustodyError('USAGE', `${input.path}: only one Notation trust policy can be given`);
+      notationPolicy = { policy: parseNotationPolicy(input.bytes, input.path), sha256, path: input.path };
+    } else addInput(tm, input, sha256);
+  }
+  if (notationPolicy && !notationStores) {
+    throw new CustodyError('USAGE', `${notationPolicy.path}: a Notation trust policy needs the trust store it names (--notation-trust-store)`);
+  }
+  if (notationStores) {
+    const policy = notationPolicy?.policy ?? implicitPolicy(notationStores.stores);
+    if (!notationPolicy) {
+      tm.warnings.push(`no Notation trust policy given: every store of ${notationStores.path} is trusted for every repository and any identity (strict; timestamps checked once a certificate has expired)`);
+    }
+    tm.notation = { stores: notationStores.stores, policy, sources: [notationStores.sha256, ...(notationPolicy ? [notationPolicy.sha256] : [])] };
+    for (const statement of policy.statements) {
+      for (const store of statement.trustStores) {
+        if (!notationStores.stores.has(store)) tm.warnings.push(`Notation trust policy statement "${statement.name}" names ${store}, which the trust store does not hold`);
+      }
+    }
   }
   return tm;
 }
 
-type TrustFileKeys = 'keys' | 'trustedRoots' | 'caRoots' | 'caIntermediates' | 'rekorKeys';
+type TrustFileKeys = 'keys' | 'trustedRoots' | 'caRoots' | 'caIntermediates' | 'rekorKeys' | 'notationTrustStore' | 'notationTrustPolicy';
 
 function addInput(tm: TrustMaterial, input: TrustInput, sha256: string): void {
   const text = Buffer.from(input.bytes).toString('utf8');

@@ -7,6 +7,10 @@ export interface Target {
   digest?: string;
   /** The signed artifact (for a message signature) or the attestation subject's bytes. */
   artifact?: Uint8Array;
+  /** The artifact's media type, when known (a Notation payload names it). */
+  mediaType?: string;
+  /** The artifact's size in bytes, when known without its bytes. */
+  size?: number;
 }
 
 const ALGORITHMS = new Set(['sha256', 'sha384', 'sha512']);

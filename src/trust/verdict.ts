@@ -15,6 +15,7 @@ export const VERDICT_CODES = [
   'no-trust-material',
   'unsupported',
   'malformed',
+  'plugin-required',
 ] as const;
 export type VerdictCode = (typeof VERDICT_CODES)[number];
 

@@ -1,4 +1,4 @@
-import { signedTarget, trustFromCopies } from '../archive/trust-kept.js';
+import { signedScope, signedTargetOf, trustFromCopies } from '../archive/trust-kept.js';
 import { isCustodyError } from '../errors.js';
 import { verifyEvidence, verifySigstoreBundle, type TrustMaterial } from '../trust/index.js';
 import type { EvidenceEntry, Problem, TrustRecord } from '../types.js';
@@ -8,6 +8,8 @@ export interface SignedItem {
   file: string;
   entry: EvidenceEntry;
   imageDigest: string;
+  /** The image manifest's subject (ref, media types), for the Notation target and trust policy scope. */
+  subject?: { ref?: unknown; mediaType?: unknown; platforms?: unknown };
   /** Trust copies of the day the image belongs to, with a reader for their bytes. */
   trust: DayTrust | undefined;
 }
@@ -61,10 +63,16 @@ export async function checkSignatures(
       }
     }
     const annotations = item.entry.origin.descriptor?.annotations;
+    const subject = item.subject ?? {};
+    const platforms = Array.isArray(subject.platforms)
+      ? subject.platforms.filter((p): p is { digest: string; mediaType: string } => typeof p?.digest === 'string' && typeof p?.mediaType === 'string')
+      : [];
+    const scope = typeof subject.ref === 'string' ? signedScope(subject.ref) : undefined;
     const verdict = await verifyEvidence(
       { bytes, mediaType: item.entry.mediaType, ...(annotations ? { annotations } : {}) },
-      { digest: signedTarget(item.entry.origin, item.imageDigest) },
+      signedTargetOf(item.entry.origin, { digest: item.imageDigest, mediaType: typeof subject.mediaType === 'string' ? subject.mediaType : null, platforms }),
       trust,
+      scope !== undefined ? { scope } : {},
     );
     checked++;
     if (!verdict.verified) {

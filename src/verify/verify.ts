@@ -337,7 +337,7 @@ async function checkImageFolder(context: Context, prefix: string, dayTrust: DayT
     const file = join2(prefix, entry.path);
     context.claimed.add(file);
     context.claimed.add(file + CHECKSUM_SUFFIX);
-    if (entry.verification && typeof entry.verification === 'object') context.signed.push({ file, entry, imageDigest, trust: dayTrust });
+    if (entry.verification && typeof entry.verification === 'object') context.signed.push({ file, entry, imageDigest, ...(isRecordLike(manifest?.subject) ? { subject: manifest.subject } : {}), trust: dayTrust });
     const actual = context.tree.digests.get(file);
     if (!context.files.has(file) || actual === undefined) {
       context.problems.push({ code: 'missing', path: file, message: `${file} is listed in ${join2(prefix, MANIFEST)} but missing` });
@@ -476,4 +476,8 @@ async function checkExportSums(context: Context): Promise<void> {
   for (const file of context.files.keys()) {
     if (!listed.has(file)) context.problems.push({ code: 'unlisted', path: file, message: `${file} is not in ${EXPORT_SUMS}` });
   }
+}
+
+function isRecordLike(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -12,6 +12,8 @@ const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
  */
 export class LayoutBuilder {
   private readonly index: Descriptor[] = [];
+  /** Image manifest descriptors by digest, for attaching more referrers. */
+  readonly manifests = new Map<string, Descriptor>();
   constructor(readonly dir: string) {}
 
   private async blob(bytes: Buffer, mediaType: string, extra: Partial<Descriptor> = {}): Promise<Descriptor> {
@@ -36,6 +38,7 @@ export class LayoutBuilder {
       'application/vnd.oci.image.manifest.v1+json',
     );
     this.index.push({ ...manifest, annotations: { 'org.opencontainers.image.ref.name': tag } });
+    this.manifests.set(manifest.digest, manifest);
     if (options.sbom !== false) {
       const spdx = this.json({
         spdxVersion: 'SPDX-2.3',
@@ -71,6 +74,29 @@ export class LayoutBuilder {
     }
     await this.flush();
     return manifest.digest;
+  }
+
+  /** Attach one more OCI 1.1 referrer (one layer) to an image made by `image()`. */
+  async attach(imageDigest: string, artifactType: string, layer: { bytes: Buffer; mediaType: string }, annotations?: Record<string, string>): Promise<Descriptor> {
+    const subject = this.manifests.get(imageDigest);
+    if (!subject) throw new Error(`no image ${imageDigest} in this layout`);
+    const content = await this.blob(layer.bytes, layer.mediaType);
+    const empty = await this.blob(Buffer.from('{}'), 'application/vnd.oci.empty.v1+json');
+    const referrer = await this.blob(
+      this.json({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        artifactType,
+        config: empty,
+        layers: [content],
+        subject: { mediaType: subject.mediaType, digest: subject.digest, size: subject.size },
+        ...(annotations ? { annotations } : {}),
+      }),
+      'application/vnd.oci.image.manifest.v1+json',
+    );
+    this.index.push({ ...referrer, artifactType });
+    await this.flush();
+    return referrer;
   }
 
   async flush(): Promise<void> {

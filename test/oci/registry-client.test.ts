@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parseReference } from '../../src/oci/reference.js';
 import { RegistrySource } from '../../src/oci/registry/registry-source.js';
 import { RegistrySession } from '../../src/oci/registry/session.js';
@@ -207,6 +207,43 @@ describe('registry client against a test double of a registry', () => {
       await s.fetchBlob(blob);
       expect(issued).toBe(2);
     } finally {
+      session.close();
+    }
+  });
+
+  it('a token without expires_in lasts 60 seconds (docker token spec): reused at 50 s, fetched again at 61 s', async () => {
+    let issued = 0;
+    const auth = await registryDouble((_req, res) => {
+      issued += 1;
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ token: `tok-${issued}` }));
+    });
+    const reg = await registryDouble((req, res) => {
+      if (!req.headers.authorization?.startsWith('Bearer tok-')) {
+        res.writeHead(401, { 'WWW-Authenticate': `Bearer realm="http://${auth.host}/token",service="double"` });
+        res.end();
+        return;
+      }
+      res.writeHead(200, { 'Content-Length': String(BLOB.length) });
+      res.end(BLOB);
+    });
+    const session = new RegistrySession({ env: { HOME: '/nonexistent' }, ...FAST });
+    const start = Date.now();
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(start);
+      const blob = { mediaType: 'application/json', digest: BLOB_DIGEST, size: BLOB.length };
+      const s = source(reg.host, { session });
+      await s.fetchBlob(blob);
+      expect(issued).toBe(1);
+      vi.setSystemTime(start + 50_000);
+      await s.fetchBlob(blob);
+      expect(issued, 'a token is still good 50 s after it was issued').toBe(1);
+      vi.setSystemTime(start + 61_000);
+      await s.fetchBlob(blob);
+      expect(issued, 'a token is not used past 60 s').toBe(2);
+    } finally {
+      vi.useRealTimers();
       session.close();
     }
   });

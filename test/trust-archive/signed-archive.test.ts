@@ -130,13 +130,13 @@ describe('archive verifies signatures and keeps the trust material', () => {
     expect(JSON.parse(wrong.stdout).problems).toEqual([expect.objectContaining({ code: 'signature-unverified', path: expect.stringContaining('/evidence/signature-cosign-simplesigning-') })]);
   });
 
-  it('a Notation signature is recorded as unsupported: archived, never a pass, and not a failure of the run', async () => {
+  it('a Notation signature without a Notation trust store is no-trust-material: archived, never a pass, and not a failure of the run', async () => {
     const root = await tempDir();
     const notation = join(REPO_ROOT, 'test', 'fixtures', 'formats', 'notation', 'valid-jws.json');
     const ref = `registry.example/acme/notary@sha256:${'a'.repeat(64)}`;
     const { code, report } = await archiveJson(['archive', '--no-discover', ref, '--evidence', notation, '--key', KEY, '--root', root, '--date', DATE]);
     expect(code).toBe(0);
-    expect(report.images[0].evidence[0]).toMatchObject({ kind: 'signature', format: 'notation', valid: true, verification: { verified: false, code: 'unsupported' } });
+    expect(report.images[0].evidence[0]).toMatchObject({ kind: 'signature', format: 'notation', valid: true, verification: { verified: false, code: 'no-trust-material' } });
     expect(report.failedSignatures).toBe(0);
   });
 

@@ -229,12 +229,12 @@ describe('key-signed cosign signature', () => {
     expect(await verify(tls, { caRoots: [good['roots.pem']!], certificateIdentity: 'team@acme.test' })).toMatchObject({ verified: false, code: 'untrusted-key' });
   });
 
-  it('unsupported: another simple-signing type, and a Notation signature', async () => {
+  it('unsupported: another simple-signing type; a Notation signature with only a key is no-trust-material', async () => {
     const payload = Buffer.from(JSON.stringify({ critical: { type: 'something else', image: { 'docker-manifest-digest': DIGEST } } }));
     const input = { bytes: payload, mediaType: SIMPLE, annotations: { 'dev.cosignproject.cosign/signature': sign('sha256', payload, ec.privateKey).toString('base64') } };
     expect(await verify(input, { keys: [keyFiles['ec.pub']!] })).toMatchObject({ verified: false, code: 'unsupported' });
     const notation = { bytes: Buffer.from('{}'), mediaType: 'application/vnd.cncf.notary.signature' };
-    expect(await verify(notation, { keys: [keyFiles['ec.pub']!] })).toMatchObject({ verified: false, code: 'unsupported' });
+    expect(await verify(notation, { keys: [keyFiles['ec.pub']!] })).toMatchObject({ verified: false, code: 'no-trust-material' });
   });
 
   it('INVALID_KEY names the file for broken, encrypted or unsupported keys', async () => {

@@ -13,12 +13,24 @@ export interface VerifyEvidenceArgs extends TrustArgs {
   digest?: string;
   mediaType?: string;
   annotations?: string;
+  notationScope?: string;
   json: boolean;
 }
 
 
 async function readInput(path: string, what: string): Promise<Buffer> {
   return readRegularFile(path, { what, maxBytes: DEFAULT_LIMITS.maxBytes, limitHint: '(set --max-bytes)' });
+}
+
+/** The `mediaType` an OCI manifest or index artifact declares about itself (a Notation payload must name the same). */
+function declaredMediaType(artifact: Buffer): string | undefined {
+  if (artifact[0] !== 0x7b) return undefined;
+  try {
+    const json = JSON.parse(artifact.toString('utf8')) as { mediaType?: unknown; schemaVersion?: unknown };
+    return json.schemaVersion === 2 && typeof json.mediaType === 'string' ? json.mediaType : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export async function runVerifyEvidence(args: VerifyEvidenceArgs, io: Io): Promise<ExitCode> {
@@ -35,10 +47,16 @@ export async function runVerifyEvidence(args: VerifyEvidenceArgs, io: Io): Promi
   }
   const trust = await loadTrustMaterial(toTrustOptions(args));
   for (const warning of trust.warnings) printWarning(io, warning);
+  const artifactMediaType = artifact ? declaredMediaType(artifact) : undefined;
   const verdict = await verifyEvidence(
     { bytes, mediaType: args.mediaType ?? '', ...(annotations ? { annotations } : {}) },
-    { ...(args.digest !== undefined ? { digest: args.digest } : {}), ...(artifact ? { artifact } : {}) },
+    {
+      ...(args.digest !== undefined ? { digest: args.digest } : {}),
+      ...(artifact ? { artifact } : {}),
+      ...(artifactMediaType !== undefined ? { mediaType: artifactMediaType } : {}),
+    },
     trust,
+    args.notationScope !== undefined ? { scope: args.notationScope } : {},
   );
   if (verdict.code === 'malformed') {
     if (args.json) printJson(io, verdict);
@@ -46,7 +64,7 @@ export async function runVerifyEvidence(args: VerifyEvidenceArgs, io: Io): Promi
   }
   if (args.json) printJson(io, verdict);
   else {
-    const who = verdict.identity ? [verdict.identity.san, verdict.identity.issuer, verdict.identity.keyHint && `key ${verdict.identity.keyHint}`].filter(Boolean).join(', ') : '';
+    const who = verdict.identity ? [verdict.identity.san, verdict.identity.issuer, verdict.identity.subject, verdict.identity.keyHint && `key ${verdict.identity.keyHint}`].filter(Boolean).join(', ') : '';
     io.out(`${verdict.verified ? 'VERIFIED' : shown`NOT VERIFIED (${verdict.code ?? '?'})`}  ${shown`${args.file}`}${who ? shown`  signer: ${who}` : ''}\n${shown`  ${verdict.reason}`}\n`);
   }
   if (verdict.verified) return EXIT.ok;

@@ -105,7 +105,16 @@ export function toPolicy(value: unknown, path: string, base: string): Policy {
 
 function toSigners(block: Json, base: string): Signers {
   const paths = (field: string) => strings(block[field]).map((p) => resolve(base, p));
+  const notation = asRecord(block.notation);
   return {
+    ...(notation && typeof notation.trustStore === 'string'
+      ? {
+          notation: {
+            trustStore: resolve(base, notation.trustStore),
+            ...(typeof notation.trustPolicy === 'string' ? { trustPolicy: resolve(base, notation.trustPolicy) } : {}),
+          },
+        }
+      : {}),
     keys: paths('keys'),
     keyless: (Array.isArray(block.keyless) ? block.keyless : []).map((e): KeylessIdentity => {
       const entry = asRecord(e) ?? {};

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { isCustodyError } from '../../errors.js';
 import { compilePattern, MAX_PATTERN_LENGTH } from '../../lib/pattern.js';
 import { readRegularFile } from '../../lib/read-file.js';
-import { buildTrustMaterial, type TrustFileRole } from '../../trust/index.js';
+import { buildTrustMaterial, readTrustInputs, type TrustFileRole } from '../../trust/index.js';
 import type { Problem } from '../../types.js';
 
 /** Policy fields that name trust files, and what each file must be. */
@@ -50,6 +50,7 @@ export async function checkSemantics(value: unknown, base: string): Promise<Prob
         if (reason) problems.push({ code: 'trust-file', path: `${pointer}/${field}/${i}`, message: `${pointer}/${field}/${i}: ${p} ${reason}` });
       }
     }
+    if (isRecord(block.notation)) problems.push(...(await checkNotation(block.notation, base, `${pointer}/notation`)));
     const keyless = Array.isArray(block.keyless) ? block.keyless : [];
     for (const [i, entry] of keyless.entries()) {
       if (!isRecord(entry)) continue;
@@ -75,7 +76,21 @@ export async function checkSemantics(value: unknown, base: string): Promise<Prob
 }
 
 export function namesSigners(block: Record<string, unknown>): boolean {
-  return strings(block.keys).length > 0 || (Array.isArray(block.keyless) && block.keyless.length > 0);
+  return strings(block.keys).length > 0 || (Array.isArray(block.keyless) && block.keyless.length > 0) || isRecord(block.notation);
+}
+
+/** The Notation trust store folder and policy load as src/trust would load them. */
+async function checkNotation(block: Record<string, unknown>, base: string, pointer: string): Promise<Problem[]> {
+  const store = typeof block.trustStore === 'string' ? resolve(base, block.trustStore) : undefined;
+  const policy = typeof block.trustPolicy === 'string' ? resolve(base, block.trustPolicy) : undefined;
+  if (store === undefined) return [];
+  try {
+    buildTrustMaterial(await readTrustInputs({ notationTrustStore: store, ...(policy !== undefined ? { notationTrustPolicy: policy } : {}) }));
+    return [];
+  } catch (err) {
+    const message = isCustodyError(err) || err instanceof Error ? err.message : String(err);
+    return [{ code: 'trust-file', path: pointer, message: `${pointer}: ${message}` }];
+  }
 }
 
 /** RE2 syntax (src/lib/pattern.ts); a pattern longer than the schema allows is the schema's problem. */

@@ -28,6 +28,8 @@ export interface Signers {
   caRoots: string[];
   caIntermediates: string[];
   rekorKeys: string[];
+  /** Notation trust store folder and trust policy file (signature rule only). */
+  notation?: { trustStore: string; trustPolicy?: string };
 }
 
 export interface SignatureRule {
@@ -105,5 +107,5 @@ export function severityRank(severity: Severity): number {
 }
 
 export function hasSigners(signers: Signers): boolean {
-  return signers.keys.length > 0 || signers.keyless.length > 0;
+  return signers.keys.length > 0 || signers.keyless.length > 0 || signers.notation !== undefined;
 }

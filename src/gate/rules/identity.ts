@@ -5,6 +5,7 @@ export function describeIdentity(identity: Identity | undefined): string {
   if (!identity) return 'an unknown signer';
   if (identity.san) return identity.issuer ? `${identity.san} (issuer ${identity.issuer})` : identity.san;
   if (identity.keyHint) return `key ${identity.keyHint.slice(0, 16)}…`;
+  if (identity.subject) return `"${identity.subject}"`;
   return 'an unknown signer';
 }
 

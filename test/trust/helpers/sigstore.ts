@@ -89,7 +89,7 @@ export function dsseEnvelope(payload: Buffer, key: KeyObject, payloadType = 'app
 }
 
 /** A Sigstore trusted_root.json naming a test CA and a test log. */
-export function trustedRootJson(options: { ca?: TestCA; log?: TestLog; logBaseUrl?: string; caStart?: Date; logStart?: Date | null }): string {
+export function trustedRootJson(options: { ca?: TestCA; log?: TestLog; logBaseUrl?: string; caStart?: Date; caEnd?: Date; logStart?: Date | null; logEnd?: Date }): string {
   const start = (d?: Date) => (d ?? new Date(Date.now() - 86400_000)).toISOString();
   return JSON.stringify({
     mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
@@ -101,7 +101,7 @@ export function trustedRootJson(options: { ca?: TestCA; log?: TestLog; logBaseUr
             publicKey: {
               rawBytes: b64(options.log.keys.publicKey.export({ type: 'spki', format: 'der' })),
               keyDetails: 'PKIX_ECDSA_P256_SHA_256',
-              validFor: options.logStart === null ? {} : { start: start(options.logStart ?? undefined) },
+              validFor: options.logStart === null ? {} : { start: start(options.logStart ?? undefined), ...(options.logEnd ? { end: options.logEnd.toISOString() } : {}) },
             },
             logId: { keyId: b64(options.log.logID) },
           },
@@ -113,7 +113,7 @@ export function trustedRootJson(options: { ca?: TestCA; log?: TestLog; logBaseUr
             subject: { organization: 'custody-test', commonName: 'custody-test' },
             uri: 'https://fulcio.custody.test',
             certChain: { certificates: [{ rawBytes: b64(options.ca.intermediate.der) }, { rawBytes: b64(options.ca.root.der) }] },
-            validFor: { start: start(options.caStart) },
+            validFor: { start: start(options.caStart), ...(options.caEnd ? { end: options.caEnd.toISOString() } : {}) },
           },
         ]
       : [],

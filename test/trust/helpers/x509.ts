@@ -44,8 +44,19 @@ function time(d: Date): Buffer {
   return d.getUTCFullYear() < 2050 ? tlv(0x17, Buffer.from(iso.slice(2), 'ascii')) : tlv(0x18, Buffer.from(iso, 'ascii'));
 }
 
+const NAME_OIDS: Record<string, string> = { C: '2.5.4.6', ST: '2.5.4.8', L: '2.5.4.7', O: '2.5.4.10', OU: '2.5.4.11', CN: '2.5.4.3' };
+
+/** A subject: a common name (O=custody-test is added), or `C=US,ST=WA,O=acme,CN=signer` written out in that order. */
 function name(cn: string | undefined, org = 'custody-test'): Buffer {
   if (cn === undefined) return seq();
+  if (/^(C|ST|L|O|OU|CN)=/.test(cn)) {
+    return seq(
+      ...cn.split(',').map((part) => {
+        const [type, ...value] = part.split('=');
+        return set(seq(oid(NAME_OIDS[type!.trim()]!), utf8(value.join('=').trim())));
+      }),
+    );
+  }
   return seq(set(seq(oid('2.5.4.10'), utf8(org))), set(seq(oid('2.5.4.3'), utf8(cn))));
 }
 
@@ -64,7 +75,7 @@ export interface TestKeyPair {
   publicKey: KeyObject;
 }
 
-export function ecKeyPair(curve: 'P-256' | 'P-384' = 'P-256'): TestKeyPair {
+export function ecKeyPair(curve: 'P-256' | 'P-384' | 'P-521' = 'P-256'): TestKeyPair {
   return generateKeyPairSync('ec', { namedCurve: curve });
 }
 
