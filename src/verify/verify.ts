@@ -19,6 +19,7 @@ const SEAL_FILE = 'manifest.json.sigstore.json';
 export const SEAL_KEY_FILE = 'manifest.json.sigstore.pub.pem';
 import { checkChain } from './chain.js';
 import { isJournalShape } from './journal-shape.js';
+import { capProblems, capWarnings } from './problem-cap.js';
 import type { FileDigest } from './hash-files.js';
 import { diskTree, type ArchiveTree } from './tree-source.js';
 import type { TreeEntry } from './tree.js';
@@ -243,7 +244,7 @@ export async function verifyTree(
     problems.push({ code: 'unlisted', path: file, message: `${file} is not listed in any manifest` });
   }
   const checked = [...files.keys()].filter((p) => !p.endsWith(CHECKSUM_SUFFIX)).length;
-  return { ok: problems.length === 0, target, path: label, checked, signatures: signatures.checked + context.seals, problems: sortProblems(problems), warnings };
+  return { ok: problems.length === 0, target, path: label, checked, signatures: signatures.checked + context.seals, problems: capProblems(sortProblems(problems)), warnings: capWarnings(warnings) };
 }
 
 function parseJournal(text: string | undefined): Journal | undefined {
