@@ -22,6 +22,8 @@ export interface TarHeader {
   name: string;
   /** The typeflag character (`\0` for an old-style regular file). */
   typeflag: string;
+  /** Permission bits, with set-ID and sticky bits. */
+  mode: number;
   /** The size field. */
   size: number;
   linkname: string;
@@ -96,6 +98,7 @@ export function decodeHeader(block: Buffer): TarHeader {
   return {
     name: prefix === '' ? name : `${prefix}/${name}`,
     typeflag,
+    mode: readNumber(block, 100, 8, 'mode') & 0o7777,
     size: readNumber(block, 124, 12, 'size'),
     linkname: text(block, 157, 100),
     extended: typeflag === 'S' && block[482] !== 0,

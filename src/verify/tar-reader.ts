@@ -7,6 +7,8 @@ export interface TarEntry {
   /** Raw name bytes (latin1): pax `path` (local over global) > GNU long name > header name. */
   name: string;
   typeflag: string;
+  /** Permission bits (GNU tar restores them). */
+  mode: number;
   /** Data bytes that follow the header (0 for links, devices, FIFOs and folders, whatever the header says). */
   size: number;
   linkname: string;
@@ -152,7 +154,7 @@ export class TarReader {
     // xheader.c xheader_decode: global records first, local ones over them.
     const pax = (key: string) => this.local?.records.get(key) ?? this.global?.records.get(key);
     const extensions = this.pendingExtensions;
-    if (this.global) extensions.push('follows a global pax header, which GNU tar applies to every entry after it', ...this.global.clauses);
+    if (this.global) extensions.push(...this.global.clauses);
     if (this.local) extensions.push(...this.local.clauses);
     if (this.longLink !== undefined) extensions.push('carries a GNU long link name record');
     const name = pax('GNU.sparse.name') ?? pax('path') ?? this.longName ?? header.name;
@@ -168,7 +170,7 @@ export class TarReader {
     this.longLink = undefined;
     this.local = undefined;
     this.pendingExtensions = [];
-    const entry: TarEntry = { name, typeflag, size: dataless ? 0 : size, linkname: pax('linkpath') ?? header.linkname, offset, extensions };
+    const entry: TarEntry = { name, typeflag, mode: header.mode, size: dataless ? 0 : size, linkname: pax('linkpath') ?? header.linkname, offset, extensions };
     const sink = this.visitor.entry(entry);
     if (header.extended) {
       this.state = { at: 'sparse-map', then: { remain: entry.size, pad: padOf(entry.size), sink, name } };
@@ -244,7 +246,8 @@ export class TarReader {
   }
 
   private consumeTrailing(state: State & { at: 'end' }, chunk: Buffer, at: number): number {
-    const take = Math.min(chunk.length - at, this.limits.maxTrailing + 1 - state.trailing);
+    // One byte past the limit is enough to know it is passed.
+    const take = Math.min(chunk.length - at, Math.max(1, this.limits.maxTrailing + 1 - state.trailing));
     state.trailing += take;
     this.offset += take;
     if (!isZero(chunk, at, at + take)) {

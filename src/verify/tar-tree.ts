@@ -109,6 +109,16 @@ function typeProblem(entry: TarEntry, shown: string): Problem | undefined {
   }
 }
 
+/** Permissions tar restores that an export's files and folders never have. */
+function modeProblem(entry: TarEntry, kind: Kind, shown: string): Problem | undefined {
+  const mode = entry.mode.toString(8).padStart(4, '0');
+  const at = (what: string) => ({ code: 'tar-entry', path: shown, message: `export entry "${shown}" ${what} (mode ${mode})` });
+  if (entry.mode & 0o7000) return at('has set-user-ID, set-group-ID or sticky bits');
+  if (kind === 'file' && (entry.mode & 0o400) === 0) return at('is not readable by its owner once extracted, so sha256sum -c cannot check it');
+  if (kind === 'dir' && (entry.mode & 0o500) !== 0o500) return at('is a folder its owner cannot list or enter once extracted');
+  return undefined;
+}
+
 /**
  * Read an exported `.tar.gz` in one streaming pass, never unpacking it to
  * disk, the way GNU tar would extract it: every regular file hashed as it
@@ -140,7 +150,8 @@ export async function tarTree(path: string): Promise<ArchiveTree & { problems: P
       const prior = seen.get(folder);
       if (prior === 'implied' || prior === 'dir') return;
       if (prior !== undefined) {
-        problems.add({ code: 'duplicate-entry', path: folder, message: `export entry "${shown}" lies under "${folder}", which the export also holds as a ${prior}` });
+        const at = printable(folder);
+        problems.add({ code: 'duplicate-entry', path: at, message: `export entry "${shown}" lies under "${at}", which the export also holds as a ${prior}` });
         return;
       }
       count();
@@ -156,11 +167,12 @@ export async function tarTree(path: string): Promise<ArchiveTree & { problems: P
       seen.set(key, kind);
       addFolders(key, shown);
     } else if (prior === 'implied') {
-      if (kind !== 'dir') problems.add({ code: 'duplicate-entry', path: key, message: `export entry "${shown}" is a ${kind} where other entries need a folder` });
+      if (kind !== 'dir') problems.add({ code: 'duplicate-entry', path: printable(key), message: `export entry "${shown}" is a ${kind} where other entries need a folder` });
       seen.set(key, kind);
     } else {
-      const spelled = shown === key ? '' : ` (here as "${shown}")`;
-      problems.add({ code: 'duplicate-entry', path: key, message: `export holds "${key}" more than once${spelled}; tar keeps only the last` });
+      const at = printable(key);
+      const spelled = shown === at ? '' : ` (here as "${shown}")`;
+      problems.add({ code: 'duplicate-entry', path: at, message: `export holds "${at}" more than once${spelled}; tar keeps only the last` });
       seen.set(key, kind);
     }
     return prior;
@@ -197,8 +209,7 @@ export async function tarTree(path: string): Promise<ArchiveTree & { problems: P
     const { key, shown } = name;
     const kind = kindOf(entry);
     for (const clause of entry.extensions) problems.add({ code: 'tar-entry', path: shown, message: `export entry "${shown}" ${clause}` });
-    const problem = typeProblem(entry, shown);
-    if (problem) problems.add(problem);
+    for (const problem of [typeProblem(entry, shown), modeProblem(entry, kind, shown)]) if (problem) problems.add(problem);
     // `./`: the folder tar extracts into.
     if (key === '' && kind === 'dir') return undefined;
     const unsafe = name.unsafe ?? (key === '' ? 'has an empty name' : undefined);

@@ -1,13 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync, readlinkSync, readdirSync } from 'node:fs';
+import { lstatSync, readFileSync, readlinkSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface GnuExtraction {
   /** GNU tar's exit status. */
   status: number;
   stderr: string;
-  /** What landed on disk, one sorted line per entry: `f path sha256`, `d path`, `l path -> target`, `s path` (special). */
+  /** What landed on disk, one sorted line per entry: `f path mode sha256`, `d path mode`, `l path -> target`, `s path` (special). */
   tree: string[];
   /** `sha256sum -c SHA256SUMS` passed in the extracted folder. */
   sumsPass: boolean;
@@ -20,11 +20,12 @@ export function gnuExtract(file: string, into: string): GnuExtraction {
   const walk = (relative: string) => {
     for (const dirent of readdirSync(join(into, relative), { withFileTypes: true })) {
       const path = relative === '' ? dirent.name : `${relative}/${dirent.name}`;
+      const mode = (lstatSync(join(into, path)).mode & 0o7777).toString(8);
       if (dirent.isSymbolicLink()) tree.push(`l ${path} -> ${readlinkSync(join(into, path))}`);
       else if (dirent.isDirectory()) {
-        tree.push(`d ${path}`);
+        tree.push(`d ${path} ${mode}`);
         walk(path);
-      } else if (dirent.isFile()) tree.push(`f ${path} ${createHash('sha256').update(readFileSync(join(into, path))).digest('hex')}`);
+      } else if (dirent.isFile()) tree.push(`f ${path} ${mode} ${createHash('sha256').update(readFileSync(join(into, path))).digest('hex')}`);
       else tree.push(`s ${path}`);
     }
   };

@@ -53,6 +53,8 @@ export interface RawHeader {
   /** `ustar` (POSIX, prefix honoured), `gnu` (`ustar  `), or `v7` (no magic). */
   magic?: 'ustar' | 'gnu' | 'v7';
   linkname?: string;
+  /** Permission bits; default 0644. */
+  mode?: number;
   /** Spoil the checksum on purpose. */
   badChecksum?: boolean;
 }
@@ -65,7 +67,7 @@ function octal(value: number, width: number): string {
 export function tarHeader(h: RawHeader): Buffer {
   const block = Buffer.alloc(512);
   Buffer.from(h.name, 'utf8').copy(block, 0, 0, 100);
-  block.write(octal(0o644, 8), 100, 'latin1');
+  block.write(octal(h.mode ?? 0o644, 8), 100, 'latin1');
   block.write(octal(0, 8), 108, 'latin1');
   block.write(octal(0, 8), 116, 'latin1');
   block.write(octal(h.size ?? 0, 12), 124, 'latin1');
