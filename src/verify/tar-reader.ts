@@ -14,7 +14,7 @@ export interface TarEntry {
   linkname: string;
   /** Byte offset of the header in the uncompressed archive. */
   offset: number;
-  /** Extension records that shaped this entry and that an export never holds, each as a clause ("follows a global pax header"). */
+  /** Extension records that shaped this entry and that an export never holds, each as a clause ("carries a GNU long link name record"). */
   extensions: string[];
 }
 
@@ -47,7 +47,7 @@ const PLAIN_KEYWORDS = new Set(['path', 'size', 'linkpath', 'mtime', 'atime', 'c
 type State =
   | { at: 'header' }
   | { at: 'data'; remain: number; pad: number; sink: EntrySink | undefined; meta: Buffer[] | undefined; header: MetaHeader | undefined; name: string }
-  | { at: 'sparse-map'; then: { remain: number; pad: number; sink: EntrySink | undefined; name: string } }
+  | { at: 'sparse-map'; then: { remain: number; sink: EntrySink | undefined; name: string } }
   | { at: 'end'; trailing: number; endAt: number }
   | { at: 'stopped' };
 
@@ -106,7 +106,8 @@ export class TarReader {
     const state = this.state;
     if (state.at === 'end' || state.at === 'stopped') return;
     if (state.at === 'data' || state.at === 'sparse-map' || this.partialLength > 0) {
-      throw new TarError('format', `truncated: the archive ends inside ${state.at === 'header' ? 'a header' : `"${state.at === 'data' ? state.name : state.then.name}"`} (byte ${this.offset})`);
+      const inside = state.at === 'header' ? 'a header' : `"${printable(state.at === 'data' ? state.name : state.then.name)}"`;
+      throw new TarError('format', `truncated: the archive ends inside ${inside} (byte ${this.offset})`);
     }
     if (this.entries === 0) throw new TarError('format', 'no tar entries');
     this.visitor.problem({ code: 'truncated', path: '', message: `the export ends without tar's end-of-archive blocks after byte ${this.offset}; it may be cut short` });
@@ -173,7 +174,7 @@ export class TarReader {
     const entry: TarEntry = { name, typeflag, mode: header.mode, size: dataless ? 0 : size, linkname: pax('linkpath') ?? header.linkname, offset, extensions };
     const sink = this.visitor.entry(entry);
     if (header.extended) {
-      this.state = { at: 'sparse-map', then: { remain: entry.size, pad: padOf(entry.size), sink, name } };
+      this.state = { at: 'sparse-map', then: { remain: entry.size, sink, name } };
       return;
     }
     this.startData(entry.size, sink, undefined, undefined, name);
