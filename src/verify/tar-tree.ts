@@ -1,13 +1,34 @@
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
-import { Parser, type ReadEntry } from 'tar';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
 import { CustodyError } from '../errors.js';
 import { openRegularFile } from '../lib/read-file.js';
 import type { Problem } from '../types.js';
 import type { FileDigest } from './hash-files.js';
-import { isSafeRelativePath } from './safe-path.js';
+import { ProblemCollector } from './problem-cap.js';
+import { TarError } from './tar-header.js';
+import { entryName, printable } from './tar-path.js';
+import { TarReader, type EntrySink, type TarEntry } from './tar-reader.js';
 import type { ArchiveTree } from './tree-source.js';
 import type { TreeEntry } from './tree.js';
+
+/**
+ * Most files and folders one export may hold. A day of 1,000 images with
+ * 30 pieces of evidence each holds about 60,000 files; a hostile export must
+ * not make verify hold a million entries in memory.
+ */
+export const MAX_EXPORT_ENTRIES = 250_000;
+/** Largest pax header or GNU long-name record read. */
+const MAX_EXTENSION_RECORD = 64 * 1024;
+/** Zero bytes accepted after the end-of-archive block: GNU tar pads to a 10,240-byte record; tapes use larger ones. */
+const MAX_TRAILING_ZEROS = 1024 * 1024;
+/** Past its first 64 MiB, an export may not decompress to more than 1,000 times the bytes read (as node-tar's reader allowed): no gzip bomb. */
+const MAX_RATIO = 1000;
+const RATIO_FROM = 64 * 1024 * 1024;
+const MAX_TEXT = 64 * 1024 * 1024;
+/** All the bytes kept in memory for one export (manifests, checksums, signed evidence, trust copies). */
+const MAX_KEPT = 512 * 1024 * 1024;
 
 /** Files whose text verification needs; everything else is only hashed. */
 function keepsText(path: string): boolean {
@@ -23,116 +44,238 @@ function keepsBytes(path: string): boolean {
   );
 }
 
-const MAX_TEXT = 64 * 1024 * 1024;
-/** All the bytes kept in memory for one export (manifests, checksums, signed evidence, trust copies). */
-const MAX_KEPT = 512 * 1024 * 1024;
+/** What GNU tar makes of a member when extracting (extract.c `prepare_to_extract`). */
+type Kind = 'file' | 'dir' | 'link' | 'special' | 'sparse' | 'label';
 
+function kindOf(entry: TarEntry): Kind {
+  switch (entry.typeflag) {
+    case '0':
+    case '\u0000':
+    case '7':
+      return entry.name.endsWith('/') ? 'dir' : 'file';
+    case '5':
+    case 'D':
+      return 'dir';
+    case '1':
+    case '2':
+      return 'link';
+    case '3':
+    case '4':
+    case '6':
+      return 'special';
+    case 'S':
+    case 'M':
+      return 'sparse';
+    case 'V':
+      return 'label';
+    default:
+      // "Unknown file type 'Z', extracted as normal file".
+      return 'file';
+  }
+}
+
+/** The problem with a member's type, if an export never holds that type. */
+function typeProblem(entry: TarEntry, shown: string): Problem | undefined {
+  const at = (code: string, what: string) => ({ code, path: shown, message: `export entry "${shown}" ${what}` });
+  const target = printable(entry.linkname);
+  switch (entry.typeflag) {
+    case '0':
+    case '\u0000':
+    case '5':
+      return undefined;
+    case '1':
+      return at('symlink', `is a hard link to "${target}"; an export holds only regular files`);
+    case '2':
+      return at('symlink', `is a symbolic link to "${target}"; an export holds only regular files`);
+    case '3':
+      return at('special-file', 'is a character device, not a regular file');
+    case '4':
+      return at('special-file', 'is a block device, not a regular file');
+    case '6':
+      return at('special-file', 'is a FIFO, not a regular file');
+    case '7':
+      return at('special-file', 'is a contiguous file (typeflag 7), which GNU tar extracts as a regular file');
+    case 'D':
+      return at('tar-entry', 'is a GNU incremental-dump folder (typeflag D)');
+    case 'M':
+      return at('tar-entry', 'continues a file from another tape volume (typeflag M)');
+    case 'S':
+      return at('tar-entry', 'is an old GNU sparse file (typeflag S); GNU tar extracts other bytes than the archive holds');
+    case 'V':
+      return at('tar-entry', 'is a tape volume label (typeflag V)');
+    default:
+      return at('tar-entry', `has unknown tar type '${printable(entry.typeflag)}'; GNU tar extracts it as a regular file`);
+  }
+}
+
+/** Permissions tar restores that an export's files and folders never have. */
+function modeProblem(entry: TarEntry, kind: Kind, shown: string): Problem | undefined {
+  const mode = entry.mode.toString(8).padStart(4, '0');
+  const at = (what: string) => ({ code: 'tar-entry', path: shown, message: `export entry "${shown}" ${what} (mode ${mode})` });
+  if (entry.mode & 0o7000) return at('has set-user-ID, set-group-ID or sticky bits');
+  if (kind === 'file' && (entry.mode & 0o400) === 0) return at('is not readable by its owner once extracted, so sha256sum -c cannot check it');
+  if (kind === 'dir' && (entry.mode & 0o500) !== 0o500) return at('is a folder its owner cannot list or enter once extracted');
+  return undefined;
+}
 
 /**
  * Read an exported `.tar.gz` in one streaming pass, never unpacking it to
- * disk: every regular file hashed as it streams by, manifests and checksum
- * files kept in memory. Absolute paths, `..`, links and device files are
- * reported (and their bodies skipped), never followed.
+ * disk, the way GNU tar would extract it: every regular file hashed as it
+ * streams by, manifests and checksum files kept in memory. Every member
+ * that is not a plain regular file or folder, every name GNU tar would
+ * rewrite or refuse, every path held twice, and every byte tar never looks
+ * at is reported; links and devices are never followed.
  */
 export async function tarTree(path: string): Promise<ArchiveTree & { problems: Problem[] }> {
   const entries: TreeEntry[] = [];
   const digests = new Map<string, FileDigest | Error>();
   const bodies = new Map<string, Buffer>();
-  const problems: Problem[] = [];
-  const seen = new Set<string>();
+  const problems = new ProblemCollector();
+  /** Every path GNU tar would write, and what it would be; `implied` for a folder no entry names. */
+  const seen = new Map<string, Kind | 'implied'>();
+  let counted = 0;
   let kept = 0;
 
-  const parser = new Parser({ strict: true });
-  parser.on('entry', (entry: ReadEntry) => {
-    const raw = entry.header.path ?? entry.path;
-    const isDir = entry.type === 'Directory';
-    const entryPath = isDir ? raw.replace(/\/+$/, '') : raw;
-    const shown = entryPath.replace(/[^\x20-\x7e]/g, '?');
-    if (!isSafeRelativePath(entryPath, Infinity)) {
-      problems.push({ code: 'unsafe-path', path: shown, message: `export entry "${shown}" is absolute or leaves the archive` });
-      entry.resume();
-      return;
+  const count = () => {
+    if (++counted > MAX_EXPORT_ENTRIES) {
+      throw new CustodyError('INPUT_TOO_LARGE', `${path} holds more than ${MAX_EXPORT_ENTRIES} tar entries and folders, the limit for an export`);
     }
-    if (seen.has(entryPath)) {
-      problems.push({ code: 'duplicate-entry', path: shown, message: `export holds "${shown}" more than once` });
-      entry.resume();
-      return;
+  };
+
+  /** Exports carry no folder entries: every parent folder of a member is implied. A parent that is a file cannot be one. */
+  const addFolders = (key: string, shown: string) => {
+    for (let cut = key.lastIndexOf('/'); cut > 0; cut = key.lastIndexOf('/', cut - 1)) {
+      const folder = key.slice(0, cut);
+      const prior = seen.get(folder);
+      if (prior === 'implied' || prior === 'dir') return;
+      if (prior !== undefined) {
+        const at = printable(folder);
+        problems.add({ code: 'duplicate-entry', path: at, message: `export entry "${shown}" lies under "${at}", which the export also holds as a ${prior}` });
+        return;
+      }
+      count();
+      seen.set(folder, 'implied');
+      entries.push({ type: 'dir', path: folder });
     }
-    seen.add(entryPath);
-    if (isDir) {
-      entries.push({ type: 'dir', path: entryPath });
-      entry.resume();
-      return;
+  };
+
+  /** Record a member at `key`; returns what was there before it. */
+  const claim = (key: string, kind: Kind, shown: string): Kind | 'implied' | undefined => {
+    const prior = seen.get(key);
+    if (prior === undefined) {
+      seen.set(key, kind);
+      addFolders(key, shown);
+    } else if (prior === 'implied') {
+      if (kind !== 'dir') problems.add({ code: 'duplicate-entry', path: printable(key), message: `export entry "${shown}" is a ${kind} where other entries need a folder` });
+      seen.set(key, kind);
+    } else {
+      const at = printable(key);
+      const spelled = shown === at ? '' : ` (here as "${shown}")`;
+      problems.add({ code: 'duplicate-entry', path: at, message: `export holds "${at}" more than once${spelled}; tar keeps only the last` });
+      seen.set(key, kind);
     }
-    if (entry.type === 'SymbolicLink' || entry.type === 'Link') {
-      entries.push({ type: 'symlink', path: entryPath });
-      entry.resume();
-      return;
-    }
-    if (entry.type !== 'File' && entry.type !== 'OldFile' && entry.type !== 'ContiguousFile') {
-      entries.push({ type: 'special', path: entryPath });
-      entry.resume();
-      return;
-    }
-    entries.push({ type: 'file', path: entryPath, size: entry.size });
+    return prior;
+  };
+
+  const hashInto = (key: string, declared: number, shown: string): EntrySink => {
     const hash = createHash('sha256');
-    const keepText = keepsText(entryPath);
-    let keep = (keepText || keepsBytes(entryPath)) && entry.size <= MAX_TEXT ? ([] as Buffer[]) : undefined;
-    if (keep && kept + entry.size > MAX_KEPT) {
+    let keep = (keepsText(key) || keepsBytes(key)) && declared <= MAX_TEXT ? ([] as Buffer[]) : undefined;
+    if (keep && kept + declared > MAX_KEPT) {
       // A hostile export cannot make verify hold more than MAX_KEPT bytes: what is not kept cannot be checked.
-      problems.push({ code: 'too-large', path: shown, message: `export holds more manifest, checksum and signed bytes than verify keeps in memory (${MAX_KEPT} bytes); ${shown} not checked` });
+      problems.add({ code: 'too-large', path: shown, message: `export holds more manifest, checksum and signed bytes than verify keeps in memory (${MAX_KEPT} bytes); ${shown} not checked` });
       keep = undefined;
     }
-    if (keep) kept += entry.size;
+    if (keep) kept += declared;
     let size = 0;
-    entry.on('data', (chunk: Buffer) => {
-      hash.update(chunk);
-      size += chunk.length;
-      keep?.push(chunk);
-    });
-    entry.on('end', () => {
-      digests.set(entryPath, { sha256: hash.digest('hex'), size });
-      if (keep) bodies.set(entryPath, Buffer.concat(keep));
-    });
-  });
-
-  const { handle } = await openRegularFile(path, { what: 'export' });
-  await new Promise<void>((resolve, reject) => {
-    const input = handle.createReadStream();
-    const fail = (err: unknown) => {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') {
-        reject(new CustodyError('FILE_UNREADABLE', `cannot read ${path}: ${code}`));
-      } else {
-        reject(new CustodyError('NOT_A_BUNDLE', `${path} is not a readable .tar.gz export: ${err instanceof Error ? err.message : String(err)}`));
-      }
-      input.destroy();
+    return {
+      write: (chunk) => {
+        hash.update(chunk);
+        size += chunk.length;
+        keep?.push(chunk);
+      },
+      end: () => {
+        // tar keeps the last member written to a path: so does verify.
+        digests.set(key, { sha256: hash.digest('hex'), size });
+        if (keep) bodies.set(key, Buffer.concat(keep));
+        else bodies.delete(key);
+      },
     };
-    input.on('error', fail);
-    parser.on('error', fail);
-    parser.on('close', () => resolve());
-    input.pipe(parser as unknown as NodeJS.WritableStream);
-  });
-  if (entries.length === 0 && problems.length === 0) throw new CustodyError('NOT_A_BUNDLE', `${path} is an empty tar archive, not a custody export`);
+  };
 
-  // Exports carry no folder entries: every parent folder of a file is implied.
-  const folders = new Set(entries.filter((e) => e.type === 'dir').map((e) => e.path));
-  for (const entry of [...entries]) {
-    const parts = entry.path.split('/');
-    for (let i = 1; i < parts.length; i++) {
-      const folder = parts.slice(0, i).join('/');
-      if (!folders.has(folder)) {
-        folders.add(folder);
-        entries.push({ type: 'dir', path: folder });
-      }
+  const onEntry = (entry: TarEntry): EntrySink | undefined => {
+    count();
+    const name = entryName(entry.name);
+    const { key, shown } = name;
+    const kind = kindOf(entry);
+    for (const clause of entry.extensions) problems.add({ code: 'tar-entry', path: shown, message: `export entry "${shown}" ${clause}` });
+    for (const problem of [typeProblem(entry, shown), modeProblem(entry, kind, shown)]) if (problem) problems.add(problem);
+    // `./`: the folder tar extracts into.
+    if (key === '' && kind === 'dir') return undefined;
+    const unsafe = name.unsafe ?? (key === '' ? 'has an empty name' : undefined);
+    if (unsafe) problems.add({ code: 'unsafe-path', path: shown, message: `export entry "${shown}" ${unsafe}` });
+    // GNU tar refuses `..` members and never extracts a volume label.
+    if (key === undefined || key === '' || kind === 'label') return undefined;
+    const prior = claim(key, kind, shown);
+    if (unsafe || (kind !== 'file' && kind !== 'dir')) return undefined;
+    if (kind === 'dir') {
+      if (prior === undefined) entries.push({ type: 'dir', path: key });
+      return undefined;
     }
+    if (prior === undefined) entries.push({ type: 'file', path: key, size: entry.size });
+    return prior === undefined || prior === 'file' ? hashInto(key, entry.size, shown) : undefined;
+  };
+
+  // A FIFO, folder or device named as the export is refused before it is read (never waited on).
+  const { handle, size } = await openRegularFile(path, { what: 'export' });
+  const reader = new TarReader({ entry: onEntry, problem: (p) => problems.add(p) }, { maxMeta: MAX_EXTENSION_RECORD, maxTrailing: MAX_TRAILING_ZEROS });
+  const gunzip = createGunzip({ chunkSize: 64 * 1024 });
+  let stopped = false;
+  try {
+    await pipeline(handle.createReadStream(), gunzip, async (source: AsyncIterable<Buffer>) => {
+      let inflated = 0;
+      for await (const chunk of source) {
+        inflated += chunk.length;
+        if (inflated > RATIO_FROM && inflated > MAX_RATIO * gunzip.bytesWritten) {
+          throw new CustodyError('INPUT_TOO_LARGE', `${path} decompresses to more than ${MAX_RATIO} times its size, which no export does`);
+        }
+        if (!reader.write(chunk)) {
+          // Past the end of the archive and the padding tar may add: nothing more is read or decompressed.
+          stopped = true;
+          return;
+        }
+      }
+    });
+    if (!stopped) reader.end();
+  } catch (err) {
+    if (!stopped || (err as NodeJS.ErrnoException).code !== 'ABORT_ERR') throw readError(err, path);
   }
+  // zlib stops quietly at bytes after the gzip stream that do not start another member; gzip -d calls them trailing garbage.
+  if (!stopped && gunzip.bytesWritten < size) {
+    problems.add({ code: 'trailing-data', path: '', message: `the export holds ${size - gunzip.bytesWritten} bytes after the end of its gzip stream` });
+  }
+  if (entries.length === 0 && counted === 0) throw new CustodyError('NOT_A_BUNDLE', `${path} is an empty tar archive, not a custody export`);
+
   entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return {
     entries,
     digests,
-    problems,
+    problems: problems.list(),
     readText: async (file) => bodies.get(file)?.toString('utf8'),
     readBytes: async (file) => bodies.get(file),
   };
+}
+
+/** One line naming the file: unreadable (exit 2), malformed (exit 2), or over a limit (exit 2). */
+function readError(err: unknown, path: string): CustodyError {
+  if (err instanceof CustodyError) return err;
+  if (err instanceof TarError) {
+    return err.kind === 'limit'
+      ? new CustodyError('INPUT_TOO_LARGE', `${path}: ${err.message}`)
+      : new CustodyError('NOT_A_BUNDLE', `${path} is not a readable .tar.gz export: ${err.message}`);
+  }
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') return new CustodyError('FILE_UNREADABLE', `cannot read ${path}: ${code}`);
+  const message = err instanceof Error ? err.message : String(err);
+  const gzip = typeof code === 'string' && code.startsWith('Z_') ? 'gzip: ' : '';
+  return new CustodyError('NOT_A_BUNDLE', `${path} is not a readable .tar.gz export: ${gzip}${message}`, { cause: err });
 }

@@ -20,6 +20,7 @@ const SEAL_FILE = 'manifest.json.sigstore.json';
 export const SEAL_KEY_FILE = 'manifest.json.sigstore.pub.pem';
 import { checkChain } from './chain.js';
 import { excusedMove, readJournals, type JournalExcuses } from './journal-check.js';
+import { capProblems, capWarnings } from './problem-cap.js';
 import type { FileDigest } from './hash-files.js';
 import { diskTree, type ArchiveTree } from './tree-source.js';
 import type { TreeEntry } from './tree.js';
@@ -276,7 +277,7 @@ export async function verifyTree(
   }
   const checked = [...files.keys()].filter((p) => !p.endsWith(CHECKSUM_SUFFIX)).length;
   const reported = withoutMissingUnderUnreadable(problems, tree.entries);
-  return { ok: reported.length === 0, target, path: label, checked, signatures: signatures.checked + context.seals, problems: sortProblems(reported), warnings };
+  return { ok: reported.length === 0, target, path: label, checked, signatures: signatures.checked + context.seals, problems: capProblems(sortProblems(reported)), warnings: capWarnings(warnings) };
 }
 
 /** A file inside a folder that could not be read is not "missing": the folder's `unreadable` problem says so once. */
