@@ -42,6 +42,8 @@ export interface ArchiveOptions {
   date?: string;
   concurrency?: number;
   limits?: Partial<Limits>;
+  /** `--strict`: known producer deviations count as problems (the evidence is invalid). */
+  strict?: boolean;
   lock?: LockOptions;
   /** Absent means --no-discover: nothing is fetched and every reference must carry a digest. */
   collect?: Collector;
@@ -72,6 +74,8 @@ export interface EvidenceResult {
   format: string;
   valid: boolean;
   problems: EvidenceEntry['problems'];
+  /** Known producer deviations (not failing; `--strict` makes them problems instead). */
+  deviations?: EvidenceEntry['deviations'];
   added: boolean;
   source: string;
   verification?: Verification;
@@ -248,7 +252,7 @@ async function archiveOne(ref: ImageReference, run: Run, recordFailure: boolean)
     return failImage(ref, ref.digest ?? null, err, run, recordFailure);
   }
   const raws = [...collected.image, ...collected.evidence, ...localRaws];
-  const items = await normalizeAll(collected.subject, raws, limits, options.verify ?? signatureVerifier(options.trust));
+  const items = await normalizeAll(collected.subject, raws, limits, options.verify ?? signatureVerifier(options.trust), { strict: options.strict === true });
   try {
     return await writeImage(ref, collected, raws, items, run);
   } catch (err) {
@@ -303,6 +307,7 @@ async function writeImage(ref: ImageReference, collected: CollectedImage, raws: 
         format: entry.format,
         valid: entry.valid,
         problems: entry.problems,
+        ...(entry.deviations ? { deviations: entry.deviations } : {}),
         added: addedPaths.has(entry.path),
         source: describeSource(raws[i]!),
         ...(entry.verification ? { verification: entry.verification } : {}),

@@ -124,6 +124,7 @@ export async function planImageFolder(
       origin: item.origin,
       valid: item.normalized.valid,
       problems: item.normalized.problems,
+      ...(item.normalized.deviations.length > 0 ? { deviations: item.normalized.deviations } : {}),
       subjects: item.normalized.subjects,
       summary: item.normalized.summary,
       ...(item.verification ? { verification: item.verification } : {}),

@@ -29,7 +29,8 @@ export const archiveCommand = {
       .option('concurrency', { type: 'number', describe: 'images archived in parallel (default: 2 per core, 2 to 8)' })
       .option('retries', { type: 'number', default: 1, describe: 'extra attempts per image after a network or registry failure' })
       .option('quiet', { type: 'boolean', default: false, describe: 'no progress and no summary; errors only' })
-      .option('max-bytes', { type: 'number', describe: 'largest evidence file or body in bytes (default 536870912)' }),
+      .option('max-bytes', { type: 'number', describe: 'largest evidence file or body in bytes (default 536870912)' })
+      .option('strict', { type: 'boolean', default: false, describe: 'known producer deviations (BuildKit, GCB, …) count as problems: the evidence is invalid' }),
 };
 
 export const verifyCommand = {

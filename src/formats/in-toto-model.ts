@@ -3,6 +3,7 @@ import { fromAlgorithmHex } from './lib/digest.js';
 import { arrayField, asObject, field, isObject, objectField, stringField } from './lib/json.js';
 import { checkSchema, childPath } from './lib/problems.js';
 import { predicateHandler } from './in-toto-predicates.js';
+import { applyDeviationRules } from './deviations.js';
 
 /**
  * in-toto Statements (attestation spec v0.1 and v1), bare or decoded from a
@@ -29,7 +30,10 @@ export function statementVersion(json: unknown): string | undefined {
   return type ? STATEMENT_TYPES[type] : undefined;
 }
 
-/** Statement schema plus the predicate's own schema when the predicate type is known. */
+/**
+ * Statement schema plus the predicate's own schema when the predicate type
+ * is known; a known producer's quirk comes back as a deviation (src/formats/deviations.ts).
+ */
 export function validateStatement(statement: unknown, prefix = ''): Problem[] {
   const problems = checkSchema('formats/in-toto-statement.schema.json', statement, prefix);
   const predicateType = stringField(statement, 'predicateType');
@@ -38,7 +42,7 @@ export function validateStatement(statement: unknown, prefix = ''): Problem[] {
     const handler = predicateHandler(predicateType);
     if (handler?.validate) problems.push(...handler.validate(predicate, childPath(prefix, 'predicate')));
   }
-  return problems;
+  return applyDeviationRules(statement, prefix, problems);
 }
 
 /** Subject digests in OCI form (sha256/sha512; other algorithms cannot name an image). */

@@ -1,4 +1,4 @@
-import { archive, type ArchiveReport } from '../../archive/archive.js';
+import { archive, type ArchiveReport, type EvidenceResult } from '../../archive/archive.js';
 import { parseShard, readImagesFile } from '../../archive/batch.js';
 import { createProgress } from '../progress.js';
 import { loadArchiveTrust } from '../../archive/trust-kept.js';
@@ -20,6 +20,7 @@ export interface ArchiveArgs extends RegistryArgs, TrustArgs {
   date?: string;
   concurrency?: number;
   maxBytes?: number;
+  strict?: boolean;
   json: boolean;
 }
 
@@ -43,6 +44,7 @@ export async function runArchive(args: ArchiveArgs, io: Io, context: CommandCont
     retries: args.retries,
     ...(trust ? { trust } : {}),
     ...(args.maxBytes !== undefined ? { limits: { maxBytes: args.maxBytes } } : {}),
+    ...(args.strict ? { strict: true } : {}),
     ...(collecting ? { collect: collecting.collect, resolve: collecting.resolve } : {}),
     onStart: (total) => progress.start(total),
     onImage: (result) => progress.image(result),
@@ -77,6 +79,7 @@ export function formatSummary(report: ArchiveReport, ms: number): string {
     ['evidence', [...byKind].sort().map(([k, n]) => `${k} ${n}`).join(', ') || 'none'],
     ['written', `${added} new files, ${bytes} bytes`],
     ['invalid', `${report.invalid} evidence, ${report.failedSignatures} failed signatures`],
+    ['deviations', `${report.images.reduce((n, i) => n + i.evidence.filter((e) => e.deviations).length, 0)} evidence with known producer deviations (not failing; --strict makes them problems)`],
     ['time', `${(ms / 1000).toFixed(1)} s`],
     ['day', report.day],
   ];
@@ -128,14 +131,20 @@ export function formatArchiveReport(report: ArchiveReport): string {
     const rows = image.evidence.map((e) => [
       '          ',
       `${e.kind}/${e.format}`,
-      e.valid ? 'valid' : 'INVALID',
+      e.valid ? (e.deviations ? 'valid*' : 'valid') : 'INVALID',
       ...(signed ? [e.verification ? (e.verification.verified ? 'verified' : `unverified (${e.verification.code ?? '?'})`) : ''] : []),
       e.path,
       e.added ? 'new' : 'kept',
-      e.valid ? '' : (e.problems[0]?.message ?? ''),
+      e.valid ? deviationText(e.deviations) : (e.problems[0]?.message ?? ''),
     ]);
     if (rows.length > 0) lines.push(table(rows));
   }
   return `${lines.join('\n')}\n`;
 }
 
+
+/** `valid*`: valid with known producer deviations, named with their producer (README "Deviations"). */
+function deviationText(deviations: EvidenceResult['deviations']): string {
+  if (!deviations || deviations.length === 0) return '';
+  return `deviation: ${deviations.map((d) => `${d.code} (${d.producer})`).join(', ')}`;
+}

@@ -17,5 +17,6 @@ export const gateCommand = {
       .option('bundle', { type: 'string', describe: 'decide from an archived image folder (…/images/<registry>/<repo>/sha256-<hex>) instead; it is verified first' })
       .option('policy', { type: 'string', demandOption: true, describe: 'policy file (YAML or JSON, apiVersion custody/v1; see docs/gate.md)' })
       .option('format', { type: 'string', choices: [...GATE_FORMATS], describe: 'report format (default text; json with --json)' })
-      .option('output', { type: 'string', describe: 'write the report to FILE (atomically); stdout then gets the text table' }),
+      .option('output', { type: 'string', describe: 'write the report to FILE (atomically); stdout then gets the text table' })
+      .option('strict', { type: 'boolean', default: false, describe: 'known producer deviations (BuildKit, GCB, …) count as problems: the evidence is invalid' }),
 };
