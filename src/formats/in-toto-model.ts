@@ -1,7 +1,7 @@
 import type { Problem } from '../types.js';
 import { fromAlgorithmHex } from './lib/digest.js';
 import { arrayField, asObject, field, isObject, objectField, stringField } from './lib/json.js';
-import { checkSchema, childPath } from './lib/problems.js';
+import { checkSchema, childPath, unsupportedVersion } from './lib/problems.js';
 import { predicateHandler } from './in-toto-predicates.js';
 import { applyDeviationRules } from './deviations.js';
 
@@ -35,6 +35,10 @@ export function statementVersion(json: unknown): string | undefined {
  * is known; a known producer's quirk comes back as a deviation (src/formats/deviations.ts).
  */
 export function validateStatement(statement: unknown, prefix = ''): Problem[] {
+  const type = stringField(statement, '_type');
+  if (type !== undefined && looksLikeStatement(statement) && STATEMENT_TYPES[type] === undefined) {
+    return [unsupportedVersion(childPath(prefix, '_type'), type, 'in-toto Statement', Object.keys(STATEMENT_TYPES))];
+  }
   const problems = checkSchema('formats/in-toto-statement.schema.json', statement, prefix);
   const predicateType = stringField(statement, 'predicateType');
   const predicate = field(statement, 'predicate');

@@ -158,7 +158,7 @@ export const RULES: readonly Rule[] = [
   { path: /^grype\/.*\.syft\.json$/, expect: valid('sbom', 'syft', { subjects: ['sha256:5146935f9248826d44dfc2489abfd5f4bdfbc319a738c04dfe1ef071f228a1ac'] }) },
   { path: /^grype\//, expect: valid('scan', 'grype') },
   { path: /^invalid\/grype\/empty\.json$/, expect: invalid('other', 'unknown', '', { code: 'empty' }) },
-  { path: /^sarif\/sarif-spec-2\.2/, expect: invalid('scan', 'sarif', '/version', { code: 'schema-const' }) },
+  { path: /^sarif\/sarif-spec-2\.2/, expect: invalid('scan', 'sarif', '/version', { code: 'unsupported-version' }) },
   { path: /^sarif\//, expect: valid('scan', 'sarif') },
 
   // ---- OpenVEX ----
