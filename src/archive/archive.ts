@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { SEAL_FILE } from '../trust/index.js';
+import { failingSignatures, SEAL_FILE } from '../trust/index.js';
 import { CustodyError, isCustodyError } from '../errors.js';
 import { withLimits, type Limits } from '../normalize/limits.js';
 import { normalizeAll, type SignatureVerifier } from '../normalize/items.js';
@@ -170,10 +170,8 @@ export async function archive(options: ArchiveOptions): Promise<ArchiveReport> {
   let invalid = 0;
   let failedSignatures = 0;
   for (const result of results) {
-    for (const evidence of result.evidence) {
-      if (!evidence.valid) invalid++;
-      if (evidence.verification && !evidence.verification.verified && !UNJUDGED.has(evidence.verification.code ?? '')) failedSignatures++;
-    }
+    for (const evidence of result.evidence) if (!evidence.valid) invalid++;
+    failedSignatures += failedSignatureEvidence(result).length;
   }
   return {
     root: options.root,
@@ -217,7 +215,21 @@ async function findArchived(
 
 const RETRYABLE = new Set(['NETWORK', 'TIMEOUT', 'REGISTRY']);
 /** Verdicts that record a signature custody could not judge (nothing to check against, Notation): not failures of the run. */
-const UNJUDGED = new Set(['no-trust-material', 'unsupported']);
+/**
+ * The signed evidence of one image whose verdict fails the run. Co-signing
+ * follows cosign (src/trust/verdict.ts `failingSignatures`): per image and
+ * per kind (signatures, attestations), another signer's signature
+ * (`untrusted-key`, `identity-mismatch`) fails only when none verified.
+ */
+export function failedSignatureEvidence(image: Pick<ImageResult, 'evidence'>): EvidenceResult[] {
+  const failing: EvidenceResult[] = [];
+  for (const kind of new Set(image.evidence.map((e) => e.kind))) {
+    const signed = image.evidence.filter((e) => e.kind === kind && e.verification);
+    const bad = new Set(failingSignatures(signed.map((e) => e.verification!)));
+    failing.push(...signed.filter((e) => bad.has(e.verification!)));
+  }
+  return failing;
+}
 
 /** What every image of one run shares. */
 interface Run {

@@ -93,7 +93,7 @@ export async function planImageFolder(
   const bySha = new Map<string, EvidenceEntry>();
   const byPath = new Map<string, EvidenceEntry>();
   for (const entry of existing?.evidence ?? []) {
-    bySha.set(entry.sha256, entry);
+    bySha.set(contentKey(entry.sha256, entry.origin), entry);
     byPath.set(entry.path, entry);
   }
 
@@ -102,14 +102,17 @@ export async function planImageFolder(
   const entries: EvidenceEntry[] = [];
   for (const item of items) {
     const sha256 = sha256Hex(item.bytes);
-    const known = bySha.get(sha256);
+    const key = contentKey(sha256, item.origin);
+    const known = bySha.get(key);
     if (known) {
       entries.push(known);
       continue;
     }
     const ext = extensionFor(item.bytes);
-    let path = `${fileStem(item)}-${sha256.slice(0, 12)}.${ext}`;
-    if (byPath.has(path)) path = `${fileStem(item)}-${sha256}.${ext}`;
+    // A co-signature (the same payload bytes as another signer's, another signature annotation) gets its own file.
+    const cosigned = key !== sha256 ? `-${sha256Hex(Buffer.from(key)).slice(0, 12)}` : '';
+    const candidates = [`${sha256.slice(0, 12)}`, `${sha256.slice(0, 12)}${cosigned}`, `${sha256}${cosigned}`].map((name) => `${fileStem(item)}-${name}.${ext}`);
+    const path = candidates.find((p) => !byPath.has(p)) ?? candidates[2]!;
     files.push({ path, bytes: item.bytes });
     files.push({ path: path + CHECKSUM_SUFFIX, bytes: Buffer.from(checksumLine(sha256, path.split('/').pop()!)) });
     const entry: EvidenceEntry = {
@@ -129,7 +132,7 @@ export async function planImageFolder(
       summary: item.normalized.summary,
       ...(item.verification ? { verification: item.verification } : {}),
     };
-    bySha.set(sha256, entry);
+    bySha.set(key, entry);
     byPath.set(path, entry);
     added.push(entry);
     entries.push(entry);
@@ -172,4 +175,15 @@ export async function planImageFolder(
 export async function commitImageManifest(dir: string, plan: ImagePlan): Promise<void> {
   await writeIfChanged(join(dir, MANIFEST), plan.manifestText);
   await writeIfChanged(join(dir, MANIFEST + CHECKSUM_SUFFIX), checksumLine(plan.manifestSha256, MANIFEST));
+}
+
+/**
+ * What makes two pieces of evidence the same file: their bytes, and for a
+ * cosign signature layer also its signature annotation (co-signers sign the
+ * same payload bytes; the signatures are what differ).
+ */
+function contentKey(sha256: string, origin: Origin): string {
+  const annotations = origin.descriptor?.annotations;
+  const signature = annotations?.['dev.cosignproject.cosign/signature'] ?? annotations?.['dev.sigstore.cosign/signature'];
+  return signature && signature.trim() !== '' ? `${sha256}\u0000${signature}` : sha256;
 }

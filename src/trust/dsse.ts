@@ -97,6 +97,7 @@ export function verifyDsseEnvelope(
       ...(material.rekor ? { rekor: material.rekor } : {}),
       claim: (signature, verifierDer) => ({ signature, payloadSha256, verifierDer, envelopeSha256 }),
       subject: () => checkPayloadSubject(envelope, matcher),
+      keyIds: envelope.signatures.flatMap((s) => (s.keyid ? [s.keyid] : [])),
     },
     { trust, now, what: envelope.payloadType === IN_TOTO_PAYLOAD_TYPE ? 'in-toto attestation' : what },
   );

@@ -283,8 +283,8 @@ const FAIL: Row[] = [
   },
   {
     path: 'invalid/containers-image/unknown-cosign-key.signature',
-    expect: 'signature-invalid',
-    why: 'made by a key custody was not given: it does not verify with cosign.pub',
+    expect: 'untrusted-key',
+    why: 'made by a key custody was not given: it verifies with none of the keys given (cosign.pub)',
     input: file('invalid/containers-image/unknown-cosign-key.signature'),
     target: digest('sha256:634a8f35b5f16dcf4aaa0822adc0b1964bb786fca12f6831de8ddc45e5986a00'),
     trust: { keys: [COSIGN_KEY] },
@@ -342,12 +342,12 @@ const FAIL: Row[] = [
   {
     path: 'invalid/slsa-verifier/npm-att-publish-nosubjects.intoto.sigstore.json',
     expect: 'signature-invalid',
-    why: 'the publish statement without subjects does not carry the npm registry signature',
+    why: "the publish statement without subjects does not carry the npm registry signature; its hint names npm's key (keys.json keyId), so it was altered",
     input: npmBundle('invalid/slsa-verifier/npm-att-publish-nosubjects.intoto.sigstore.json', 'publish'),
     target: digest(
       'sha512:29d19f26233f4441328412b34fd73ed104ecfef62f14097890cccf7455b521b65c5acff851849faa85c85395aa22d401436f01f3afb61b19c780e906c88c7f20',
     ),
-    trust: { keys: [NPM_KEY], trustedRoots: [PUBLIC_GOOD_ROOT] },
+    trust: { keys: [corpus('sigstore-bundles/trust/npm-registry-keys.from-tuf-seed.json')], trustedRoots: [PUBLIC_GOOD_ROOT] },
   },
   {
     path: 'invalid/slsa-verifier/npm-provenance-invalidsigprov.tgz.json',

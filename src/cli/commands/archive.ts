@@ -1,4 +1,4 @@
-import { archive, type ArchiveReport, type EvidenceResult } from '../../archive/archive.js';
+import { archive, failedSignatureEvidence, type ArchiveReport, type EvidenceResult } from '../../archive/archive.js';
 import { parseShard, readImagesFile } from '../../archive/batch.js';
 import { createProgress } from '../progress.js';
 import { loadArchiveTrust } from '../../archive/trust-kept.js';
@@ -105,7 +105,12 @@ export function archiveExit(report: ArchiveReport, io: Io): ExitCode {
     return EXIT.finding;
   }
   if (report.invalid > 0 || report.failedSignatures > 0) {
-    const first = report.images.flatMap((image) => image.evidence.map((e) => ({ image, e }))).find(({ e }) => !e.valid || (e.verification && !e.verification.verified && e.verification.code !== 'no-trust-material'));
+    const first = report.images
+      .flatMap((image) => {
+        const failing = new Set(failedSignatureEvidence(image));
+        return image.evidence.map((e) => ({ image, e, failing: failing.has(e) }));
+      })
+      .find(({ e, failing }) => !e.valid || failing);
     const detail = first
       ? `${first.e.source} -> ${first.image.path}/${first.e.path}: ${first.e.problems[0]?.message ?? first.e.verification?.reason ?? 'invalid'}`
       : '';
