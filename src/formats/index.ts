@@ -6,6 +6,7 @@ import type { Format } from './format.js';
 import { gcbProvenance } from './gcb-provenance.js';
 import { grype } from './grype.js';
 import { inToto } from './in-toto.js';
+import { inTotoMetadata } from './in-toto-metadata.js';
 import { notation } from './notation.js';
 import { npmAttestations } from './npm-attestations.js';
 import { ociConfig } from './oci-config.js';
@@ -39,6 +40,7 @@ export const FORMATS: readonly Format[] = [
   gcbProvenance,
   dsse,
   inToto,
+  inTotoMetadata,
   cosignSimpleSigning,
   notation,
   openvex,
