@@ -1,5 +1,5 @@
 import type { Identity, Verification } from '../types.js';
-import { isRecord, parseJson, str } from './bytes.js';
+import { isRecord, parseJson } from './bytes.js';
 import { IN_TOTO_PAYLOAD_TYPE, parseEnvelope, preAuthEncoding } from './dsse.js';
 import { verifySignature } from './keys.js';
 import type { TrustMaterial } from './material.js';
