@@ -90,6 +90,8 @@ export interface Normalized {
   formatVersion?: string;
   /** Why this format was chosen (media type or content marker), for auditors. */
   detectedBy?: string;
+  /** The media type of the serialisation recognised (CycloneDX XML, SPDX tag-value…), for evidence that came without one. */
+  defaultMediaType?: string;
   valid: boolean;
   problems: Problem[];
   /** Known producer quirks; they do not make the evidence invalid (unless the run is strict). */

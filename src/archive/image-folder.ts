@@ -26,7 +26,11 @@ export interface ImageWriteResult {
   entries: EvidenceEntry[];
 }
 
-function extensionFor(bytes: Uint8Array): string {
+function extensionFor(bytes: Uint8Array, mediaType = ''): string {
+  // Text serialisations custody recognises by their media type (CycloneDX XML, SPDX YAML).
+  const base = mediaType.split(';')[0]!.trim().toLowerCase();
+  if (base.endsWith('+xml') || base.endsWith('/xml')) return 'xml';
+  if (base.endsWith('+yaml') || base.endsWith('/yaml')) return 'yaml';
   for (let i = 0; i < bytes.length && i < 64; i++) {
     const b = bytes[i]!;
     if (b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09) continue;
@@ -108,7 +112,7 @@ export async function planImageFolder(
       entries.push(known);
       continue;
     }
-    const ext = extensionFor(item.bytes);
+    const ext = extensionFor(item.bytes, item.mediaType);
     // A co-signature (the same payload bytes as another signer's, another signature annotation) gets its own file.
     const cosigned = key !== sha256 ? `-${sha256Hex(Buffer.from(key)).slice(0, 12)}` : '';
     const candidates = [`${sha256.slice(0, 12)}`, `${sha256.slice(0, 12)}${cosigned}`, `${sha256}${cosigned}`].map((name) => `${fileStem(item)}-${name}.${ext}`);

@@ -1,6 +1,7 @@
 import { clair } from './clair.js';
 import { cosignSimpleSigning } from './cosign-simplesigning.js';
 import { cyclonedx } from './cyclonedx.js';
+import { cyclonedxXml } from './cyclonedx-xml.js';
 import { dsse } from './dsse.js';
 import type { Format } from './format.js';
 import { gcbProvenance } from './gcb-provenance.js';
@@ -17,6 +18,7 @@ import { sarif } from './sarif.js';
 import { sigstoreBundle } from './sigstore-bundle.js';
 import { spdx } from './spdx.js';
 import { spdxTagValue } from './spdx-tag-value.js';
+import { spdxYaml } from './spdx-yaml.js';
 import { spdx3 } from './spdx3.js';
 import { syft } from './syft.js';
 import { trivy } from './trivy.js';
@@ -34,7 +36,9 @@ export const FORMATS: readonly Format[] = [
   spdx3,
   spdx,
   spdxTagValue,
+  spdxYaml,
   cyclonedx,
+  cyclonedxXml,
   sigstoreBundle,
   npmAttestations,
   gcbProvenance,

@@ -28,7 +28,7 @@ export async function normalizeAll(
       { bytes: raw.bytes, mediaType: raw.mediaType, ...(annotations ? { annotations } : {}) },
       { imageDigests: about, ...(limits ? { limits } : {}), ...(options.strict ? { strict: true } : {}) },
     );
-    const mediaType = raw.mediaType || FORMATS.find((f) => f.id === normalized.format)?.defaultMediaType || 'application/octet-stream';
+    const mediaType = raw.mediaType || normalized.defaultMediaType || FORMATS.find((f) => f.id === normalized.format)?.defaultMediaType || 'application/octet-stream';
     const verification = verify ? await verify({ ...raw, mediaType }, normalized, subject) : undefined;
     items.push({ bytes: raw.bytes, mediaType, origin: raw.origin, normalized, ...(verification ? { verification } : {}) });
   }
