@@ -194,6 +194,25 @@ describe('known producer deviations in the archive', () => {
     expect(rejected).toMatchObject({ valid: false, problems: [expect.objectContaining({ code: 'buildkit-empty-builder-id' })] });
     expect(rejected.deviations).toBeUndefined();
   });
+
+  it('gate --strict: the BuildKit provenance is invalid for the provenance rule; without it, the rule looks further', async () => {
+    const root = await tempDir();
+    expect((await runCli(['archive', `oci:${SLSA_LAYOUT}`, '--root', root, '--date', DATE])).code).toBe(0);
+    const day = JSON.parse(await readFile(join(root, DATE, 'manifest.json'), 'utf8')) as { images: { path: string }[] };
+    const bundle = join(root, DATE, day.images[0]!.path);
+    const policyDir = await tempDir();
+    const policy = join(policyDir, 'policy.yaml');
+    await writeFile(join(policyDir, 'signer.pub'), await readFile(KEY));
+    await writeFile(
+      policy,
+      'apiVersion: custody/v1\nkind: Policy\nmetadata: {name: strict}\nrules:\n  provenance:\n    mode: warn\n    scope: every-platform\n    keys: [signer.pub]\n    predicateTypes: [https://slsa.dev/provenance/v0.2]\n    builderIdRegexp: ^.*$\n    sourceRepositoryRegexp: ^.*$\n',
+    );
+    const plain = await runCli(['gate', '--bundle', bundle, '--policy', policy, '--json']);
+    const strict = await runCli(['gate', '--bundle', bundle, '--policy', policy, '--json', '--strict']);
+    const reason = (out: string) => (JSON.parse(out) as { results: { rule: string; reason: string }[] }).results.filter((r) => r.rule === 'provenance').map((r) => r.reason).join(' ');
+    expect(reason(plain.stdout)).not.toMatch(/buildkit-empty-builder-id|is invalid/);
+    expect(reason(strict.stdout)).toMatch(/is invalid: .*BuildKit/);
+  });
 });
 
 describe('custody seal', () => {
