@@ -25,6 +25,7 @@ const all = {
   verify: async () => (await import('./bench/verify.mjs')).benchVerify(),
   chain: async () => (await import('./bench/chain.mjs')).benchChain(),
   normalize: async () => benchNormalize(),
+  'tag-value': async () => (await import('./bench/spdx-tag-value.mjs')).benchTagValue(),
   collect: async () => (await import('./bench-collect.mjs')).benchCollect(),
   archive: async () =>
     (await import('./bench-collect.mjs')).benchCollect({

@@ -61,7 +61,7 @@ const spdxSet = set('spdx', 'sbom', 'json', spdxDoc, {
   },
   invalid: {
     'missing-spdx-version': { mutate: (d) => delete d.spdxVersion, mediaType: 'application/spdx+json', code: 'schema-required', path: '/spdxVersion', reason: 'spdxVersion is mandatory (SPDX 2.3 §6.1)' },
-    'unknown-spdx-version': { mutate: (d) => (d.spdxVersion = 'SPDX-2.9'), code: 'schema-enum', path: '/spdxVersion', reason: 'only SPDX-2.2 and SPDX-2.3 JSON are known' },
+    'unknown-spdx-version': { mutate: (d) => (d.spdxVersion = 'SPDX-9.9'), code: 'unsupported-version', path: '/spdxVersion', reason: 'a known format in a version custody has no rules for is reported, not hidden as unknown' },
     'data-license': { mutate: (d) => (d.dataLicense = 'MIT'), code: 'schema-const', path: '/dataLicense', reason: 'dataLicense must be CC0-1.0 (§6.2)' },
     'document-spdxid': { mutate: (d) => (d.SPDXID = 'SPDXRef-DOC'), code: 'schema-const', path: '/SPDXID', reason: 'the document SPDXID must be SPDXRef-DOCUMENT (§6.3)' },
     'namespace-fragment': { mutate: (d) => (d.documentNamespace += '#part'), code: 'schema-pattern', path: '/documentNamespace', reason: 'documentNamespace must not contain # (§6.5)' },
@@ -109,6 +109,7 @@ const tvSet = set('spdx-tag-value', 'sbom', 'spdx', tagValue, {
     'unclosed-text': { mutate: (t) => t.replace('second line</text>', 'second line'), format: 'spdx', code: 'spdx-tv-syntax', path: '', reason: '<text> must be closed' },
     'missing-namespace': { mutate: (t) => t.replace(/DocumentNamespace:.*\n/, ''), format: 'spdx', code: 'schema-required', path: '/documentNamespace', reason: 'DocumentNamespace is mandatory' },
     'package-download-location': { mutate: (t) => t.replace('PackageDownloadLocation: NOASSERTION\n', ''), format: 'spdx', code: 'schema-required', path: '/packages/0/downloadLocation', reason: 'PackageDownloadLocation is mandatory' },
+    'unknown-version': { mutate: (t) => t.replace('SPDX-2.3', 'SPDX-9.9'), mediaType: '', format: 'spdx', code: 'unsupported-version', path: '/spdxVersion', reason: 'an SPDX version custody has no rules for is reported, not hidden' },
   },
 });
 
@@ -162,7 +163,7 @@ const cdxSet = set('cyclonedx', 'sbom', 'json', cdxDoc, {
   },
   invalid: {
     'bom-format': { mutate: (d) => (d.bomFormat = 'SPDX'), mediaType: 'application/vnd.cyclonedx+json', code: 'schema-enum', path: '/bomFormat', reason: 'bomFormat is CycloneDX' },
-    'no-json-schema-for-1.1': { mutate: (d) => (d.specVersion = '1.1'), code: 'cyclonedx-unsupported-version', path: '/specVersion', reason: 'CycloneDX 1.0 and 1.1 exist only as XML' },
+    'no-json-schema-for-1.1': { mutate: (d) => (d.specVersion = '1.1'), code: 'unsupported-version', path: '/specVersion', reason: 'CycloneDX 1.0 and 1.1 exist only as XML' },
     'component-type': { mutate: (d) => (d.components[0].type = 'thing'), code: 'schema-enum', path: '/components/0/type', reason: 'component types are enumerated' },
     'serial-number': { mutate: (d) => (d.serialNumber = 'urn:uuid:1234'), code: 'schema-pattern', path: '/serialNumber', reason: 'serialNumber is a urn:uuid' },
     'licence-id': { mutate: (d) => (d.components[0].licenses[0].license.id = 'MIT-ish'), code: 'schema-enum', path: '/components/0/licenses/0/license/id', reason: 'license ids come from the SPDX list' },
@@ -201,7 +202,7 @@ const inTotoSet = set('in-toto', 'attestation', 'json', slsa1, {
     'spdx-predicate': { mutate: spdxPredicate, summary: { predicateKind: 'spdx', sbom: { componentCount: 2 } } },
   },
   invalid: {
-    'statement-type': { mutate: (d) => (d._type = 'https://in-toto.io/Statement/v2'), code: 'schema-enum', path: '/_type', reason: 'only Statement v0.1 and v1 are known' },
+    'statement-type': { mutate: (d) => (d._type = 'https://in-toto.io/Statement/v2'), code: 'unsupported-version', path: '/_type', reason: 'only Statement v0.1 and v1 are known: another version is reported, not hidden' },
     'no-subject': { mutate: (d) => delete d.subject, code: 'schema-required', path: '/subject', reason: 'subject is required' },
     'empty-subject': { mutate: (d) => (d.subject = []), code: 'schema-min-items', path: '/subject', reason: 'at least one subject' },
     'subject-without-digest': { mutate: (d) => delete d.subject[0].digest, code: 'schema-required', path: '/subject/0/digest', reason: 'each subject MUST have a digest' },
@@ -336,7 +337,7 @@ const sarifDoc = {
 const sarifSet = set('sarif', 'scan', 'json', sarifDoc, {
   valid: { 'minimal-2.1.0': { summary: { scanner: 'Trivy', scannerVersion: '0.58.0', scanTime: '2026-01-01T00:00:00Z', severityCounts: { CRITICAL: 1, HIGH: 0, MEDIUM: 1, LOW: 1, UNKNOWN: 0 }, fixableCount: null } } },
   invalid: {
-    'version-2.2': { mutate: (d) => (d.version = '2.2'), code: 'schema-const', path: '/version', reason: 'custody validates SARIF 2.1.0' },
+    'version-2.2': { mutate: (d) => (d.version = '2.2'), code: 'unsupported-version', path: '/version', reason: 'custody validates SARIF 2.1.0; another version is reported as such' },
     'no-runs': { mutate: (d) => delete d.runs, code: 'schema-required', path: '/runs', reason: 'runs is required' },
     'driver-name': { mutate: (d) => delete d.runs[0].tool.driver.name, code: 'schema-required', path: '/runs/0/tool/driver/name', reason: 'the tool driver has a name' },
     'result-level': { mutate: (d) => (d.runs[0].results[0].level = 'fatal'), code: 'schema-enum', path: '/runs/0/results/0/level', reason: 'levels: none, note, warning, error' },

@@ -10,6 +10,17 @@ export interface Problem {
   message: string;
 }
 
+/**
+ * A break of the specification that a named real producer is known to emit
+ * (BuildKit's empty builder id, ...): recorded, shown, never failing a run by
+ * itself; `--strict` turns it into a problem. Each comes from one rule in
+ * src/formats/deviations.ts that recognises that producer's output.
+ */
+export interface Deviation extends Problem {
+  /** The producer the quirk is known from, e.g. `BuildKit (docker buildx)`. */
+  producer: string;
+}
+
 export interface Platform {
   architecture: string;
   os: string;
@@ -79,8 +90,12 @@ export interface Normalized {
   formatVersion?: string;
   /** Why this format was chosen (media type or content marker), for auditors. */
   detectedBy?: string;
+  /** The media type of the serialisation recognised (CycloneDX XML, SPDX tag-value…), for evidence that came without one. */
+  defaultMediaType?: string;
   valid: boolean;
   problems: Problem[];
+  /** Known producer quirks; they do not make the evidence invalid (unless the run is strict). */
+  deviations: Deviation[];
   /** Digests the evidence claims to describe (`sha256:<hex>`). */
   subjects: string[];
   summary: Record<string, unknown>;
@@ -138,6 +153,8 @@ export interface EvidenceEntry {
   origin: Origin;
   valid: boolean;
   problems: Problem[];
+  /** Written only when there are any (image manifest schemaVersion 1 gained it as an optional field). */
+  deviations?: Deviation[];
   subjects: string[];
   summary: Record<string, unknown>;
   verification?: Verification;

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { SEAL_FILE } from '../trust/index.js';
+import { failingSignatures, SEAL_FILE } from '../trust/index.js';
 import { CustodyError, isCustodyError } from '../errors.js';
 import { withLimits, type Limits } from '../normalize/limits.js';
 import { normalizeAll, type SignatureVerifier } from '../normalize/items.js';
@@ -45,6 +45,8 @@ export interface ArchiveOptions {
   allowFutureDate?: boolean;
   concurrency?: number;
   limits?: Partial<Limits>;
+  /** `--strict`: known producer deviations count as problems (the evidence is invalid). */
+  strict?: boolean;
   lock?: LockOptions;
   /** Absent means --no-discover: nothing is fetched and every reference must carry a digest. */
   collect?: Collector;
@@ -75,6 +77,8 @@ export interface EvidenceResult {
   format: string;
   valid: boolean;
   problems: EvidenceEntry['problems'];
+  /** Known producer deviations (not failing; `--strict` makes them problems instead). */
+  deviations?: EvidenceEntry['deviations'];
   added: boolean;
   source: string;
   verification?: Verification;
@@ -182,10 +186,8 @@ export async function archive(options: ArchiveOptions): Promise<ArchiveReport> {
   let invalid = 0;
   let failedSignatures = 0;
   for (const result of results) {
-    for (const evidence of result.evidence) {
-      if (!evidence.valid) invalid++;
-      if (evidence.verification && !evidence.verification.verified && !UNJUDGED.has(evidence.verification.code ?? '')) failedSignatures++;
-    }
+    for (const evidence of result.evidence) if (!evidence.valid) invalid++;
+    failedSignatures += failedSignatureEvidence(result).length;
   }
   return {
     root: options.root,
@@ -258,7 +260,21 @@ async function findArchived(
 
 const RETRYABLE = new Set(['NETWORK', 'TIMEOUT', 'REGISTRY']);
 /** Verdicts that record a signature custody could not judge (nothing to check against, Notation): not failures of the run. */
-const UNJUDGED = new Set(['no-trust-material', 'unsupported']);
+/**
+ * The signed evidence of one image whose verdict fails the run. Co-signing
+ * follows cosign (src/trust/verdict.ts `failingSignatures`): per image and
+ * per kind (signatures, attestations), another signer's signature
+ * (`untrusted-key`, `identity-mismatch`) fails only when none verified.
+ */
+export function failedSignatureEvidence(image: Pick<ImageResult, 'evidence'>): EvidenceResult[] {
+  const failing: EvidenceResult[] = [];
+  for (const kind of new Set(image.evidence.map((e) => e.kind))) {
+    const signed = image.evidence.filter((e) => e.kind === kind && e.verification);
+    const bad = new Set(failingSignatures(signed.map((e) => e.verification!)));
+    failing.push(...signed.filter((e) => bad.has(e.verification!)));
+  }
+  return failing;
+}
 
 /** What every image of one run shares. */
 interface Run {
@@ -299,7 +315,7 @@ async function archiveOne(ref: ImageReference, run: Run): Promise<ImageResult> {
     return failedImage(ref, ref.digest ?? null, err);
   }
   const raws = [...collected.image, ...collected.evidence, ...localRaws];
-  const items = await normalizeAll(collected.subject, raws, limits, options.verify ?? signatureVerifier(options.trust));
+  const items = await normalizeAll(collected.subject, raws, limits, options.verify ?? signatureVerifier(options.trust), { strict: options.strict === true });
   try {
     return await writeImage(ref, collected, raws, items, run);
   } catch (err) {
@@ -352,6 +368,7 @@ async function writeImage(ref: ImageReference, collected: CollectedImage, raws: 
         format: entry.format,
         valid: entry.valid,
         problems: entry.problems,
+        ...(entry.deviations ? { deviations: entry.deviations } : {}),
         added: addedPaths.has(entry.path),
         source: describeSource(raws[i]!),
         ...(entry.verification ? { verification: entry.verification } : {}),

@@ -26,7 +26,11 @@ export interface ImageWriteResult {
   entries: EvidenceEntry[];
 }
 
-function extensionFor(bytes: Uint8Array): string {
+function extensionFor(bytes: Uint8Array, mediaType = ''): string {
+  // Text serialisations custody recognises by their media type (CycloneDX XML, SPDX YAML).
+  const base = mediaType.split(';')[0]!.trim().toLowerCase();
+  if (base.endsWith('+xml') || base.endsWith('/xml')) return 'xml';
+  if (base.endsWith('+yaml') || base.endsWith('/yaml')) return 'yaml';
   for (let i = 0; i < bytes.length && i < 64; i++) {
     const b = bytes[i]!;
     if (b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09) continue;
@@ -93,7 +97,7 @@ export async function planImageFolder(
   const bySha = new Map<string, EvidenceEntry>();
   const byPath = new Map<string, EvidenceEntry>();
   for (const entry of existing?.evidence ?? []) {
-    bySha.set(entry.sha256, entry);
+    bySha.set(contentKey(entry.sha256, entry.origin), entry);
     byPath.set(entry.path, entry);
   }
 
@@ -102,14 +106,17 @@ export async function planImageFolder(
   const entries: EvidenceEntry[] = [];
   for (const item of items) {
     const sha256 = sha256Hex(item.bytes);
-    const known = bySha.get(sha256);
+    const key = contentKey(sha256, item.origin);
+    const known = bySha.get(key);
     if (known) {
       entries.push(known);
       continue;
     }
-    const ext = extensionFor(item.bytes);
-    let path = `${fileStem(item)}-${sha256.slice(0, 12)}.${ext}`;
-    if (byPath.has(path)) path = `${fileStem(item)}-${sha256}.${ext}`;
+    const ext = extensionFor(item.bytes, item.mediaType);
+    // A co-signature (the same payload bytes as another signer's, another signature annotation) gets its own file.
+    const cosigned = key !== sha256 ? `-${sha256Hex(Buffer.from(key)).slice(0, 12)}` : '';
+    const candidates = [`${sha256.slice(0, 12)}`, `${sha256.slice(0, 12)}${cosigned}`, `${sha256}${cosigned}`].map((name) => `${fileStem(item)}-${name}.${ext}`);
+    const path = candidates.find((p) => !byPath.has(p)) ?? candidates[2]!;
     files.push({ path, bytes: item.bytes });
     files.push({ path: path + CHECKSUM_SUFFIX, bytes: Buffer.from(checksumLine(sha256, path.split('/').pop()!)) });
     const entry: EvidenceEntry = {
@@ -124,11 +131,12 @@ export async function planImageFolder(
       origin: item.origin,
       valid: item.normalized.valid,
       problems: item.normalized.problems,
+      ...(item.normalized.deviations.length > 0 ? { deviations: item.normalized.deviations } : {}),
       subjects: item.normalized.subjects,
       summary: item.normalized.summary,
       ...(item.verification ? { verification: item.verification } : {}),
     };
-    bySha.set(sha256, entry);
+    bySha.set(key, entry);
     byPath.set(path, entry);
     added.push(entry);
     entries.push(entry);
@@ -171,4 +179,15 @@ export async function planImageFolder(
 export async function commitImageManifest(dir: string, plan: ImagePlan): Promise<void> {
   await writeIfChanged(join(dir, MANIFEST), plan.manifestText);
   await writeIfChanged(join(dir, MANIFEST + CHECKSUM_SUFFIX), checksumLine(plan.manifestSha256, MANIFEST));
+}
+
+/**
+ * What makes two pieces of evidence the same file: their bytes, and for a
+ * cosign signature layer also its signature annotation (co-signers sign the
+ * same payload bytes; the signatures are what differ).
+ */
+function contentKey(sha256: string, origin: Origin): string {
+  const annotations = origin.descriptor?.annotations;
+  const signature = annotations?.['dev.cosignproject.cosign/signature'] ?? annotations?.['dev.sigstore.cosign/signature'];
+  return signature && signature.trim() !== '' ? `${sha256}\u0000${signature}` : sha256;
 }

@@ -178,6 +178,7 @@ export const MAX_BYTES_CEILING = 16 * GiB;
 export const FLAGS = {
   json: { type: SWITCH },
   quiet: { type: SWITCH },
+  strict: { type: SWITCH, default: false },
   insecure: { type: SWITCH },
   discover: { type: SWITCH, default: true },
   chain: { type: SWITCH },

@@ -53,6 +53,7 @@ export const archiveCommand = commandSpec(
     'lock-timeout': 'how long to wait for another run holding the root lock; 0 fails at once',
     quiet: 'no progress and no summary; errors only',
     'max-bytes': `largest evidence file or body (default ${formatSize(DEFAULT_LIMITS.maxBytes).replace(' ', '')})`,
+    strict: 'known producer deviations (BuildKit, GCB, …) count as problems: the evidence is invalid',
   },
   (y) => y.positional('refs', { type: 'string', array: true, describe: 'image references (registry/repo[:tag][@sha256:…] or oci:PATH[:tag|@sha256:…])' }),
 );

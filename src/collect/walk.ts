@@ -47,14 +47,26 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, task: (
   return results;
 }
 
-/** Layers that carry evidence: not the empty descriptor, not container filesystem layers, each digest once. */
+/**
+ * Layers that carry evidence: not the empty descriptor, not container
+ * filesystem layers, each digest once, except that co-signatures are kept:
+ * cosign signs the same payload bytes for every signer, so the layers of a
+ * co-signed `.sig` share a digest and differ only in their signature annotation.
+ */
 export function evidenceLayers(layers: Descriptor[]): Descriptor[] {
   const seen = new Set<string>();
   return layers.filter((layer) => {
-    if (layer.mediaType === OCI_EMPTY || isFilesystemLayer(layer.mediaType) || seen.has(layer.digest)) return false;
-    seen.add(layer.digest);
+    const key = `${layer.digest}\u0000${cosignSignatureOf(layer.annotations) ?? ''}`;
+    if (layer.mediaType === OCI_EMPTY || isFilesystemLayer(layer.mediaType) || seen.has(key)) return false;
+    seen.add(key);
     return true;
   });
+}
+
+/** The cosign signature annotation of a layer (both spellings cosign has used), if not empty. */
+export function cosignSignatureOf(annotations: Record<string, string> | undefined): string | undefined {
+  const value = annotations?.['dev.cosignproject.cosign/signature'] ?? annotations?.['dev.sigstore.cosign/signature'];
+  return value && value.trim() !== '' ? value : undefined;
 }
 
 function malformed(source: Source, what: string, reason: string): CustodyError {

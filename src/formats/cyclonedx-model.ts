@@ -7,7 +7,7 @@ import { foldWhole, ProblemList, type Streaming } from './fold.js';
 import { digestFromReference, digestsIn, imageDigestFromPurl, normalizeAlgorithm, fromAlgorithmHex, toOciDigest } from './lib/digest.js';
 import { arrayField, asArray, at, field, isObject, objectField, optional, stringField } from './lib/json.js';
 import { addLicenseIds } from './lib/licenses.js';
-import { ajvProblems, childPath, problem } from './lib/problems.js';
+import { ajvProblems, childPath, problem, unsupportedVersion } from './lib/problems.js';
 import { toolSummary, type ToolRef } from './lib/tools.js';
 
 /** CycloneDX JSON BOMs: shared by the cyclonedx format and CycloneDX in-toto predicates. */
@@ -35,17 +35,9 @@ function schemaVersion(bom: unknown, prefix: string, fallbackVersion: string | u
   if (version === undefined) {
     return declared === undefined
       ? { problem: problem('schema-required', versionPath, `${versionPath} is required`) }
-      : { problem: problem('cyclonedx-unsupported-version', versionPath, `${versionPath} ${JSON.stringify(declared)} is not a CycloneDX version`) };
+      : { problem: unsupportedVersion(versionPath, declared, 'CycloneDX JSON', CYCLONEDX_JSON_VERSIONS) };
   }
-  if (!cyclonedxValidator(version)) {
-    return {
-      problem: problem(
-        'cyclonedx-unsupported-version',
-        versionPath,
-        `${versionPath} CycloneDX ${version} has no JSON schema (JSON exists for ${CYCLONEDX_JSON_VERSIONS.join(', ')})`,
-      ),
-    };
-  }
+  if (!cyclonedxValidator(version)) return { problem: unsupportedVersion(versionPath, declared ?? version, 'CycloneDX JSON', CYCLONEDX_JSON_VERSIONS) };
   return { version };
 }
 

@@ -2,6 +2,7 @@ import type { Limits } from '../normalize/limits.js';
 import type { Problem } from '../types.js';
 import { IN_TOTO_PAYLOAD_TYPES, looksLikeStatement, statementSubjects, summarizeStatement, validateStatement } from './in-toto-model.js';
 import { decodeBase64 } from './lib/base64.js';
+import { metadataType, summarizeInTotoSigned, validateInTotoSigned } from './in-toto-metadata.js';
 import { certificateSummary, describeCertificate } from './lib/certificate.js';
 import { parseEmbeddedJson } from './lib/embedded-json.js';
 import { arrayField, field, isObject, stringField } from './lib/json.js';
@@ -59,7 +60,9 @@ export function validateEnvelope(envelope: unknown, prefix = '', limits?: Limits
   if (decoded.failure && !(flagged && decoded.failure.code === 'dsse-payload-not-base64')) {
     problems.push(problem(decoded.failure.code, payloadPath, `${payloadPath} ${decoded.failure.reason}`));
   }
-  if (decoded.statement !== undefined) problems.push(...validateStatement(decoded.statement, payloadPath));
+  // in-toto-run's DSSE form carries a v0.9 link (or layout) where a Statement would be.
+  if (decoded.statement !== undefined && metadataType(decoded.statement)) problems.push(...validateInTotoSigned(decoded.statement, payloadPath));
+  else if (decoded.statement !== undefined) problems.push(...validateStatement(decoded.statement, payloadPath));
   return problems;
 }
 
@@ -81,6 +84,7 @@ export function summarizeEnvelope(envelope: unknown, limits?: Limits): Record<st
   const cert = stringField(signatures[0], 'cert');
   if (cert) Object.assign(summary, certificateSummary(describeCertificate(cert)));
   if (statement !== undefined && looksLikeStatement(statement)) Object.assign(summary, summarizeStatement(statement));
+  else if (statement !== undefined && metadataType(statement)) Object.assign(summary, summarizeInTotoSigned(statement));
   return summary;
 }
 

@@ -1,8 +1,9 @@
 import type { Problem } from '../types.js';
 import { fromAlgorithmHex } from './lib/digest.js';
 import { arrayField, asObject, field, isObject, objectField, stringField } from './lib/json.js';
-import { checkSchema, childPath } from './lib/problems.js';
+import { checkSchema, childPath, unsupportedVersion } from './lib/problems.js';
 import { predicateHandler } from './in-toto-predicates.js';
+import { applyDeviationRules } from './deviations.js';
 
 /**
  * in-toto Statements (attestation spec v0.1 and v1), bare or decoded from a
@@ -29,8 +30,15 @@ export function statementVersion(json: unknown): string | undefined {
   return type ? STATEMENT_TYPES[type] : undefined;
 }
 
-/** Statement schema plus the predicate's own schema when the predicate type is known. */
+/**
+ * Statement schema plus the predicate's own schema when the predicate type
+ * is known; a known producer's quirk comes back as a deviation (src/formats/deviations.ts).
+ */
 export function validateStatement(statement: unknown, prefix = ''): Problem[] {
+  const type = stringField(statement, '_type');
+  if (type !== undefined && looksLikeStatement(statement) && STATEMENT_TYPES[type] === undefined) {
+    return [unsupportedVersion(childPath(prefix, '_type'), type, 'in-toto Statement', Object.keys(STATEMENT_TYPES))];
+  }
   const problems = checkSchema('formats/in-toto-statement.schema.json', statement, prefix);
   const predicateType = stringField(statement, 'predicateType');
   const predicate = field(statement, 'predicate');
@@ -38,7 +46,7 @@ export function validateStatement(statement: unknown, prefix = ''): Problem[] {
     const handler = predicateHandler(predicateType);
     if (handler?.validate) problems.push(...handler.validate(predicate, childPath(prefix, 'predicate')));
   }
-  return problems;
+  return applyDeviationRules(statement, prefix, problems);
 }
 
 /** Subject digests in OCI form (sha256/sha512; other algorithms cannot name an image). */

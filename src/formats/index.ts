@@ -1,11 +1,13 @@
 import { clair } from './clair.js';
 import { cosignSimpleSigning } from './cosign-simplesigning.js';
 import { cyclonedx } from './cyclonedx.js';
+import { cyclonedxXml } from './cyclonedx-xml.js';
 import { dsse } from './dsse.js';
 import type { Format } from './format.js';
 import { gcbProvenance } from './gcb-provenance.js';
 import { grype } from './grype.js';
 import { inToto } from './in-toto.js';
+import { inTotoMetadata } from './in-toto-metadata.js';
 import { notation } from './notation.js';
 import { npmAttestations } from './npm-attestations.js';
 import { ociConfig } from './oci-config.js';
@@ -16,6 +18,7 @@ import { sarif } from './sarif.js';
 import { sigstoreBundle } from './sigstore-bundle.js';
 import { spdx } from './spdx.js';
 import { spdxTagValue } from './spdx-tag-value.js';
+import { spdxYaml } from './spdx-yaml.js';
 import { spdx3 } from './spdx3.js';
 import { syft } from './syft.js';
 import { trivy } from './trivy.js';
@@ -33,12 +36,15 @@ export const FORMATS: readonly Format[] = [
   spdx3,
   spdx,
   spdxTagValue,
+  spdxYaml,
   cyclonedx,
+  cyclonedxXml,
   sigstoreBundle,
   npmAttestations,
   gcbProvenance,
   dsse,
   inToto,
+  inTotoMetadata,
   cosignSimpleSigning,
   notation,
   openvex,

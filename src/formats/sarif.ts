@@ -1,7 +1,7 @@
 import type { Detection, DetectInput, Format } from './format.js';
 import { arrayField, asObject, at, field, isObject, objectField, stringField } from './lib/json.js';
 import { parseMediaType } from './lib/media-type.js';
-import { checkSchema } from './lib/problems.js';
+import { checkSchema, unsupportedVersion } from './lib/problems.js';
 import { SeverityTally, type Severity } from './lib/severity.js';
 
 const MEDIA_TYPE = 'application/sarif+json';
@@ -28,7 +28,7 @@ function resultSeverity(result: unknown, rules: Map<string, unknown>): Severity 
   return LEVELS[level] ?? 'UNKNOWN';
 }
 
-/** SARIF 2.1.0 logs (2.2 documents are recognised as SARIF and reported invalid at /version). */
+/** SARIF 2.1.0 logs (2.2 documents are recognised as SARIF and reported `unsupported-version` at /version). */
 export const sarif: Format = {
   id: 'sarif',
   kind: 'scan',
@@ -45,7 +45,13 @@ export const sarif: Format = {
     }
     return undefined;
   },
-  validate: (input) => checkSchema('formats/sarif-2.1.0.schema.json', input.json),
+  validate(input) {
+    const version = field(input.json, 'version');
+    if (typeof version === 'string' && /^\d+\.\d+(\.\d+)?$/.test(version) && version !== '2.1.0') {
+      return [unsupportedVersion('/version', version, 'SARIF', ['2.1.0'])];
+    }
+    return checkSchema('formats/sarif-2.1.0.schema.json', input.json);
+  },
   subjects: () => [],
   /** Findings over all runs; SARIF has no notion of a fix, so fixableCount is null. */
   summarize(input) {

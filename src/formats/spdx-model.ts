@@ -3,7 +3,7 @@ import { imageDigestFromPurl } from './lib/digest.js';
 import { arrayField, asString, field, isObject, objectField, optional, stringField } from './lib/json.js';
 import { addLicenseIds } from './lib/licenses.js';
 import { RepeatFinder, stringFingerprint } from './lib/canonical.js';
-import { ajvProblems, checkSchema, childPath, problem } from './lib/problems.js';
+import { ajvProblems, checkSchema, childPath, problem, unsupportedVersion } from './lib/problems.js';
 import type { ValidateFunction } from 'ajv';
 import { schemaPartValidator } from '../schemas.js';
 import { foldWhole, ProblemList, type Streaming } from './fold.js';
@@ -15,6 +15,17 @@ import { parseSpdxTool, toolSummary, type ToolRef } from './lib/tools.js';
  */
 
 export const SPDX2_SCHEMA = 'formats/spdx-2.schema.json';
+
+const SPDX_VERSION = /^SPDX-\d+\.\d+$/;
+/** Versions the SPDX 2 schema describes. */
+export const SPDX2_VERSIONS = ['SPDX-2.2', 'SPDX-2.3'] as const;
+
+/** A well-formed `SPDX-x.y` that is not one custody has rules for: that problem, and no schema check. */
+function spdxVersionProblem(head: unknown, prefix: string): Problem | undefined {
+  const declared = field(head, 'spdxVersion');
+  if (typeof declared !== 'string' || !SPDX_VERSION.test(declared) || (SPDX2_VERSIONS as readonly string[]).includes(declared)) return undefined;
+  return unsupportedVersion(childPath(prefix, 'spdxVersion'), declared, 'SPDX', SPDX2_VERSIONS);
+}
 
 /** `SPDX-2.3` → `2.3`. */
 export function spdxVersionOf(doc: unknown): string | undefined {
@@ -42,6 +53,11 @@ export const spdx2Streaming: Streaming = {
   members: SPDX2_MEMBERS,
   open(head, item, { prefix = '', validate: validating = true } = {}) {
     const problems = new ProblemList();
+    const unsupported = validating ? spdxVersionProblem(head, prefix) : undefined;
+    if (unsupported) {
+      problems.add([unsupported]);
+      validating = false;
+    }
     if (validating) problems.add(checkSchema(SPDX2_SCHEMA, head, prefix));
     const v22 = stringField(head, 'spdxVersion') === 'SPDX-2.2';
     const checks = new Map(validating ? SPDX2_MEMBERS.map((m) => [m as string, elementChecks(m, v22)]) : []);
@@ -147,7 +163,8 @@ export function spdx2Tools(doc: unknown): ToolRef[] {
 }
 
 /** True for an SPDX 2 JSON document (the `spdxVersion` marker). */
+/** An SPDX 2-style document: `spdxVersion: SPDX-<major>.<minor>` (any version: an unknown one is reported, not hidden). */
 export function looksLikeSpdx2(json: unknown): boolean {
-  return isObject(json) && /^SPDX-2\./.test(asString(json.spdxVersion) ?? '');
+  return isObject(json) && SPDX_VERSION.test(asString(json.spdxVersion) ?? '');
 }
 

@@ -8,13 +8,57 @@ import type { Problem } from '../types.js';
 
 export interface TagValueDocument {
   doc: Record<string, unknown>;
-  /** JSON Pointer of a field → 1-based line it came from. */
-  lines: Map<string, number>;
+  /** Where each field and element came from (1-based lines). */
+  lines: LineIndex;
   problems: Problem[];
 }
 
+/**
+ * Lines of fields and elements, kept per object (one small record per
+ * element, not one string key per field): a 10 MB document has hundreds of
+ * thousands of fields, and only the few a problem names are ever looked up.
+ */
+export class LineIndex {
+  readonly #fields = new Map<object, Record<string, number>>();
+  readonly #elements = new Map<object, number>();
+
+  /** A disabled index records nothing (a first pass over a document that may have no problem to place). */
+  constructor(readonly enabled = true) {}
+
+  field(obj: object, key: string, line: number): void {
+    if (!this.enabled) return;
+    let record = this.#fields.get(obj);
+    if (!record) {
+      record = Object.create(null) as Record<string, number>;
+      this.#fields.set(obj, record);
+    }
+    record[key] = line;
+  }
+
+  element(obj: object, line: number): void {
+    if (!this.enabled) return;
+    this.#elements.set(obj, line);
+  }
+
+  /** The line of the deepest field or element on `path` (a JSON Pointer into `doc`) that has one. */
+  lineOf(doc: unknown, path: string): number | undefined {
+    let line: number | undefined;
+    let node: unknown = doc;
+    for (const raw of path.split('/').slice(1)) {
+      if (node === null || typeof node !== 'object') break;
+      const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+      const known = this.#fields.get(node)?.[key];
+      if (known !== undefined) line = known;
+      node = (node as Record<string, unknown>)[key];
+      const start = node !== null && typeof node === 'object' ? this.#elements.get(node) : undefined;
+      if (start !== undefined) line = start;
+    }
+    return line;
+  }
+}
+
 type Obj = Record<string, unknown>;
-type Section = { kind: 'document' | 'package' | 'file' | 'snippet' | 'license' | 'annotation'; obj: Obj; path: string };
+type Section = { kind: 'document' | 'package' | 'file' | 'snippet' | 'license' | 'annotation'; obj: Obj };
 
 /** Tags whose value is a list in the JSON model. */
 const LIST_FIELDS: Record<string, string> = {
@@ -76,6 +120,145 @@ const DOCUMENT_FIELDS: Record<string, string> = {
   DocumentComment: 'comment',
 };
 
+/** What a tag does; anything else is a field of the current section (or the document), or not modelled. */
+const Op = {
+  Field: 0,
+  Package: 1,
+  File: 2,
+  Snippet: 3,
+  License: 4,
+  Relationship: 5,
+  RelationshipComment: 6,
+  Annotator: 7,
+  AnnotationField: 8,
+  CreationInfo: 9,
+  Spdxid: 10,
+  ExternalDocumentRef: 11,
+  Checksum: 12,
+  ExternalRef: 13,
+  FilesAnalyzed: 14,
+  VerificationCode: 15,
+  Range: 16,
+  LicenseField: 17,
+  List: 18,
+} as const;
+
+/** Tags that start an element: its section kind, the document member it goes into, the key the tag's value fills. */
+const SECTION_STARTS: Record<string, [Section['kind'], string, string]> = {
+  PackageName: ['package', 'packages', 'name'],
+  FileName: ['file', 'files', 'fileName'],
+  SnippetSPDXID: ['snippet', 'snippets', 'SPDXID'],
+  LicenseID: ['license', 'hasExtractedLicensingInfos', 'licenseId'],
+};
+const ANNOTATION_FIELDS: Record<string, string> = { AnnotationDate: 'annotationDate', AnnotationType: 'annotationType', AnnotationComment: 'comment', SPDXREF: 'spdxElementId' };
+const CREATION_FIELDS: Record<string, string> = { Creator: 'creators', Created: 'created', LicenseListVersion: 'licenseListVersion', CreatorComment: 'comment' };
+const LICENSE_FIELDS: Record<string, string> = { ExtractedText: 'extractedText', LicenseName: 'name', LicenseComment: 'comment' };
+
+const TAG_OPS = new Map<string, number>([
+  ['PackageName', Op.Package],
+  ['FileName', Op.File],
+  ['SnippetSPDXID', Op.Snippet],
+  ['LicenseID', Op.License],
+  ['Relationship', Op.Relationship],
+  ['RelationshipComment', Op.RelationshipComment],
+  ['Annotator', Op.Annotator],
+  ...Object.keys(ANNOTATION_FIELDS).map((t): [string, number] => [t, Op.AnnotationField]),
+  ...Object.keys(CREATION_FIELDS).map((t): [string, number] => [t, Op.CreationInfo]),
+  ['SPDXID', Op.Spdxid],
+  ['ExternalDocumentRef', Op.ExternalDocumentRef],
+  ['PackageChecksum', Op.Checksum],
+  ['FileChecksum', Op.Checksum],
+  ['ExternalRef', Op.ExternalRef],
+  ['FilesAnalyzed', Op.FilesAnalyzed],
+  ['PackageVerificationCode', Op.VerificationCode],
+  ['SnippetByteRange', Op.Range],
+  ['SnippetLineRange', Op.Range],
+  ...Object.keys(LICENSE_FIELDS).map((t): [string, number] => [t, Op.LicenseField]),
+  ...Object.keys(LIST_FIELDS)
+    .filter((t) => t !== 'Creator')
+    .map((t): [string, number] => [t, Op.List]),
+]);
+
+/** Everything custody knows about one tag. */
+interface TagInfo {
+  tag: string;
+  op: number;
+  /** For Op.Field: the key the value fills in each kind of section… */
+  sectionKeys: Partial<Record<Section['kind'], string>>;
+  /** …or, outside those, in the document. */
+  documentKey?: string;
+}
+
+/**
+ * Tags found by a hash of their characters, compared in place: a line's tag
+ * is never copied out of the document (half a million short strings for a
+ * 10 MB document would be garbage to collect). A tag not in the table is one
+ * custody does not model, tolerated: later SPDX 2.x minors add tags.
+ */
+const TAG_TABLE = (() => {
+  const infos = new Map<string, TagInfo>();
+  const info = (tag: string): TagInfo => {
+    let found = infos.get(tag);
+    if (!found) infos.set(tag, (found = { tag, op: TAG_OPS.get(tag) ?? Op.Field, sectionKeys: {} }));
+    return found;
+  };
+  for (const tag of TAG_OPS.keys()) info(tag);
+  const sections: [Section['kind'], Record<string, string>][] = [['package', PACKAGE_FIELDS], ['file', FILE_FIELDS], ['snippet', SNIPPET_FIELDS]];
+  for (const [kind, fields] of sections) for (const [tag, key] of Object.entries(fields)) info(tag).sectionKeys[kind] = key;
+  for (const [tag, key] of Object.entries(DOCUMENT_FIELDS)) info(tag).documentKey = key;
+  const table = new Map<number, TagInfo[]>();
+  for (const found of infos.values()) {
+    const h = tagHash(found.tag, 0, found.tag.length);
+    table.set(h, [...(table.get(h) ?? []), found]);
+  }
+  return table;
+})();
+
+function tagHash(text: string, start: number, end: number): number {
+  let h = end - start;
+  for (let i = start; i < end; i++) h = (Math.imul(h, 31) + text.charCodeAt(i)) | 0;
+  return h;
+}
+
+function findTag(text: string, start: number, end: number): TagInfo | undefined {
+  const candidates = TAG_TABLE.get(tagHash(text, start, end));
+  if (!candidates) return undefined;
+  for (const candidate of candidates) if (candidate.tag.length === end - start && text.startsWith(candidate.tag, start)) return candidate;
+  return undefined;
+}
+
+/**
+ * The first `count - 1` blank-separated words and the rest (blanks inside it kept as one space each),
+ * without a regular expression: `Relationship: A DESCRIBES B`, `ExternalRef: CATEGORY TYPE LOCATOR`.
+ */
+function words(value: string, count: number): string[] {
+  const out: string[] = [];
+  let i = 0;
+  while (i < value.length && out.length < count - 1) {
+    while (i < value.length && isSpace(value.charCodeAt(i))) i++;
+    const start = i;
+    while (i < value.length && !isSpace(value.charCodeAt(i))) i++;
+    if (i > start) out.push(value.slice(start, i));
+  }
+  while (i < value.length && isSpace(value.charCodeAt(i))) i++;
+  if (i < value.length) {
+    const tail = value.slice(i);
+    out.push(tail.includes('  ') || tail.includes('\t') ? tail.split(/\s+/).join(' ') : tail);
+  }
+  return out;
+}
+
+/** Lines that are not `Tag: value` each get a problem up to this many; the rest are counted in one. */
+const MAX_SYNTAX_PROBLEMS = 100;
+
+const COLON = 0x3a;
+const HASH = 0x23;
+
+/** Blanks around tags and values (String.prototype.trim's ASCII part: SPDX tag-value is line-oriented). */
+function isSpace(code: number): boolean {
+  return code === 0x20 || code === 0x09 || code === 0x0d || code === 0x0b || code === 0x0c || code === 0xa0 || code === 0xfeff;
+}
+
 function push(obj: Obj, key: string, value: unknown): number {
   const list = Array.isArray(obj[key]) ? (obj[key] as unknown[]) : [];
   list.push(value);
@@ -83,170 +266,180 @@ function push(obj: Obj, key: string, value: unknown): number {
   return list.length - 1;
 }
 
-function appendTo(doc: Obj, section: string, value: Obj): string {
-  return `/${section}/${push(doc, section, value)}`;
-}
-
 /** `SHA1: abc…` → {algorithm, checksumValue}. */
 function checksum(value: string): Obj {
-  const m = /^([A-Za-z0-9-]+):\s*(\S+)$/.exec(value);
-  return m ? { algorithm: m[1]!, checksumValue: m[2]! } : { algorithm: value, checksumValue: '' };
+  // `ALGORITHM: value` (letters, digits, dashes; one blank-free value), read in place.
+  const colon = value.indexOf(':');
+  let ok = colon > 0;
+  for (let i = 0; ok && i < colon; i++) {
+    const c = value.charCodeAt(i);
+    ok = (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x2d;
+  }
+  let start = colon + 1;
+  while (ok && start < value.length && isSpace(value.charCodeAt(start))) start++;
+  ok &&= start < value.length;
+  for (let i = start; ok && i < value.length; i++) ok = !isSpace(value.charCodeAt(i));
+  return ok ? { algorithm: value.slice(0, colon), checksumValue: value.slice(start) } : { algorithm: value, checksumValue: '' };
 }
 
-export function parseTagValue(text: string): TagValueDocument {
+/**
+ * `withLines: false` skips recording where fields came from (most documents
+ * have no problem to place, and a large one has hundreds of thousands of
+ * fields); parse again with lines when a problem needs its line.
+ */
+export function parseTagValue(text: string, withLines = true): TagValueDocument {
   const doc: Obj = {};
-  const lines = new Map<string, number>();
+  const lines = new LineIndex(withLines);
   const problems: Problem[] = [];
   const creationInfo: Obj = {};
-  let section: Section = { kind: 'document', obj: doc, path: '' };
+  let section: Section = { kind: 'document', obj: doc };
   let annotation: Obj | undefined;
   let relationship: Obj | undefined;
 
-  const all = text.replace(/^\uFEFF/, '').split(/\r?\n/);
-  for (let i = 0; i < all.length; i++) {
-    const lineNo = i + 1;
-    const line = all[i]!;
-    if (line.trim() === '' || line.trimStart().startsWith('#')) continue;
-    const colon = line.indexOf(':');
-    if (colon <= 0) {
-      problems.push({ code: 'spdx-tv-syntax', path: '', message: `line ${lineNo} is not "Tag: value"` });
+  const source = text.startsWith('\uFEFF') ? text.slice(1) : text;
+  // One pass with a cursor: every character is looked at a bounded number of times, whatever the input
+  // (a <text> that never closes, one 10 MB line, millions of short ones). No line array, no growing buffer.
+  let pos = 0;
+  let lineNo = 0;
+  let tagLine = 0;
+  let badLines = 0;
+  const set = (obj: Obj, key: string, v: unknown): void => {
+    obj[key] = v;
+    lines.field(obj, key, tagLine);
+  };
+  while (pos < source.length) {
+    lineNo++;
+    const lineStart = pos;
+    let end = source.indexOf('\n', pos);
+    if (end < 0) end = source.length;
+    let lineEnd = end;
+    pos = end + 1;
+    // Indices into the source, not slices of it: only the tag and the value are ever copied.
+    let first = lineStart;
+    while (first < lineEnd && isSpace(source.charCodeAt(first))) first++;
+    while (lineEnd > first && isSpace(source.charCodeAt(lineEnd - 1))) lineEnd--;
+    if (first === lineEnd || source.charCodeAt(first) === HASH) continue;
+    let colon = first;
+    while (colon < lineEnd && source.charCodeAt(colon) !== COLON) colon++;
+    if (colon === lineEnd || colon === first) {
+      if (++badLines <= MAX_SYNTAX_PROBLEMS) problems.push({ code: 'spdx-tv-syntax', path: '', message: `line ${lineNo} is not "Tag: value"` });
       continue;
     }
-    const tag = line.slice(0, colon).trim();
-    let value = line.slice(colon + 1).trim();
-    if (value.startsWith('<text>')) {
-      // Multi-line text runs to the matching </text>.
-      let body = value.slice('<text>'.length);
-      let end = body.indexOf('</text>');
-      while (end < 0 && i + 1 < all.length) {
-        i++;
-        body += '\n' + all[i]!;
-        end = body.indexOf('</text>');
-      }
-      if (end < 0) {
-        problems.push({ code: 'spdx-tv-syntax', path: '', message: `line ${lineNo}: <text> is never closed` });
+    let tagEnd = colon;
+    while (tagEnd > first && isSpace(source.charCodeAt(tagEnd - 1))) tagEnd--;
+    const info = findTag(source, first, tagEnd);
+    let valueStart = colon + 1;
+    while (valueStart < lineEnd && isSpace(source.charCodeAt(valueStart))) valueStart++;
+    tagLine = lineNo;
+    let value: string;
+    if (source.startsWith('<text>', valueStart)) {
+      // Multi-line text runs to the first </text>, searched once from where the text starts.
+      const bodyStart = valueStart + '<text>'.length;
+      const close = source.indexOf('</text>', bodyStart);
+      if (close < 0) {
+        problems.push({ code: 'spdx-tv-syntax', path: '', message: `line ${tagLine}: <text> is never closed` });
         break;
       }
-      value = body.slice(0, end);
+      value = source.slice(bodyStart, close);
+      if (value.includes('\r')) value = value.replace(/\r\n/g, '\n');
+      // The text's own lines are lines of the document; what follows </text> on its line is not read.
+      for (let i = source.indexOf('\n', bodyStart); i >= 0 && i < close; i = source.indexOf('\n', i + 1)) lineNo++;
+      if (close >= end) {
+        const after = source.indexOf('\n', close);
+        pos = after < 0 ? source.length : after + 1;
+      }
+    } else {
+      value = source.slice(valueStart, lineEnd);
     }
-    const set = (obj: Obj, base: string, key: string, v: unknown): void => {
-      obj[key] = v;
-      lines.set(`${base}/${key}`, lineNo);
-    };
-
-    if (tag === 'PackageName') {
-      const path = appendTo(doc, 'packages', {});
-      section = { kind: 'package', obj: (doc.packages as Obj[]).at(-1)!, path };
-      set(section.obj, path, 'name', value);
-      continue;
+    // One hash lookup per line decides what the tag does.
+    if (!info) continue;
+    const tag = info.tag;
+    switch (info.op) {
+      case Op.Package:
+      case Op.File:
+      case Op.Snippet:
+      case Op.License: {
+        const [kind, member, key] = SECTION_STARTS[tag]!;
+        const obj: Obj = {};
+        push(doc, member, obj);
+        section = { kind, obj };
+        lines.element(obj, tagLine);
+        set(obj, key, value);
+        break;
+      }
+      case Op.Relationship: {
+        const [from, type, to] = words(value, 3);
+        relationship = { spdxElementId: from ?? '', relationshipType: type ?? '', relatedSpdxElement: to ?? '' };
+        push(doc, 'relationships', relationship);
+        lines.element(relationship, tagLine);
+        break;
+      }
+      case Op.RelationshipComment:
+        if (relationship) relationship.comment = value;
+        break;
+      case Op.Annotator:
+        annotation = { annotator: value };
+        push(doc, 'annotations', annotation);
+        lines.element(annotation, tagLine);
+        break;
+      case Op.AnnotationField:
+        if (annotation) annotation[ANNOTATION_FIELDS[tag]!] = value;
+        break;
+      case Op.CreationInfo: {
+        doc.creationInfo = creationInfo;
+        const key = CREATION_FIELDS[tag]!;
+        if (key === 'creators') push(creationInfo, key, value);
+        else creationInfo[key] = value;
+        lines.field(creationInfo, key, tagLine);
+        break;
+      }
+      case Op.Spdxid:
+        set(section.obj, 'SPDXID', value);
+        break;
+      case Op.ExternalDocumentRef: {
+        const [id, uri, rest] = words(value, 3);
+        const ref = { externalDocumentId: id ?? '', spdxDocument: uri ?? '', checksum: checksum(rest ?? '') };
+        push(doc, 'externalDocumentRefs', ref);
+        lines.element(ref, tagLine);
+        break;
+      }
+      case Op.Checksum:
+        push(section.obj, 'checksums', checksum(value));
+        break;
+      case Op.ExternalRef: {
+        const [category, type, locator] = words(value, 3);
+        push(section.obj, 'externalRefs', { referenceCategory: category ?? '', referenceType: type ?? '', referenceLocator: locator ?? '' });
+        break;
+      }
+      case Op.FilesAnalyzed:
+        set(section.obj, 'filesAnalyzed', value === 'true' ? true : value === 'false' ? false : value);
+        break;
+      case Op.VerificationCode: {
+        const m = /^([0-9a-fA-F]+)\s*(?:\(excludes:\s*(.*)\))?$/.exec(value);
+        const code: Obj = { packageVerificationCodeValue: m ? m[1]! : value };
+        if (m?.[2]) code.packageVerificationCodeExcludedFiles = m[2].split(/\s*,\s*/);
+        set(section.obj, 'packageVerificationCode', code);
+        break;
+      }
+      case Op.Range:
+        push(section.obj, 'ranges', { startPointer: { reference: '' }, endPointer: { reference: '' }, [tag]: value });
+        break;
+      case Op.LicenseField:
+        set(section.obj, LICENSE_FIELDS[tag]!, value);
+        break;
+      case Op.List:
+        push(tag === 'DocumentDescribes' ? doc : section.obj, LIST_FIELDS[tag]!, value);
+        break;
+      default: {
+        const own = info.sectionKeys[section.kind];
+        const key = own ?? info.documentKey;
+        if (key) set(own ? section.obj : doc, key, value);
+      }
     }
-    if (tag === 'FileName') {
-      const path = appendTo(doc, 'files', {});
-      section = { kind: 'file', obj: (doc.files as Obj[]).at(-1)!, path };
-      set(section.obj, path, 'fileName', value);
-      continue;
-    }
-    if (tag === 'SnippetSPDXID') {
-      const path = appendTo(doc, 'snippets', {});
-      section = { kind: 'snippet', obj: (doc.snippets as Obj[]).at(-1)!, path };
-      set(section.obj, path, 'SPDXID', value);
-      continue;
-    }
-    if (tag === 'LicenseID') {
-      const path = appendTo(doc, 'hasExtractedLicensingInfos', {});
-      section = { kind: 'license', obj: (doc.hasExtractedLicensingInfos as Obj[]).at(-1)!, path };
-      set(section.obj, path, 'licenseId', value);
-      continue;
-    }
-    if (tag === 'Relationship') {
-      const [from, type, to] = value.split(/\s+/);
-      relationship = { spdxElementId: from ?? '', relationshipType: type ?? '', relatedSpdxElement: to ?? '' };
-      const path = appendTo(doc, 'relationships', relationship);
-      lines.set(path, lineNo);
-      continue;
-    }
-    if (tag === 'RelationshipComment' && relationship) {
-      relationship.comment = value;
-      continue;
-    }
-    if (tag === 'Annotator') {
-      annotation = { annotator: value };
-      const path = appendTo(doc, 'annotations', annotation);
-      lines.set(path, lineNo);
-      continue;
-    }
-    if (annotation && (tag === 'AnnotationDate' || tag === 'AnnotationType' || tag === 'AnnotationComment' || tag === 'SPDXREF')) {
-      const key = { AnnotationDate: 'annotationDate', AnnotationType: 'annotationType', AnnotationComment: 'comment', SPDXREF: 'spdxElementId' }[tag]!;
-      annotation[key] = value;
-      continue;
-    }
-    if (tag === 'Creator' || tag === 'Created' || tag === 'LicenseListVersion' || tag === 'CreatorComment') {
-      doc.creationInfo = creationInfo;
-      const key = { Creator: 'creators', Created: 'created', LicenseListVersion: 'licenseListVersion', CreatorComment: 'comment' }[tag]!;
-      if (key === 'creators') push(creationInfo, key, value);
-      else creationInfo[key] = value;
-      lines.set(`/creationInfo/${key}`, lineNo);
-      continue;
-    }
-    if (tag === 'SPDXID') {
-      set(section.obj, section.path, 'SPDXID', value);
-      continue;
-    }
-    if (tag === 'ExternalDocumentRef') {
-      const [id, uri, ...rest] = value.split(/\s+/);
-      const path = appendTo(doc, 'externalDocumentRefs', { externalDocumentId: id ?? '', spdxDocument: uri ?? '', checksum: checksum(rest.join(' ')) });
-      lines.set(path, lineNo);
-      continue;
-    }
-    if (tag === 'PackageChecksum' || tag === 'FileChecksum') {
-      push(section.obj, 'checksums', checksum(value));
-      continue;
-    }
-    if (tag === 'ExternalRef') {
-      const [category, type, ...locator] = value.split(/\s+/);
-      push(section.obj, 'externalRefs', { referenceCategory: category ?? '', referenceType: type ?? '', referenceLocator: locator.join(' ') });
-      continue;
-    }
-    if (tag === 'FilesAnalyzed') {
-      set(section.obj, section.path, 'filesAnalyzed', value === 'true' ? true : value === 'false' ? false : value);
-      continue;
-    }
-    if (tag === 'PackageVerificationCode') {
-      const m = /^([0-9a-fA-F]+)\s*(?:\(excludes:\s*(.*)\))?$/.exec(value);
-      const code: Obj = { packageVerificationCodeValue: m ? m[1]! : value };
-      if (m?.[2]) code.packageVerificationCodeExcludedFiles = m[2].split(/\s*,\s*/);
-      set(section.obj, section.path, 'packageVerificationCode', code);
-      continue;
-    }
-    if (tag === 'SnippetByteRange' || tag === 'SnippetLineRange') {
-      push(section.obj, 'ranges', { startPointer: { reference: '' }, endPointer: { reference: '' }, [tag]: value });
-      continue;
-    }
-    if (tag === 'ExtractedText' || tag === 'LicenseName' || tag === 'LicenseComment') {
-      const key = { ExtractedText: 'extractedText', LicenseName: 'name', LicenseComment: 'comment' }[tag]!;
-      set(section.obj, section.path, key, value);
-      continue;
-    }
-    const listKey = LIST_FIELDS[tag];
-    if (listKey && tag !== 'Creator') {
-      push(tag === 'DocumentDescribes' ? doc : section.obj, listKey, value);
-      continue;
-    }
-    const fields = section.kind === 'package' ? PACKAGE_FIELDS : section.kind === 'file' ? FILE_FIELDS : section.kind === 'snippet' ? SNIPPET_FIELDS : DOCUMENT_FIELDS;
-    const key = fields[tag] ?? DOCUMENT_FIELDS[tag];
-    if (key) set(fields[tag] ? section.obj : doc, fields[tag] ? section.path : '', key, value);
     // Tags custody does not model are tolerated: later SPDX 2.x minors add tags.
   }
-  return { doc, lines, problems };
-}
-
-/** `(line N)` for a problem whose path starts at a field that came from a known line. */
-export function lineOf(lines: Map<string, number>, path: string): number | undefined {
-  let p = path;
-  while (p.length > 0) {
-    const line = lines.get(p);
-    if (line !== undefined) return line;
-    p = p.slice(0, p.lastIndexOf('/'));
+  if (badLines > MAX_SYNTAX_PROBLEMS) {
+    problems.push({ code: 'spdx-tv-syntax', path: '', message: `${badLines - MAX_SYNTAX_PROBLEMS} more lines are not "Tag: value" (the first ${MAX_SYNTAX_PROBLEMS} are listed)` });
   }
-  return undefined;
+  return { doc, lines, problems };
 }

@@ -1,17 +1,29 @@
 import type { Detection, DetectInput, Format } from './format.js';
 import { parseMediaType } from './lib/media-type.js';
-import { spdx2Subjects, summarizeSpdx2, validateSpdx2 } from './spdx-model.js';
-import { lineOf, parseTagValue, type TagValueDocument } from './spdx-tag-value-parse.js';
+import { foldWhole, type FoldResult } from './fold.js';
+import { spdx2Streaming } from './spdx-model.js';
+import { parseTagValue, type TagValueDocument } from './spdx-tag-value-parse.js';
 
 const MEDIA_TYPE = 'text/spdx';
 const MARKER = /^(?:\uFEFF)?(?:\s*#[^\n]*\n|\s*\n)*\s*SPDXVersion:\s*SPDX-(\d+\.\d+)/;
 
-let memo: { text: string; parsed: TagValueDocument } | undefined;
+interface Judged {
+  parsed: TagValueDocument;
+  /** One fold over the parsed document: schema, SPDXIDs, subjects and summary together. */
+  folded: FoldResult;
+}
 
-function parsed(input: DetectInput): TagValueDocument {
-  const text = input.text ?? '';
-  if (memo?.text !== text) memo = { text, parsed: parseTagValue(text) };
-  return memo.parsed;
+/** Parsed and folded once per input (validate, subjects and summary are asked of the same input object). */
+const memo = new WeakMap<DetectInput, Judged>();
+
+function judged(input: DetectInput): Judged {
+  let hit = memo.get(input);
+  if (!hit) {
+    const parsed = parseTagValue(input.text ?? '', false);
+    hit = { parsed, folded: foldWhole(spdx2Streaming, parsed.doc) };
+    memo.set(input, hit);
+  }
+  return hit;
 }
 
 /**
@@ -33,13 +45,15 @@ export const spdxTagValue: Format = {
     return undefined;
   },
   validate(input) {
-    const { doc, lines, problems } = parsed(input);
-    const schema = validateSpdx2(doc).map((p) => {
-      const line = lineOf(lines, p.path);
+    const { parsed, folded } = judged(input);
+    // Lines are only wanted for problems: a second linear pass records them, on the same model.
+    const placed = folded.problems.length > 0 ? parseTagValue(input.text ?? '') : parsed;
+    const schema = folded.problems.map((p) => {
+      const line = placed.lines.lineOf(placed.doc, p.path);
       return line === undefined ? p : { ...p, message: `${p.message} (line ${line})` };
     });
-    return [...problems, ...schema];
+    return [...parsed.problems, ...schema];
   },
-  subjects: (input) => spdx2Subjects(parsed(input).doc),
-  summarize: (input) => ({ ...summarizeSpdx2(parsed(input).doc), serialization: 'tag-value' }),
+  subjects: (input) => judged(input).folded.subjects,
+  summarize: (input) => ({ ...judged(input).folded.summary, serialization: 'tag-value' }),
 };

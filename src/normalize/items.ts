@@ -16,6 +16,7 @@ export async function normalizeAll(
   raws: readonly Raw[],
   limits: Partial<Limits> | undefined,
   verify?: SignatureVerifier,
+  options: { strict?: boolean } = {},
 ): Promise<ArchiveItem[]> {
   const imageDigests = [subject.digest, ...subject.platforms.map((p) => p.digest)];
   const items: ArchiveItem[] = [];
@@ -25,9 +26,9 @@ export async function normalizeAll(
     const about = raw.origin.via ? [...imageDigests, raw.origin.via] : imageDigests;
     const normalized = normalize(
       { bytes: raw.bytes, mediaType: raw.mediaType, ...(annotations ? { annotations } : {}) },
-      { imageDigests: about, ...(limits ? { limits } : {}) },
+      { imageDigests: about, ...(limits ? { limits } : {}), ...(options.strict ? { strict: true } : {}) },
     );
-    const mediaType = raw.mediaType || FORMATS.find((f) => f.id === normalized.format)?.defaultMediaType || 'application/octet-stream';
+    const mediaType = raw.mediaType || normalized.defaultMediaType || FORMATS.find((f) => f.id === normalized.format)?.defaultMediaType || 'application/octet-stream';
     const verification = verify ? await verify({ ...raw, mediaType }, normalized, subject) : undefined;
     items.push({ bytes: raw.bytes, mediaType, origin: raw.origin, normalized, ...(verification ? { verification } : {}) });
   }

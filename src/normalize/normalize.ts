@@ -1,6 +1,7 @@
 import { FORMATS } from '../formats/index.js';
 import type { DetectInput, Detection, Format } from '../formats/format.js';
-import type { EvidenceKind, Normalized, Problem } from '../types.js';
+import type { Deviation, EvidenceKind, Normalized, Problem } from '../types.js';
+import { deviationAsProblem, isDeviation } from '../formats/deviations.js';
 import { foldWhole, type FoldResult } from '../formats/fold.js';
 import { withLimits, type Limits } from './limits.js';
 import { parseEvidence } from './parse.js';
@@ -28,6 +29,8 @@ export interface NormalizeContext {
    * Default 16 MiB.
    */
   sliceAbove?: number;
+  /** `--strict`: known producer deviations are problems like any other. */
+  strict?: boolean;
 }
 
 const SLICE_ABOVE = 16 * 1024 * 1024;
@@ -111,7 +114,10 @@ interface Judged {
 
 function facts(format: Format, detection: Detection, judged: Judged, context: NormalizeContext): Normalized {
   const { problems, subjects, summary } = judged;
-  const allProblems = [...problems.value];
+  // Formats report a known producer's quirk as a deviation among the problems; they part here.
+  const deviations: Deviation[] = problems.value.filter(isDeviation);
+  const allProblems = problems.value.filter((p) => !isDeviation(p));
+  if (context.strict) allProblems.push(...deviations.splice(0).map(deviationAsProblem));
   if (problems.error) allProblems.push(problems.error);
   if (subjects.error) allProblems.push(subjects.error);
   if (summary.error) allProblems.push(summary.error);
@@ -123,8 +129,10 @@ function facts(format: Format, detection: Detection, judged: Judged, context: No
     kind: judged.kind ?? detection.kind ?? format.kind,
     format: format.id,
     detectedBy: detection.reason,
+    defaultMediaType: format.defaultMediaType,
     valid: allProblems.length === 0,
     problems: allProblems,
+    deviations,
     subjects: claimed,
     summary: summary.value,
   };
@@ -151,8 +159,10 @@ function rejected(
     kind: match.detection.kind ?? match.format.kind,
     format: match.format.id,
     detectedBy: match.detection.reason,
+    defaultMediaType: match.format.defaultMediaType,
     valid: false,
     problems: [problem],
+    deviations: [],
     subjects: [],
     summary: {},
   };
@@ -189,7 +199,7 @@ function checkSubjects(subjects: string[], imageDigests: readonly string[] | und
 }
 
 function unknown(problems: Problem[]): Normalized {
-  return { kind: 'other', format: 'unknown', valid: problems.length === 0, problems, subjects: [], summary: {} };
+  return { kind: 'other', format: 'unknown', valid: problems.length === 0, problems, deviations: [], subjects: [], summary: {} };
 }
 
 type Guarded<T> = { value: T; error?: Problem };

@@ -9,6 +9,7 @@ import { checkPayloadSubject } from './dsse.js';
 import { certificateIdentity, checkIdentity, toIdentity } from './identity.js';
 import type { TrustMaterial } from './material.js';
 import { isMatcher, toMatcher, type Target, type TargetMatcher } from './target.js';
+import { claimsTrustedKey } from './signer-claims.js';
 import { failed, finding, verified, type Finding } from './verdict.js';
 
 /** Sigstore bundle media types custody verifies (protobuf-specs bundle.proto). */
@@ -122,8 +123,11 @@ function verifyWithKeys(entity: SignedEntity, hint: string, trust: TrustMaterial
   if (trust.keys.length === 0) return failed('no-trust-material', `${what} is signed with a key (hint ${JSON.stringify(hint)}), but no public key was given`);
   const key = trust.keys.find((k) => keySigned(entity, k.key));
   if (!key) {
-    // The hint is not authenticated (and npm's key IDs are not derived from the key), so it only goes into the reason.
-    return failed('signature-invalid', `${what}: signature does not verify with any of the ${trust.keys.length} trusted key(s) (bundle key hint ${JSON.stringify(hint)})`);
+    // The hint is not authenticated: it only tells an altered signature (it names a trusted key) from another signer's.
+    if (claimsTrustedKey({ keyIds: [hint] }, trust.keys)) {
+      return failed('signature-invalid', `${what}: names trusted key ${JSON.stringify(hint)} but does not verify with it (altered)`);
+    }
+    return failed('untrusted-key', `${what}: signature verifies with none of the ${trust.keys.length} trusted key(s) (bundle key hint ${JSON.stringify(hint)})`);
   }
   const checkTlog = trust.tlogs.length > 0;
   const scoped: SignedEntity = checkTlog ? entity : { ...entity, tlogEntries: [], timestamps: entity.timestamps.filter((t) => t.$case !== 'transparency-log') };

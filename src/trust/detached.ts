@@ -16,6 +16,7 @@ import { spkiDer, verifySignature, type TrustedKeyLike } from './keys.js';
 import type { TrustMaterial } from './material.js';
 import { isSelfSigned, parsePemBlocks } from './pem.js';
 import { describeError, toLibraryTrust } from './sigstore-verify.js';
+import { claimsTrustedKey } from './signer-claims.js';
 import { failed, verified, type VerdictCode } from './verdict.js';
 
 /** cosign's `dev.sigstore.cosign/bundle` annotation: a Rekor v1 entry with its SignedEntryTimestamp. */
@@ -43,6 +44,8 @@ export interface SignedObject {
   notes?: string[];
   /** Checked once the signature verified; a finding here is the verdict. */
   subject: () => { code: VerdictCode; reason: string } | undefined;
+  /** Key ids the signature names (DSSE `keyid`): unauthenticated, used only to tell an altered signature from another signer's. */
+  keyIds?: string[];
 }
 
 export interface VerifyContext {
@@ -168,7 +171,11 @@ function verifyWithKeys(obj: SignedObject, ctx: VerifyContext): Verification {
     }
   }
   if (!match) {
-    return failed('signature-invalid', `${ctx.what} does not verify with any of the ${trust.keys.length} trusted key(s) (signed by another key, or altered)`);
+    // Which key signed is not known until one verifies; what the signature claims tells an altered one from another signer's.
+    if (claimsTrustedKey({ ...(obj.keyIds ? { keyIds: obj.keyIds } : {}), ...(obj.rekor ? { rekorBody: obj.rekor.body } : {}) }, trust.keys)) {
+      return failed('signature-invalid', `${ctx.what} names a trusted key but does not verify with it (altered)`);
+    }
+    return failed('untrusted-key', `${ctx.what} verifies with none of the ${trust.keys.length} trusted key(s): signed by another key (or altered)`);
   }
   const identity: Identity = { keyHint: match.key.hint };
   const used = [match.key.source];

@@ -8,6 +8,9 @@ import { looksLikeNotation } from './notation/envelope.js';
 import { verifyNotationSignature } from './notation/verify.js';
 import type { TrustMaterial } from './material.js';
 import type { Target } from './target.js';
+import { looksLikeGcbProvenance, verifyGcbProvenance } from './gcb.js';
+import { looksLikeInTotoMetadata, verifyInTotoMetadata } from './in-toto-metadata.js';
+import { looksLikeNpmAttestations, verifyNpmAttestations } from './npm-attestations.js';
 import { failed } from './verdict.js';
 
 /** One piece of signed evidence as collected: its bytes, media type and (layer) annotations. */
@@ -24,7 +27,17 @@ export interface VerifyOptions {
   scope?: string;
 }
 
-export type SignedFormat = 'sigstore-bundle' | 'cosign-simplesigning' | 'dsse' | 'containers-image' | 'notation' | 'malformed' | 'unknown';
+export type SignedFormat =
+  | 'sigstore-bundle'
+  | 'cosign-simplesigning'
+  | 'dsse'
+  | 'containers-image'
+  | 'notation'
+  | 'npm-attestations'
+  | 'gcb-provenance'
+  | 'in-toto-metadata'
+  | 'malformed'
+  | 'unknown';
 
 const NOTATION_MEDIA_TYPES = new Set(['application/vnd.cncf.notary.signature', 'application/jose+json', 'application/cose']);
 /** containers/image's on-disk sigstore signature: this prefix, then JSON {mimeType, payload, annotations}. */
@@ -46,8 +59,13 @@ export function detectSignedFormat(input: EvidenceInput): SignedFormat {
   if (json === undefined && looksLikeJson(bytes)) return 'malformed';
   if (!isRecord(json)) return 'unknown';
   if (isBundleMediaType(str(json.mediaType) ?? '')) return 'sigstore-bundle';
+  // Documents that hold signed material: each part is checked.
+  if (looksLikeNpmAttestations(json)) return 'npm-attestations';
+  if (looksLikeGcbProvenance(json)) return 'gcb-provenance';
   if (typeof json.payloadType === 'string' && typeof json.payload === 'string' && Array.isArray(json.signatures)) return 'dsse';
-  if (isRecord(json.critical) && hasCosignSignature(input.annotations)) return 'cosign-simplesigning';
+  if (looksLikeInTotoMetadata(json)) return 'in-toto-metadata';
+  // A simple-signing payload is signed material even without its signature annotation: the verifier names what is missing.
+  if (isRecord(json.critical) && (hasCosignSignature(input.annotations) || isSimpleSigningType(json.critical.type))) return 'cosign-simplesigning';
   return 'unknown';
 }
 
@@ -81,7 +99,18 @@ export function verifyEvidenceSync(input: EvidenceInput, target: Target, trust: 
       return verifyContainersImageSignature(input.bytes, target, trust, now);
     case 'notation':
       return verifyNotationSignature(input.bytes, target, trust.notation, { now, ...(options.scope !== undefined ? { scope: options.scope } : {}) });
+    case 'npm-attestations':
+      return verifyNpmAttestations(parseJson(input.bytes), target, trust);
+    case 'gcb-provenance':
+      return verifyGcbProvenance(parseJson(input.bytes), target, trust);
+    case 'in-toto-metadata':
+      return verifyInTotoMetadata(parseJson(input.bytes), target, trust);
   }
+}
+
+/** cosign's simple-signing type, and the containers/image ("atomic") one it grew from. */
+function isSimpleSigningType(type: unknown): boolean {
+  return type === 'cosign container image signature' || type === 'atomic container signature';
 }
 
 function looksLikeJson(bytes: Buffer): boolean {

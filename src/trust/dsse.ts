@@ -90,16 +90,27 @@ export function verifyDsseEnvelope(
       notes: material.hasTimestamp ? ['RFC 3161 timestamp annotation not checked'] : [],
       ...(material.rekor ? { rekor: material.rekor } : {}),
       subject: () => checkPayloadSubject(envelope, matcher),
+      keyIds: envelope.signatures.flatMap((s) => (s.keyid ? [s.keyid] : [])),
     },
     { trust, now, what: envelope.payloadType === IN_TOTO_PAYLOAD_TYPE ? 'in-toto attestation' : what },
   );
 }
 
+/**
+ * What the signed payload must say about the target, once its signature
+ * verified. An in-toto Statement names it among its subjects; an in-toto v0.9
+ * link (in-toto-run --use-dsse) among its materials or products; any other
+ * payload, of any type, must be the target itself.
+ */
 export function checkPayloadSubject(envelope: { payloadType: string; payload: Buffer }, matcher: TargetMatcher): Finding {
   if (envelope.payloadType === IN_TOTO_PAYLOAD_TYPE) {
-    const statement = parseJson(envelope.payload);
-    if (statement === undefined) return finding('malformed', 'in-toto payload is not JSON');
-    return matchStatementSubject(statement, matcher);
+    const payload = parseJson(envelope.payload);
+    if (payload === undefined) return finding('malformed', 'in-toto payload is not JSON');
+    if (isRecord(payload) && typeof payload._type === 'string' && payload._type.startsWith('https://in-toto.io/Statement/')) return matchStatementSubject(payload, matcher);
+    // in-toto v0.9 metadata (in-toto-run --use-dsse): a link is bound to an image by a layout's rules, which
+    // custody does not evaluate, and a layout names no artifact; as in their {signed, signatures} form
+    // (src/trust/in-toto-metadata.ts), the signature is what is checked.
+    if (isRecord(payload) && (payload._type === 'link' || payload._type === 'layout')) return undefined;
   }
   if (matcher.matches('sha256', sha256Hex(envelope.payload))) return undefined;
   return finding('subject-mismatch', `signed ${envelope.payloadType} payload is not the target ${matcher.describe}`);

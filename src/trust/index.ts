@@ -3,7 +3,7 @@
  * once; every verifier is a pure function of bytes + trust material and
  * never touches the network.
  */
-export { VERDICT_CODES, type VerdictCode } from './verdict.js';
+export { VERDICT_CODES, failingSignatures, OTHER_SIGNER_CODES, UNJUDGED_CODES, type VerdictCode } from './verdict.js';
 export {
   loadTrustMaterial,
   readTrustInputs,

@@ -140,4 +140,6 @@ export interface TrustedKeyLike {
   key: KeyObject;
   hint: string;
   source: string;
+  /** Key ids the key is published under, when not derived from it (npm's registry keys.json `keyId`). */
+  keyIds?: string[];
 }

@@ -1,4 +1,4 @@
-import type { KeyObject } from 'node:crypto';
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { X509Certificate } from '@sigstore/core';
 import { CustodyError } from '../errors.js';
 import { compilePattern, type Pattern } from '../lib/pattern.js';
@@ -53,6 +53,8 @@ export interface TrustedKey {
   /** sha256 hex of the SPKI DER. */
   hint: string;
   source: string;
+  /** Ids the key is published under when they are not derived from it (npm registry keys). */
+  keyIds?: string[];
 }
 
 export interface Intermediate {
@@ -171,6 +173,11 @@ function addInput(tm: TrustMaterial, input: TrustInput, sha256: string): void {
   const text = Buffer.from(input.bytes).toString('utf8');
   switch (input.role) {
     case 'key': {
+      const published = npmRegistryKeys(input.bytes, input.path);
+      if (published) {
+        for (const { key, keyIds } of published) tm.keys.push({ key, hint: keyHint(key), source: sha256, keyIds });
+        return;
+      }
       const key = parsePublicKeyPem(text, input.path);
       tm.keys.push({ key, hint: keyHint(key), source: sha256 });
       return;
@@ -245,4 +252,36 @@ function compile(pattern: string, flag: string): Pattern {
   } catch (err) {
     throw new CustodyError('USAGE', `${flag} ${JSON.stringify(pattern)} ${(err as Error).message}`, { cause: err });
   }
+}
+
+/**
+ * npm's registry keys (`https://registry.npmjs.org/-/npm/v1/keys`, also the
+ * `keys.json` TUF target): `{keys: [{keyId, keyUsage, publicKey: {rawBytes}}]}`.
+ * The key ids are not derived from the keys, so they are kept: a bundle whose
+ * hint names one of them and does not verify was altered, not signed by
+ * someone else. Undefined when the file is not such a document (a PEM key).
+ */
+function npmRegistryKeys(bytes: Uint8Array, path: string): { key: KeyObject; keyIds: string[] }[] | undefined {
+  const text = Buffer.from(bytes).toString('utf8').trimStart();
+  if (!text.startsWith('{')) return undefined;
+  const json = parseJson(bytes, MAX_TRUST_FILE);
+  const list = typeof json === 'object' && json !== null && Array.isArray((json as { keys?: unknown }).keys) ? (json as { keys: unknown[] }).keys : undefined;
+  if (!list) throw new CustodyError('INVALID_KEY', `${path}: a JSON key file must be npm's registry keys document ({keys: [{keyId, publicKey: {rawBytes}}]})`);
+  const byKey = new Map<string, { key: KeyObject; keyIds: string[] }>();
+  for (const [i, entry] of list.entries()) {
+    const keyId = typeof entry === 'object' && entry !== null ? (entry as { keyId?: unknown }).keyId : undefined;
+    const raw = typeof entry === 'object' && entry !== null ? (entry as { publicKey?: { rawBytes?: unknown } }).publicKey?.rawBytes : undefined;
+    if (typeof keyId !== 'string' || typeof raw !== 'string') throw new CustodyError('INVALID_KEY', `${path}: keys[${i}] has no keyId or publicKey.rawBytes`);
+    let key: KeyObject;
+    try {
+      key = createPublicKey({ key: Buffer.from(raw, 'base64'), format: 'der', type: 'spki' });
+    } catch (err) {
+      throw new CustodyError('INVALID_KEY', `${path}: keys[${i}].publicKey.rawBytes is not an SPKI public key: ${(err as Error).message}`, { cause: err });
+    }
+    const found = byKey.get(raw) ?? { key, keyIds: [] };
+    if (!found.keyIds.includes(keyId)) found.keyIds.push(keyId);
+    byKey.set(raw, found);
+  }
+  if (byKey.size === 0) throw new CustodyError('INVALID_KEY', `${path}: npm registry keys document lists no key`);
+  return [...byKey.values()];
 }

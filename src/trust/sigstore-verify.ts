@@ -1,5 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { Verifier, type SignedEntity, type TrustMaterial as LibraryTrust } from '@sigstore/verify';
+// Not re-exported by the package index: the library's own check that a log entry's body is this signature's.
+import { verifyTLogBody } from '@sigstore/verify/dist/tlog/index.js';
 import { isRecord, str } from './bytes.js';
 import type { TrustMaterial } from './material.js';
 import type { VerdictCode } from './verdict.js';
@@ -50,13 +52,34 @@ export function mapError(err: unknown, entity: SignedEntity): { code: VerdictCod
       return { code: 'timestamp-invalid', reason };
     case 'PUBLIC_KEY_ERROR':
       return { code: 'untrusted-key', reason };
-    case 'CERTIFICATE_ERROR':
+    case 'CERTIFICATE_ERROR': {
+      // The library checks the certificate at the log's time before it checks that the log entry is this
+      // signature's: an entry logged for another signature, at another time, would read as an expired
+      // certificate. The first real cause is the entry.
+      const entry = foreignTlogEntry(entity);
+      if (entry) return { code: 'tlog-invalid', reason: `the transparency-log entry is not this signature's: ${entry}` };
       return { code: leafExpired(entity) ? 'certificate-expired' : 'untrusted-key', reason };
+    }
     case 'UNTRUSTED_SIGNER_ERROR':
       return { code: 'identity-mismatch', reason };
     default:
       return { code: 'malformed', reason };
   }
+}
+
+/** When every log entry of the bundle is for another signature: why (the library's words for the first). */
+function foreignTlogEntry(entity: SignedEntity): string | undefined {
+  if (entity.tlogEntries.length === 0) return undefined;
+  const reasons: string[] = [];
+  for (const entry of entity.tlogEntries) {
+    try {
+      verifyTLogBody(entry, entity.signature);
+      return undefined;
+    } catch (err) {
+      reasons.push(describeError(err));
+    }
+  }
+  return reasons[0];
 }
 
 /** Was the leaf outside its validity at one of the (already verified) signing times? */

@@ -49,6 +49,8 @@ describe('corpus (MANIFEST.tsv)', () => {
         expect(named.length, `a problem at ${expectation.path}; got ${JSON.stringify(result.problems.slice(0, 5))}`).toBeGreaterThan(0);
         if (expectation.code) expect(named.map((p) => p.code)).toContain(expectation.code);
       }
+      expect(result.deviations.map((d) => d.code)).toEqual(expectation.deviations ?? []);
+      for (const deviation of result.deviations) expect(deviation.producer.length).toBeGreaterThan(0);
       if (expectation.subjects) expect(result.subjects).toEqual(expect.arrayContaining(expectation.subjects));
       for (const subject of result.subjects) expect(subject).toMatch(/^(sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128})$/);
     });

@@ -75,7 +75,7 @@ describe('custody gate (runGate): exit codes', () => {
     const policy = await writePolicy(LOCAL_POLICY, { 'release.pub': key.publicPem });
     const { code, stderr } = await gate({ bundle, policy });
     expect(code).toBe(1);
-    expect(stderr).toMatch(/: signature: 1 signature\(s\) found, none verified by the policy's signers; signature-invalid: cosign signature does not verify with any of the 1 trusted key\(s\) .* \(2 enforced checks failed\)\n$/);
+    expect(stderr).toMatch(/: signature: 1 signature\(s\) found, none verified by the policy's signers; untrusted-key: cosign signature verifies with none of the 1 trusted key\(s\).* \(2 enforced checks failed\)\n$/);
   });
 
   it('1: a stale scan fails', async () => {

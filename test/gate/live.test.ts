@@ -63,9 +63,9 @@ describe('gateLive', () => {
       'image[linux/arm64]=fail',
     ]);
     const reason = (rule: string, platform?: string) => report.results.find((r) => r.rule === rule && r.platform === platform)!.reason;
-    expect(reason('signature')).toMatch(/none verified by the policy's signers; signature-invalid/);
+    expect(reason('signature')).toMatch(/none verified by the policy's signers; untrusted-key/);
     expect(reason('sbom', 'linux/arm64')).toMatch(/^no SBOM for linux\/arm64/);
-    expect(reason('provenance')).toMatch(/does not verify: signature-invalid/);
+    expect(reason('provenance')).toMatch(/does not verify: untrusted-key/);
     expect(reason('scan')).toMatch(/CVE-2026-2000 \(CRITICAL.*1 VEX document\(s\) not applied/);
     expect(reason('image', 'linux/arm64')).toMatch(/runs as root \(User "0:0"\); missing label org.opencontainers.image.source/);
   });

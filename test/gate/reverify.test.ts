@@ -45,10 +45,10 @@ describe('trustReverifier: the policy re-verifies signed bytes through src/trust
     expect(otherImage).toMatchObject({ verified: false, code: 'subject-mismatch' });
   });
 
-  it('rejects an attestation signed by another key: signature-invalid', async () => {
+  it('rejects an attestation signed by another key: untrusted-key', async () => {
     const reverify = await trustReverifier(policyFor({ ...NO_SIGNERS, keys: [await keyFile(makeKey().publicPem)] }), NOW);
     const bytes = dsseEnvelope(statement(SLSA_V1, {}, [IMAGE]), makeKey().privateKey);
-    expect(await reverify({ role: 'provenance', bytes, mediaType: '', digest: IMAGE })).toMatchObject({ verified: false, code: 'signature-invalid' });
+    expect(await reverify({ role: 'provenance', bytes, mediaType: '', digest: IMAGE })).toMatchObject({ verified: false, code: 'untrusted-key' });
   });
 
   it('verifies a cosign simple-signing layer (payload bytes + signature annotation)', async () => {
@@ -58,7 +58,7 @@ describe('trustReverifier: the policy re-verifies signed bytes through src/trust
     const mediaType = 'application/vnd.dev.cosign.simplesigning.v1+json';
     expect(await reverify({ role: 'signature', bytes: payload, mediaType, annotations, digest: IMAGE })).toMatchObject({ verified: true });
     const forged = cosignSignature(IMAGE, 'ghcr.io/acme/app', makeKey().privateKey);
-    expect(await reverify({ role: 'signature', bytes: forged.payload, mediaType, annotations: forged.annotations, digest: IMAGE })).toMatchObject({ verified: false, code: 'signature-invalid' });
+    expect(await reverify({ role: 'signature', bytes: forged.payload, mediaType, annotations: forged.annotations, digest: IMAGE })).toMatchObject({ verified: false, code: 'untrusted-key' });
   });
 
   it('verifies the real keyless SLSA attestation offline with the right identity and issuer', async () => {

@@ -28,7 +28,7 @@ describe('normalize', () => {
 
   it('keeps an unknown media type with unknown content as other/unknown, valid', () => {
     const result = normalize({ bytes: Buffer.from('hello'), mediaType: 'application/x-custom' });
-    expect(result).toEqual({ kind: 'other', format: 'unknown', valid: true, problems: [], subjects: [], summary: {} });
+    expect(result).toEqual({ kind: 'other', format: 'unknown', valid: true, problems: [], deviations: [], subjects: [], summary: {} });
   });
 
   it('flags subject-mismatch when every claimed digest is another image', () => {
@@ -83,4 +83,22 @@ describe('media types that name the payload rather than its container', () => {
     const bundle = normalize({ bytes: fixture('sigstore-bundle', 'valid-v0.3-dsse.json'), mediaType: 'application/vnd.in-toto+json' });
     expect(bundle).toMatchObject({ format: 'sigstore-bundle', kind: 'attestation', valid: true });
   });
+});
+
+describe('a known format in an unknown version', () => {
+  const cases: [string, string, string, string][] = [
+    ['SPDX JSON', JSON.stringify({ spdxVersion: 'SPDX-9.9', SPDXID: 'SPDXRef-DOCUMENT', name: 'x' }), 'spdx', '/spdxVersion'],
+    ['SPDX tag-value', 'SPDXVersion: SPDX-9.9\nDataLicense: CC0-1.0\n', 'spdx', '/spdxVersion'],
+    ['CycloneDX JSON', JSON.stringify({ bomFormat: 'CycloneDX', specVersion: '9.9' }), 'cyclonedx', '/specVersion'],
+    ['in-toto Statement', JSON.stringify({ _type: 'https://in-toto.io/Statement/v9', subject: [], predicateType: 'x' }), 'in-toto', '/_type'],
+    ['SARIF', JSON.stringify({ version: '2.2', runs: [] }), 'sarif', '/version'],
+  ];
+  for (const [name, text, format, path] of cases) {
+    it(`${name}: that format, invalid with one unsupported-version problem (never other/unknown, never valid)`, () => {
+      const result = normalize({ bytes: Buffer.from(text) });
+      expect(result.format).toBe(format);
+      expect(result.valid).toBe(false);
+      expect(result.problems).toEqual([expect.objectContaining({ code: 'unsupported-version', path })]);
+    });
+  }
 });

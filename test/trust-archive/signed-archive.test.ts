@@ -154,6 +154,11 @@ describe('archive verifies signatures and keeps the trust material', () => {
     const trustFlags = ['--trusted-root', PUBLIC_GOOD, '--certificate-oidc-issuer', GITHUB_ISSUER];
     const root = await tempDir();
     const good = await archiveJson(['archive', ref, ...trustFlags, '--certificate-identity', SLSA_IDENTITY, '--root', root, '--date', DATE]);
+    // BuildKit's provenance (empty builder id) is recorded with its deviation and does not fail the run.
+    expect(good.stderr).toBe('');
+    expect(good.code).toBe(0);
+    const provenance = good.report.images[0].evidence.find((e: { format: string }) => e.format === 'in-toto');
+    expect(provenance).toMatchObject({ valid: true, deviations: [{ code: 'buildkit-empty-builder-id', producer: expect.stringContaining('BuildKit') }] });
     const attestation = good.report.images[0].evidence.find((e: { format: string }) => e.format === 'dsse');
     expect(attestation.verification).toMatchObject({ verified: true, identity: { san: SLSA_IDENTITY, issuer: GITHUB_ISSUER } });
     const verify = await runCli(['verify', root, '--json']);
@@ -165,6 +170,48 @@ describe('archive verifies signatures and keeps the trust material', () => {
     expect(bad.code).toBe(1);
     const rejected = bad.report.images[0].evidence.find((e: { format: string }) => e.format === 'dsse');
     expect(rejected.verification).toMatchObject({ verified: false, code: 'identity-mismatch' });
+  });
+});
+
+describe('known producer deviations in the archive', () => {
+  it('are recorded in the image manifest and shown, exit 0; --strict makes them problems, exit 1', async () => {
+    const ref = `oci:${SLSA_LAYOUT}`;
+    const root = await tempDir();
+    const plain = await runCli(['archive', ref, '--root', root, '--date', DATE]);
+    expect(plain.code).toBe(0);
+    expect(plain.stdout).toMatch(/valid\*.*deviation: buildkit-empty-builder-id \(BuildKit/);
+    const { image } = await signatureEntries(root);
+    const entry = image.evidence.find((e: { format: string }) => e.format === 'in-toto');
+    expect(entry).toMatchObject({ valid: true, problems: [], deviations: [{ code: 'buildkit-empty-builder-id', path: '/predicate/builder/id', producer: expect.stringContaining('BuildKit') }] });
+    // Evidence without deviations carries no deviations field: manifests of earlier versions stay as they were.
+    expect(image.evidence.filter((e: { deviations?: unknown }) => e.deviations !== undefined)).toHaveLength(1);
+    expect((await runCli(['verify', root])).code).toBe(0);
+
+    const strictRoot = await tempDir();
+    const strict = await archiveJson(['archive', ref, '--strict', '--root', strictRoot, '--date', DATE]);
+    expect(strict.code).toBe(1);
+    const rejected = strict.report.images[0].evidence.find((e: { format: string }) => e.format === 'in-toto');
+    expect(rejected).toMatchObject({ valid: false, problems: [expect.objectContaining({ code: 'buildkit-empty-builder-id' })] });
+    expect(rejected.deviations).toBeUndefined();
+  });
+
+  it('gate --strict: the BuildKit provenance is invalid for the provenance rule; without it, the rule looks further', async () => {
+    const root = await tempDir();
+    expect((await runCli(['archive', `oci:${SLSA_LAYOUT}`, '--root', root, '--date', DATE])).code).toBe(0);
+    const day = JSON.parse(await readFile(join(root, DATE, 'manifest.json'), 'utf8')) as { images: { path: string }[] };
+    const bundle = join(root, DATE, day.images[0]!.path);
+    const policyDir = await tempDir();
+    const policy = join(policyDir, 'policy.yaml');
+    await writeFile(join(policyDir, 'signer.pub'), await readFile(KEY));
+    await writeFile(
+      policy,
+      'apiVersion: custody/v1\nkind: Policy\nmetadata: {name: strict}\nrules:\n  provenance:\n    mode: warn\n    scope: every-platform\n    keys: [signer.pub]\n    predicateTypes: [https://slsa.dev/provenance/v0.2]\n    builderIdRegexp: ^.*$\n    sourceRepositoryRegexp: ^.*$\n',
+    );
+    const plain = await runCli(['gate', '--bundle', bundle, '--policy', policy, '--json']);
+    const strict = await runCli(['gate', '--bundle', bundle, '--policy', policy, '--json', '--strict']);
+    const reason = (out: string) => (JSON.parse(out) as { results: { rule: string; reason: string }[] }).results.filter((r) => r.rule === 'provenance').map((r) => r.reason).join(' ');
+    expect(reason(plain.stdout)).not.toMatch(/buildkit-empty-builder-id|is invalid/);
+    expect(reason(strict.stdout)).toMatch(/is invalid: .*BuildKit/);
   });
 });
 

@@ -57,6 +57,10 @@ function npmKeyPem(): string {
   return path;
 }
 const NPM_KEY = npmKeyPem();
+const NPM_KEYS_JSON = corpus('sigstore-bundles/trust/npm-registry-keys.from-tuf-seed.json');
+/** GCB's us-west2 provenance key (test/fixtures/trust/README.md) and the image of the corpus GCB document. */
+const GCB_KEY = join(import.meta.dirname, '..', 'fixtures', 'trust', 'gcb-us-west2.pub');
+const GCB_IMAGE = 'sha256:f472ca4b68898c951ac3b476cba919d0d56fca4ced631fabcead51e4b2b690e7';
 const NPM_PROVENANCE_IDENTITY = 'https://github.com/slsa-framework/slsa-github-generator/.github/workflows/delegator_lowperms-generic_slsa3.yml@refs/tags/v1.6.0';
 const NPM_OSSF_SHA512 = 'sha512:563bc6d88c7cc60917b13cf4838473eeea6ec7ea0430f2672b16f43c2a5c82c239949c7cae7fe13bbe3b30d0571c3e56de624aa31ea43c98c12f1f190b8a7ca0';
 const SIGSTORE_JS_SHA512 = 'sha512:7bea9f6e7ff37f5fab0b36bf061200fff03099fd2fd696b91d04bc5e4f225eb9fd6e0cadcad54ba980f43fb352a99e8810b4e0abeb5c0ef2cf9108cd1f258b36';
@@ -158,6 +162,22 @@ const VERIFY: Row[] = [
     input: firstLine('intoto/slsa-verifier/vsa/gke-gce-pre.bcid-vsa.jsonl'),
     target: digest('gce_image_id:8970095005306000053'),
     trust: { keys: [corpus('intoto/slsa-verifier/vsa/vsa_signing_public_key.pem')] },
+  },
+  {
+    path: 'intoto/slsa-verifier/gcb/gcloud-container-github.json',
+    expect: 'verified',
+    why: "real GCB provenance: GCB's us-west2 KMS key signs the payload (GCB regional keys do not sign the DSSE PAE); the statement names the image",
+    input: file('intoto/slsa-verifier/gcb/gcloud-container-github.json', 'application/json'),
+    target: digest(GCB_IMAGE),
+    trust: { keys: [GCB_KEY] },
+  },
+  {
+    path: 'intoto/npm/provenance-npm-test-ossf.tgz.json',
+    expect: 'verified',
+    why: "the whole npm attestations document: every bundle, publish with npm's registry keys, provenance keyless",
+    input: file('intoto/npm/provenance-npm-test-ossf.tgz.json', 'application/json'),
+    target: digest(NPM_OSSF_SHA512),
+    trust: { ...keyless(NPM_PROVENANCE_IDENTITY, GH), keys: [NPM_KEYS_JSON] },
   },
   {
     path: 'intoto/npm/provenance-npm-test-ossf.tgz.json#publish',
@@ -283,8 +303,8 @@ const FAIL: Row[] = [
   },
   {
     path: 'invalid/containers-image/unknown-cosign-key.signature',
-    expect: 'signature-invalid',
-    why: 'made by a key custody was not given: it does not verify with cosign.pub',
+    expect: 'untrusted-key',
+    why: 'made by a key custody was not given: it verifies with none of the keys given (cosign.pub)',
     input: file('invalid/containers-image/unknown-cosign-key.signature'),
     target: digest('sha256:634a8f35b5f16dcf4aaa0822adc0b1964bb786fca12f6831de8ddc45e5986a00'),
     trust: { keys: [COSIGN_KEY] },
@@ -321,16 +341,30 @@ const FAIL: Row[] = [
     target: digest('sha256:4bdb495d05cbb9eb0722ec4fcfef8a02d5ca7a2fca0b0fed718447f89d39a589'),
     trust: keyless('https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_generic_slsa3.yml@refs/tags/v1.2.0', GH),
   },
-  ...['gcb-empty-keyid', 'gcb-invalid-signature-encoding', 'gcb-mismatch-payload-digest'].map(
-    (name): Row => ({
-      path: `invalid/slsa-verifier/${name}.json`,
-      expect: 'unsupported',
-      why: 'Google Cloud Build provenance summary: not a signature format custody verifies, so never verified',
-      input: file(`invalid/slsa-verifier/${name}.json`, 'application/json'),
-      target: digest(`sha256:${'0'.repeat(64)}`),
-      trust: { trustedRoots: [PUBLIC_GOOD_ROOT] },
-    }),
-  ),
+  {
+    path: 'invalid/slsa-verifier/gcb-empty-keyid.json',
+    expect: 'malformed',
+    why: 'a GCB signature that does not name its KMS key (GCB always does; slsa-verifier refuses it too)',
+    input: file('invalid/slsa-verifier/gcb-empty-keyid.json', 'application/json'),
+    target: digest(GCB_IMAGE),
+    trust: { keys: [GCB_KEY] },
+  },
+  {
+    path: 'invalid/slsa-verifier/gcb-invalid-signature-encoding.json',
+    expect: 'malformed',
+    why: 'the signature is not base64',
+    input: file('invalid/slsa-verifier/gcb-invalid-signature-encoding.json', 'application/json'),
+    target: digest(GCB_IMAGE),
+    trust: { keys: [GCB_KEY] },
+  },
+  {
+    path: 'invalid/slsa-verifier/gcb-mismatch-payload-digest.json',
+    expect: 'untrusted-key',
+    why: "the signed payload's subject was altered, so GCB's key does not verify it; the KMS key id is not derived from the PEM key given, so custody cannot tell an altered signature from another key's",
+    input: file('invalid/slsa-verifier/gcb-mismatch-payload-digest.json', 'application/json'),
+    target: digest(GCB_IMAGE),
+    trust: { keys: [GCB_KEY] },
+  },
   {
     path: 'invalid/slsa-verifier/gcb-no-signature.json',
     expect: 'malformed',
@@ -342,12 +376,20 @@ const FAIL: Row[] = [
   {
     path: 'invalid/slsa-verifier/npm-att-publish-nosubjects.intoto.sigstore.json',
     expect: 'signature-invalid',
-    why: 'the publish statement without subjects does not carry the npm registry signature',
+    why: "the publish statement without subjects does not carry the npm registry signature; its hint names npm's key (keys.json keyId), so it was altered",
     input: npmBundle('invalid/slsa-verifier/npm-att-publish-nosubjects.intoto.sigstore.json', 'publish'),
     target: digest(
       'sha512:29d19f26233f4441328412b34fd73ed104ecfef62f14097890cccf7455b521b65c5acff851849faa85c85395aa22d401436f01f3afb61b19c780e906c88c7f20',
     ),
-    trust: { keys: [NPM_KEY], trustedRoots: [PUBLIC_GOOD_ROOT] },
+    trust: { keys: [corpus('sigstore-bundles/trust/npm-registry-keys.from-tuf-seed.json')], trustedRoots: [PUBLIC_GOOD_ROOT] },
+  },
+  {
+    path: 'invalid/slsa-verifier/npm-provenance-invalidsigprov.tgz.json#document',
+    expect: 'signature-invalid',
+    why: 'the whole document: its publish bundle verifies, its provenance bundle does not, so the document does not',
+    input: file('invalid/slsa-verifier/npm-provenance-invalidsigprov.tgz.json', 'application/json'),
+    target: digest(NPM_OSSF_SHA512),
+    trust: { ...keyless(NPM_PROVENANCE_IDENTITY, GH), keys: [NPM_KEYS_JSON] },
   },
   {
     path: 'invalid/slsa-verifier/npm-provenance-invalidsigprov.tgz.json',

@@ -80,3 +80,23 @@ describe('hostile input', () => {
     expect(Date.now() - started).toBeLessThan(2000);
   });
 });
+
+describe('codes name the first real cause', () => {
+  it("a bundle carrying another signature's log entry (logged when its certificate had expired) is tlog-invalid, not certificate-expired", () => {
+    const bundle = JSON.parse(readCorpus('sigstore-bundles/sigstore-js/bundleV03-intoto.sigstore.json').toString()) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const other = JSON.parse(readCorpus('sigstore-bundles/cosign-testdata/oci-attestation.sigstore.json').toString()) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    bundle.verificationMaterial.tlogEntries = other.verificationMaterial.tlogEntries;
+    const statement = JSON.parse(Buffer.from(bundle.dsseEnvelope.payload, 'base64').toString()) as { subject: { digest: Record<string, string> }[] };
+    const [algorithm, hex] = Object.entries(statement.subject[0]!.digest)[0]!;
+    const verdict = verifyEvidenceSync({ bytes: Buffer.from(JSON.stringify(bundle)), mediaType: '' }, { digest: `${algorithm}:${hex}` }, trust);
+    expect(verdict).toMatchObject({ verified: false, code: 'tlog-invalid' });
+    expect(verdict.reason).toMatch(/not this signature's/);
+  });
+
+  it("a cosign simple-signing payload without its annotations names the missing annotation (malformed), whatever its media type says", () => {
+    const payload = readCorpus('cosign/containers-image/dir-img-cosign-valid/simplesigning-payload.json');
+    for (const mediaType of ['', 'application/vnd.dev.cosign.simplesigning.v1+json', 'application/json']) {
+      expect(verifyEvidenceSync({ bytes: payload, mediaType }, { digest: target.digest }, trust)).toMatchObject({ code: 'malformed', reason: expect.stringMatching(/no dev.cosignproject.cosign\/signature annotation/) });
+    }
+  });
+});

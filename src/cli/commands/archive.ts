@@ -1,4 +1,4 @@
-import { archive, type ArchiveReport } from '../../archive/archive.js';
+import { archive, failedSignatureEvidence, type ArchiveReport, type EvidenceResult } from '../../archive/archive.js';
 import { readImagesFile, type Shard } from '../../archive/batch.js';
 import { createProgress, lockNotice } from '../progress.js';
 import { refuseLayoutLookalike } from '../layout-hint.js';
@@ -25,6 +25,7 @@ export interface ArchiveArgs extends RegistryArgs, TrustArgs {
   maxBytes?: number;
   /** Seconds to wait for another run's lock on the root. */
   lockTimeout: number;
+  strict?: boolean;
   json: boolean;
 }
 
@@ -52,6 +53,7 @@ export async function runArchive(args: ArchiveArgs, io: Io, context: CommandCont
     lock: { waitMs: args.lockTimeout * 1000, onWait: lockNotice(io, args.quiet ? 'quiet' : mode === 'quiet' ? 'text' : mode, args.root) },
     ...(trust ? { trust } : {}),
     ...(args.maxBytes !== undefined ? { limits: { maxBytes: args.maxBytes } } : {}),
+    ...(args.strict ? { strict: true } : {}),
     ...(collecting ? { collect: collecting.collect, resolve: collecting.resolve } : {}),
     onStart: (total) => progress.start(total),
     onImage: (result) => progress.image(result),
@@ -86,6 +88,7 @@ export function formatSummary(report: ArchiveReport, ms: number): string {
     ['evidence', [...byKind].sort().map(([k, n]) => `${k} ${n}`).join(', ') || 'none'],
     ['written', `${added} new files, ${bytes} bytes`],
     ['invalid', `${report.invalid} evidence, ${report.failedSignatures} failed signatures`],
+    ['deviations', `${report.images.reduce((n, i) => n + i.evidence.filter((e) => e.deviations).length, 0)} evidence with known producer deviations (not failing; --strict makes them problems)`],
     ['time', `${(ms / 1000).toFixed(1)} s`],
     ['day', report.day],
   ];
@@ -111,7 +114,12 @@ export function archiveExit(report: ArchiveReport, io: Io): ExitCode {
     return EXIT.finding;
   }
   if (report.invalid > 0 || report.failedSignatures > 0) {
-    const first = report.images.flatMap((image) => image.evidence.map((e) => ({ image, e }))).find(({ e }) => !e.valid || (e.verification && !e.verification.verified && e.verification.code !== 'no-trust-material'));
+    const first = report.images
+      .flatMap((image) => {
+        const failing = new Set(failedSignatureEvidence(image));
+        return image.evidence.map((e) => ({ image, e, failing: failing.has(e) }));
+      })
+      .find(({ e, failing }) => !e.valid || failing);
     const detail = first
       ? `${first.e.source} -> ${first.image.path}/${first.e.path}: ${first.e.problems[0]?.message ?? first.e.verification?.reason ?? 'invalid'}`
       : '';
@@ -137,14 +145,20 @@ export function formatArchiveReport(report: ArchiveReport): string {
     const rows = image.evidence.map((e) => [
       '          ',
       `${e.kind}/${e.format}`,
-      e.valid ? 'valid' : 'INVALID',
+      e.valid ? (e.deviations ? 'valid*' : 'valid') : 'INVALID',
       ...(signed ? [e.verification ? (e.verification.verified ? 'verified' : `unverified (${e.verification.code ?? '?'})`) : ''] : []),
       e.path,
       e.added ? 'new' : 'kept',
-      e.valid ? '' : (e.problems[0]?.message ?? ''),
+      e.valid ? deviationText(e.deviations) : (e.problems[0]?.message ?? ''),
     ]);
     if (rows.length > 0) lines.push(table(rows));
   }
   return `${lines.join('\n')}\n`;
 }
 
+
+/** `valid*`: valid with known producer deviations, named with their producer (README "Deviations"). */
+function deviationText(deviations: EvidenceResult['deviations']): string {
+  if (!deviations || deviations.length === 0) return '';
+  return `deviation: ${deviations.map((d) => `${d.code} (${d.producer})`).join(', ')}`;
+}

@@ -17,6 +17,7 @@ export const gateCommand = commandSpec(
     policy: { describe: 'policy file (YAML or JSON, apiVersion custody/v1; see docs/gate.md)', demand: true },
     format: 'report format (default text; json with --json)',
     output: 'write the report to FILE (atomically); stdout then gets the text table',
+    strict: 'known producer deviations (BuildKit, GCB, …) count as problems: the evidence is invalid',
   },
   (y) => y.positional('ref', { type: 'string', describe: 'image reference to collect live (registry/repo[:tag][@sha256:…] or oci:PATH[:tag|@sha256:…])' }),
 );

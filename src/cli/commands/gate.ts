@@ -14,6 +14,7 @@ export interface GateArgs extends RegistryArgs {
   format?: ReportFormat;
   output?: string;
   json?: boolean;
+  strict?: boolean;
 }
 
 export { gateCommand } from './gate-spec.js';
@@ -31,7 +32,7 @@ export async function runGate(args: GateArgs, io: Io, context: CommandContext): 
     if (args.ref !== undefined) refuseLayoutLookalike(args.ref);
     const format: ReportFormat = args.format ?? (args.json ? 'json' : 'text');
     const policy = await loadPolicy(args.policy);
-    const report = args.bundle !== undefined ? await gateFromBundle(args.bundle, policy) : await collectAndGate(args.ref!, args, policy, context);
+    const report = args.bundle !== undefined ? await gateFromBundle(args.bundle, policy, gateOptions(args)) : await collectAndGate(args.ref!, args, policy, context);
     const text = renderReport(report, format);
     if (args.output !== undefined) {
       await writeReport(args.output, text);
@@ -48,10 +49,14 @@ export async function runGate(args: GateArgs, io: Io, context: CommandContext): 
 async function collectAndGate(ref: string, args: GateArgs, policy: Policy, context: CommandContext): Promise<GateReport> {
   const collecting = await context.collecting(sourceOptions(args));
   try {
-    return await gateLive(ref, policy, collecting.collect);
+    return await gateLive(ref, policy, collecting.collect, gateOptions(args));
   } finally {
     collecting.close();
   }
+}
+
+function gateOptions(args: GateArgs): { strict?: boolean } {
+  return args.strict ? { strict: true } : {};
 }
 
 function exitFor(report: GateReport, io: Io): ExitCode {

@@ -45,3 +45,13 @@ export function problem(code: string, path: string, message: string): Problem {
 export function childPath(parent: string, ...segments: (string | number)[]): string {
   return parent + segments.map((s) => '/' + escapePointer(s)).join('');
 }
+
+/**
+ * A known format in a version custody has no rules for: the document is
+ * still that format (an auditor sees "SPDX 9.9", not "something unknown"),
+ * and it is not judged against another version's schema. One problem,
+ * `unsupported-version`, at the field that names the version.
+ */
+export function unsupportedVersion(path: string, declared: unknown, format: string, known: readonly string[]): Problem {
+  return problem('unsupported-version', path, `${path} ${JSON.stringify(declared)}: custody knows ${format} ${known.join(', ')}, not this version`);
+}

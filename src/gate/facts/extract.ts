@@ -72,7 +72,13 @@ export function extractFacts(input: FactInput): EvidenceFacts {
     }
     return facts;
   }
-  if (json === undefined) return facts;
+  if (json === undefined) {
+    // SBOMs in a text serialisation (SPDX tag-value or YAML, CycloneDX XML): the normaliser read them into
+    // the JSON model; its component count is the fact.
+    const sbom = guard('sbom', () => textSbom(input.normalized));
+    if (sbom) facts.sbom = sbom;
+    return facts;
+  }
 
   const scan = guard('scan report', (): ScanFacts | undefined => {
     if (looksLikeTrivy(json)) return readTrivy(json);
@@ -97,4 +103,10 @@ export function extractFacts(input: FactInput): EvidenceFacts {
   const configDigest = guard('image manifest', () => manifestConfigDigest(json, input.mediaType));
   if (configDigest) facts.configDigest = configDigest;
   return facts;
+}
+
+function textSbom(normalized: FactInput['normalized']): SbomFacts | undefined {
+  if (normalized.kind !== 'sbom' || (normalized.format !== 'spdx' && normalized.format !== 'cyclonedx')) return undefined;
+  const count = normalized.summary.componentCount;
+  return typeof count === 'number' ? { format: normalized.format, componentCount: count, via: 'document' } : undefined;
 }

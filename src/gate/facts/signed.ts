@@ -27,6 +27,8 @@ export function readSigned(input: SignedInput, statement: StatementFacts | undef
   if (format === 'cosign-simplesigning' || format === 'containers-image' || format === 'notation') {
     return { format, purpose: 'signature', claims: simpleSigningClaims(input.bytes, format) };
   }
+  // in-toto v0.9 links and layouts: step evidence and policy, not signatures over the image.
+  if (format === 'in-toto-metadata') return { format, purpose: 'attestation', claims: [] };
   if (statement) {
     return { format, purpose: statement.predicateType === COSIGN_SIGN_PREDICATE ? 'signature' : 'attestation', claims: statement.subjects };
   }

@@ -1,5 +1,6 @@
 import type { GateEvidence, GateInput, TargetVerdict } from '../evidence.js';
 import type { SignatureRule } from '../policy/types.js';
+import { failingSignatures } from '../../trust/verdict.js';
 import { describeFailure, describeIdentity } from './identity.js';
 import { judged, shortDigest, type RuleResult } from './result.js';
 
@@ -21,6 +22,13 @@ export function evaluateSignature(input: GateInput, rule: SignatureRule): RuleRe
 
   const forImage = checked.flatMap(({ evidence, verdicts }) => verdicts.filter((v) => v.digest === digest).map((v) => ({ evidence, verdict: v })));
   const good = forImage.find(({ verdict }) => verdict.verified);
+  // Co-signing as cosign (and archive) judge it: another signer's signature does not count against a verified one,
+  // an altered signature naming a trusted signer does.
+  const failing = new Set(failingSignatures(forImage.map(({ verdict }) => verdict)));
+  const bad = forImage.find(({ verdict }) => failing.has(verdict));
+  if (good && bad) {
+    return result(false, `signed by ${describeIdentity(good.verdict.identity)}, but another signature does not verify: ${describeFailure(bad.verdict)}`, details);
+  }
   if (good) return result(true, `signed by ${describeIdentity(good.verdict.identity)} (${good.evidence.facts.signed!.format})`, details);
 
   const unsupported = signatures.filter((e) => (e.verdicts.signature ?? []).length === 0);

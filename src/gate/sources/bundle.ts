@@ -65,7 +65,7 @@ export async function gateFromBundle(imageDir: string, policy: Policy, options: 
     raws.push({ bytes, mediaType: entry.mediaType, origin: entry.origin });
     ids.push(entry.path);
   }
-  const normalized = await normalizeAll(subject, raws, options.limits);
+  const normalized = await normalizeAll(subject, raws, options.limits, undefined, { strict: options.strict === true });
   const items: GateItem[] = normalized.map((item, i) => ({ id: ids[i]!, bytes: item.bytes, mediaType: item.mediaType, origin: item.origin, normalized: item.normalized }));
   const reverify = options.reverify ?? (await trustReverifier(policy, now));
   const input = await prepareInput(subject, items, policy, reverify);

@@ -48,7 +48,7 @@ export async function gateLive(refText: string, policy: Policy, collector: Colle
     });
   }
   const raws: Raw[] = [...collected.image, ...collected.evidence];
-  const normalized = await normalizeAll(collected.subject, raws, options.limits);
+  const normalized = await normalizeAll(collected.subject, raws, options.limits, undefined, { strict: options.strict === true });
   const items: GateItem[] = normalized.map((item) => ({
     id: describeItem(item.normalized.kind, item.normalized.format, item.origin),
     bytes: item.bytes,

@@ -7,4 +7,6 @@ export interface GateOptions {
   /** How signed evidence is re-verified; default: src/trust with the policy's trust material. */
   reverify?: Reverify;
   limits?: Partial<Limits>;
+  /** `--strict`: known producer deviations count as problems. */
+  strict?: boolean;
 }

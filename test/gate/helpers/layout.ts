@@ -36,6 +36,10 @@ export interface GateImageSpec {
   platforms: { architecture: string; user: string; sbom: boolean }[];
   labels: Record<string, string>;
   signer?: ImageSigner;
+  /** More `cosign sign` signatures of the image, by other signers (co-signing): one more `.sig` layer each. */
+  cosigners?: ImageSigner[];
+  /** Alter the first signature's payload after it was signed (a tampered signature that still names its key's image). */
+  tamperFirstSignature?: boolean;
   /** Signs the `.att` attestations (SLSA provenance, OpenVEX). */
   attester: KeyObject;
   provenance?: { builderId: string; repository: string };
@@ -88,14 +92,20 @@ export function writeGateImage(dir: string, spec: GateImageSpec): GateImage {
   for (const [subject, list] of referrers) w.entry(writeReferrersIndex(w, list), referrersTag(subject));
 
   // cosign sign: sha256-<hex>.sig
-  if (spec.signer) {
-    const payload = simpleSigningPayload(spec.repository, index.digest);
-    const annotations: Record<string, string> = { 'dev.cosignproject.cosign/signature': sign('sha256', payload, spec.signer.key).toString('base64') };
-    if ('certificatePem' in spec.signer) {
-      annotations['dev.sigstore.cosign/certificate'] = spec.signer.certificatePem;
-      annotations['dev.sigstore.cosign/chain'] = spec.signer.chainPem;
-    }
-    w.entry(cosignManifest(w, [{ mediaType: 'application/vnd.dev.cosign.simplesigning.v1+json', bytes: payload, annotations }]), cosignTag(index.digest, 'sig'));
+  const signers = [...(spec.signer ? [spec.signer] : []), ...(spec.cosigners ?? [])];
+  if (signers.length > 0) {
+    const layers = signers.map((signer, i) => {
+      const signed = simpleSigningPayload(spec.repository, index.digest) as Buffer;
+      const annotations: Record<string, string> = { 'dev.cosignproject.cosign/signature': sign('sha256', signed, signer.key).toString('base64') };
+      if ('certificatePem' in signer) {
+        annotations['dev.sigstore.cosign/certificate'] = signer.certificatePem;
+        annotations['dev.sigstore.cosign/chain'] = signer.chainPem;
+      }
+      // Tampered: the same image digest, another docker-reference, the old signature.
+      const payload = i === 0 && spec.tamperFirstSignature ? (simpleSigningPayload(`${spec.repository}-altered`, index.digest) as Buffer) : signed;
+      return { mediaType: 'application/vnd.dev.cosign.simplesigning.v1+json', bytes: payload, annotations };
+    });
+    w.entry(cosignManifest(w, layers), cosignTag(index.digest, 'sig'));
   }
 
   // cosign attest: sha256-<hex>.att, one DSSE layer per attestation.
