@@ -88,3 +88,19 @@ export const fetchTrustedRootCommand = {
       .option('cache', { type: 'string', describe: 'TUF metadata cache folder (default: a new temporary folder)' })
       .option('timeout', { type: 'number', describe: 'seconds per request (default 30)' }),
 };
+
+export const reportCommand = {
+  command: 'report <path>',
+  describe: 'verify an archive root, day or export, then write one self-contained HTML page for an auditor: verdict, coverage, trends, inventory, digests',
+  builder: (y: Argv) =>
+    y
+      .positional('path', { type: 'string', demandOption: true, describe: 'archive root, day folder, or exported .tar.gz' })
+      .option('out', { type: 'string', describe: 'the HTML file to write (atomically); its sha256 is printed' })
+      .option('from', { type: 'string', describe: 'first day to report on, YYYY-MM-DD (verification still covers all of PATH)' })
+      .option('to', { type: 'string', describe: 'last day to report on, YYYY-MM-DD' })
+      .option('policy', { type: 'string', describe: 'gate policy (YAML or JSON): the decision per image, rule by rule' })
+      .check((argv) => {
+        if (argv.out === undefined && argv.json !== true) throw new Error('give --out FILE.html, or --json for the report as JSON on stdout');
+        return true;
+      }),
+};
