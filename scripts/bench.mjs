@@ -24,6 +24,7 @@ function benchNormalize() {
 const all = {
   verify: async () => (await import('./bench/verify.mjs')).benchVerify(),
   chain: async () => (await import('./bench/chain.mjs')).benchChain(),
+  report: async () => (await import('./bench/report.mjs')).benchReport(),
   normalize: async () => benchNormalize(),
   collect: async () => (await import('./bench-collect.mjs')).benchCollect(),
   archive: async () =>

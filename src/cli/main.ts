@@ -6,7 +6,7 @@ import { CustodyError } from '../errors.js';
 import { TOOL } from '../version.js';
 import type { CommandContext } from './context.js';
 import { gateCommand } from './commands/gate-spec.js';
-import { archiveCommand, discoverCommand, exportCommand, fetchTrustedRootCommand, reportCommand, sealCommand, verifyCommand, verifyEvidenceCommand } from './specs.js';
+import { archiveCommand, diffCommand, discoverCommand, exportCommand, fetchTrustedRootCommand, reportCommand, sealCommand, verifyCommand, verifyEvidenceCommand } from './specs.js';
 import { EXIT } from './exit-codes.js';
 import { processIo, reportError, type Io } from './output.js';
 
@@ -37,6 +37,7 @@ export async function main(argv: readonly string[], io: Io = processIo, context?
     .command({ ...sealCommand, handler: run(async (args) => (await import('./commands/seal.js')).runSeal(args as never, io)) })
     .command({ ...exportCommand, handler: run(async (args) => (await import('./commands/export.js')).runExport(args as never, io)) })
     .command({ ...reportCommand, handler: run(async (args) => (await import('./commands/report.js')).runReport(args as never, io)) })
+    .command({ ...diffCommand, handler: run(async (args) => (await import('./commands/diff.js')).runDiff(args as never, io)) })
     .demandCommand(1, 'name a command: custody --help lists them')
     .strict()
     .version(TOOL.version)

@@ -104,3 +104,17 @@ export const reportCommand = {
         return true;
       }),
 };
+
+/** Output formats of `custody diff` (src/diff/render.ts). */
+export const DIFF_OUTPUT_FORMATS = ['text', 'json', 'markdown'] as const;
+
+export const diffCommand = {
+  command: 'diff <a> <b>',
+  describe: 'what changed from day A to day B: images, evidence, signers, vulnerabilities, SBOM components; exit 0 same, 1 different, 2 bad input',
+  builder: (y: Argv) =>
+    y
+      .positional('a', { type: 'string', demandOption: true, describe: 'day A: a day folder, an exported .tar.gz, or a date YYYY-MM-DD under --root' })
+      .positional('b', { type: 'string', demandOption: true, describe: 'day B, likewise' })
+      .option('root', { type: 'string', describe: 'archive root where dates are looked up (default artifacts)' })
+      .option('format', { type: 'string', choices: [...DIFF_OUTPUT_FORMATS], describe: 'output format (default text; json with --json)' }),
+};
