@@ -8,6 +8,7 @@ import { CustodyError } from '../errors.js';
 import { FactsCache } from '../days/facts.js';
 import { openVerified } from '../days/open.js';
 import { readDay } from '../days/read-day.js';
+import { referenceKey } from '../days/reference-key.js';
 import type { EvidenceView } from '../days/views.js';
 import { decodeURIComponentSafe, purlName } from '../gate/facts/findings.js';
 import { parseJsonBytes } from '../gate/facts/json.js';
@@ -59,7 +60,7 @@ export async function readSnapshot(input: string, path: string, label: string): 
 
   const images = new Map<string, ImageSnapshot>();
   for (const image of loaded.images) {
-    const snapshot: ImageSnapshot = { ref: image.entry.ref, digest: image.manifest?.digest || image.entry.digest, status: image.entry.status, evidence: [], signers: [] };
+    const snapshot: ImageSnapshot = { ref: referenceKey(image.entry.ref), digest: image.manifest?.digest || image.entry.digest, status: image.entry.status, evidence: [], signers: [] };
     images.set(snapshot.ref, snapshot);
     const signers = new Map<string, SignerRef>();
     for (const entry of image.manifest?.evidence ?? []) {

@@ -3,6 +3,7 @@ import { CustodyError } from '../errors.js';
 import { FactsCache } from '../days/facts.js';
 import { dayPath, openVerified, type VerifiedArchive } from '../days/open.js';
 import { readDay, type LoadedDay } from '../days/read-day.js';
+import { referenceKey } from '../days/reference-key.js';
 import type { EvidenceView } from '../days/views.js';
 import type { Policy } from '../gate/policy/types.js';
 import { TOOL } from '../version.js';
@@ -157,7 +158,7 @@ async function dayRowOf(
     row.critical += coverage.scan.counts?.CRITICAL ?? 0;
     row.high += coverage.scan.counts?.HIGH ?? 0;
 
-    const ref = image.entry.ref;
+    const ref = referenceKey(image.entry.ref);
     let state = images.get(ref);
     if (!state) {
       state = { ref, latest: coverage, days: 0, failedDays: 0, firstDay: date, lastDay: date, log: new VersionLog(), timeline: new Array<string>(position.count).fill('-') };

@@ -37,6 +37,7 @@ describe('custody report on hostile manifest strings', () => {
   });
 
   it('control characters are dropped from the page', () => {
+    // eslint-disable-next-line no-control-regex
     expect(text).not.toMatch(/[\u0000\u0007\u001b]/);
   });
 

@@ -23,15 +23,15 @@ code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monosp
 .verdict dd { margin: 0; }
 nav ul { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: 4px 16px; }
 table { border-collapse: collapse; width: 100%; margin: 8px 0 16px; }
-th, td { border: 1px solid var(--line); padding: 4px 6px; text-align: left; vertical-align: top; }
-th { background: #f6f8fa; font-weight: 600; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+th, td { border: 1px solid var(--line); padding: 4px 6px; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
+th { background: #f6f8fa; font-weight: 600; white-space: nowrap; overflow-wrap: normal; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; overflow-wrap: normal; }
 td.wrap { word-break: break-all; }
 td.image { min-width: 14em; max-width: 22em; overflow-wrap: anywhere; }
-td.date { white-space: nowrap; }
+td.date, td.nowrap { white-space: nowrap; }
 .status-pass, .status-ok, .status-verified, .status-valid { color: var(--pass); font-weight: 600; }
 .status-fail, .status-failed, .status-error, .status-invalid { color: var(--fail); font-weight: 600; }
-.status-warn, .status-incomplete, .status-unchecked, .status-unverified { color: var(--warn); font-weight: 600; }
+.status-warn, .status-incomplete, .status-unchecked, .status-unverified, .status-notchecked { color: var(--warn); font-weight: 600; }
 ul.compact { margin: 0; padding-left: 16px; }
 .chart { margin: 8px 0 20px; }
 .chart figcaption { font-weight: 600; margin-bottom: 4px; }

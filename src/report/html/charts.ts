@@ -9,7 +9,7 @@ const WIDTH = 960;
 const LEFT = 56;
 const RIGHT = 16;
 const TOP = 16;
-const PLOT = 180;
+const PLOT = 140;
 const BOTTOM = 44;
 
 export interface Series {
@@ -21,12 +21,16 @@ export interface Series {
 
 const round = (n: number) => Math.round(n * 10) / 10;
 
-/** A round top for the y axis; counts get at least 4 so that the 5 ticks are whole numbers. */
+/** A round top for the y axis: four equal steps, each a whole round number (counts never get a tick of 12.5). */
 function niceMax(max: number): number {
   if (max <= 4) return 4;
-  const magnitude = 10 ** Math.floor(Math.log10(max));
-  for (const step of [1, 2, 2.5, 5, 10]) if (step * magnitude >= max) return step * magnitude;
-  return 10 * magnitude;
+  const step = max / 4;
+  const magnitude = 10 ** Math.floor(Math.log10(step));
+  for (const factor of [1, 1.25, 1.5, 2, 2.5, 3, 4, 5, 6, 7.5, 8, 10]) {
+    const candidate = factor * magnitude;
+    if (candidate >= step && Number.isInteger(candidate)) return candidate * 4;
+  }
+  return 40 * magnitude;
 }
 
 /** Room kept at both ends of the x axis for a bar and a date label. */
@@ -121,7 +125,7 @@ const TIMELINE_WORDS: Record<string, string> = {
 /** A reference short enough for the matrix: a digest shortened, then the end kept. */
 function matrixLabel(ref: string): string {
   const shortened = ref.replace(/@sha256:([0-9a-f]{12})[0-9a-f]{52}/, '@sha256:$1…');
-  return shortened.length > 40 ? `…${shortened.slice(-39)}` : shortened;
+  return shortened.length > 34 ? `…${shortened.slice(-33)}` : shortened;
 }
 
 /** One row per image, one column per day: what the image had that day (runs of equal days drawn as one rectangle). */

@@ -33,7 +33,7 @@ export function verdict(report: AuditReport): Markup {
 <dl>
 <dt>Files re-hashed</dt><dd id="verdict-checked">${v.checked} (every file against its <code>.sha256</code> and its manifest entry)</dd>
 <dt>Signatures re-verified</dt><dd>${v.signatures} (signatures, attestations and seals checked again offline)</dd>
-<dt>Hash chain</dt><dd>${status(v.chain.status)} ${v.chain.detail}</dd>
+<dt>Hash chain</dt><dd>${status(v.chain.status === 'not-checked' ? 'not checked' : v.chain.status)}: ${v.chain.detail}</dd>
 <dt>Seals</dt><dd>${sealText}${signers.length > 0 ? html`; signed by ${signers.join(', ')}` : ''}</dd>
 <dt>Problems</dt><dd id="verdict-problems">${v.problems.length}</dd>
 <dt>Days verified</dt><dd>${v.days} (verification covers the whole path; the range only limits what is reported below)</dd>
