@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { verifyArchive } from '../../src/verify/verify.js';
-import { D1, D2, LAYOUT_REF, demoRoot, imagePathOf, sha256 } from '../report/fixture.js';
+import { D2, LAYOUT_REF, demoRoot, imagePathOf, sha256 } from '../report/fixture.js';
 
 /**
  * verify checks a signature archived day after day once (same bytes, same
