@@ -23,6 +23,6 @@ export async function diffDays(a: string, b: string, options: DiffOptions = {}):
 }
 
 export { compareDays } from './compare.js';
-export { renderDiff, DIFF_FORMATS, type DiffFormat } from './render.js';
+export { renderDiff, diffCounts, DIFF_FORMATS, type DiffFormat } from './render.js';
 export { DIFF_FORMAT } from './model.js';
 export type { DayDiff, ImageChanges, VulnRef, ComponentChange, EvidenceRef, SignerRef, DaySide, ImageRef } from './model.js';

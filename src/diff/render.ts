@@ -33,7 +33,8 @@ function imageLines(image: ImageChanges, line: (sign: string, what: string, text
   for (const x of c.changed) line('~', 'component', componentText(x, '~'));
 }
 
-function counts(diff: DayDiff): string {
+/** The changes in one line: images, evidence, signers, vulnerabilities, components. */
+export function diffCounts(diff: DayDiff): string {
   const sum = (f: (i: ImageChanges) => number) => diff.changed.reduce((n, i) => n + f(i), 0);
   return [
     `images +${diff.images.added.length} -${diff.images.removed.length} ~${diff.images.repointed.length} re-pointed`,
@@ -46,7 +47,7 @@ function counts(diff: DayDiff): string {
 
 /** Text: one line per change, archive strings made single printable lines. */
 export function renderText(diff: DayDiff): string {
-  const out = [`custody diff ${singleLine(diff.a.input)} (${diff.a.date}) → ${singleLine(diff.b.input)} (${diff.b.date}): ${diff.same ? 'no difference' : counts(diff)}`];
+  const out = [`custody diff ${singleLine(diff.a.input)} (${diff.a.date}) → ${singleLine(diff.b.input)} (${diff.b.date}): ${diff.same ? 'no difference' : diffCounts(diff)}`];
   for (const i of diff.images.added) out.push(`+ image      ${singleLine(i.ref)} ${short(i.digest)} (${singleLine(i.status)})`);
   for (const i of diff.images.removed) out.push(`- image      ${singleLine(i.ref)} ${short(i.digest)} (${singleLine(i.status)})`);
   for (const i of diff.images.repointed) out.push(`~ image      ${singleLine(i.ref)} ${short(i.from)} → ${short(i.to)}`);
@@ -68,7 +69,7 @@ function code(text: string): string {
 
 export function renderMarkdown(diff: DayDiff): string {
   const out = [`### custody diff ${code(diff.a.date)} → ${code(diff.b.date)}: ${diff.same ? 'no difference' : 'changes'}`, '', `${code(diff.a.input)} → ${code(diff.b.input)}`, ''];
-  if (!diff.same) out.push(counts(diff), '');
+  if (!diff.same) out.push(diffCounts(diff), '');
   const images = [
     ...diff.images.added.map((i) => `| added | ${code(i.ref)} | | ${code(i.digest ?? 'none')} |`),
     ...diff.images.removed.map((i) => `| removed | ${code(i.ref)} | ${code(i.digest ?? 'none')} | |`),

@@ -38,9 +38,10 @@ describe('custody diff', () => {
     expect(diff.changed).toEqual([]);
   });
 
-  it('an image added (dates under --root), exit 1', async () => {
-    const { code, diff } = await diffJson([D1, D2, '--root', demo]);
+  it('an image added (dates under --root), exit 1 with one line saying so', async () => {
+    const { code, diff, stderr } = await diffJson([D1, D2, '--root', demo]);
     expect(code).toBe(1);
+    expect(stderr).toBe(`custody: ${D1} (${D1}) and ${D2} (${D2}) differ: images +1 -0 ~0 re-pointed; evidence +0 -0; signers +0 -0; vulnerabilities 0 new, 0 fixed; components +0 -0 ~0\n`);
     expect(diff.images.added.map((i) => i.ref)).toEqual([SHOP_REF]);
     expect(diff.images.removed).toEqual([]);
     expect(diff.images.repointed).toEqual([]);

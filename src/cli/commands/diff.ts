@@ -1,4 +1,5 @@
-import { diffDays, renderDiff, type DiffFormat } from '../../diff/index.js';
+import { diffCounts, diffDays, renderDiff, type DiffFormat } from '../../diff/index.js';
+import { singleLine } from '../../gate/output/order.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import type { Io } from '../output.js';
 
@@ -14,5 +15,7 @@ export interface DiffArgs {
 export async function runDiff(args: DiffArgs, io: Io): Promise<ExitCode> {
   const diff = await diffDays(args.a, args.b, args.root !== undefined ? { root: args.root } : {});
   io.out(renderDiff(diff, args.format ?? (args.json ? 'json' : 'text')));
-  return diff.same ? EXIT.ok : EXIT.finding;
+  if (diff.same) return EXIT.ok;
+  io.err(`custody: ${singleLine(args.a)} (${diff.a.date}) and ${singleLine(args.b)} (${diff.b.date}) differ: ${diffCounts(diff)}\n`);
+  return EXIT.finding;
 }
