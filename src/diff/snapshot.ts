@@ -14,7 +14,7 @@ import { decodeURIComponentSafe, purlName } from '../gate/facts/findings.js';
 import { parseJsonBytes } from '../gate/facts/json.js';
 import { readSbomComponents } from '../gate/facts/sbom-components.js';
 import { severityRank } from '../gate/policy/types.js';
-import { signerText } from '../report/coverage.js';
+import { signerText } from '../days/signer.js';
 import type { DaySide, EvidenceRef, SignerRef, VulnRef } from './model.js';
 
 export interface ImageSnapshot {

@@ -10,7 +10,8 @@ import { decidingStatement, type ImageIdentity, type VexDocument } from '../gate
 import { parseReference } from '../oci/reference.js';
 import { aboutDigests, digestLabel } from '../days/facts.js';
 import type { LoadedImage } from '../days/read-day.js';
-import type { EvidenceView, ImageManifestView, VerificationView } from '../days/views.js';
+import { signerText } from '../days/signer.js';
+import type { EvidenceView, ImageManifestView } from '../days/views.js';
 import type { ImageCoverage, SbomPlatform, SeverityCounts, SignerInfo } from './model.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -53,16 +54,6 @@ export function coverageOf(date: string, loaded: LoadedImage, factsOf: FactsOf):
   coverage.provenance = provenanceOf(image, factsOf);
   coverage.scan = scansOf(image, factsOf, Date.parse(image.updatedAt || image.createdAt || `${date}T00:00:00Z`));
   return coverage;
-}
-
-/** `key 98a2d3560b254454…`, `SAN (issuer)`. */
-export function signerText(verification: VerificationView | undefined, summary: Record<string, unknown>): string {
-  const san = verification?.san ?? (typeof summary.certificateIdentity === 'string' ? summary.certificateIdentity : undefined);
-  const issuer = verification?.issuer ?? (typeof summary.certificateIssuer === 'string' ? summary.certificateIssuer : undefined);
-  if (san) return issuer ? `${san} (${issuer})` : san;
-  const hint = verification?.keyHint ?? (typeof summary.keyHint === 'string' ? summary.keyHint : undefined);
-  if (hint) return `key ${hint.slice(0, 16)}…`;
-  return summary.signer === 'key' ? 'a key (not identified: no trust material given)' : 'unknown signer';
 }
 
 function signaturesOf(image: ImageManifestView): ImageCoverage['signed'] {

@@ -7,7 +7,7 @@ import { dayPath, type VerifiedArchive } from '../days/open.js';
 import type { LoadedDay } from '../days/read-day.js';
 import { parseJsonText } from '../days/views.js';
 import { SEAL_FILE, SEAL_KEY_FILE } from '../verify/verify.js';
-import { signerText } from './coverage.js';
+import { signerText } from '../days/signer.js';
 import type { ChainVerdict, SealInfo, Verdict } from './model.js';
 
 export function verdictOf(archive: VerifiedArchive, sealedDays: number): Verdict {
