@@ -24,6 +24,7 @@ function benchNormalize() {
 const all = {
   verify: async () => (await import('./bench/verify.mjs')).benchVerify(),
   chain: async () => (await import('./bench/chain.mjs')).benchChain(),
+  report: async () => (await import('./bench/report.mjs')).benchReport(),
   normalize: async () => benchNormalize(),
   'tag-value': async () => (await import('./bench/spdx-tag-value.mjs')).benchTagValue(),
   collect: async () => (await import('./bench-collect.mjs')).benchCollect(),

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// npm run demo: archive the bundled examples into artifacts/ and verify the
-// day (the steps are in scripts/lib/demo-steps.mjs). No network.
+// npm run demo: archive the bundled examples into artifacts/, verify the day
+// and write its report (the steps are in scripts/lib/demo-steps.mjs). No network.
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,3 +18,4 @@ for (const args of demoSteps(join(root, 'examples'), date)) {
     process.exit(result.status ?? 3);
   }
 }
+console.log(`demo: the day's report is ${join(root, 'reports', `${date}.html`)} (open it in a browser; it needs no network)`);

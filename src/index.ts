@@ -17,3 +17,6 @@ export { collect, discover, openSource, RegistrySession } from './collect/index.
 export type { Source, SourceOptions } from './oci/source.js';
 export { TOOL } from './version.js';
 export * from './gate/index.js';
+export * from './report/index.js';
+export * from './diff/index.js';
+export { readSbomComponents, type SbomComponent, type SbomComponents } from './gate/facts/sbom-components.js';

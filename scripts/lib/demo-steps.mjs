@@ -1,5 +1,6 @@
 // The demo's custody commands (npm run demo, and the README's demo output):
-// archive the bundled examples into artifacts/ and verify the day. No
+// archive the bundled examples into artifacts/, verify the day and write its
+// report (reports/, outside the archive root: a root holds only days). No
 // network: an OCI layout on disk (a two-platform image with SBOM referrers,
 // a cosign signature tag and BuildKit attestations), then local evidence
 // files for a second image with --no-discover. Run from the repository root.
@@ -21,5 +22,6 @@ export function demoSteps(examples, date) {
       '--root', 'artifacts',
     ],
     ['verify', `artifacts/${date}`],
+    ['report', `artifacts/${date}`, '--out', `reports/${date}.html`],
   ];
 }

@@ -67,11 +67,29 @@ function steps(work, today) {
     { block: 'export', args: ['verify', tarball] },
     { block: 'export', sh: `mkdir ${work}/audit && tar xzf ${tarball} -C ${work}/audit && cd ${work}/audit && sha256sum -c --quiet SHA256SUMS && echo "all $(wc -l < SHA256SUMS) files match"` },
     { block: 'sha256sum', sh: `cd ${r1}/${DATE}/${LAYOUT_IMAGE}/evidence && sha256sum -c *.sha256` },
+    { block: 'report', args: ['report', r1, '--out', join(work, 'r1-report.html')] },
+    { block: 'report-tampered', sh: `cp -r ${r1} ${work}/r2 && echo ' ' >> ${work}/r2/${DATE}/${LAYOUT_IMAGE}/evidence/sbom-spdx-5ec5ffaf75d5.json` },
+    { block: 'report-tampered', exit: 1, args: ['report', join(work, 'r2'), '--out', join(work, 'r2-report.html')] },
+    ...shopBuilds(work).map((args) => ({ block: 'diff', args })),
+    { block: 'diff', exit: 1, args: ['diff', '2026-11-28', '2026-11-29', '--root', join(work, 'shop')] },
     { block: 'gate', exit: 1, args: ['gate', 'oci:examples/layout:1.0', '--policy', 'docs/gate-policy.example.yaml'] },
     { block: 'nightly', show: join(work, 'images.txt') },
     { block: 'nightly', exit: 1, today: true, args: ['archive', '--images', join(work, 'images.txt'), '--root', join(work, 'n1'), '--concurrency', '1'] },
     { block: 'nightly', today: true, args: ['verify', join(work, 'n1'), '--chain'] },
   ];
+}
+
+/** Two nightly runs of the example shop image, tag 1.4 rebuilt in between (examples/evidence/ and examples/evidence/next/). */
+function shopBuilds(work) {
+  const builds = [
+    ['2026-11-28', 'examples/evidence'],
+    ['2026-11-29', 'examples/evidence/next'],
+  ];
+  return builds.map(([date, folder]) => {
+    const digest = readFileSync(join(work, 'custody', folder, 'IMAGE'), 'utf8').trim().split('@')[1];
+    const files = ['sbom.spdx.json', 'sbom.cdx.json', 'provenance.intoto.json', 'scan.trivy.json'].flatMap((f) => ['--evidence', `${folder}/${f}`]);
+    return ['archive', '--no-discover', `registry.example/acme/shop:1.4@${digest}`, ...files, '--root', join(work, 'shop'), '--date', date, '--quiet'];
+  });
 }
 
 /** A fresh folder laid out like a checkout beside ../shared/corpus, with the inputs the steps read. */

@@ -37,7 +37,8 @@ export function commandLines(program, args) {
  * Placeholders for what changes from run to run: `workDir` (a temp folder)
  * is shown as /tmp, `today` as YYYY-MM-DD, timestamps as <time>, durations
  * as <ms> and <s>, the sha256 of a day manifest (it holds its creation
- * time) as <sha256>, a registry's random port as 5000.
+ * time) as <sha256>, and so is the sha256 of a report (it holds the time
+ * it was made), a registry's random port as 5000.
  */
 export function normalise(text, { workDir, today }) {
   const out = text
@@ -45,6 +46,7 @@ export function normalise(text, { workDir, today }) {
     .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z/g, '<time>')
     .replace(/"ms":\d+/g, '"ms":<ms>')
     .replace(/manifest sha256 [0-9a-f]{64}/g, 'manifest sha256 <sha256>')
+    .replace(/^(report {4}\S+ {2}sha256 )[0-9a-f]{64}$/gm, '$1<sha256>')
     .replace(/^(time +)\d+(?:\.\d+)? s$/gm, '$1<s> s')
     .replace(/127\.0\.0\.1([:_])\d{2,5}\b/g, '127.0.0.1$15000');
   return today ? out.replaceAll(today, 'YYYY-MM-DD') : out;

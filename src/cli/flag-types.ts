@@ -185,6 +185,8 @@ export const FLAGS = {
   'allow-future-date': { type: SWITCH },
   root: { type: FOLDER, default: 'artifacts' },
   date: { type: CALENDAR_DATE },
+  from: { type: CALENDAR_DATE },
+  to: { type: CALENDAR_DATE },
   images: { type: FILE },
   evidence: { type: FILES },
   shard: { type: SHARD },

@@ -6,7 +6,7 @@ import { CustodyError } from '../errors.js';
 import { TOOL } from '../version.js';
 import type { CommandContext } from './context.js';
 import { gateCommand } from './commands/gate-spec.js';
-import { archiveCommand, commandName, discoverCommand, exportCommand, fetchTrustedRootCommand, sealCommand, verifyCommand, verifyEvidenceCommand } from './specs.js';
+import { archiveCommand, commandName, diffCommand, discoverCommand, exportCommand, fetchTrustedRootCommand, reportCommand, sealCommand, verifyCommand, verifyEvidenceCommand } from './specs.js';
 import { checkArgv } from './argv-check.js';
 import { EXIT } from './exit-codes.js';
 import { guardedIo, oneLine, processIo, reportError, type Io } from './output.js';
@@ -15,7 +15,7 @@ type Handler = (args: Record<string, unknown>) => Promise<number>;
 
 /** Each command's flags, for the check of the command line before yargs reads it. */
 const COMMAND_FLAGS = Object.fromEntries(
-  [discoverCommand, archiveCommand, verifyCommand, verifyEvidenceCommand, gateCommand, fetchTrustedRootCommand, sealCommand, exportCommand].map((spec) => [commandName(spec), spec.flags]),
+  [discoverCommand, archiveCommand, verifyCommand, verifyEvidenceCommand, gateCommand, fetchTrustedRootCommand, sealCommand, exportCommand, reportCommand, diffCommand].map((spec) => [commandName(spec), spec.flags]),
 );
 
 /** The context given, else the default one (loaded only when a command needs it). */
@@ -47,6 +47,8 @@ export async function main(argv: readonly string[], given: Io = processIo, conte
     .command({ ...fetchTrustedRootCommand, handler: run(async (args) => (await import('./commands/fetch-trusted-root.js')).runFetchTrustedRoot(args as never, io)) })
     .command({ ...sealCommand, handler: run(async (args) => (await import('./commands/seal.js')).runSeal(args as never, io)) })
     .command({ ...exportCommand, handler: run(async (args) => (await import('./commands/export.js')).runExport(args as never, io)) })
+    .command({ ...reportCommand, handler: run(async (args) => (await import('./commands/report.js')).runReport(args as never, io)) })
+    .command({ ...diffCommand, handler: run(async (args) => (await import('./commands/diff.js')).runDiff(args as never, io)) })
     .demandCommand(1, 'name a command: custody --help lists them')
     .strict()
     .version(TOOL.version)

@@ -1,5 +1,5 @@
 import type { Argv } from 'yargs';
-import { formatSize, PRIVATE_KEY } from './flag-types.js';
+import { formatSize, oneOf, PRIVATE_KEY } from './flag-types.js';
 import { REGISTRY_FLAGS, withFlags, type FlagUses } from './flags.js';
 import { TRUST_FLAGS } from './trust-flags.js';
 import { DEFAULT_LIMITS } from '../normalize/limits.js';
@@ -111,4 +111,36 @@ export const fetchTrustedRootCommand = commandSpec(
     cache: 'TUF metadata cache folder (default: a new temporary folder)',
     timeout: 'how long to wait for each request (default 30)',
   },
+);
+
+export const reportCommand = commandSpec(
+  'report <path>',
+  'verify an archive root, day or export, then write one self-contained HTML page for an auditor: verdict, coverage, trends, inventory, digests',
+  {
+    out: 'the HTML file to write (atomically); its sha256 is printed',
+    from: 'first day to report on, YYYY-MM-DD (verification still covers all of PATH)',
+    to: 'last day to report on, YYYY-MM-DD',
+    policy: 'gate policy (YAML or JSON): the decision per image, rule by rule',
+  },
+  (y) =>
+    y.positional('path', { type: 'string', demandOption: true, describe: 'archive root, day folder, or exported .tar.gz' }).check((argv) => {
+      if (argv.out === undefined && argv.json !== true) throw new Error('give --out FILE.html, or --json for the report as JSON on stdout');
+      return true;
+    }),
+);
+
+/** Output formats of `custody diff` (src/diff/render.ts). */
+export const DIFF_OUTPUT_FORMATS = ['text', 'json', 'markdown'] as const;
+
+export const diffCommand = commandSpec(
+  'diff <a> <b>',
+  'what changed from day A to day B: images, evidence, signers, vulnerabilities, SBOM components; exit 0 same, 1 different, 2 bad input',
+  {
+    root: 'archive root where dates are looked up (default artifacts)',
+    format: { describe: 'output format (default text; json with --json)', type: oneOf(DIFF_OUTPUT_FORMATS) },
+  },
+  (y) =>
+    y
+      .positional('a', { type: 'string', demandOption: true, describe: 'day A: a day folder, an exported .tar.gz, or a date YYYY-MM-DD under --root' })
+      .positional('b', { type: 'string', demandOption: true, describe: 'day B, likewise' }),
 );

@@ -14,7 +14,7 @@ import { isSafeRelativePath } from './safe-path.js';
 import type { DayTrust, SignedItem } from './signatures.js';
 
 /** The seal of a day (src/trust/seal.ts writes it); named here so that verify loads the Sigstore libraries only when needed. */
-const SEAL_FILE = 'manifest.json.sigstore.json';
+export const SEAL_FILE = 'manifest.json.sigstore.json';
 
 /** The public key of a key seal, kept beside the seal so that verify can check it with no flags. */
 export const SEAL_KEY_FILE = 'manifest.json.sigstore.pub.pem';
@@ -50,6 +50,12 @@ export interface VerifyOptions {
   chain?: boolean;
   /** For a day folder verified alone: the days after it in its root (set by verifyArchive). */
   laterDays?: readonly string[];
+  /**
+   * Called with what verifyArchive read (every file's digest, the manifests'
+   * text), so that a caller can go on reading exactly the bytes that were
+   * verified instead of reading the archive a second time (custody report).
+   */
+  onTree?: (tree: ArchiveTree) => void;
 }
 
 /** Files a root may hold besides day folders. */
@@ -106,10 +112,13 @@ async function detectDiskTarget(path: string): Promise<Exclude<VerifyTarget, 'ex
 export async function verifyArchive(path: string, options: VerifyOptions = {}): Promise<VerifyReport> {
   if (/\.(tar\.gz|tgz)$/i.test(path)) {
     const { tarTree } = await import('./tar-tree.js');
-    return verifyTree(await tarTree(path), 'export', path, undefined, options);
+    const tree = await tarTree(path);
+    options.onTree?.(tree);
+    return verifyTree(tree, 'export', path, undefined, options);
   }
   const target = await detectDiskTarget(path);
   const tree = await diskTree(path, options.concurrency);
+  options.onTree?.(tree);
   if (target === 'day' && !options.laterDays) options = { ...options, laterDays: await laterSiblingDays(path) };
   if (target === 'image' && !options.outerTrust) {
     const outerTrust = await enclosingDayTrust(path);
@@ -263,7 +272,7 @@ export async function verifyTree(
   if (target === 'export') await checkExportSums(context);
   const signatures =
     context.signed.length > 0
-      ? await (await import('./signatures.js')).checkSignatures(context.signed, (file) => tree.readBytes(file), options.trust)
+      ? await (await import('./signatures.js')).checkSignatures(context.signed, (file) => tree.readBytes(file), options.trust, (file) => digestOf(file)?.sha256)
       : { problems: [], checked: 0 };
   problems.push(...signatures.problems);
   if (options.chain && target === 'root') {

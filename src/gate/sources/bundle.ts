@@ -4,7 +4,7 @@ import { readImageManifest } from '../../archive/image-folder.js';
 import { CustodyError, isCustodyError } from '../../errors.js';
 import { readRegularFile } from '../../lib/read-file.js';
 import { normalizeAll } from '../../normalize/items.js';
-import type { Raw } from '../../types.js';
+import type { ImageManifest, Raw } from '../../types.js';
 import { isSafeRelativePath, verifyArchive } from '../../verify/verify.js';
 import { evaluate } from '../evaluate.js';
 import type { Policy } from '../policy/types.js';
@@ -46,6 +46,36 @@ export async function gateFromBundle(imageDir: string, policy: Policy, options: 
     return bundleFailed(`bundle manifest cannot be used: ${err.message}`, {});
   }
   if (!manifest) return bundleFailed(`bundle has no manifest.json`, {});
+  return gateArchivedImage(manifest, (path) => readRegularFile(join(imageDir, path), { what: 'evidence', noFollow: true, maxBytes: options.limits?.maxBytes }), policy, { ...options, now, location: imageDir, checked: verified.checked, warnings: verified.warnings });
+}
+
+export interface ArchivedImageOptions extends GateOptions {
+  /** Where the image folder is (the report's source location). */
+  location: string;
+  /** Files verification re-hashed before this call. */
+  checked: number;
+  /** Warnings verification gave. */
+  warnings?: string[];
+}
+
+/**
+ * Decide from an image manifest of an archive that has just been verified,
+ * reading each evidence file through `read` (a folder on disk, or an export
+ * read in memory). The bytes used are hashed again against the manifest, so
+ * a swap after verification is caught; they are re-normalised and their
+ * signatures re-verified against the policy, as for --bundle.
+ */
+export async function gateArchivedImage(
+  manifest: ImageManifest,
+  read: (path: string) => Promise<Uint8Array | undefined>,
+  policy: Policy,
+  options: ArchivedImageOptions,
+): Promise<GateReport> {
+  const now = options.now ?? new Date();
+  const source = { type: 'bundle' as const, location: options.location };
+  const warnings = options.warnings ?? [];
+  const bundleFailed = (reason: string, details: Record<string, unknown>): GateReport =>
+    buildReport({ source, policy, now, ref: manifest.subject.ref, results: [{ rule: 'bundle', mode: 'enforce', status: 'fail', reason, details }], warnings });
   const { tag: _tag, ...subject } = manifest.subject;
 
   const raws: Raw[] = [];
@@ -53,13 +83,14 @@ export async function gateFromBundle(imageDir: string, policy: Policy, options: 
   for (const entry of manifest.evidence) {
     // verify re-hashed every file a moment ago; the bytes used are hashed again, so a swap in between is caught.
     if (!isSafeRelativePath(entry.path)) return bundleFailed(`evidence path ${entry.path} leaves the image folder`, {});
-    let bytes: Buffer;
+    let bytes: Uint8Array | undefined;
     try {
-      bytes = await readRegularFile(join(imageDir, entry.path), { what: 'evidence', noFollow: true, maxBytes: options.limits?.maxBytes });
+      bytes = await read(entry.path);
     } catch (err) {
       if (!isCustodyError(err)) throw err;
       return bundleFailed(`evidence ${entry.path} cannot be read: ${err.message}`, {});
     }
+    if (!bytes) return bundleFailed(`evidence ${entry.path} cannot be read`, {});
     const sha256 = sha256Hex(bytes);
     if (sha256 !== entry.sha256) return bundleFailed(`evidence ${entry.path} changed while the gate read it (sha256 ${sha256}, manifest says ${entry.sha256})`, {});
     raws.push({ bytes, mediaType: entry.mediaType, origin: entry.origin });
@@ -74,8 +105,8 @@ export async function gateFromBundle(imageDir: string, policy: Policy, options: 
     rule: 'bundle',
     mode: 'enforce',
     status: 'pass',
-    reason: `bundle verified: ${verified.checked} file(s) re-hashed, manifests match`,
-    details: { checked: verified.checked },
+    reason: `bundle verified: ${options.checked} file(s) re-hashed, manifests match`,
+    details: { checked: options.checked },
   };
   return buildReport({
     source,
@@ -84,7 +115,7 @@ export async function gateFromBundle(imageDir: string, policy: Policy, options: 
     subject,
     ref: subject.ref,
     results: [bundleOk, ...decision.results],
-    warnings: [...verified.warnings, ...readWarnings(input.evidence)],
+    warnings: [...warnings, ...readWarnings(input.evidence)],
   });
 }
 

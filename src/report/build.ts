@@ -1,0 +1,196 @@
+import { checkDate } from '../archive/paths.js';
+import { CustodyError } from '../errors.js';
+import { FactsCache } from '../days/facts.js';
+import { dayPath, openVerified, type VerifiedArchive } from '../days/open.js';
+import { readDay, type LoadedDay } from '../days/read-day.js';
+import { referenceKey } from '../days/reference-key.js';
+import type { EvidenceView } from '../days/views.js';
+import type { Policy } from '../gate/policy/types.js';
+import { TOOL } from '../version.js';
+import { SEAL_FILE } from '../verify/verify.js';
+import { coverageOf, emptyCoverage, needsFacts } from './coverage.js';
+import { VersionLog } from './inventory.js';
+import { REPORT_FORMAT, type AuditReport, type DayRow, type ImageCoverage, type ImageRow } from './model.js';
+import { gateImages, type GateTarget } from './policy.js';
+import { sealOf, verdictOf } from './verdict.js';
+
+export interface AuditReportOptions {
+  /** First day to report on (YYYY-MM-DD); verification still covers the whole PATH. */
+  from?: string;
+  /** Last day to report on (YYYY-MM-DD). */
+  to?: string;
+  /** A loaded policy (loadPolicy): the gate's decision per image, on its newest day in the range. */
+  policy?: Policy;
+  /** The time the policy judges at, and the report's date. Default: now. */
+  now?: Date;
+  /** Threads hashing files during verification. */
+  concurrency?: number;
+}
+
+interface ImageState {
+  ref: string;
+  latest: ImageCoverage;
+  latestFolder?: string;
+  days: number;
+  failedDays: number;
+  firstDay: string;
+  lastDay: string;
+  log: VersionLog;
+  timeline: string[];
+}
+
+/**
+ * custody report: verify PATH (a root, with its chain; a day folder; an
+ * export), then read what the days in the range hold, from the bytes
+ * verification hashed: coverage per image and per day, evidence inventory,
+ * day-manifest and seal digests, and with a policy the gate's decisions.
+ * A report is made even when verification fails: the failure is its verdict.
+ */
+export async function makeAuditReport(path: string, options: AuditReportOptions = {}): Promise<AuditReport> {
+  const from = options.from === undefined ? undefined : checkFlagDate('--from', options.from);
+  const to = options.to === undefined ? undefined : checkFlagDate('--to', options.to);
+  if (from && to && from > to) throw new CustodyError('USAGE', `--from ${from} is after --to ${to}`);
+  const now = options.now ?? new Date();
+  const archive = await openVerified(path, { chain: true, ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}) });
+  const inRange = archive.days.filter((d) => (!from || d.date >= from) && (!to || d.date <= to));
+
+  const facts = new FactsCache();
+  const images = new Map<string, ImageState>();
+  const dayRows: DayRow[] = [];
+  let sealedDays = 0;
+  for (const day of archive.days) if (archive.files.sha256(dayPath(day, SEAL_FILE))) sealedDays++;
+
+  for (const [index, day] of inRange.entries()) {
+    const loaded = await readDay(archive, day);
+    await loadFacts(archive, loaded, facts);
+    dayRows.push(await dayRowOf(archive, loaded, images, facts, { index, count: inRange.length }));
+  }
+
+  const rows: ImageRow[] = [...images.values()]
+    .sort((a, b) => (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0))
+    .map((s) => ({ ref: s.ref, latest: s.latest, days: s.days, failedDays: s.failedDays, firstDay: s.firstDay, lastDay: s.lastDay, versions: s.log.versions(), timeline: s.timeline.join('') }));
+
+  const report: AuditReport = {
+    format: REPORT_FORMAT,
+    tool: TOOL,
+    generatedAt: now.toISOString(),
+    source: { path, target: archive.target },
+    range: { from: from ?? null, to: to ?? null, firstDay: inRange[0]?.date ?? null, lastDay: inRange.at(-1)?.date ?? null, days: inRange.length },
+    verdict: verdictOf(archive, sealedDays),
+    days: dayRows,
+    images: rows,
+  };
+  if (options.policy) await addDecisions(report, archive, images, options.policy, now);
+  return report;
+}
+
+function checkFlagDate(flag: string, value: string): string {
+  try {
+    return checkDate(value);
+  } catch {
+    throw new CustodyError('USAGE', `${flag} "${value}" is not a calendar date in the form YYYY-MM-DD`);
+  }
+}
+
+/** Read, once per document however many days hold it, the evidence whose summary does not say enough. */
+async function loadFacts(archive: VerifiedArchive, day: LoadedDay, facts: FactsCache): Promise<void> {
+  const wanted = new Map<string, EvidenceView>();
+  for (const image of day.images) {
+    if (!image.manifest || !image.folder) continue;
+    for (const entry of image.manifest.evidence) {
+      if (!needsFacts(image.manifest, entry) || facts.has(entry)) continue;
+      wanted.set(`${image.folder}/${entry.path}`, entry);
+    }
+  }
+  if (wanted.size === 0) return;
+  // Files with the same content (the same document in several images) are read once.
+  const byKey = new Map<string, string>();
+  for (const [file, entry] of wanted) if (!byKey.has(FactsCache.key(entry))) byKey.set(FactsCache.key(entry), file);
+  const bytes = await archive.files.load(byKey.values());
+  for (const file of byKey.values()) {
+    const content = bytes.get(file);
+    if (content) facts.read(wanted.get(file)!, content);
+  }
+}
+
+/** The letter of an image's day in its timeline (ImageRow.timeline). */
+function grade(coverage: ImageCoverage): string {
+  if (coverage.status === 'incomplete') return 'I';
+  if (coverage.status !== 'ok') return 'F';
+  const have = [coverage.signed.verified > 0, coverage.sbom.documents > 0, coverage.provenance.attestations > 0, coverage.scan.reports > 0].filter(Boolean).length;
+  return have === 4 ? 'A' : have === 0 ? 'N' : 'P';
+}
+
+async function dayRowOf(
+  archive: VerifiedArchive,
+  loaded: LoadedDay,
+  images: Map<string, ImageState>,
+  facts: FactsCache,
+  position: { index: number; count: number },
+): Promise<DayRow> {
+  const date = loaded.day.date;
+  const row: DayRow = {
+    date,
+    manifestSha256: loaded.manifestSha256 ?? null,
+    previous: loaded.manifest?.previous ?? null,
+    seal: await sealOf(archive, loaded),
+    images: loaded.images.length,
+    ok: 0,
+    incomplete: 0,
+    failed: 0,
+    signed: 0,
+    withSbom: 0,
+    withProvenance: 0,
+    scanned: 0,
+    critical: 0,
+    high: 0,
+    ...(loaded.error ? { error: loaded.error } : {}),
+  };
+  for (const image of loaded.images) {
+    const coverage = image.manifest ? coverageOf(date, image, (entry) => facts.get(entry)) : emptyCoverage(date, image);
+    if (image.entry.status === 'ok') row.ok++;
+    else if (image.entry.status === 'incomplete') row.incomplete++;
+    else row.failed++;
+    if (coverage.signed.verified > 0) row.signed++;
+    if (coverage.sbom.documents > 0) row.withSbom++;
+    if (coverage.provenance.attestations > 0) row.withProvenance++;
+    if (coverage.scan.reports > 0) row.scanned++;
+    row.critical += coverage.scan.counts?.CRITICAL ?? 0;
+    row.high += coverage.scan.counts?.HIGH ?? 0;
+
+    const ref = referenceKey(image.entry.ref);
+    let state = images.get(ref);
+    if (!state) {
+      state = { ref, latest: coverage, days: 0, failedDays: 0, firstDay: date, lastDay: date, log: new VersionLog(), timeline: new Array<string>(position.count).fill('-') };
+      images.set(ref, state);
+    }
+    state.latest = coverage;
+    state.timeline[position.index] = grade(coverage);
+    if (image.folder && image.manifest) state.latestFolder = image.folder;
+    else delete state.latestFolder;
+    state.days++;
+    if (image.entry.status === 'failed') state.failedDays++;
+    state.lastDay = date;
+    if (image.manifest && image.entry.path) state.log.add(date, image.manifest.digest || (image.entry.digest ?? ''), image.entry.path, image.manifest.evidence);
+  }
+  return row;
+}
+
+async function addDecisions(report: AuditReport, archive: VerifiedArchive, images: Map<string, ImageState>, policy: Policy, now: Date): Promise<void> {
+  report.policy = { path: policy.path, ...(policy.name ? { name: policy.name } : {}), pass: 0, fail: 0 };
+  if (!archive.verify.ok) return; // the gate never decides on an archive that does not verify; the verdict says why
+  const targets: GateTarget[] = [...images.values()].map((s) => ({
+    ref: s.ref,
+    date: s.latest.date,
+    digest: s.latest.digest,
+    ...(s.latestFolder ? { folder: s.latestFolder } : {}),
+  }));
+  const decisions = await gateImages(archive, targets, policy, now);
+  for (const row of report.images) {
+    const gate = decisions.get(row.ref);
+    if (!gate) continue;
+    row.gate = gate;
+    if (gate.outcome === 'pass') report.policy.pass++;
+    else report.policy.fail++;
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * With --policy: the gate's decision for each image as archived on the
+ * newest day of the range, rule by rule, evaluated exactly as
+ * `custody gate --bundle` does (src/gate/sources/bundle.ts) on the bytes
+ * verification hashed.
+ */
+import { MANIFEST } from '../archive/paths.js';
+import type { VerifiedArchive } from '../days/open.js';
+import { parseJsonText } from '../days/views.js';
+import type { Policy } from '../gate/policy/types.js';
+import { gateArchivedImage } from '../gate/sources/bundle.js';
+import { trustReverifier } from '../gate/trust-reverifier.js';
+import type { ImageManifest } from '../types.js';
+import type { GateSummary } from './model.js';
+
+export interface GateTarget {
+  ref: string;
+  date: string;
+  digest: string | null;
+  /** The image folder in the archive; undefined when the image failed that day. */
+  folder?: string;
+}
+
+export async function gateImages(archive: VerifiedArchive, targets: readonly GateTarget[], policy: Policy, now: Date): Promise<Map<string, GateSummary>> {
+  const out = new Map<string, GateSummary>();
+  const reverify = await trustReverifier(policy, now);
+  const manifests = new Map<string, ImageManifest>();
+  for (const target of targets) {
+    if (!target.folder) continue;
+    const manifest = parseJsonText(await archive.files.text(`${target.folder}/${MANIFEST}`));
+    if (manifest !== undefined) manifests.set(target.ref, manifest as ImageManifest);
+  }
+  const pathsOf = (target: GateTarget) => (manifests.get(target.ref)?.evidence ?? []).map((e) => `${target.folder}/${e.path}`);
+  // An export is read in one pass for every image; a folder on disk, image by image.
+  const all = archive.target === 'export' ? await archive.files.load(targets.flatMap(pathsOf)) : undefined;
+  for (const target of targets) {
+    const manifest = manifests.get(target.ref);
+    if (!target.folder || !manifest) {
+      out.set(target.ref, {
+        date: target.date,
+        digest: target.digest,
+        outcome: 'unobtainable',
+        results: [{ rule: 'bundle', mode: 'enforce', status: 'fail', reason: target.folder ? 'the image manifest cannot be read' : `no evidence: the image failed on ${target.date}` }],
+      });
+      continue;
+    }
+    const bytes = all ?? (await archive.files.load(pathsOf(target)));
+    const report = await gateArchivedImage(manifest, async (path) => bytes.get(`${target.folder}/${path}`), policy, {
+      now,
+      reverify,
+      location: target.folder,
+      checked: archive.verify.checked,
+    });
+    out.set(target.ref, {
+      date: target.date,
+      digest: target.digest,
+      outcome: report.outcome,
+      results: report.results.map((r) => ({ rule: r.rule, ...(r.platform ? { platform: r.platform } : {}), mode: r.mode, status: r.status, reason: r.reason })),
+    });
+  }
+  return out;
+}
