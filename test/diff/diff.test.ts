@@ -160,7 +160,7 @@ describe('custody diff: bad input (exit 2)', () => {
       },
       /not a readable \.tar\.gz export/,
     ],
-    ['an unknown format', async () => ['diff', join(demo, D1), join(demo, D2), '--format', 'html'], /Invalid values/],
+    ['an unknown format', async () => ['diff', join(demo, D1), join(demo, D2), '--format', 'html'], /^custody: --format takes one of text, json, markdown, got "html"/],
   ];
 
   it.each(cases)('%s', async (_name, args, message) => {

@@ -256,7 +256,7 @@ describe('custody report: bad input (exit 2)', () => {
       /not a readable \.tar\.gz export/,
     ],
     ['an image folder', async () => ['report', join(root, D1, await imagePathOf(join(root, D1), LAYOUT_REF)), '--out', join(await tempDir(), 'r.html')], /is an image folder/],
-    ['a bad --from', async () => ['report', root, '--json', '--from', '2026-02-30'], /--from "2026-02-30" is not a calendar date/],
+    ['a bad --from', async () => ['report', root, '--json', '--from', '2026-02-30'], /^custody: --from takes a date YYYY-MM-DD, got "2026-02-30", which is not a calendar date/],
     ['--from after --to', async () => ['report', root, '--json', '--from', D2, '--to', D1], /--from 2026-11-29 is after --to 2026-11-28/],
     ['no --out and no --json', async () => ['report', root], /give --out FILE\.html, or --json/],
     ['an unreadable policy', async () => ['report', root, '--json', '--policy', '/nonexistent/p.yaml'], /p\.yaml/],
