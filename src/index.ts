@@ -17,3 +17,4 @@ export { collect, discover, openSource, RegistrySession } from './collect/index.
 export type { Source, SourceOptions } from './oci/source.js';
 export { TOOL } from './version.js';
 export * from './gate/index.js';
+export * from './query/index.js';

@@ -6,7 +6,7 @@ import { CustodyError } from '../errors.js';
 import { TOOL } from '../version.js';
 import type { CommandContext } from './context.js';
 import { gateCommand } from './commands/gate-spec.js';
-import { archiveCommand, discoverCommand, exportCommand, fetchTrustedRootCommand, sealCommand, verifyCommand, verifyEvidenceCommand } from './specs.js';
+import { archiveCommand, discoverCommand, exportCommand, fetchTrustedRootCommand, indexCommand, queryCommand, sealCommand, verifyCommand, verifyEvidenceCommand } from './specs.js';
 import { EXIT } from './exit-codes.js';
 import { processIo, reportError, type Io } from './output.js';
 
@@ -36,6 +36,8 @@ export async function main(argv: readonly string[], io: Io = processIo, context?
     .command({ ...fetchTrustedRootCommand, handler: run(async (args) => (await import('./commands/fetch-trusted-root.js')).runFetchTrustedRoot(args as never, io)) })
     .command({ ...sealCommand, handler: run(async (args) => (await import('./commands/seal.js')).runSeal(args as never, io)) })
     .command({ ...exportCommand, handler: run(async (args) => (await import('./commands/export.js')).runExport(args as never, io)) })
+    .command({ ...indexCommand, handler: run(async (args) => (await import('./commands/index-archive.js')).runIndex(args as never, io)) })
+    .command(queryCommand(run(async (args) => (await import('./commands/query.js')).runQuery(args as never, io))))
     .demandCommand(1, 'name a command: custody --help lists them')
     .strict()
     .version(TOOL.version)

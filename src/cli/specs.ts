@@ -88,3 +88,63 @@ export const fetchTrustedRootCommand = {
       .option('cache', { type: 'string', describe: 'TUF metadata cache folder (default: a new temporary folder)' })
       .option('timeout', { type: 'number', describe: 'seconds per request (default 30)' }),
 };
+
+export const indexCommand = {
+  command: 'index <root>',
+  describe: 'build or update the SQLite index of an archive root (ROOT/.custody-index/, derived, never exported) that custody query reads',
+  builder: (y: Argv) =>
+    y
+      .positional('root', { type: 'string', demandOption: true, describe: 'archive root, e.g. artifacts' })
+      .option('rebuild', { type: 'boolean', default: false, describe: 'throw the index away and build it again from the archive' }),
+};
+
+/** `custody query` output formats (src/query/render.ts renders each). */
+const QUERY_FORMATS = ['text', 'json', 'csv'] as const;
+
+function queryOptions(y: Argv): Argv {
+  return y
+    .option('root', { type: 'string', default: 'artifacts', describe: 'archive root' })
+    .option('format', { type: 'string', choices: [...QUERY_FORMATS], describe: 'output format (default text; json with --json)' })
+    .option('since', { type: 'string', describe: 'first day to look at, YYYY-MM-DD (included)' })
+    .option('until', { type: 'string', describe: 'last day to look at, YYYY-MM-DD (included)' });
+}
+
+const QUERIES: { command: string; describe: string; builder: (y: Argv) => Argv }[] = [
+  {
+    command: 'package <name>',
+    describe: 'which images listed a package in an SBOM, on which days, in which SBOM',
+    builder: (y: Argv) =>
+      queryOptions(y)
+        .version(false)
+        .positional('name', { type: 'string', demandOption: true, describe: 'package name (log4j-core) or purl (pkg:maven/org.apache.logging.log4j/log4j-core[@2.14.1])' })
+        .option('version', { type: 'string', describe: 'version range: ">=2.0.0 <2.17.1", "=2.14.1", "2.14.1"; || between alternatives' }),
+  },
+  {
+    command: 'vuln <id>',
+    describe: 'which images a scan found a vulnerability in (by id or alias), on which days, its severity and VEX status',
+    builder: (y: Argv) => queryOptions(y).positional('id', { type: 'string', demandOption: true, describe: 'vulnerability id, e.g. CVE-2021-44228 or GHSA-…' }),
+  },
+  {
+    command: 'missing <what>',
+    describe: 'images lacking valid evidence of a kind, per day',
+    builder: (y: Argv) => queryOptions(y).positional('what', { type: 'string', demandOption: true, choices: ['signature', 'sbom', 'provenance', 'scan'] }),
+  },
+  {
+    command: 'image <ref>',
+    describe: "an image's history across days: digests, evidence, verdicts",
+    builder: (y: Argv) => queryOptions(y).positional('ref', { type: 'string', demandOption: true, describe: 'reference (every tag when it has none) or a sha256: digest' }),
+  },
+];
+
+/** `custody query <package|vuln|missing|image>`: each question a subcommand, all run by `handler`. */
+export function queryCommand(handler: (args: Record<string, unknown>) => void) {
+  return {
+    command: 'query',
+    describe: 'answer questions across the archive from its index (built or brought up to date first): package, vuln, missing, image; exit 0 rows found, 1 none',
+    builder: (y: Argv) => {
+      for (const query of QUERIES) y.command({ ...query, handler });
+      return y.demandCommand(1, 'name a question: custody query package|vuln|missing|image (custody query --help)');
+    },
+    handler: () => undefined,
+  };
+}

@@ -1,0 +1,112 @@
+import type { DatabaseSync } from 'node:sqlite';
+import { readArchiveDays } from './archive-days.js';
+import { indexableDays, planIsEmpty, planUpdate } from './plan.js';
+import { IndexStore, type IndexTotals } from './store.js';
+
+export interface IndexOptions {
+  /** Throw the index away and build it again from the archive. */
+  rebuild?: boolean;
+  /** Largest evidence file read for facts (default: the normaliser's limit). */
+  maxBytes?: number;
+}
+
+/** What an index run did. */
+export interface IndexReport {
+  root: string;
+  /** The index file. */
+  index: string;
+  /** Why the whole index was (re)built, a clause after "because"; null when it was updated in place. */
+  rebuilt: string | null;
+  days: {
+    /** Days newly indexed. */
+    added: string[];
+    /** The newest day, indexed again because it grew. */
+    reindexed: string[];
+    /** Days left out for now, and why. */
+    skipped: { date: string; reason: string }[];
+  };
+  /** Image manifests read and checked this run. */
+  images: number;
+  documents: {
+    /** Evidence documents new to the index (stored once, by sha256). */
+    added: number;
+    /** Of those, the files read, checked against their sha256 and parsed (the image's own manifests and configs are listed, not read). */
+    read: number;
+    /** Evidence entries whose document the index already held: not read again. */
+    reused: number;
+  };
+  totals: IndexTotals;
+}
+
+/**
+ * Build or update the index of an archive root (`ROOT/.custody-index/`):
+ * only the days not indexed yet, and the newest day again when it grew; the
+ * whole index again when a day before the newest changed or went away, when
+ * the index file is unusable, or with `rebuild`.
+ */
+export async function indexArchive(root: string, options: IndexOptions = {}): Promise<IndexReport> {
+  const { db, report } = await refreshIndex(root, options);
+  db.close();
+  return report;
+}
+
+/** The open, up-to-date index of a root, and what it took to bring it up to date (queries read from it). */
+export async function refreshIndex(root: string, options: IndexOptions = {}): Promise<{ db: DatabaseSync; report: IndexReport }> {
+  // Listing and hashing the day manifests comes first: a path that is no archive root gets no index folder.
+  const archive = readArchiveDays(root);
+  // node:sqlite loads only here: importing the library does not load it (Node 22 warns when it does).
+  const { openIndex } = await import('./database.js');
+  const opened = await openIndex(root);
+  const { db } = opened;
+  try {
+    const reason = options.rebuild ? 'a rebuild was asked for' : opened.fresh;
+    const store = new IndexStore(db);
+    let plan = planUpdate(store.indexedDays(), archive);
+    let counts = { images: 0, added: 0, read: 0, reused: 0 };
+    if (!planIsEmpty(plan) || reason !== undefined) {
+      // The indexer loads the format readers and schemas: only when there is something to index.
+      const { updateIndex } = await import('./indexer.js');
+      ({ plan, counts } = updateIndex(db, root, archive, reason, options.maxBytes));
+    }
+    const report: IndexReport = {
+      root,
+      index: opened.path,
+      rebuilt: plan.rebuild ?? null,
+      days: {
+        added: (plan.rebuild !== undefined ? indexableDays(archive) : plan.add).map((d) => d.date),
+        reindexed: plan.rebuild !== undefined ? [] : plan.reindex.map((d) => d.date),
+        skipped: plan.skipped,
+      },
+      images: counts.images,
+      documents: { added: counts.added, read: counts.read, reused: counts.reused },
+      totals: store.totals(),
+    };
+    return { db, report };
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
+
+/** Lines saying what an update did, for stderr (nothing when the index was already up to date). */
+export function indexNotices(report: IndexReport): string[] {
+  const lines: string[] = [];
+  const what = indexWork(report);
+  if (report.rebuilt !== null) lines.push(`index: built from ${report.days.added.length} day(s) because ${report.rebuilt}: ${what}`);
+  else {
+    if (report.days.reindexed.length > 0) lines.push(`index: ${report.days.reindexed.join(', ')} grew since it was indexed; indexed again`);
+    if (report.days.added.length > 0) lines.push(`index: ${report.days.added.length} new day(s) indexed (${dayRange(report.days.added)}): ${what}`);
+  }
+  for (const skip of report.days.skipped) lines.push(`index: ${skip.date} not indexed: ${skip.reason}`);
+  return lines;
+}
+
+function dayRange(days: string[]): string {
+  return days.length === 1 ? days[0]! : `${days[0]}…${days.at(-1)}`;
+}
+
+/** What an update read, in words. */
+export function indexWork(report: IndexReport): string {
+  const d = report.documents;
+  return `${report.images} image manifest(s) checked, ${d.added} new document(s) stored (${d.read} read and parsed), ${d.reused} evidence entries already indexed`;
+}
