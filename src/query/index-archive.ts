@@ -1,5 +1,5 @@
 import type { DatabaseSync } from 'node:sqlite';
-import { readArchiveDays } from './archive-days.js';
+import { listDayFolders, readArchiveDays } from './archive-days.js';
 import { indexableDays, planIsEmpty, planUpdate } from './plan.js';
 import { IndexStore, type IndexTotals } from './store.js';
 
@@ -10,8 +10,8 @@ export interface IndexOptions {
   maxBytes?: number;
 }
 
-/** What an index run did. */
-export interface IndexReport {
+/** What bringing an index up to date did. */
+export interface IndexUpdate {
   root: string;
   /** The index file. */
   index: string;
@@ -35,6 +35,10 @@ export interface IndexReport {
     /** Evidence entries whose document the index already held: not read again. */
     reused: number;
   };
+}
+
+/** What `custody index` did, and what the index holds now. */
+export interface IndexReport extends IndexUpdate {
   totals: IndexTotals;
 }
 
@@ -46,14 +50,17 @@ export interface IndexReport {
  */
 export async function indexArchive(root: string, options: IndexOptions = {}): Promise<IndexReport> {
   const { db, report } = await refreshIndex(root, options);
-  db.close();
-  return report;
+  try {
+    return { ...report, totals: new IndexStore(db).totals() };
+  } finally {
+    db.close();
+  }
 }
 
 /** The open, up-to-date index of a root, and what it took to bring it up to date (queries read from it). */
-export async function refreshIndex(root: string, options: IndexOptions = {}): Promise<{ db: DatabaseSync; report: IndexReport }> {
-  // Listing and hashing the day manifests comes first: a path that is no archive root gets no index folder.
-  const archive = readArchiveDays(root);
+export async function refreshIndex(root: string, options: IndexOptions = {}): Promise<{ db: DatabaseSync; report: IndexUpdate }> {
+  // Listing the days comes first: a path that is no archive root gets no index folder.
+  const dates = listDayFolders(root);
   // node:sqlite loads only here: importing the library does not load it (Node 22 warns when it does).
   const { openIndex } = await import('./database.js');
   const opened = await openIndex(root);
@@ -61,14 +68,17 @@ export async function refreshIndex(root: string, options: IndexOptions = {}): Pr
   try {
     const reason = options.rebuild ? 'a rebuild was asked for' : opened.fresh;
     const store = new IndexStore(db);
-    let plan = planUpdate(store.indexedDays(), archive);
+    const recorded = store.recordedDays();
+    const archive = readArchiveDays(root, dates, reason === undefined ? recorded : new Map());
+    let plan = planUpdate(recorded, archive);
     let counts = { images: 0, added: 0, read: 0, reused: 0 };
     if (!planIsEmpty(plan) || reason !== undefined) {
       // The indexer loads the format readers and schemas: only when there is something to index.
       const { updateIndex } = await import('./indexer.js');
       ({ plan, counts } = updateIndex(db, root, archive, reason, options.maxBytes));
     }
-    const report: IndexReport = {
+    store.refreshStats(archive);
+    const report: IndexUpdate = {
       root,
       index: opened.path,
       rebuilt: plan.rebuild ?? null,
@@ -79,7 +89,6 @@ export async function refreshIndex(root: string, options: IndexOptions = {}): Pr
       },
       images: counts.images,
       documents: { added: counts.added, read: counts.read, reused: counts.reused },
-      totals: store.totals(),
     };
     return { db, report };
   } catch (err) {
@@ -89,7 +98,7 @@ export async function refreshIndex(root: string, options: IndexOptions = {}): Pr
 }
 
 /** Lines saying what an update did, for stderr (nothing when the index was already up to date). */
-export function indexNotices(report: IndexReport): string[] {
+export function indexNotices(report: IndexUpdate): string[] {
   const lines: string[] = [];
   const what = indexWork(report);
   if (report.rebuilt !== null) lines.push(`index: built from ${report.days.added.length} day(s) because ${report.rebuilt}: ${what}`);
@@ -106,7 +115,7 @@ function dayRange(days: string[]): string {
 }
 
 /** What an update read, in words. */
-export function indexWork(report: IndexReport): string {
+export function indexWork(report: IndexUpdate): string {
   const d = report.documents;
   return `${report.images} image manifest(s) checked, ${d.added} new document(s) stored (${d.read} read and parsed), ${d.reused} evidence entries already indexed`;
 }

@@ -1,5 +1,5 @@
 /** The archive's index (SQLite through node:sqlite, in ROOT/.custody-index/) and the questions it answers. */
-export { indexArchive, indexNotices, type IndexOptions, type IndexReport } from './index-archive.js';
+export { indexArchive, indexNotices, type IndexOptions, type IndexReport, type IndexUpdate } from './index-archive.js';
 export { queryArchive, describeQuery, type Query, type QueryOptions, type QueryResult } from './query.js';
 export { renderQuery, renderIndexReport, QUERY_FORMATS, type QueryFormat } from './render.js';
 export { MISSING_KINDS, type MissingKind } from './queries/missing.js';

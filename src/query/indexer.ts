@@ -37,7 +37,7 @@ export function updateIndex(
   const counts: UpdateCounts = { images: 0, added: 0, read: 0, reused: 0 };
   const store = new IndexStore(db);
   const planNow = (): UpdatePlan => {
-    const plan = planUpdate(store.indexedDays(), archive);
+    const plan = planUpdate(store.recordedDays(), archive);
     return rebuild === undefined ? plan : { ...plan, rebuild };
   };
   let plan = planNow();
@@ -60,7 +60,7 @@ export function updateIndex(
 
 function indexDay(store: IndexStore, root: string, date: string, maxBytes: number, counts: UpdateCounts): void {
   const day = readCheckedDay(root, date);
-  store.insertDay(date, day.sha256, day.images.length);
+  store.insertDay(date, day.sha256, day.images.length, day.stat);
   for (const { image, manifest } of day.images) {
     const imageId = store.insertImage(date, image, manifest);
     if (!manifest) continue;

@@ -1,4 +1,4 @@
-import type { ArchiveDay } from './archive-days.js';
+import type { ArchiveDay, RecordedDay } from './archive-days.js';
 
 /** What an index update must do to match the archive. */
 export interface UpdatePlan {
@@ -20,7 +20,8 @@ export interface UpdatePlan {
  * gone, means the index no longer describes this archive: it is refused
  * whole and rebuilt.
  */
-export function planUpdate(indexed: ReadonlyMap<string, string>, archive: readonly ArchiveDay[]): UpdatePlan {
+export function planUpdate(recorded: ReadonlyMap<string, RecordedDay>, archive: readonly ArchiveDay[]): UpdatePlan {
+  const indexed = new Map([...recorded].map(([date, day]) => [date, day.sha256]));
   const plan: UpdatePlan = { add: [], reindex: [], skipped: [] };
   const refuse = (why: string) => (plan.rebuild ??= `the index no longer matches the archive: ${why}`);
   const newestIndexed = [...indexed.keys()].sort().at(-1);

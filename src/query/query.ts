@@ -2,7 +2,7 @@ import type { DatabaseSync } from 'node:sqlite';
 import { DATE_PATTERN } from '../archive/paths.js';
 import { CustodyError } from '../errors.js';
 import type { Answer, DayRange } from './answer.js';
-import { refreshIndex, type IndexOptions, type IndexReport } from './index-archive.js';
+import { refreshIndex, type IndexOptions, type IndexUpdate } from './index-archive.js';
 import { prepareImage, queryImage, type ImageQuery } from './queries/image.js';
 import { MISSING_KINDS, queryMissing, type MissingQuery } from './queries/missing.js';
 import { preparePackage, queryPackage, type PackageQuery } from './queries/package.js';
@@ -25,7 +25,7 @@ export interface QueryResult extends Answer {
   /** The indexed days in range: how much of the archive the answer covers. */
   days: { count: number; first: string | null; last: string | null };
   /** What bringing the index up to date took (indexNotices() says it in words). */
-  index: IndexReport;
+  index: IndexUpdate;
 }
 
 /**

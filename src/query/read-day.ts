@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parseChecksumFile, sha256Hex } from '../archive/hash.js';
 import { CHECKSUM_SUFFIX, MANIFEST } from '../archive/paths.js';
 import { CustodyError } from '../errors.js';
+import { fileIdentity } from './archive-days.js';
 import { validateAgainst } from '../schemas.js';
 import type { DayImage, DayManifest, ImageManifest } from '../types.js';
 import { isSafeRelativePath } from '../verify/safe-path.js';
@@ -12,6 +13,8 @@ export interface CheckedDay {
   date: string;
   /** sha256 of the day manifest bytes read (and checked against manifest.json.sha256). */
   sha256: string;
+  /** The manifest file's identity, taken before those bytes were read (archive-days.ts), and when. */
+  stat: { key: string; at: number } | undefined;
   manifest: DayManifest;
   images: { image: DayImage; manifest: ImageManifest | undefined }[];
 }
@@ -29,11 +32,11 @@ export interface CheckedDay {
 export function readCheckedDay(root: string, date: string): CheckedDay {
   const dir = join(root, date);
   const where = `${date}/${MANIFEST}`;
-  let { bytes, sum } = readWithSum(dir);
+  let { bytes, sum, stat } = readWithSum(dir);
   let sha256 = sha256Hex(bytes);
   // archive replaces the manifest, then its checksum: read both again once before calling it a mismatch.
   if (sum?.sha256 !== sha256) {
-    ({ bytes, sum } = readWithSum(dir));
+    ({ bytes, sum, stat } = readWithSum(dir));
     sha256 = sha256Hex(bytes);
   }
   if (!sum || sum.name !== MANIFEST) fail(`${where}${CHECKSUM_SUFFIX} is not one line "<64 hex>  ${MANIFEST}"`, root);
@@ -55,10 +58,13 @@ export function readCheckedDay(root: string, date: string): CheckedDay {
     }
     return { image, manifest: imageManifest };
   });
-  return { date, sha256, manifest, images };
+  return { date, sha256, stat, manifest, images };
 }
 
-function readWithSum(dir: string): { bytes: Buffer; sum: { sha256: string; name: string } | undefined } {
+function readWithSum(dir: string): { bytes: Buffer; sum: { sha256: string; name: string } | undefined; stat: CheckedDay['stat'] } {
+  const at = Date.now();
+  const identity = fileIdentity(join(dir, MANIFEST));
+  const stat = identity ? { key: identity.key, at } : undefined;
   const bytes = readArchived(join(dir, MANIFEST), join(dir, MANIFEST));
   let sum;
   try {
@@ -66,7 +72,7 @@ function readWithSum(dir: string): { bytes: Buffer; sum: { sha256: string; name:
   } catch {
     sum = undefined;
   }
-  return { bytes, sum };
+  return { bytes, sum, stat };
 }
 
 function readArchived(path: string, shown: string, root?: string): Buffer {

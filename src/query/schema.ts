@@ -4,7 +4,8 @@
  * another version is rebuilt, never migrated.
  *
  * - `days`: each day folder indexed, with the sha256 of the day manifest it
- *   was indexed from (a query compares it with the archive first);
+ *   was indexed from (a query compares it with the archive first) and that
+ *   file's identity when it was hashed (archive-days.ts);
  * - `images`: one row per image of a day manifest;
  * - `evidence`: one row per evidence entry of an image manifest (a use of a
  *   document on a day), with what the manifest recorded about that use;
@@ -21,7 +22,9 @@ CREATE TABLE days (
   date TEXT PRIMARY KEY,
   manifest_sha256 TEXT NOT NULL,
   image_count INTEGER NOT NULL,
-  indexed_at TEXT NOT NULL
+  indexed_at TEXT NOT NULL,
+  stat TEXT,
+  stat_at INTEGER
 ) STRICT;
 CREATE TABLE images (
   id INTEGER PRIMARY KEY,
@@ -53,7 +56,8 @@ CREATE TABLE evidence (
   issuer TEXT
 ) STRICT;
 CREATE INDEX evidence_image ON evidence(image_id);
-CREATE INDEX evidence_sha256 ON evidence(sha256);
+-- Covering: the uses of a document (package, vuln queries) are read from the index alone, clustered by sha256.
+CREATE INDEX evidence_sha256 ON evidence(sha256, image_id, valid, path, format);
 CREATE TABLE documents (
   sha256 TEXT PRIMARY KEY,
   size INTEGER NOT NULL,

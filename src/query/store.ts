@@ -2,6 +2,7 @@ import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { purlBase, purlName } from '../gate/facts/findings.js';
 import { parseReference } from '../oci/reference.js';
 import type { DayImage, EvidenceEntry, ImageManifest } from '../types.js';
+import type { ArchiveDay, RecordedDay } from './archive-days.js';
 import type { DocumentFacts } from './document-facts.js';
 import { DATA_TABLES } from './schema.js';
 
@@ -29,7 +30,7 @@ export class IndexStore {
   private readonly insertVexNameStatement: StatementSync;
 
   constructor(private readonly db: DatabaseSync) {
-    this.insertDayStatement = db.prepare('INSERT INTO days (date, manifest_sha256, image_count, indexed_at) VALUES (?, ?, ?, ?)');
+    this.insertDayStatement = db.prepare('INSERT INTO days (date, manifest_sha256, image_count, indexed_at, stat, stat_at) VALUES (?, ?, ?, ?, ?, ?)');
     this.insertImageStatement = db.prepare(
       'INSERT INTO images (date, ref, repository, tag, digest, path, manifest_sha256, status, error, platforms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
@@ -49,10 +50,27 @@ export class IndexStore {
     this.insertVexNameStatement = db.prepare('INSERT INTO vex_names (statement_id, name) VALUES (?, ?)');
   }
 
-  /** The recorded sha256 of every indexed day manifest. */
-  indexedDays(): Map<string, string> {
-    const rows = this.db.prepare('SELECT date, manifest_sha256 FROM days').all() as { date: string; manifest_sha256: string }[];
-    return new Map(rows.map((r) => [r.date, r.manifest_sha256]));
+  /** The recorded sha256 of every indexed day manifest, and the file identity it had when hashed. */
+  recordedDays(): Map<string, RecordedDay> {
+    const rows = this.db.prepare('SELECT date, manifest_sha256, stat, stat_at FROM days').all() as { date: string; manifest_sha256: string; stat: string | null; stat_at: number | null }[];
+    return new Map(rows.map((r) => [r.date, { sha256: r.manifest_sha256, stat: r.stat, statAt: r.stat_at }]));
+  }
+
+  /** Days whose manifest kept its sha256 under a new file identity (copied, touched): record the new one, so that the next look need not hash them. */
+  refreshStats(days: readonly ArchiveDay[]): number {
+    const recorded = this.recordedDays();
+    const changed = days.filter((d) => d.sha256 !== undefined && d.stat !== undefined && recorded.get(d.date)?.sha256 === d.sha256 && recorded.get(d.date)?.stat !== d.stat);
+    if (changed.length === 0) return 0;
+    const update = this.db.prepare('UPDATE days SET stat = ?, stat_at = ? WHERE date = ? AND manifest_sha256 = ?');
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      for (const d of changed) update.run(d.stat!, d.statAt, d.date, d.sha256!);
+      this.db.exec('COMMIT');
+    } catch (err) {
+      if (this.db.isTransaction) this.db.exec('ROLLBACK');
+      throw err;
+    }
+    return changed.length;
   }
 
   clear(): void {
@@ -66,8 +84,8 @@ export class IndexStore {
     this.db.prepare('DELETE FROM days WHERE date = ?').run(date);
   }
 
-  insertDay(date: string, sha256: string, imageCount: number): void {
-    this.insertDayStatement.run(date, sha256, imageCount, new Date().toISOString());
+  insertDay(date: string, sha256: string, imageCount: number, stat: { key: string; at: number } | undefined): void {
+    this.insertDayStatement.run(date, sha256, imageCount, new Date().toISOString(), stat?.key ?? null, stat?.at ?? null);
   }
 
   insertImage(date: string, image: DayImage, manifest: ImageManifest | undefined): number {

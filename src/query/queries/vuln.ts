@@ -36,8 +36,8 @@ export function queryVuln(db: DatabaseSync, id: string, range: DayRange): Answer
     id,
   );
   if (findings.length === 0) return { columns, rows: [] };
-  const byDocument = new Map<string, FindingRow[]>();
-  for (const f of findings) byDocument.set(f.sha256, [...(byDocument.get(f.sha256) ?? []), f]);
+  const byDocument = new Map<string, { row: FindingRow; finding: Finding }[]>();
+  for (const row of findings) byDocument.set(row.sha256, [...(byDocument.get(row.sha256) ?? []), { row, finding: toFinding(row) }]);
   const uses = all<Use>(
     db,
     `SELECT e.image_id, e.sha256, e.path, e.valid, i.date, i.ref, i.digest, i.path AS image_path, i.platforms, i.repository
@@ -49,19 +49,16 @@ export function queryVuln(db: DatabaseSync, id: string, range: DayRange): Answer
     range.until,
   );
   const names = new Set<string>([id]);
-  for (const f of findings) for (const n of [f.vulnerability, ...(JSON.parse(f.aliases) as string[])]) names.add(n.toUpperCase());
+  for (const list of byDocument.values()) for (const { finding } of list) for (const n of [finding.id, ...finding.aliases]) names.add(n.toUpperCase());
   const vex = vexByImage(db, [...names], [...new Set(uses.map((u) => u.image_id))]);
 
   const rows: Row[] = [];
   const seen = new Set<string>();
   for (const use of uses) {
-    for (const f of byDocument.get(use.sha256) ?? []) {
+    for (const { row: f, finding } of byDocument.get(use.sha256) ?? []) {
       const key = `${use.image_id}\u0000${use.path}\u0000${f.vulnerability}\u0000${f.package ?? ''}\u0000${f.version ?? ''}\u0000${f.purl ?? ''}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      const finding: Finding = { id: f.vulnerability, aliases: JSON.parse(f.aliases) as string[], severity: f.severity as Severity };
-      const pkg = { ...(f.package ? { name: f.package } : {}), ...(f.version ? { version: f.version } : {}), ...(f.purl ? { purl: f.purl } : {}) };
-      if (Object.keys(pkg).length > 0) finding.package = pkg;
       const identity: ImageIdentity = { digests: [...(use.digest ? [use.digest] : []), ...(JSON.parse(use.platforms) as string[])] };
       if (use.repository && !use.repository.startsWith('oci:')) identity.repository = use.repository;
       const verdict = decidingStatement(finding, vex.get(use.image_id) ?? [], identity);
@@ -91,8 +88,10 @@ function vexByImage(db: DatabaseSync, names: string[], imageIds: number[]): Map<
     db,
     `SELECT DISTINCT e.image_id, e.path, s.id, s.vulnerability, s.aliases, s.status, s.justification, s.timestamp, s.products
        FROM vex_names n JOIN vex_statements s ON s.id = n.statement_id JOIN evidence e ON e.sha256 = s.sha256
-      WHERE n.name IN (SELECT value FROM json_each(?)) AND e.valid = 1 AND e.image_id IN (SELECT value FROM json_each(?))
+      WHERE n.name IN (SELECT value FROM json_each(?)) AND e.valid = 1 AND +e.image_id IN (SELECT value FROM json_each(?))
       ORDER BY e.image_id, e.path, s.id`,
+    // The unary + keeps image_id out of the index search: probing (sha256, image_id) once per
+    // statement and image costs far more than filtering each use of a VEX document.
     JSON.stringify(names),
     JSON.stringify(imageIds),
   );
@@ -116,6 +115,13 @@ function vexByImage(db: DatabaseSync, names: string[], imageIds: number[]): Map<
     doc.statements.push(statement);
   }
   return out;
+}
+
+function toFinding(f: FindingRow): Finding {
+  const finding: Finding = { id: f.vulnerability, aliases: JSON.parse(f.aliases) as string[], severity: f.severity as Severity };
+  const pkg = { ...(f.package ? { name: f.package } : {}), ...(f.version ? { version: f.version } : {}), ...(f.purl ? { purl: f.purl } : {}) };
+  if (Object.keys(pkg).length > 0) finding.package = pkg;
+  return finding;
 }
 
 interface FindingRow {
