@@ -48,6 +48,10 @@ export function dayAt(start, index) {
  * Write days [from, to) of the synthetic archive into `root` (to = options.days
  * by default). Call again with a later `from` to add days: the chain links to
  * the newest day already there.
+ * @param {string} root
+ * @param {Partial<typeof DEFAULTS>} [options]
+ * @param {number} [from]
+ * @param {number} [to]
  */
 export function writeSyntheticArchive(root, options = {}, from = 0, to = undefined) {
   const o = { ...DEFAULTS, ...options };

@@ -11,5 +11,6 @@ export function escapeText(value: string): string {
   return value.replace(UNSAFE, (c) => NAMED[c] ?? `\\u{${c.codePointAt(0)!.toString(16)}}`);
 }
 
-const UNSAFE = /[\\\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+/** A backslash, control characters (C0, DEL, C1), line and paragraph separators, bidirectional controls. */
+const UNSAFE = /[\\\p{Cc}\p{Zl}\p{Zp}\p{Bidi_Control}]/gu;
 const NAMED: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
