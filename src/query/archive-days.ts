@@ -70,12 +70,13 @@ export function readArchiveDays(root: string, dates: readonly string[], recorded
   return dates.map((date) => {
     const dir = join(root, date);
     const file = join(dir, MANIFEST);
-    const pending = existsSync(join(dir, JOURNAL));
     const statAt = Date.now();
     const stat = fileIdentity(file);
-    if (stat === undefined) return { date, sha256: undefined, pending, stat: undefined, statAt };
     const known = recorded.get(date);
-    if (known && known.stat === stat.key && known.statAt !== null && stat.ctimeMs < known.statAt - RACY_MS) return { date, sha256: known.sha256, pending, stat: stat.key, statAt };
+    // The manifest the index holds is still there, unchanged: whether a run is adding to the day does not matter yet.
+    if (stat && known && known.stat === stat.key && known.statAt !== null && stat.ctimeMs < known.statAt - RACY_MS) return { date, sha256: known.sha256, pending: false, stat: stat.key, statAt };
+    const pending = existsSync(join(dir, JOURNAL));
+    if (stat === undefined) return { date, sha256: undefined, pending, stat: undefined, statAt };
     return { date, sha256: hashFile(file), pending, stat: stat.key, statAt };
   });
 }

@@ -14,7 +14,14 @@ export function toCsv(columns: readonly string[], rows: readonly Record<string, 
 
 export function csvField(value: Cell): string {
   if (value === null) return '';
-  let text = String(value);
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
+  if (typeof value !== 'string') return String(value);
+  if (!RISKY.test(value)) return value;
+  const text = FORMULA.test(value) ? `'${value}` : value;
+  return NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
+
+/** Anything that may need a quote or a defused formula: one test for the common, harmless field. */
+const RISKY = /^[=+\-@\s]|[",\r\n]|\s$/;
+const FORMULA = /^[=+\-@\t\r]/;
+/** A comma, a quote, CR or LF anywhere, or white space at either end. */
+const NEEDS_QUOTES = /[",\r\n]|^\s|\s$/;

@@ -71,8 +71,7 @@ function connect(path: string): DatabaseSync {
     db.exec('PRAGMA busy_timeout = 30000');
     db.exec('PRAGMA journal_mode = WAL');
     db.exec('PRAGMA synchronous = NORMAL');
-    // Read through a memory map and keep more pages cached: queries touch rows all over the file.
-    db.exec('PRAGMA mmap_size = 1073741824');
+    // A full build writes hundreds of thousands of rows: more pages cached than the 2 MB default.
     db.exec('PRAGMA cache_size = -65536');
   } catch {
     // Not a database: userVersion() says so and the caller starts afresh.

@@ -19,8 +19,8 @@ export function renderQuery(result: QueryResult, format: QueryFormat): string {
 /**
  * A table for a person: upper-case headers, padded columns, every archive
  * string escaped (text-escape.ts) so that no name can start a line or send
- * an escape sequence; sha256 digests (`sha256:…`, and `sha256-…` in folder
- * names) cut to 12 hex digits: JSON and CSV keep them whole. Nothing when there are no rows.
+ * an escape sequence; sha256 values (digests, `sha256-…` folder names, key
+ * hints) cut to 12 hex digits: JSON and CSV keep them whole. Nothing when there are no rows.
  */
 export function textTable(columns: readonly string[], rows: readonly string[][]): string {
   if (rows.length === 0) return '';
@@ -32,7 +32,7 @@ export function textTable(columns: readonly string[], rows: readonly string[][])
 function textCell(value: Cell): string {
   if (value === null) return '-';
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
-  return escapeText(String(value).replace(/\b(sha256[:-])([0-9a-f]{12})[0-9a-f]{52}\b/g, '$1$2…'));
+  return escapeText(String(value).replace(/\b([0-9a-f]{12})[0-9a-f]{52}\b/g, '$1…'));
 }
 
 /** `custody index` in words. */

@@ -36,8 +36,15 @@ export function queryVuln(db: DatabaseSync, id: string, range: DayRange): Answer
     id,
   );
   if (findings.length === 0) return { columns, rows: [] };
-  const byDocument = new Map<string, { row: FindingRow; finding: Finding }[]>();
-  for (const row of findings) byDocument.set(row.sha256, [...(byDocument.get(row.sha256) ?? []), { row, finding: toFinding(row) }]);
+  // A report may list the same finding twice (one package under two targets): once per document here.
+  const byDocument = new Map<string, { row: FindingRow; finding: Finding; index: number }[]>();
+  const listed = new Set<string>();
+  findings.forEach((row, index) => {
+    const key = `${row.sha256}\u0000${row.vulnerability}\u0000${row.package ?? ''}\u0000${row.version ?? ''}\u0000${row.purl ?? ''}`;
+    if (listed.has(key)) return;
+    listed.add(key);
+    byDocument.set(row.sha256, [...(byDocument.get(row.sha256) ?? []), { row, finding: toFinding(row), index }]);
+  });
   const uses = all<Use>(
     db,
     `SELECT e.image_id, e.sha256, e.path, e.valid, i.date, i.ref, i.digest, i.path AS image_path, i.platforms, i.repository
@@ -53,15 +60,22 @@ export function queryVuln(db: DatabaseSync, id: string, range: DayRange): Answer
   const vex = vexByImage(db, [...names], [...new Set(uses.map((u) => u.image_id))]);
 
   const rows: Row[] = [];
-  const seen = new Set<string>();
+  // The same scan, VEX documents and image repeat day after day: decide each combination once.
+  const decided = new Map<string, ReturnType<typeof decidingStatement>>();
   for (const use of uses) {
-    for (const { row: f, finding } of byDocument.get(use.sha256) ?? []) {
-      const key = `${use.image_id}\u0000${use.path}\u0000${f.vulnerability}\u0000${f.package ?? ''}\u0000${f.version ?? ''}\u0000${f.purl ?? ''}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      const identity: ImageIdentity = { digests: [...(use.digest ? [use.digest] : []), ...(JSON.parse(use.platforms) as string[])] };
-      if (use.repository && !use.repository.startsWith('oci:')) identity.repository = use.repository;
-      const verdict = decidingStatement(finding, vex.get(use.image_id) ?? [], identity);
+    const documents = vex.get(use.image_id);
+    for (const { row: f, finding, index } of byDocument.get(use.sha256) ?? []) {
+      let verdict: ReturnType<typeof decidingStatement>;
+      if (documents) {
+        const memo = `${index}\u0000${use.digest}\u0000${use.platforms}\u0000${use.repository}\u0000${documents.key}`;
+        if (decided.has(memo)) verdict = decided.get(memo);
+        else {
+          const identity: ImageIdentity = { digests: [...(use.digest ? [use.digest] : []), ...(JSON.parse(use.platforms) as string[])] };
+          if (use.repository && !use.repository.startsWith('oci:')) identity.repository = use.repository;
+          verdict = decidingStatement(finding, documents, identity);
+          decided.set(memo, verdict);
+        }
+      }
       rows.push({
         date: use.date,
         ref: use.ref,
@@ -82,28 +96,20 @@ export function queryVuln(db: DatabaseSync, id: string, range: DayRange): Answer
   return { columns, rows };
 }
 
-/** The VEX statements naming any of `names`, from valid VEX documents of these images, grouped per image and document. */
-function vexByImage(db: DatabaseSync, names: string[], imageIds: number[]): Map<number, VexDocument[]> {
-  const rows = all<VexRow>(
+/**
+ * The VEX statements naming any of `names`, from valid VEX documents of
+ * these images, grouped per image and document. Statements are read once
+ * per document, then shared by every image-day that lists the document.
+ */
+function vexByImage(db: DatabaseSync, names: string[], imageIds: number[]): Map<number, VexDocument[] & { key: string }> {
+  const statements = new Map<string, VexStatement[]>();
+  for (const row of all<VexRow>(
     db,
-    `SELECT DISTINCT e.image_id, e.path, s.id, s.vulnerability, s.aliases, s.status, s.justification, s.timestamp, s.products
-       FROM vex_names n JOIN vex_statements s ON s.id = n.statement_id JOIN evidence e ON e.sha256 = s.sha256
-      WHERE n.name IN (SELECT value FROM json_each(?)) AND e.valid = 1 AND +e.image_id IN (SELECT value FROM json_each(?))
-      ORDER BY e.image_id, e.path, s.id`,
-    // The unary + keeps image_id out of the index search: probing (sha256, image_id) once per
-    // statement and image costs far more than filtering each use of a VEX document.
+    `SELECT DISTINCT s.id, s.sha256, s.vulnerability, s.aliases, s.status, s.justification, s.timestamp, s.products
+       FROM vex_names n JOIN vex_statements s ON s.id = n.statement_id
+      WHERE n.name IN (SELECT value FROM json_each(?)) ORDER BY s.id`,
     JSON.stringify(names),
-    JSON.stringify(imageIds),
-  );
-  const out = new Map<number, VexDocument[]>();
-  for (const row of rows) {
-    const documents = out.get(row.image_id) ?? [];
-    let doc = documents.find((d) => d.evidence === row.path);
-    if (!doc) {
-      doc = { evidence: row.path, statements: [] };
-      documents.push(doc);
-      out.set(row.image_id, documents);
-    }
+  )) {
     const statement: VexStatement = {
       vulnerability: row.vulnerability,
       aliases: JSON.parse(row.aliases) as string[],
@@ -112,7 +118,27 @@ function vexByImage(db: DatabaseSync, names: string[], imageIds: number[]): Map<
     };
     if (row.justification !== null) statement.justification = row.justification;
     if (row.timestamp !== null) statement.timestamp = row.timestamp;
-    doc.statements.push(statement);
+    statements.set(row.sha256, [...(statements.get(row.sha256) ?? []), statement]);
+  }
+  const out = new Map<number, VexDocument[] & { key: string }>();
+  if (statements.size === 0) return out;
+  const uses = all<{ image_id: number; path: string; sha256: string }>(
+    db,
+    // The unary + keeps image_id out of the index search: probing (sha256, image_id) once per
+    // document and image costs far more than filtering each use of a VEX document.
+    `SELECT e.image_id, e.path, e.sha256 FROM evidence e
+      WHERE e.sha256 IN (SELECT value FROM json_each(?)) AND e.valid = 1 AND +e.image_id IN (SELECT value FROM json_each(?))
+      ORDER BY e.image_id, e.path`,
+    JSON.stringify([...statements.keys()]),
+    JSON.stringify(imageIds),
+  );
+  for (const use of uses) {
+    let documents = out.get(use.image_id);
+    if (!documents) out.set(use.image_id, (documents = Object.assign([], { key: '' })));
+    if (documents.some((d) => d.evidence === use.path)) continue;
+    documents.push({ evidence: use.path, statements: statements.get(use.sha256)! });
+    // Which documents an image-day has, as a memo key: the same set on another day decides the same way.
+    documents.key += `${use.path}\u0000${use.sha256},`;
   }
   return out;
 }
@@ -149,9 +175,8 @@ interface Use {
 }
 
 interface VexRow {
-  image_id: number;
-  path: string;
   id: number;
+  sha256: string;
   vulnerability: string;
   aliases: string;
   status: string;
