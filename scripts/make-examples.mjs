@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Writes the example evidence under examples/evidence/ for a made-up image:
 // an SPDX 2.3 SBOM, a CycloneDX 1.5 SBOM, an in-toto Statement v1 with SLSA
-// provenance v1, and a Trivy JSON report. Deterministic: rerunning it
+// provenance v1, a Trivy JSON report, and an OpenVEX statement about one of
+// its findings (zlib's CVE-2023-45853 does not affect the image). Deterministic: rerunning it
 // rewrites the same bytes.
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -133,11 +134,29 @@ const trivy = {
   ],
 };
 
+const openvex = {
+  '@context': 'https://openvex.dev/ns/v0.2.0',
+  '@id': `https://custody.example/vex/shop-${hex.slice(0, 16)}`,
+  author: 'Acme Security',
+  timestamp: '2026-11-28T13:00:00Z',
+  version: 1,
+  statements: [
+    {
+      vulnerability: { name: 'CVE-2023-45853' },
+      products: [{ '@id': purl }],
+      status: 'not_affected',
+      justification: 'vulnerable_code_not_in_execute_path',
+      impact_statement: 'the image never calls zipOpenNewFileInZip4_6 (minizip is not linked)',
+    },
+  ],
+};
+
 const files = {
   'sbom.spdx.json': spdx,
   'sbom.cdx.json': cyclonedx,
   'provenance.intoto.json': statement,
   'scan.trivy.json': trivy,
+  'vex.openvex.json': openvex,
 };
 for (const [name, value] of Object.entries(files)) {
   writeFileSync(join(out, name), `${JSON.stringify(value, null, 2)}\n`);

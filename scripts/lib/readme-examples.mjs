@@ -79,7 +79,7 @@ function steps(work, today) {
     { block: 'index', args: shop('2026-11-28', 'sbom.spdx.json', 'scan.trivy.json', 'provenance.intoto.json') },
     { block: 'index', args: layout('2026-11-29') },
     { block: 'index', args: ['index', q1] },
-    { block: 'index', args: shop('2026-11-29', 'sbom.cdx.json', 'scan.trivy.json') },
+    { block: 'index', args: shop('2026-11-29', 'sbom.cdx.json', 'scan.trivy.json', 'vex.openvex.json') },
     { block: 'index', args: ['index', q1] },
     { block: 'query', args: ['query', 'package', 'openssl', '--root', q1] },
     { block: 'query', args: ['query', 'package', 'busybox', '--version', '>=1.36 <1.37', '--root', q1, '--format', 'csv'] },

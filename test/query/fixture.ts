@@ -1,16 +1,14 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { CORPUS, EXAMPLE_DIGEST, REPO_ROOT, runCli, tempDir } from '../helpers/cli.js';
+import { CORPUS, EXAMPLE_DIGEST, REPO_ROOT, runCli } from '../helpers/cli.js';
 
 /**
  * Real archives for the index tests, written by `custody archive` (in
  * process, the CLI's own code path) from the example OCI layout, the example
- * evidence files and the corpus's `cosign save` layout. Nothing here writes
- * an archive file by hand; the only inputs made here are evidence files
- * handed to `archive --evidence` (an OpenVEX document, an SBOM with a hostile
- * package name).
+ * evidence files (examples/evidence/, written by scripts/make-examples.mjs)
+ * and the corpus's `cosign save` layout. Nothing here writes an archive file
+ * by hand.
  */
 export const SHOP = `registry.example/acme/shop@${EXAMPLE_DIGEST}`;
 export const LAYOUT = `oci:${join(REPO_ROOT, 'examples', 'layout')}:1.0`;
@@ -19,30 +17,10 @@ export const SLSA = `oci:${join(CORPUS, 'cosign', 'slsa-verifier-oci-layout-v2.1
 export const SLSA_DIGEST = 'sha256:234e2c830c2fb31ac5671789d22adfe44d30c3ee831d01beae5e237841a13122';
 const EVIDENCE = join(REPO_ROOT, 'examples', 'evidence');
 
-/** An OpenVEX statement that the shop image is not affected by the zlib CVE its Trivy scan reports. */
-export const VEX = {
-  '@context': 'https://openvex.dev/ns/v0.2.0',
-  '@id': 'https://example.com/vex/shop-1',
-  author: 'Acme Security',
-  timestamp: '2026-11-28T13:00:00Z',
-  version: 1,
-  statements: [
-    {
-      vulnerability: { name: 'CVE-2023-45853' },
-      products: [{ '@id': `pkg:oci/shop@sha256%3A${EXAMPLE_DIGEST.slice(7)}` }],
-      status: 'not_affected',
-      justification: 'vulnerable_code_not_in_execute_path',
-    },
-  ],
-};
-
 export type Step = 'layout' | 'shop' | 'shop-vex' | 'slsa';
 
-/** Archive into `root` on `date`: the layout (signed, key given), the shop image from evidence files (with VEX), the corpus layout. */
+/** Archive into `root` on `date`: the layout (signed, key given), the shop image from evidence files (with its OpenVEX statement), the corpus layout. */
 export async function archiveDay(root: string, date: string, steps: readonly Step[]): Promise<void> {
-  const inputs = await tempDir('custody-index-input-');
-  const vex = join(inputs, 'shop.openvex.json');
-  await writeFile(vex, `${JSON.stringify(VEX, null, 2)}\n`);
   for (const step of steps) {
     let args: string[];
     let expected = 0;
@@ -52,7 +30,7 @@ export async function archiveDay(root: string, date: string, steps: readonly Ste
       expected = 1; // one of its BuildKit attestations is invalid: archived, flagged, exit 1
     } else {
       const files = ['sbom.spdx.json', 'scan.trivy.json', 'provenance.intoto.json'].map((f) => join(EVIDENCE, f));
-      if (step === 'shop-vex') files.push(vex);
+      if (step === 'shop-vex') files.push(join(EVIDENCE, 'vex.openvex.json'));
       args = ['archive', '--no-discover', SHOP, ...files.flatMap((f) => ['--evidence', f])];
     }
     const result = await runCli([...args, '--root', root, '--date', date, '--quiet']);
