@@ -75,7 +75,7 @@ export async function refreshIndex(root: string, options: IndexOptions = {}): Pr
     if (!planIsEmpty(plan) || reason !== undefined) {
       // The indexer loads the format readers and schemas: only when there is something to index.
       const { updateIndex } = await import('./indexer.js');
-      ({ plan, counts } = updateIndex(db, root, archive, reason, options.maxBytes));
+      ({ plan, counts } = updateIndex(db, root, archive, reason, options.maxBytes, !options.rebuild));
     }
     store.refreshStats(archive);
     const report: IndexUpdate = {

@@ -24,7 +24,9 @@ export interface UpdateCounts {
  * from the recorded day-manifest hashes, then apply the plan in one
  * transaction, so that the index changes whole or not at all. The plan is
  * made again once the write lock is held (another run may have done the
- * work meanwhile). `rebuild` forces a full rebuild, for that reason. Days
+ * work meanwhile). `rebuild` forces a full rebuild, for that reason; with
+ * `onlyIfEmpty`, only while the index holds no day (a new index file that
+ * another run filled while this one waited for the lock is not built twice). Days
  * are read and checked (read-day.ts) before anything of theirs is inserted.
  */
 export function updateIndex(
@@ -33,12 +35,14 @@ export function updateIndex(
   archive: readonly ArchiveDay[],
   rebuild: string | undefined,
   maxBytes = DEFAULT_LIMITS.maxBytes,
+  onlyIfEmpty = false,
 ): { plan: UpdatePlan; counts: UpdateCounts } {
   const counts: UpdateCounts = { images: 0, added: 0, read: 0, reused: 0 };
   const store = new IndexStore(db);
   const planNow = (): UpdatePlan => {
-    const plan = planUpdate(store.recordedDays(), archive);
-    return rebuild === undefined ? plan : { ...plan, rebuild };
+    const recorded = store.recordedDays();
+    const plan = planUpdate(recorded, archive);
+    return rebuild === undefined || (onlyIfEmpty && recorded.size > 0) ? plan : { ...plan, rebuild };
   };
   let plan = planNow();
   if (planIsEmpty(plan)) return { plan, counts };

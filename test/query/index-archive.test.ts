@@ -116,3 +116,19 @@ describe('custody index', () => {
     expect(answer!.rows.map((r) => r.date)).toEqual(['2026-03-01', '2026-03-02']);
   });
 });
+
+describe('two runs at once', () => {
+  it('two index processes on a root without an index: both succeed, the rows are there once', async () => {
+    const { spawnCli } = await import('../helpers/cli.js');
+    const fresh = await tempDir('custody-index-race-');
+    await archiveDay(fresh, '2026-03-10', ['layout', 'shop']);
+    await archiveDay(fresh, '2026-03-11', ['layout', 'shop-vex']);
+    const runs = await Promise.all([spawnCli(['index', fresh, '--json']).done, spawnCli(['index', fresh, '--json']).done]);
+    for (const run of runs) expect(run.code, run.stderr).toBe(0);
+    const reports = runs.map((r) => JSON.parse(r.stdout) as { images: number; totals: Record<string, number> });
+    // One of them built the index; the other, once it had the lock, found nothing left to do (or built it first).
+    expect(reports.map((r) => r.images).sort()).toEqual([0, 4]);
+    const counts = archiveCounts(fresh);
+    expect(reports[1]!.totals).toMatchObject({ days: 2, images: counts.images, evidence: counts.entries, documents: counts.documents });
+  });
+});
