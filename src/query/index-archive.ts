@@ -69,8 +69,13 @@ export async function refreshIndex(root: string, options: IndexOptions = {}): Pr
     const reason = options.rebuild ? 'a rebuild was asked for' : opened.fresh;
     const store = new IndexStore(db);
     const recorded = store.recordedDays();
-    const archive = readArchiveDays(root, dates, reason === undefined ? recorded : new Map());
+    let archive = readArchiveDays(root, dates, reason === undefined ? recorded : new Map());
     let plan = planUpdate(recorded, archive);
+    if (plan.rebuild !== undefined) {
+      // The index is refused: look at every day afresh (hashes, journals), trusting nothing it recorded.
+      archive = readArchiveDays(root, dates);
+      plan = planUpdate(recorded, archive);
+    }
     let counts = { images: 0, added: 0, read: 0, reused: 0 };
     if (!planIsEmpty(plan) || reason !== undefined) {
       // The indexer loads the format readers and schemas: only when there is something to index.
