@@ -1,9 +1,9 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
-import { purlBase, purlName } from '../gate/facts/findings.js';
 import { parseReference } from '../oci/reference.js';
 import type { DayImage, EvidenceEntry, ImageManifest } from '../types.js';
 import type { ArchiveDay, RecordedDay } from './archive-days.js';
 import type { DocumentFacts } from './document-facts.js';
+import { purlShortName, splitPurl } from './purl.js';
 import { DATA_TABLES } from './schema.js';
 
 export interface IndexTotals {
@@ -153,8 +153,8 @@ export class IndexStore {
       facts.vex?.statements.length ?? null,
     );
     for (const c of doc.components) {
-      const name = c.purl ? purlName(c.purl) : undefined;
-      this.insertComponentStatement.run(doc.sha256, c.name, shortName(c.name, name), c.version ?? null, c.purl ? purlBase(c.purl) : null, name ?? null);
+      const short = c.purl ? purlShortName(c.purl) : '';
+      this.insertComponentStatement.run(doc.sha256, c.name, short === '' ? c.name : short, c.version ?? null, c.purl ?? null, c.purl ? splitPurl(c.purl).name : null);
     }
     for (const f of facts.scan?.findings ?? []) {
       const id = Number(
@@ -195,13 +195,6 @@ export function referenceParts(ref: string): { repository: string | null; tag: s
   } catch {
     return { repository: null, tag: null };
   }
-}
-
-/** The name a person types: the purl's last path segment (`log4j-core`), else the component name. */
-function shortName(name: string, purlNameValue: string | undefined): string {
-  if (!purlNameValue) return name;
-  const last = purlNameValue.slice(purlNameValue.lastIndexOf('/') + 1);
-  return last === '' ? name : last;
 }
 
 function text(value: unknown): string | undefined {

@@ -43,7 +43,7 @@ describe('custody query', () => {
           digest: EXAMPLE_DIGEST,
           name: 'openssl',
           version: '3.0.15-1~deb12u1',
-          purl: 'pkg:deb/debian/openssl@3.0.15-1~deb12u1',
+          purl: 'pkg:deb/debian/openssl@3.0.15-1~deb12u1?distro=debian-12',
           sbom: expect.stringMatching(new RegExp(`^2026-04-01/${SHOP_IMAGE}/evidence/sbom-spdx-[0-9a-f]{12}\\.json$`)),
           format: 'spdx',
           valid: true,

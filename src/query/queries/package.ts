@@ -1,7 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { CustodyError } from '../../errors.js';
-import { purlBase, purlName } from '../../gate/facts/findings.js';
 import { all, archivePath, type Answer, type DayRange, type Row } from '../answer.js';
+import { splitPurl } from '../purl.js';
 import { compareVersions, parseVersionRange, type VersionRange } from '../version-range.js';
 
 export interface PackageQuery {
@@ -25,10 +25,10 @@ export function preparePackage(query: PackageQuery): PackageMatch {
   const range = query.version !== undefined ? parseVersionRange(query.version) : undefined;
   if (!name.startsWith('pkg:')) return range ? { name, range } : { name };
   if (!/^pkg:[a-zA-Z][a-zA-Z0-9.+-]*\/[^/]/.test(name)) throw new CustodyError('USAGE', `query package: "${name.replace(/[^\x20-\x7e]/g, '?')}" is not a purl (pkg:TYPE/NAMESPACE/NAME[@VERSION])`);
-  const version = purlVersion(name);
+  const { name: purlName, version } = splitPurl(name);
   if (version !== undefined && range) throw new CustodyError('USAGE', 'query package: give the version in the purl or with --version, not both');
-  if (version !== undefined) return { purlName: purlName(name), range: exactVersion(version) };
-  return range ? { purlName: purlName(name), range } : { purlName: purlName(name) };
+  if (version !== undefined) return { purlName, range: exactVersion(version) };
+  return range ? { purlName, range } : { purlName };
 }
 
 /**
@@ -44,7 +44,7 @@ export function queryPackage(db: DatabaseSync, match: PackageMatch, range: DayRa
     : all<Component>(db, 'SELECT sha256, name, version, purl FROM components WHERE name = ? OR short_name = ?', match.name!, match.name!);
   const byDocument = new Map<string, Component[]>();
   for (const c of candidates) {
-    if (match.range && !match.range.test(c.version ?? (c.purl ? purlVersion(c.purl) : undefined))) continue;
+    if (match.range && !match.range.test(c.version ?? (c.purl ? splitPurl(c.purl).version : undefined))) continue;
     byDocument.set(c.sha256, [...(byDocument.get(c.sha256) ?? []), c]);
   }
   if (byDocument.size === 0) return { columns, rows: [] };
@@ -93,13 +93,6 @@ interface Use {
   format: string;
   valid: number;
   sha256: string;
-}
-
-/** The version of a purl (`…@2.14.1?arch=x` → `2.14.1`), undefined when it has none. */
-export function purlVersion(purl: string): string | undefined {
-  const base = purlBase(purl);
-  const at = base.lastIndexOf('@');
-  return at > base.indexOf('/') ? base.slice(at + 1) : undefined;
 }
 
 /** The version a purl names: the same string, or the same version by compareVersions (`2.14` = `2.14.0`). */
