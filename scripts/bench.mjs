@@ -36,6 +36,7 @@ const all = {
       concurrency: 8,
       baseline: false,
     }),
+  index: async () => (await import('./bench/index.mjs')).benchIndex(),
 };
 const wanted = (process.env.BENCH ?? Object.keys(all).join(',')).split(',').map((s) => s.trim()).filter(Boolean);
 const results = [];

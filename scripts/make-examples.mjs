@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Writes the example evidence under examples/evidence/ for a made-up image:
 // an SPDX 2.3 SBOM, a CycloneDX 1.5 SBOM, an in-toto Statement v1 with SLSA
-// provenance v1, and a Trivy JSON report; and under examples/evidence/next/
+// provenance v1, a Trivy JSON report and an OpenVEX statement about one of
+// its findings (zlib's CVE-2023-45853 does not affect the image); and under examples/evidence/next/
 // the same for the image's next build (a new digest, openssl and express
 // upgraded, cookie added, one finding fixed and one new), which the README's
 // diff example compares with the first. Deterministic: rerunning it
@@ -140,6 +141,28 @@ const ZLIB_FINDING = {
   Title: 'zlib: integer overflow and resultant heap-based buffer overflow in zipOpenNewFileInZip4_6',
 };
 
+/** An OpenVEX statement: zlib's CVE-2023-45853 does not affect the image. */
+function openvexFor(digest) {
+  const hex = digest.slice('sha256:'.length);
+  const purl = `pkg:oci/shop@${encodeURIComponent(digest)}?repository_url=${encodeURIComponent(EXAMPLE_REPOSITORY)}`;
+  return {
+    '@context': 'https://openvex.dev/ns/v0.2.0',
+    '@id': `https://custody.example/vex/shop-${hex.slice(0, 16)}`,
+    author: 'Acme Security',
+    timestamp: '2026-11-28T13:00:00Z',
+    version: 1,
+    statements: [
+      {
+        vulnerability: { name: 'CVE-2023-45853' },
+        products: [{ '@id': purl }],
+        status: 'not_affected',
+        justification: 'vulnerable_code_not_in_execute_path',
+        impact_statement: 'the image never calls zipOpenNewFileInZip4_6 (minizip is not linked)',
+      },
+    ],
+  };
+}
+
 const builds = [
   {
     folder: out,
@@ -191,6 +214,8 @@ for (const build of builds) {
     'sbom.cdx.json': cyclonedx,
     'provenance.intoto.json': statement,
     'scan.trivy.json': trivy,
+    // The first build's VEX statement (the index and query examples read it).
+    ...(build.folder === out ? { 'vex.openvex.json': openvexFor(build.digest) } : {}),
   };
   mkdirSync(build.folder, { recursive: true });
   for (const [name, value] of Object.entries(files)) {

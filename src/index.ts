@@ -19,4 +19,5 @@ export { TOOL } from './version.js';
 export * from './gate/index.js';
 export * from './report/index.js';
 export * from './diff/index.js';
-export { readSbomComponents, type SbomComponent, type SbomComponents } from './gate/facts/sbom-components.js';
+export { readSbomComponents, type SbomComponent } from './gate/facts/sbom-components.js';
+export * from './query/index.js';

@@ -1,37 +1,30 @@
 #!/usr/bin/env node
-// The report benchmark's baseline: read and JSON.parse every day manifest,
-// every image manifest and every SBOM of an archive root, and nothing else
-// (no hashing, no checks, no output but a count). What any tool answering a
-// question over the whole archive must at least do when it reads the JSON.
-import { readFileSync, readdirSync } from 'node:fs';
+// The index benchmark's baseline (scripts/bench/index.mjs): what answering a
+// question without an index costs. Reads and JSON.parses every day
+// manifest, every image manifest and every SBOM of an archive root, and
+// counts the SBOM packages named ARGV[3] (so that the parsing cannot be
+// skipped). Usage: node json-scan.mjs ROOT NAME
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const root = process.argv[2];
-if (!root) {
-  console.error('usage: json-scan.mjs ROOT');
-  process.exit(2);
-}
+const [root, wanted = 'log4j-core'] = process.argv.slice(2);
 let manifests = 0;
 let sboms = 0;
-let bytes = 0;
-const parse = (path) => {
-  const text = readFileSync(path, 'utf8');
-  bytes += text.length;
-  return JSON.parse(text);
-};
-for (const date of readdirSync(root).filter((name) => /^\d{4}-\d\d-\d\d$/.test(name)).sort()) {
-  const day = parse(join(root, date, 'manifest.json'));
+let hits = 0;
+for (const date of readdirSync(root).filter((n) => /^\d{4}-\d{2}-\d{2}$/.test(n)).sort()) {
+  const day = JSON.parse(readFileSync(join(root, date, 'manifest.json'), 'utf8'));
   manifests++;
   for (const image of day.images) {
     if (!image.path) continue;
     const folder = join(root, date, image.path);
-    const manifest = parse(join(folder, 'manifest.json'));
+    const manifest = JSON.parse(readFileSync(join(folder, 'manifest.json'), 'utf8'));
     manifests++;
     for (const entry of manifest.evidence) {
       if (entry.kind !== 'sbom') continue;
-      parse(join(folder, entry.path));
+      const sbom = JSON.parse(readFileSync(join(folder, entry.path), 'utf8'));
       sboms++;
+      for (const p of sbom.packages ?? sbom.components ?? []) if (p.name === wanted) hits++;
     }
   }
 }
-console.log(JSON.stringify({ manifests, sboms, bytes }));
+console.log(JSON.stringify({ manifests, sboms, hits }));

@@ -41,6 +41,12 @@ export function examplesUnavailable() {
 function steps(work, today) {
   const r1 = join(work, 'r1');
   const tarball = join(work, `r1-${DATE}.tar.gz`);
+  const q1 = join(work, 'q1');
+  const shop = (date, ...files) => [
+    'archive', '--no-discover', 'registry.example/acme/shop@sha256:5b829ddf46d6f0f69448ce05d30c9aa4f5578dce4442677d6e46ea650080a2c5',
+    ...files.flatMap((f) => ['--evidence', `examples/evidence/${f}`]), '--root', q1, '--date', date, '--quiet',
+  ];
+  const layout = (date) => ['archive', 'oci:examples/layout:1.0', '--key', 'examples/cosign.pub', '--root', q1, '--date', date, '--quiet'];
   return [
     ...demoSteps(join(work, 'custody', 'examples'), today).map((args) => ({ block: 'demo', args })),
     { block: 'trust-archive', args: ['archive', 'oci:examples/layout:1.0', '--key', 'examples/cosign.pub', '--root', r1, '--date', DATE] },
@@ -73,6 +79,18 @@ function steps(work, today) {
     ...shopBuilds(work).map((args) => ({ block: 'diff', args })),
     { block: 'diff', exit: 1, args: ['diff', '2026-11-28', '2026-11-29', '--root', join(work, 'shop')] },
     { block: 'gate', exit: 1, args: ['gate', 'oci:examples/layout:1.0', '--policy', 'docs/gate-policy.example.yaml'] },
+    { block: 'index', args: layout('2026-11-28') },
+    { block: 'index', args: shop('2026-11-28', 'sbom.spdx.json', 'scan.trivy.json', 'provenance.intoto.json') },
+    { block: 'index', args: layout('2026-11-29') },
+    { block: 'index', args: ['index', q1] },
+    { block: 'index', args: shop('2026-11-29', 'sbom.cdx.json', 'scan.trivy.json', 'vex.openvex.json') },
+    { block: 'index', args: ['index', q1] },
+    { block: 'query', args: ['query', 'package', 'openssl', '--root', q1] },
+    { block: 'query', args: ['query', 'package', 'busybox', '--version', '>=1.36 <1.37', '--root', q1, '--since', '2026-11-29'] },
+    { block: 'query', args: ['query', 'vuln', 'CVE-2023-45853', '--root', q1] },
+    { block: 'query', args: ['query', 'missing', 'provenance', '--root', q1, '--format', 'json'] },
+    { block: 'query', args: ['query', 'image', 'oci:examples/layout', '--root', q1] },
+    { block: 'query', exit: 1, args: ['query', 'vuln', 'CVE-2021-44228', '--root', q1] },
     { block: 'nightly', show: join(work, 'images.txt') },
     { block: 'nightly', exit: 1, today: true, args: ['archive', '--images', join(work, 'images.txt'), '--root', join(work, 'n1'), '--concurrency', '1'] },
     { block: 'nightly', today: true, args: ['verify', join(work, 'n1'), '--chain'] },

@@ -1,333 +1,272 @@
-// A synthetic archive for benchmarks: DAYS day folders × IMAGES images, laid
-// out, checksummed and hash-chained exactly as `custody archive` writes them
-// (the evidence entries come from custody's own normaliser and signature
-// verifier, so `custody verify` passes on it), but written directly, which is
-// hundreds of times faster than archiving through the CLI.
+// A synthetic archive root for benchmarks and tests: DAYS day folders of
+// IMAGES images each, laid out exactly as `custody archive` lays them out
+// (day manifests hash-chained, image manifests, evidence with .sha256
+// beside every file) so that `custody verify --chain` passes, but written
+// directly: archiving 73,000 images through the collector would take hours.
+// Evidence is made to repeat the way it does in a real archive: an image is
+// rebuilt (new digest, SBOM, provenance and signature) every `rebuildEvery`
+// days, scanned again every `scanEvery` days, and every other day lists the
+// same documents again (hard links: identical bytes, one inode). Each new
+// document goes through custody's own normaliser (dist/), so manifest
+// entries are what archive would write. Deterministic for the same options.
 //
-// Like a real nightly archive, most evidence repeats from day to day: an
-// image is rebuilt (new digest, SBOM, provenance, signature) every 2–9 weeks
-// and rescanned weekly; a file identical to yesterday's is a hard link to it
-// (same bytes, same reads; less disk and a faster generation).
-//
-// Evidence per image: a CycloneDX 1.5 SBOM (40–400 components; one per
-// platform for a two-platform index), a Trivy report whose findings point at
-// SBOM components, an SLSA v1 provenance statement, a cosign signature made
-// with a seeded key and verified at generation time (verify repeats it), and
-// for a few images an OpenVEX document. Some images have no signature or no
-// provenance, and a few image-days fail, so coverage is not uniform.
-//
-// Requires dist/ (npm run build). Used by scripts/bench/report.mjs; meant to
-// be shared with other benchmarks of the archive.
-import { createHash, sign } from 'node:crypto';
-import { linkSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+// Needs `npm run build`. Used by scripts/bench/index.mjs and the index tests.
+import { createHash } from 'node:crypto';
+import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { seededP256 } from './example-keys.mjs';
 
-const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const dist = (path) => import(join(REPO, 'dist', 'src', path));
+const DIST = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'src');
+const { normalize } = await import(join(DIST, 'normalize', 'normalize.js'));
+const { TOOL } = await import(join(DIST, 'version.js'));
 
-const sha256 = (data) => createHash('sha256').update(data).digest('hex');
-const serialize = (value) => `${JSON.stringify(value, null, 2)}\n`;
-const DAY_MS = 86_400_000;
-const SEVERITIES = ['CRITICAL', 'HIGH', 'HIGH', 'MEDIUM', 'MEDIUM', 'MEDIUM', 'LOW', 'LOW', 'LOW', 'UNKNOWN'];
-const LICENSES = ['MIT', 'Apache-2.0', 'BSD-3-Clause', 'ISC', 'GPL-2.0-only', 'MPL-2.0'];
+const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
+const json = (value) => Buffer.from(`${JSON.stringify(value, null, 2)}\n`);
 
-/** Deterministic small integers from a label. */
-function pick(label, modulo) {
-  return createHash('sha256').update(label).digest().readUInt32BE(0) % modulo;
-}
+/** A vulnerable package some images carry in their first builds, fixed in later ones: the classic query. */
+export const LOG4J = { name: 'log4j-core', group: 'org.apache.logging.log4j', vulnerable: '2.14.1', fixed: '2.17.1', cve: 'CVE-2021-44228' };
 
-/** What image `i` looks like on day `d`: its version changes every `period` days. */
-function imagePlan(i, d) {
-  const period = 14 + pick(`period ${i}`, 50);
-  const version = Math.floor((d + pick(`offset ${i}`, period)) / period);
-  const week = Math.floor((d + (i % 7)) / 7);
-  return {
-    repo: `bench.example/team-${i % 20}/app-${i}`,
-    version,
-    week,
-    multiPlatform: i % 10 === 0,
-    signed: i % 9 !== 4,
-    provenance: i % 11 !== 5,
-    vex: i % 25 === 3,
-    failed: pick(`fail ${i} ${d}`, 997) === 0,
-  };
-}
+export const DEFAULTS = {
+  days: 365,
+  images: 200,
+  /** First day, YYYY-MM-DD. */
+  start: '2025-01-01',
+  /** Packages per SBOM (besides the image itself). */
+  components: 60,
+  rebuildEvery: 30,
+  scanEvery: 7,
+  /** Every n-th image carries log4j-core (vulnerable before its 4th build), and from its 2nd build a VEX statement about it. */
+  log4jEvery: 5,
+};
 
-function digestOf(label) {
-  return `sha256:${sha256(label)}`;
-}
-
-function components(i, version) {
-  const count = 40 + pick(`components ${i}`, 361);
-  const list = [];
-  for (let c = 0; c < count; c++) {
-    // A component's version moves with the image version now and then.
-    const minor = (c % 7 === 0 ? version : 0) + pick(`minor ${i} ${c}`, 20);
-    const name = `lib-${pick(`name ${i} ${c}`, 5000)}-${c}`;
-    const v = `${1 + (c % 4)}.${minor}.${c % 10}`;
-    list.push({
-      type: 'library',
-      'bom-ref': `pkg:npm/${name}@${v}`,
-      name,
-      version: v,
-      purl: `pkg:npm/${name}@${v}`,
-      licenses: [{ license: { id: LICENSES[c % LICENSES.length] } }],
-      hashes: [{ alg: 'SHA-256', content: sha256(`${name}@${v}`) }],
-    });
-  }
-  return list;
-}
-
-function sbomBytes(i, version, digest, platform) {
-  const bom = {
-    bomFormat: 'CycloneDX',
-    specVersion: '1.5',
-    serialNumber: `urn:uuid:${sha256(`bom ${i} ${version} ${platform}`).replace(/^(.{8})(.{4})(.{4})(.{4})(.{12}).*$/, '$1-$2-$3-$4-$5')}`,
-    version: 1,
-    metadata: {
-      timestamp: '2025-01-01T00:00:00Z',
-      tools: { components: [{ type: 'application', name: 'syft', version: '1.18.1' }] },
-      component: { type: 'container', name: `app-${i}`, version: digest },
-    },
-    components: components(i, version),
-  };
-  return Buffer.from(serialize(bom));
-}
-
-function scanBytes(i, version, week, dayTime, ref) {
-  const list = components(i, version);
-  const vulnerabilities = [];
-  const count = pick(`vulns ${i} ${week}`, 25);
-  for (let k = 0; k < count; k++) {
-    const c = list[pick(`vuln component ${i} ${week} ${k}`, list.length)];
-    vulnerabilities.push({
-      VulnerabilityID: `CVE-2025-${10000 + pick(`cve ${i} ${k}`, 89999)}`,
-      PkgID: `${c.name}@${c.version}`,
-      PkgName: c.name,
-      PkgIdentifier: { PURL: c.purl },
-      InstalledVersion: c.version,
-      FixedVersion: k % 3 === 0 ? '' : `${c.version}-fix`,
-      Severity: SEVERITIES[pick(`severity ${i} ${k}`, SEVERITIES.length)],
-      Title: `synthetic finding ${k} in ${c.name}`,
-    });
-  }
-  const report = {
-    SchemaVersion: 2,
-    CreatedAt: new Date(dayTime).toISOString(),
-    ArtifactName: ref,
-    ArtifactType: 'container_image',
-    Metadata: { ImageID: digestOf(`config ${i} ${version}`) },
-    Results: [{ Target: `app-${i}`, Class: 'lang-pkgs', Type: 'node-pkg', Vulnerabilities: vulnerabilities }],
-  };
-  return Buffer.from(serialize(report));
-}
-
-function provenanceBytes(i, version, digest, repo) {
-  const statement = {
-    _type: 'https://in-toto.io/Statement/v1',
-    subject: [{ name: repo, digest: { sha256: digest.slice(7) } }],
-    predicateType: 'https://slsa.dev/provenance/v1',
-    predicate: {
-      buildDefinition: {
-        buildType: 'https://actions.github.io/buildtypes/workflow/v1',
-        externalParameters: { workflow: { ref: 'refs/heads/main', repository: `https://github.com/acme/app-${i}`, path: '.github/workflows/release.yml' } },
-        resolvedDependencies: [{ uri: `git+https://github.com/acme/app-${i}@refs/heads/main`, digest: { gitCommit: sha256(`commit ${i} ${version}`).slice(0, 40) } }],
-      },
-      runDetails: {
-        builder: { id: 'https://github.com/actions/runner/github-hosted' },
-        metadata: { invocationId: `https://github.com/acme/app-${i}/actions/runs/${1000 + version}` },
-      },
-    },
-  };
-  return Buffer.from(serialize(statement));
-}
-
-function vexBytes(i, version, week, dayTime, ref) {
-  const first = JSON.parse(scanBytes(i, version, week, dayTime, ref).toString()).Results[0].Vulnerabilities[0];
-  const doc = {
-    '@context': 'https://openvex.dev/ns/v0.2.0',
-    '@id': `https://vex.example/app-${i}/${version}`,
-    author: 'security@acme.example',
-    timestamp: '2025-01-01T00:00:00Z',
-    version: 1,
-    statements: first
-      ? [{ vulnerability: { name: first.VulnerabilityID }, products: [{ '@id': first.PkgIdentifier.PURL }], status: 'not_affected', justification: 'vulnerable_code_not_in_execute_path' }]
-      : [],
-  };
-  return Buffer.from(serialize(doc));
-}
-
-function cosignPayload(repo, digest) {
-  return Buffer.from(JSON.stringify({ critical: { identity: { 'docker-reference': repo }, image: { 'docker-manifest-digest': digest }, type: 'cosign container image signature' }, optional: null }));
+/** Day `index` (0-based) after `start`, as YYYY-MM-DD. */
+export function dayAt(start, index) {
+  return new Date(Date.parse(`${start}T00:00:00Z`) + index * 86_400_000).toISOString().slice(0, 10);
 }
 
 /**
- * Write the archive. `days` day folders from `start` (YYYY-MM-DD), `images`
- * images a day. Returns what was written and how long it took.
+ * Write days [from, to) of the synthetic archive into `root` (to = options.days
+ * by default). Call again with a later `from` to add days: the chain links to
+ * the newest day already there.
+ * @param {string} root
+ * @param {Partial<typeof DEFAULTS>} [options]
+ * @param {number} [from]
+ * @param {number} [to]
  */
-export async function makeSyntheticArchive({ root, days = 365, images = 200, start = '2025-01-01' }) {
-  const started = Date.now();
-  const [{ normalizeAll }, { loadArchiveTrust, signatureVerifier }] = await Promise.all([dist('normalize/items.js'), dist('archive/trust-kept.js')]);
-  const keys = seededP256('custody synthetic archive key; not a secret');
-  const keyDir = join(root, '..', `${root.split('/').pop()}-key`);
-  mkdirSync(keyDir, { recursive: true });
-  const keyPath = join(keyDir, 'cosign.pub');
-  writeFileSync(keyPath, keys.publicKey.export({ type: 'spki', format: 'pem' }));
-  const trust = await loadArchiveTrust({ keys: [keyPath] });
-  const verifier = signatureVerifier(trust);
-
-  /** Normalised evidence items, cached by what they are (most repeat from day to day). */
-  const cache = new Map();
-  const itemsFor = async (key, subject, make) => {
-    let hit = cache.get(key);
-    if (!hit) {
-      const raws = make();
-      const items = await normalizeAll(subject, raws, undefined, verifier);
-      hit = items.map((item) => ({ item, sha256: sha256(item.bytes) }));
-      cache.set(key, hit);
-    }
-    return hit;
-  };
-
+export function writeSyntheticArchive(root, options = {}, from = 0, to = undefined) {
+  const o = { ...DEFAULTS, ...options };
+  const end = to ?? o.days;
+  const state = { documents: new Map(), normalized: new Map() };
+  mkdirSync(root, { recursive: true });
+  let previous = newestDay(root);
   let files = 0;
-  let links = 0;
-  let bytes = 0;
-  /** Where each evidence file was last written, by image folder and content: hard-link the next day's copy. */
-  let written = new Map();
-  let previous = null;
-  const dates = [];
-  for (let d = 0; d < days; d++) {
-    const date = new Date(Date.parse(`${start}T00:00:00Z`) + d * DAY_MS).toISOString().slice(0, 10);
-    dates.push(date);
-    const dayTime = Date.parse(`${date}T02:15:00Z`);
+  for (let d = from; d < end; d++) {
+    const date = dayAt(o.start, d);
     const dayDir = join(root, date);
-    const nowWritten = new Map();
-    const dayImages = [];
-    const writeFile = (path, data) => {
-      writeFileSync(path, data);
-      files++;
-      bytes += data.length;
-    };
-    const place = (path, data, key) => {
-      const before = written.get(key);
-      if (before) {
-        linkSync(before, path);
-        links++;
-        files++;
-        bytes += data.length;
-      } else writeFile(path, data);
-      nowWritten.set(key, path);
-    };
-    mkdirSync(dayDir, { recursive: true });
-    for (let i = 0; i < images; i++) {
-      const plan = imagePlan(i, d);
-      const ref = `${plan.repo}:stable`;
-      if (plan.failed) {
-        dayImages.push({ ref, digest: null, path: null, manifestSha256: null, status: 'failed', error: `${plan.repo}: registry answered 503 Service Unavailable after 3 attempts` });
-        continue;
-      }
-      const digest = digestOf(`image ${i} v${plan.version}`);
-      const platforms = plan.multiPlatform
-        ? ['amd64', 'arm64'].map((architecture) => ({
-            digest: digestOf(`image ${i} v${plan.version} ${architecture}`),
-            mediaType: 'application/vnd.oci.image.manifest.v1+json',
-            platform: { architecture, os: 'linux' },
-          }))
-        : [];
-      const subject = {
-        ref,
-        digest,
-        mediaType: plan.multiPlatform ? 'application/vnd.oci.image.index.v1+json' : 'application/vnd.oci.image.manifest.v1+json',
-        platforms,
+    const images = [];
+    for (let i = 0; i < o.images; i++) {
+      const image = imageOn(o, i, d);
+      const folder = `images/registry.example/team-${i % 10}/app-${i}/sha256-${image.digest.slice(7)}`;
+      const evidence = evidenceOf(o, image, d).map((doc) => placeDocument(state, join(dayDir, folder), doc, image));
+      files += evidence.length * 2 + 2;
+      const stamp = `${date}T02:00:00.000Z`;
+      const manifest = {
+        schemaVersion: 1,
+        tool: TOOL,
+        createdAt: stamp,
+        updatedAt: stamp,
+        subject: { ref: image.ref, digest: image.digest, mediaType: null, platforms: [], tag: 'prod' },
+        evidence: evidence.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
       };
-      const local = (file, bytesOf, mediaType = '') => ({ bytes: bytesOf, mediaType, origin: { method: 'local-file', file } });
-      const sboms = await itemsFor(`sbom ${i} ${plan.version}`, subject, () =>
-        plan.multiPlatform
-          ? platforms.map((p) => {
-              const b = sbomBytes(i, plan.version, p.digest, p.platform.architecture);
-              return {
-                bytes: b,
-                mediaType: 'application/vnd.cyclonedx+json',
-                origin: { method: 'referrers-api', attachedTo: p.digest, descriptor: { mediaType: 'application/vnd.cyclonedx+json', digest: `sha256:${sha256(b)}`, size: b.length } },
-              };
-            })
-          : [local('sbom.cdx.json', sbomBytes(i, plan.version, digest, 'image'), 'application/vnd.cyclonedx+json')],
-      );
-      const scan = await itemsFor(`scan ${i} ${plan.version} ${plan.week}`, subject, () => [
-        local('trivy.json', scanBytes(i, plan.version, plan.week, Date.parse(`${start}T00:00:00Z`) + (plan.week * 7 - (i % 7)) * DAY_MS + 3_600_000, ref)),
-      ]);
-      const provenance = plan.provenance ? await itemsFor(`provenance ${i} ${plan.version}`, subject, () => [local('provenance.intoto.json', provenanceBytes(i, plan.version, digest, plan.repo))]) : [];
-      const vex = plan.vex ? await itemsFor(`vex ${i} ${plan.version} ${plan.week}`, subject, () => [local('vex.openvex.json', vexBytes(i, plan.version, plan.week, 0, ref), 'application/vnd.openvex+json')]) : [];
-      const signature = plan.signed
-        ? await itemsFor(`signature ${i} ${plan.version}`, subject, () => {
-            const payload = cosignPayload(plan.repo, digest);
-            const annotations = { 'dev.cosignproject.cosign/signature': sign('sha256', payload, keys.privateKey).toString('base64') };
-            return [
-              {
-                bytes: payload,
-                mediaType: 'application/vnd.dev.cosign.simplesigning.v1+json',
-                origin: {
-                  method: 'cosign-tag',
-                  attachedTo: digest,
-                  descriptor: { mediaType: 'application/vnd.dev.cosign.simplesigning.v1+json', digest: `sha256:${sha256(payload)}`, size: payload.length, annotations },
-                  tag: `sha256-${digest.slice(7)}.sig`,
-                },
-              },
-            ];
-          })
-        : [];
-
-      const folder = `images/${plan.repo}/sha256-${digest.slice(7)}`;
-      const imageDir = join(dayDir, folder);
-      mkdirSync(join(imageDir, 'evidence'), { recursive: true });
-      const evidence = [];
-      for (const { item, sha256: hex } of [...sboms, ...scan, ...provenance, ...vex, ...signature]) {
-        const { kind, format } = item.normalized;
-        const path = `evidence/${kind}-${format}-${hex.slice(0, 12)}.json`;
-        const name = path.slice('evidence/'.length);
-        place(join(imageDir, path), item.bytes, `${folder}/${path}`);
-        place(join(imageDir, `${path}.sha256`), Buffer.from(`${hex}  ${name}\n`), `${folder}/${path}.sha256`);
-        evidence.push({
-          path,
-          sha256: hex,
-          size: item.bytes.length,
-          mediaType: item.mediaType,
-          kind,
-          format,
-          ...(item.normalized.formatVersion !== undefined ? { formatVersion: item.normalized.formatVersion } : {}),
-          ...(item.normalized.detectedBy !== undefined ? { detectedBy: item.normalized.detectedBy } : {}),
-          origin: item.origin,
-          valid: item.normalized.valid,
-          problems: item.normalized.problems,
-          subjects: item.normalized.subjects,
-          summary: item.normalized.summary,
-          ...(item.verification ? { verification: item.verification } : {}),
-        });
-      }
-      const stamp = new Date(dayTime + i * 1000).toISOString();
-      const manifest = Buffer.from(serialize({ schemaVersion: 1, tool: { name: 'custody', version: '0.1.0' }, createdAt: stamp, updatedAt: stamp, subject: { ...subject, tag: 'stable' }, evidence }));
-      const manifestSha256 = sha256(manifest);
-      writeFile(join(imageDir, 'manifest.json'), manifest);
-      writeFile(join(imageDir, 'manifest.json.sha256'), Buffer.from(`${manifestSha256}  manifest.json\n`));
-      dayImages.push({ ref, digest, path: folder, manifestSha256, status: 'ok', error: null });
+      const bytes = json(manifest);
+      writeFileSync(join(dayDir, folder, 'manifest.json'), bytes);
+      const hash = sha256(bytes);
+      writeFileSync(join(dayDir, folder, 'manifest.json.sha256'), `${hash}  manifest.json\n`);
+      images.push({ ref: image.ref, digest: image.digest, path: folder, manifestSha256: hash, status: 'ok', error: null });
     }
-    const trustRecords = trust.copies.map((c) => c.record);
-    for (const copy of trust.copies) {
-      mkdirSync(join(dayDir, 'trust'), { recursive: true });
-      writeFile(join(dayDir, copy.record.path), copy.bytes);
-      writeFile(join(dayDir, `${copy.record.path}.sha256`), Buffer.from(`${copy.record.sha256}  ${copy.record.path.slice('trust/'.length)}\n`));
-    }
-    const stamp = new Date(dayTime + images * 1000).toISOString();
-    const dayManifest = Buffer.from(
-      serialize({ schemaVersion: 1, tool: { name: 'custody', version: '0.1.0' }, date, createdAt: stamp, updatedAt: stamp, images: dayImages, previous, trust: trustRecords }),
-    );
-    const daySha = sha256(dayManifest);
-    writeFile(join(dayDir, 'manifest.json'), dayManifest);
-    writeFile(join(dayDir, 'manifest.json.sha256'), Buffer.from(`${daySha}  manifest.json\n`));
-    previous = { date, sha256: daySha };
-    written = nowWritten;
+    images.sort((a, b) => (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0));
+    const stamp = `${date}T02:00:00.000Z`;
+    const day = { schemaVersion: 1, tool: TOOL, date, createdAt: stamp, updatedAt: stamp, images, previous };
+    const bytes = json(day);
+    writeFileSync(join(dayDir, 'manifest.json'), bytes);
+    writeFileSync(join(dayDir, 'manifest.json.sha256'), `${sha256(bytes)}  manifest.json\n`);
+    previous = { date, sha256: sha256(bytes) };
+    files += 2;
   }
-  return { root, dates, images, files, links, bytes, keyPath, seconds: (Date.now() - started) / 1000 };
+  return { root, days: end - from, files };
+}
+
+function newestDay(root) {
+  const days = readdirSync(root).filter((n) => /^\d{4}-\d{2}-\d{2}$/.test(n)).sort();
+  if (days.length === 0) return null;
+  const date = days.at(-1);
+  return { date, sha256: sha256(readFileSync(join(root, date, 'manifest.json'))) };
+}
+
+/** Image `i` on day `d`: its build number and digest. Builds are staggered so that a few images change every day. */
+function imageOn(o, i, d) {
+  const build = Math.floor((d + (i * 7) % o.rebuildEvery) / o.rebuildEvery);
+  const digest = `sha256:${sha256(`synthetic image ${i} build ${build}`)}`;
+  return { i, build, digest, ref: `registry.example/team-${i % 10}/app-${i}:prod` };
+}
+
+/** The documents of image `image` on day `d`: [{kind-hint, name, bytes, mediaType}]. */
+function evidenceOf(o, image, d) {
+  const { i, build, digest } = image;
+  const hex = digest.slice(7);
+  const log4j = i % o.log4jEvery === 0 ? (build < 4 ? LOG4J.vulnerable : LOG4J.fixed) : undefined;
+  const packages = [];
+  for (let k = 0; k < o.components; k++) {
+    const n = (i * 13 + k * 7) % 500;
+    packages.push({ name: `pkg-${n}`, version: `1.${(n + build) % 20}.${k % 3}`, purl: `pkg:npm/pkg-${n}@1.${(n + build) % 20}.${k % 3}` });
+  }
+  if (log4j) packages.push({ name: LOG4J.name, version: log4j, purl: `pkg:maven/${LOG4J.group}/${LOG4J.name}@${log4j}` });
+  const built = `${dayAt(o.start, Math.max(0, d - ((d + (i * 7) % o.rebuildEvery) % o.rebuildEvery)))}T01:00:00Z`;
+  const docs = [
+    { file: 'sbom.spdx.json', mediaType: 'application/spdx+json', bytes: json(spdx(image, packages, built)) },
+    { file: 'provenance.intoto.json', mediaType: 'application/vnd.in-toto+json', bytes: json(provenance(image, built)) },
+    { file: 'signature.json', mediaType: 'application/vnd.dev.cosign.simplesigning.v1+json', bytes: json(simpleSigning(image)) },
+  ];
+  const scanDay = d - (d % o.scanEvery);
+  docs.push({ file: 'scan.trivy.json', mediaType: 'application/json', bytes: json(trivy(image, packages, `${dayAt(o.start, scanDay)}T03:00:00Z`, scanDay)) });
+  if (log4j && build >= 1) docs.push({ file: 'vex.openvex.json', mediaType: 'application/json', bytes: json(openvex(hex, built)) });
+  return docs;
+}
+
+/** Normalise a document once per (bytes, image), write it once per image folder: a hard link to its first copy after that. */
+function placeDocument(state, folder, doc, image) {
+  const hash = sha256(doc.bytes);
+  const key = `${hash} ${image.digest}`;
+  let normalized = state.normalized.get(key);
+  if (!normalized) {
+    normalized = normalize({ bytes: doc.bytes, mediaType: doc.mediaType }, { imageDigests: [image.digest] });
+    state.normalized.set(key, normalized);
+  }
+  const ext = 'json';
+  const stem = `evidence/${normalized.kind}-${normalized.format}`;
+  const path = `${stem}-${hash.slice(0, 12)}.${ext}`;
+  const target = join(folder, path);
+  mkdirSync(dirname(target), { recursive: true });
+  const first = state.documents.get(hash);
+  if (first && existsSync(first)) {
+    linkSync(first, target);
+    linkSync(`${first}.sha256`, `${target}.sha256`);
+  } else {
+    writeFileSync(target, doc.bytes);
+    writeFileSync(`${target}.sha256`, `${hash}  ${path.split('/').pop()}\n`);
+    state.documents.set(hash, target);
+  }
+  return {
+    path,
+    sha256: hash,
+    size: doc.bytes.length,
+    mediaType: doc.mediaType,
+    kind: normalized.kind,
+    format: normalized.format,
+    ...(normalized.formatVersion !== undefined ? { formatVersion: normalized.formatVersion } : {}),
+    ...(normalized.detectedBy !== undefined ? { detectedBy: normalized.detectedBy } : {}),
+    origin: { method: 'local-file', file: doc.file },
+    valid: normalized.valid,
+    problems: normalized.problems,
+    subjects: normalized.subjects,
+    summary: normalized.summary,
+  };
+}
+
+function spdx(image, packages, created) {
+  const hex = image.digest.slice(7);
+  return {
+    spdxVersion: 'SPDX-2.3',
+    dataLicense: 'CC0-1.0',
+    SPDXID: 'SPDXRef-DOCUMENT',
+    name: `${image.ref}@${image.digest}`,
+    documentNamespace: `https://synthetic.example/spdx/app-${image.i}-${hex.slice(0, 16)}`,
+    creationInfo: { created, creators: ['Tool: synthetic-archive-1.0'] },
+    documentDescribes: ['SPDXRef-image'],
+    packages: [
+      {
+        SPDXID: 'SPDXRef-image',
+        name: `app-${image.i}`,
+        versionInfo: image.digest,
+        downloadLocation: 'NOASSERTION',
+        primaryPackagePurpose: 'CONTAINER',
+        checksums: [{ algorithm: 'SHA256', checksumValue: hex }],
+      },
+      ...packages.map((p, k) => ({
+        SPDXID: `SPDXRef-package-${k}`,
+        name: p.name,
+        versionInfo: p.version,
+        downloadLocation: 'NOASSERTION',
+        externalRefs: [{ referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: p.purl }],
+      })),
+    ],
+  };
+}
+
+function provenance(image, finished) {
+  return {
+    _type: 'https://in-toto.io/Statement/v1',
+    subject: [{ name: image.ref.replace(/:prod$/, ''), digest: { sha256: image.digest.slice(7) } }],
+    predicateType: 'https://slsa.dev/provenance/v1',
+    predicate: {
+      buildDefinition: {
+        buildType: 'https://synthetic.example/build/container@v1',
+        externalParameters: { source: { uri: `git+https://git.example/team-${image.i % 10}/app-${image.i}@refs/heads/main` } },
+      },
+      runDetails: { builder: { id: 'https://ci.example/builders/container@v2' }, metadata: { finishedOn: finished } },
+    },
+  };
+}
+
+function simpleSigning(image) {
+  return {
+    critical: { identity: { 'docker-reference': image.ref.replace(/:prod$/, '') }, image: { 'docker-manifest-digest': image.digest }, type: 'cosign container image signature' },
+    optional: null,
+  };
+}
+
+function trivy(image, packages, createdAt, scanDay) {
+  const vulnerabilities = [];
+  for (const p of packages) {
+    if (p.name === LOG4J.name && p.version === LOG4J.vulnerable) {
+      vulnerabilities.push({ VulnerabilityID: LOG4J.cve, PkgName: p.name, InstalledVersion: p.version, FixedVersion: LOG4J.fixed, Severity: 'CRITICAL', PkgIdentifier: { PURL: p.purl } });
+    }
+  }
+  // A few findings that come and go with the weekly scans.
+  for (let k = 0; k < 3; k++) {
+    const p = packages[(image.i + k + scanDay) % packages.length];
+    vulnerabilities.push({
+      VulnerabilityID: `CVE-2025-${String(1000 + ((image.i * 3 + k + Math.floor(scanDay / 7)) % 400)).padStart(4, '0')}`,
+      PkgName: p.name,
+      InstalledVersion: p.version,
+      Severity: ['LOW', 'MEDIUM', 'HIGH'][k],
+      PkgIdentifier: { PURL: p.purl },
+    });
+  }
+  return {
+    SchemaVersion: 2,
+    CreatedAt: createdAt,
+    ArtifactName: `${image.ref.replace(/:prod$/, '')}@${image.digest}`,
+    ArtifactType: 'container_image',
+    Metadata: { RepoDigests: [`${image.ref.replace(/:prod$/, '')}@${image.digest}`] },
+    Results: [{ Target: `${image.ref} (synthetic)`, Class: 'lang-pkgs', Type: 'jar', Vulnerabilities: vulnerabilities }],
+  };
+}
+
+function openvex(hex, timestamp) {
+  return {
+    '@context': 'https://openvex.dev/ns/v0.2.0',
+    '@id': `https://synthetic.example/vex/${hex.slice(0, 16)}`,
+    author: 'Synthetic Security Team',
+    timestamp,
+    version: 1,
+    statements: [
+      {
+        vulnerability: { name: LOG4J.cve },
+        products: [{ '@id': `pkg:oci/app@sha256%3A${hex}` }],
+        status: 'not_affected',
+        justification: 'vulnerable_code_not_in_execute_path',
+      },
+    ],
+  };
 }

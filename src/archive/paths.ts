@@ -5,6 +5,8 @@ import { archiveSegments, type ImageReference } from '../oci/reference.js';
 export const MANIFEST = 'manifest.json';
 export const CHECKSUM_SUFFIX = '.sha256';
 export const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
+/** The derived, rebuildable index of a root (src/query/): inside the root, outside the hashed tree, never exported. */
+export const INDEX_DIR = '.custody-index';
 
 /** `YYYY-MM-DD` of a real calendar day, or throw USAGE. */
 export function checkDate(date: string): string {

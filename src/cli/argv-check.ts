@@ -94,10 +94,11 @@ interface Known {
 function lookUp(dashes: string, written: string, command: string, flags: FlagUses, commands: Readonly<Record<string, FlagUses>>): Known {
   const use = (name: string) => (flags as Record<string, FlagUses[FlagName]>)[name];
   if (dashes === '--') {
-    const global = GLOBAL[written];
-    if (global) return { name: written, type: global, negated: false };
+    // A command's own flag first: `query package --version RANGE` is not custody's --version.
     const own = use(written);
     if (own !== undefined) return { name: written, type: resolveFlag(written as FlagName, own).type, negated: false };
+    const global = GLOBAL[written];
+    if (global) return { name: written, type: global, negated: false };
     const positive = written.startsWith('no-') ? written.slice(3) : undefined;
     if (positive !== undefined && GLOBAL[positive]) return { name: positive, type: GLOBAL[positive], negated: true };
     const negatable = positive !== undefined ? use(positive) : undefined;

@@ -6,7 +6,7 @@ import { CustodyError } from '../errors.js';
 import { TOOL } from '../version.js';
 import type { CommandContext } from './context.js';
 import { gateCommand } from './commands/gate-spec.js';
-import { archiveCommand, commandName, diffCommand, discoverCommand, exportCommand, fetchTrustedRootCommand, reportCommand, sealCommand, verifyCommand, verifyEvidenceCommand } from './specs.js';
+import { archiveCommand, commandName, diffCommand, discoverCommand, exportCommand, fetchTrustedRootCommand, indexCommand, queryCommand, reportCommand, sealCommand, verifyCommand, verifyEvidenceCommand } from './specs.js';
 import { checkArgv } from './argv-check.js';
 import { EXIT } from './exit-codes.js';
 import { guardedIo, oneLine, processIo, reportError, type Io } from './output.js';
@@ -15,7 +15,7 @@ type Handler = (args: Record<string, unknown>) => Promise<number>;
 
 /** Each command's flags, for the check of the command line before yargs reads it. */
 const COMMAND_FLAGS = Object.fromEntries(
-  [discoverCommand, archiveCommand, verifyCommand, verifyEvidenceCommand, gateCommand, fetchTrustedRootCommand, sealCommand, exportCommand, reportCommand, diffCommand].map((spec) => [commandName(spec), spec.flags]),
+  [discoverCommand, archiveCommand, verifyCommand, verifyEvidenceCommand, gateCommand, fetchTrustedRootCommand, sealCommand, exportCommand, reportCommand, diffCommand, indexCommand, queryCommand(() => undefined)].map((spec) => [commandName(spec), spec.flags]),
 );
 
 /** The context given, else the default one (loaded only when a command needs it). */
@@ -49,6 +49,8 @@ export async function main(argv: readonly string[], given: Io = processIo, conte
     .command({ ...exportCommand, handler: run(async (args) => (await import('./commands/export.js')).runExport(args as never, io)) })
     .command({ ...reportCommand, handler: run(async (args) => (await import('./commands/report.js')).runReport(args as never, io)) })
     .command({ ...diffCommand, handler: run(async (args) => (await import('./commands/diff.js')).runDiff(args as never, io)) })
+    .command({ ...indexCommand, handler: run(async (args) => (await import('./commands/index-archive.js')).runIndex(args as never, io)) })
+    .command(queryCommand(run(async (args) => (await import('./commands/query.js')).runQuery(args as never, io))))
     .demandCommand(1, 'name a command: custody --help lists them')
     .strict()
     .version(TOOL.version)

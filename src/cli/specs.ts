@@ -1,5 +1,5 @@
 import type { Argv } from 'yargs';
-import { formatSize, oneOf, PRIVATE_KEY } from './flag-types.js';
+import { formatSize, oneOf, PRIVATE_KEY, text } from './flag-types.js';
 import { REGISTRY_FLAGS, withFlags, type FlagUses } from './flags.js';
 import { TRUST_FLAGS } from './trust-flags.js';
 import { DEFAULT_LIMITS } from '../normalize/limits.js';
@@ -144,3 +144,64 @@ export const diffCommand = commandSpec(
       .positional('a', { type: 'string', demandOption: true, describe: 'day A: a day folder, an exported .tar.gz, or a date YYYY-MM-DD under --root' })
       .positional('b', { type: 'string', demandOption: true, describe: 'day B, likewise' }),
 );
+
+export const indexCommand = commandSpec(
+  'index <root>',
+  'build or update the SQLite index of an archive root (ROOT/.custody-index/, derived, never exported) that custody query reads',
+  { rebuild: 'throw the index away and build it again from the archive' },
+  (y) => y.positional('root', { type: 'string', demandOption: true, describe: 'archive root, e.g. artifacts' }),
+);
+
+/** `custody query` output formats (src/query/render.ts renders each). */
+const QUERY_FORMATS = ['text', 'json', 'csv'] as const;
+
+/** The flags every question of `custody query` takes. */
+export const QUERY_FLAGS: FlagUses = {
+  root: 'archive root',
+  format: { describe: 'output format (default text; json with --json)', type: oneOf(QUERY_FORMATS) },
+  since: 'first day to look at, YYYY-MM-DD (included)',
+  until: 'last day to look at, YYYY-MM-DD (included)',
+  version: { describe: 'query package: version range, ">=2.0.0 <2.17.1", "=2.14.1", "2.14.1"; || between alternatives', type: text('a version range') },
+};
+
+const QUERIES: { command: string; describe: string; builder: (y: Argv) => Argv }[] = [
+  {
+    command: 'package <name>',
+    describe: 'which images listed a package in an SBOM, on which days, in which SBOM',
+    builder: (y: Argv) =>
+      y.positional('name', { type: 'string', demandOption: true, describe: 'package name (log4j-core) or purl (pkg:maven/org.apache.logging.log4j/log4j-core[@2.14.1])' }),
+  },
+  {
+    command: 'vuln <id>',
+    describe: 'which images a scan found a vulnerability in (by id or alias), on which days, its severity and VEX status',
+    builder: (y: Argv) => y.positional('id', { type: 'string', demandOption: true, describe: 'vulnerability id, e.g. CVE-2021-44228 or GHSA-…' }),
+  },
+  {
+    command: 'missing <what>',
+    describe: 'images lacking valid evidence of a kind, per day',
+    builder: (y: Argv) => y.positional('what', { type: 'string', demandOption: true, choices: ['signature', 'sbom', 'provenance', 'scan'] }),
+  },
+  {
+    command: 'image <ref>',
+    describe: "an image's history across days: digests, evidence, verdicts",
+    builder: (y: Argv) => y.positional('ref', { type: 'string', demandOption: true, describe: 'reference (every tag when it has none) or a sha256: digest' }),
+  },
+];
+
+/** `custody query <package|vuln|missing|image>`: each question a subcommand, all run by `handler`. */
+export function queryCommand(handler: (args: Record<string, unknown>) => void) {
+  return {
+    ...commandSpec(
+      'query',
+      'answer questions across the archive from its index (built or brought up to date first): package, vuln, missing, image; exit 0 rows found, 1 none',
+      QUERY_FLAGS,
+      (y) => {
+        // --version here is query package's version range, not custody's own.
+        y.version(false);
+        for (const query of QUERIES) y.command({ ...query, handler });
+        return y.demandCommand(1, 'name a question: custody query package|vuln|missing|image (custody query --help)');
+      },
+    ),
+    handler: () => undefined,
+  };
+}

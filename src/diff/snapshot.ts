@@ -12,7 +12,7 @@ import { referenceKey } from '../days/reference-key.js';
 import type { EvidenceView } from '../days/views.js';
 import { decodeURIComponentSafe, purlName } from '../gate/facts/findings.js';
 import { parseJsonBytes } from '../gate/facts/json.js';
-import { readSbomComponents } from '../gate/facts/sbom-components.js';
+import { readSbomComponents, type SbomComponent } from '../gate/facts/sbom-components.js';
 import { severityRank } from '../gate/policy/types.js';
 import { signerText } from '../days/signer.js';
 import type { DaySide, EvidenceRef, SignerRef, VulnRef } from './model.js';
@@ -56,7 +56,7 @@ export async function readSnapshot(input: string, path: string, label: string): 
   }
   const bytes = await archive.files.load(wanted.keys());
   const facts = new FactsCache();
-  const componentsBySha = new Map<string, ReturnType<typeof readSbomComponents>>();
+  const componentsBySha = new Map<string, SbomComponent[]>();
 
   const images = new Map<string, ImageSnapshot>();
   for (const image of loaded.images) {
@@ -81,10 +81,10 @@ export async function readSnapshot(input: string, path: string, label: string): 
       }
       if (entry.kind === 'sbom' || entry.kind === 'attestation') {
         if (!componentsBySha.has(entry.sha256)) componentsBySha.set(entry.sha256, readSbomComponents(parseJsonBytes(content)));
-        const sbom = componentsBySha.get(entry.sha256);
-        if (sbom) {
+        const components = componentsBySha.get(entry.sha256) ?? [];
+        if (components.length > 0) {
           snapshot.components ??= new Map();
-          for (const c of sbom.components) {
+          for (const c of components) {
             const key = c.purl ? purlName(c.purl) : c.name;
             const versions = snapshot.components.get(key) ?? new Set<string>();
             versions.add(c.version ?? versionOfPurl(c.purl) ?? '');
@@ -112,4 +112,5 @@ function versionOfPurl(purl: string | undefined): string | undefined {
   const at = base.lastIndexOf('@');
   return at > base.indexOf('/') ? decodeURIComponentSafe(base.slice(at + 1)) : undefined;
 }
+
 

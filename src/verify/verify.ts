@@ -4,7 +4,7 @@ import { isTempName } from '../archive/atomic.js';
 import { parseChecksumFile, sha256Hex } from '../archive/hash.js';
 import { JOURNAL } from '../archive/journal.js';
 import { LOCK_NAME } from '../archive/lock.js';
-import { CHECKSUM_SUFFIX, DATE_PATTERN, MANIFEST } from '../archive/paths.js';
+import { CHECKSUM_SUFFIX, DATE_PATTERN, INDEX_DIR, MANIFEST } from '../archive/paths.js';
 import { CustodyError, fromFsError } from '../errors.js';
 import { readRegularFile } from '../lib/read-file.js';
 import { validateAgainst } from '../schemas.js';
@@ -58,8 +58,8 @@ export interface VerifyOptions {
   onTree?: (tree: ArchiveTree) => void;
 }
 
-/** Files a root may hold besides day folders. */
-const ROOT_EXTRAS = new Set(['.gitkeep', LOCK_NAME]);
+/** Files a root may hold besides day folders; the index folder's content is derived and never checked. */
+const ROOT_EXTRAS = new Set(['.gitkeep', LOCK_NAME, INDEX_DIR]);
 /** The top-level checksum list of an export. */
 export const EXPORT_SUMS = 'SHA256SUMS';
 
@@ -187,6 +187,7 @@ export async function verifyTree(
 
   for (const entry of tree.entries) {
     const name = basename(entry.path);
+    if (target === 'root' && entry.path.startsWith(`${INDEX_DIR}/`)) continue;
     if (entry.type === 'symlink') problems.push({ code: 'symlink', path: entry.path, message: `${entry.path} is a symbolic link; an archive holds only regular files` });
     else if (entry.type === 'special') problems.push({ code: 'special-file', path: entry.path, message: `${entry.path} is not a regular file` });
     else if (entry.type === 'unreadable') problems.push({ code: 'unreadable', path: entry.path, message: `${entry.path} cannot be read (${entry.reason}); nothing in it was checked` });

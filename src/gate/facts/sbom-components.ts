@@ -1,88 +1,71 @@
 import { array, isRecord, text } from './json.js';
-import type { SbomFormatId } from './sbom.js';
+import { readSbomDocument } from './sbom.js';
 import { readStatement } from './statement.js';
 
-/** One package an SBOM lists. */
+const SBOM_PREDICATE = /^https:\/\/(spdx\.dev\/Document|cyclonedx\.org\/bom)/;
+
+/** One package an SBOM lists: its name, version and purl as the document states them. */
 export interface SbomComponent {
   name: string;
   version?: string;
   purl?: string;
 }
 
-export interface SbomComponents {
-  format: SbomFormatId;
-  components: SbomComponent[];
-}
-
-/** Nesting of CycloneDX components followed at most (as countComponents in sbom.ts). */
-const MAX_DEPTH = 64;
+/** Components an SBOM may list before the rest are left out (a hostile document cannot fill a database). */
+export const MAX_COMPONENTS = 200_000;
 
 /**
- * The packages of an SBOM, in the formats whose facts sbom.ts reads (SPDX 2
- * JSON, SPDX 3 JSON-LD, CycloneDX JSON with nested components, syft JSON),
- * as a document or as the predicate of an in-toto statement (bare or in an
- * envelope). undefined when the JSON is none of these.
+ * The packages of an SBOM document (or of an SBOM attestation's predicate):
+ * SPDX 2 JSON `packages[]` (`versionInfo`, the `purl` external reference),
+ * SPDX 3 JSON-LD `…Package` elements (`software_packageVersion`,
+ * `software_packageUrl`), CycloneDX `components[]` nested, syft
+ * `artifacts[]`, as a document or as the predicate of an SBOM attestation.
+ * A component without a name is left out; duplicates are listed once. Empty for anything that is not an SBOM readSbomDocument knows.
  */
-export function readSbomComponents(json: unknown): SbomComponents | undefined {
+export function readSbomComponents(json: unknown): SbomComponent[] {
+  // An SBOM attestation (an in-toto statement, bare or in a DSSE envelope): its predicate.
   const statement = readStatement(json);
-  if (statement) {
-    if (!/^https:\/\/(spdx\.dev\/Document|cyclonedx\.org\/bom)/.test(statement.predicateType)) return undefined;
-    return readDocument(statement.predicate);
+  if (statement) return SBOM_PREDICATE.test(statement.predicateType) ? readSbomComponents(statement.predicate) : [];
+  const facts = readSbomDocument(json);
+  if (!facts || !isRecord(json)) return [];
+  const out = new Components();
+  if (facts.format === 'spdx' && Array.isArray(json.packages)) {
+    for (const p of array(json, 'packages')) {
+      const purl = array(p, 'externalRefs').find((ref) => text(ref, 'referenceType') === 'purl');
+      out.add(text(p, 'name'), text(p, 'versionInfo'), text(purl, 'referenceLocator'));
+    }
+  } else if (facts.format === 'spdx') {
+    for (const e of array(json, '@graph')) {
+      if (!/^(software_)?Package$/.test(text(e, 'type') ?? '')) continue;
+      out.add(text(e, 'name'), text(e, 'software_packageVersion') ?? text(e, 'packageVersion'), text(e, 'software_packageUrl') ?? text(e, 'packageUrl'));
+    }
+  } else if (facts.format === 'cyclonedx') {
+    const visit = (components: unknown[], depth: number) => {
+      if (depth > 64) return;
+      for (const c of components) {
+        out.add(text(c, 'name'), text(c, 'version'), text(c, 'purl'));
+        visit(array(c, 'components'), depth + 1);
+      }
+    };
+    visit(array(json, 'components'), 0);
+  } else {
+    for (const a of array(json, 'artifacts')) out.add(text(a, 'name'), text(a, 'version'), text(a, 'purl'));
   }
-  return readDocument(json);
+  return out.list;
 }
 
-function readDocument(json: unknown): SbomComponents | undefined {
-  if (!isRecord(json)) return undefined;
-  if (/^SPDX-2\./.test(text(json, 'spdxVersion') ?? '')) {
-    return { format: 'spdx', components: array(json, 'packages').map(spdx2Package).filter(named) };
-  }
-  const context = json['@context'];
-  if (typeof context === 'string' && /spdx\.org\/rdf\/3\./.test(context) && Array.isArray(json['@graph'])) {
-    const packages = array(json, '@graph').filter((e) => /^(software_)?Package$/.test(text(e, 'type') ?? ''));
-    return { format: 'spdx', components: packages.map(spdx3Package).filter(named) };
-  }
-  if (json.bomFormat === 'CycloneDX' && Array.isArray(json.components)) {
-    const out: SbomComponent[] = [];
-    cyclonedxComponents(array(json, 'components'), out, 0);
-    return { format: 'cyclonedx', components: out };
-  }
-  if (Array.isArray(json.artifacts) && isRecord(json.descriptor) && text(json.descriptor, 'name') === 'syft') {
-    return { format: 'syft', components: array(json, 'artifacts').map((a) => component(text(a, 'name'), text(a, 'version'), text(a, 'purl'))).filter(named) };
-  }
-  return undefined;
-}
+class Components {
+  readonly list: SbomComponent[] = [];
+  private readonly seen = new Set<string>();
 
-function component(name: string | undefined, version: string | undefined, purl: string | undefined): SbomComponent {
-  const out: SbomComponent = { name: name ?? '' };
-  if (version) out.version = version;
-  if (purl) out.purl = purl;
-  return out;
-}
-
-function named(c: SbomComponent): boolean {
-  return c.name !== '' || c.purl !== undefined;
-}
-
-/** SPDX 2: `name`, `versionInfo`, and the purl among `externalRefs` (referenceType purl). */
-function spdx2Package(p: unknown): SbomComponent {
-  const purl = array(p, 'externalRefs').find((r) => text(r, 'referenceType') === 'purl');
-  return component(text(p, 'name'), text(p, 'versionInfo'), text(purl, 'referenceLocator'));
-}
-
-/** SPDX 3: `name`, `software_packageVersion`, `software_packageUrl` (or their unprefixed 3.0 draft names). */
-function spdx3Package(p: unknown): SbomComponent {
-  return component(text(p, 'name'), text(p, 'software_packageVersion') ?? text(p, 'packageVersion'), text(p, 'software_packageUrl') ?? text(p, 'packageUrl'));
-}
-
-/** CycloneDX: `group/name`, `version`, `purl`, nested `components` included. */
-function cyclonedxComponents(list: unknown[], out: SbomComponent[], depth: number): void {
-  if (depth > MAX_DEPTH) return;
-  for (const c of list) {
-    if (!isRecord(c)) continue;
-    const group = text(c, 'group');
-    const name = text(c, 'name');
-    out.push(component(group && name ? `${group}/${name}` : name, text(c, 'version'), text(c, 'purl')));
-    cyclonedxComponents(array(c, 'components'), out, depth + 1);
+  add(name: string | undefined, version: string | undefined, purl: string | undefined): void {
+    if (name === undefined || name.trim() === '' || this.list.length >= MAX_COMPONENTS) return;
+    const key = `${name}\u0000${version ?? ''}\u0000${purl ?? ''}`;
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    const component: SbomComponent = { name };
+    if (version !== undefined && version !== '' && version !== 'NOASSERTION') component.version = version;
+    if (purl !== undefined && purl !== '') component.purl = purl;
+    this.list.push(component);
   }
 }

@@ -1,4 +1,4 @@
-import { detectSignedFormat, type SignedFormat } from '../../trust/index.js';
+import { detectSignedFormat, type SignedFormat } from '../../trust/dispatch.js';
 import { decodeBase64, parseJsonBytes, record, sha256Digest, text } from './json.js';
 import type { StatementFacts } from './statement.js';
 

@@ -1,0 +1,124 @@
+// Index benchmark (issue 16): a synthetic archive of 365 days × 200 images
+// (scripts/lib/synthetic-archive.mjs; BENCH_INDEX_DAYS, BENCH_INDEX_IMAGES
+// make it smaller). Measured, each as its own process, against a baseline of
+// the same run (scripts/bench/json-scan.mjs: reading and JSON.parse-ing
+// every manifest and SBOM of the year):
+// - `custody index` from scratch, and after one new day (targets: the new
+//   day at least 20× faster than the full build);
+// - `custody query package` and `custody query vuln` on the up-to-date
+//   index (target: under 1 % of the JSON scan), as a CLI process and as a
+//   library call in a running process (scripts/bench/query-library.mjs).
+// Each figure is wall time and CPU time (user + system): on a machine shared
+// with other work, CPU time is the steadier of the two.
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEFAULTS, LOG4J, dayAt, writeSyntheticArchive } from '../lib/synthetic-archive.mjs';
+import { CLI, ROOT, fmt, scratch } from './common.mjs';
+
+const DAYS = Number(process.env.BENCH_INDEX_DAYS ?? 365);
+const IMAGES = Number(process.env.BENCH_INDEX_IMAGES ?? 200);
+/** An archive already generated with these options for the first DAYS - 1 days, to reuse (its last day is added, then removed again). */
+const REUSE = process.env.BENCH_INDEX_ARCHIVE;
+
+/** Run a command under /usr/bin/time: wall and CPU seconds, peak RSS in MB, exit code, stdout. */
+function timed(command, args) {
+  const result = spawnSync('/usr/bin/time', ['-f', 'BENCH %e %U %S %M', command, ...args], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const match = /BENCH ([\d.]+) ([\d.]+) ([\d.]+) (\d+)\s*$/.exec(result.stderr);
+  if (!match) throw new Error(`could not time ${command}: ${result.stderr.slice(-500)}`);
+  return { seconds: Number(match[1]), cpu: Number(match[2]) + Number(match[3]), rssMb: Number(match[4]) / 1024, code: result.status, stdout: result.stdout };
+}
+
+/** Best of n runs after a warm-up, by wall time and by CPU time separately. */
+function bestOf(n, command, args, before = () => {}) {
+  before();
+  timed(command, args);
+  let best;
+  for (let i = 0; i < n; i++) {
+    before();
+    const run = timed(command, args);
+    if (run.code !== 0) return run;
+    best = best ? { ...best, seconds: Math.min(best.seconds, run.seconds), cpu: Math.min(best.cpu, run.cpu) } : run;
+  }
+  return best;
+}
+
+const ratio = (a, b) => `${fmt(a)} s / ${fmt(b)} s CPU`;
+
+export async function benchIndex() {
+  const root = REUSE ?? join(scratch('index'), 'archive');
+  const options = { days: DAYS, images: IMAGES };
+  let started = Date.now();
+  const generated = REUSE ? { files: null } : writeSyntheticArchive(root, options, 0, DAYS - 1);
+  const generateSeconds = REUSE ? null : (Date.now() - started) / 1000;
+  const index = join(root, '.custody-index', 'index.sqlite');
+  const saved = join(scratch('index-saved'), 'index-before-last-day.sqlite');
+
+  // From scratch: no index folder at all, best of 2 (no warm-up: each run builds the whole index).
+  let full;
+  for (let run = 0; run < 2; run++) {
+    rmSync(join(root, '.custody-index'), { recursive: true, force: true });
+    const t = timed(process.execPath, [CLI, 'index', root, '--json']);
+    if (t.code !== 0) throw new Error(`custody index failed on the benchmark archive: ${t.stdout.slice(0, 500)}`);
+    const report = JSON.parse(t.stdout);
+    full = full ? { ...full, seconds: Math.min(full.seconds, t.seconds), cpu: Math.min(full.cpu, t.cpu) } : { ...t, report };
+  }
+  copyFileSync(index, saved);
+
+  // One more day, indexed into a copy of the 364-day index, best of 3.
+  started = Date.now();
+  writeSyntheticArchive(root, options, DAYS - 1, DAYS);
+  const appendSeconds = (Date.now() - started) / 1000;
+  const restore = () => copyFileSync(saved, index);
+  const incremental = bestOf(3, process.execPath, [CLI, 'index', root, '--json'], restore);
+  if (incremental.code !== 0) throw new Error(`custody index (one new day) failed: ${incremental.stdout.slice(0, 500)}`);
+  const added = JSON.parse(incremental.stdout);
+  if (added.days.added.length !== 1 || added.rebuilt !== null) throw new Error(`the new day was not indexed alone: ${incremental.stdout.slice(0, 500)}`);
+
+  const scan = bestOf(2, process.execPath, [join(ROOT, 'scripts', 'bench', 'json-scan.mjs'), root, LOG4J.name]);
+  if (scan.code !== 0) throw new Error('the JSON scan failed');
+  const scanned = JSON.parse(scan.stdout);
+  const range = `>=2.0.0 <${LOG4J.fixed}`;
+  const pkg = bestOf(5, process.execPath, [CLI, 'query', 'package', LOG4J.name, '--version', range, '--root', root, '--format', 'csv']);
+  const vuln = bestOf(5, process.execPath, [CLI, 'query', 'vuln', LOG4J.cve, '--root', root, '--format', 'csv']);
+  for (const [name, q] of [['package', pkg], ['vuln', vuln]]) if (q.code !== 0) throw new Error(`custody query ${name} found nothing on the benchmark archive`);
+  const library = (...args) => {
+    const t = timed(process.execPath, [join(ROOT, 'scripts', 'bench', 'query-library.mjs'), root, '5', ...args]);
+    if (t.code !== 0) throw new Error(`the library query ${args.join(' ')} failed`);
+    return JSON.parse(t.stdout);
+  };
+  const pkgLibrary = library('package', LOG4J.name, range);
+  const vulnLibrary = library('vuln', LOG4J.cve);
+
+  const result = {
+    name: 'index',
+    days: DAYS,
+    images: IMAGES,
+    files: generated.files,
+    generateSeconds,
+    appendSeconds,
+    totals: full.report.totals,
+    full: { seconds: full.seconds, cpu: full.cpu, rssMb: full.rssMb },
+    incremental: { seconds: incremental.seconds, cpu: incremental.cpu, images: added.images, documents: added.documents },
+    fullOverIncremental: { wall: full.seconds / incremental.seconds, cpu: full.cpu / incremental.cpu },
+    scan: { seconds: scan.seconds, cpu: scan.cpu, ...scanned },
+    queries: {
+      package: { rows: pkgLibrary.rows, cli: { seconds: pkg.seconds, cpu: pkg.cpu }, library: { ms: pkgLibrary.ms, cpuMs: pkgLibrary.cpuMs } },
+      vuln: { rows: vulnLibrary.rows, cli: { seconds: vuln.seconds, cpu: vuln.cpu }, library: { ms: vulnLibrary.ms, cpuMs: vulnLibrary.cpuMs } },
+    },
+  };
+  const pct = (part, whole) => `${fmt((part / whole) * 100, 2)} %`;
+  const q = result.queries;
+  result.summary = [
+    `index of ${DAYS - 1} days × ${IMAGES} images (${result.totals.evidence} evidence entries of ${result.totals.documents} documents) from scratch: ${ratio(full.seconds, full.cpu)} (RSS ${fmt(full.rssMb, 0)} MB); day ${DAYS} alone: ${ratio(incremental.seconds, incremental.cpu)} → ${fmt(result.fullOverIncremental.wall, 1)}× faster wall, ${fmt(result.fullOverIncremental.cpu, 1)}× CPU (target ≥ 20×)`,
+    `JSON scan of ${scanned.manifests} manifests and ${scanned.sboms} SBOMs: ${ratio(scan.seconds, scan.cpu)}`,
+    `query package ${LOG4J.name} '${range}' (${q.package.rows} rows): CLI ${ratio(pkg.seconds, pkg.cpu)} = ${pct(pkg.seconds, scan.seconds)} wall, ${pct(pkg.cpu, scan.cpu)} CPU of the scan; library call ${fmt(pkgLibrary.ms, 0)} ms / ${fmt(pkgLibrary.cpuMs, 0)} ms CPU = ${pct(pkgLibrary.ms / 1000, scan.seconds)} wall, ${pct(pkgLibrary.cpuMs / 1000, scan.cpu)} CPU (target < 1 %)`,
+    `query vuln ${LOG4J.cve} (${q.vuln.rows} rows): CLI ${ratio(vuln.seconds, vuln.cpu)} = ${pct(vuln.seconds, scan.seconds)} wall, ${pct(vuln.cpu, scan.cpu)} CPU of the scan; library call ${fmt(vulnLibrary.ms, 0)} ms / ${fmt(vulnLibrary.cpuMs, 0)} ms CPU = ${pct(vulnLibrary.ms / 1000, scan.seconds)} wall, ${pct(vulnLibrary.cpuMs / 1000, scan.cpu)} CPU (target < 1 %)`,
+  ].join('\n');
+  rmSync(join(saved, '..'), { recursive: true, force: true });
+  if (REUSE) {
+    rmSync(join(root, dayAt(options.start ?? DEFAULTS.start, DAYS - 1)), { recursive: true, force: true });
+    rmSync(join(root, '.custody-index'), { recursive: true, force: true });
+  } else rmSync(join(root, '..'), { recursive: true, force: true });
+  return result;
+}

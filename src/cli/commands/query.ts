@@ -1,0 +1,45 @@
+import { describeQuery, indexNotices, queryArchive, renderQuery, type MissingKind, type Query, type QueryFormat } from '../../query/index.js';
+import { escapeText } from '../../query/text-escape.js';
+import { EXIT, type ExitCode } from '../exit-codes.js';
+import type { Io } from '../output.js';
+
+export interface QueryArgs {
+  _: (string | number)[];
+  name?: string;
+  version?: string;
+  id?: string;
+  what?: string;
+  ref?: string;
+  root: string;
+  since?: string;
+  until?: string;
+  format?: QueryFormat;
+  json: boolean;
+}
+
+/**
+ * Like grep: exit 0 when the answer has rows, 1 when it has none (a line on
+ * stderr says so), 2 on bad input, 3 when the index cannot be written. An
+ * archive the index cannot vouch for exits 1 as everywhere
+ * (VERIFICATION_FAILED), with its one line on stderr and nothing on stdout.
+ */
+export async function runQuery(args: QueryArgs, io: Io): Promise<ExitCode> {
+  const result = await queryArchive(args.root, toQuery(args), {
+    ...(args.since !== undefined ? { since: args.since } : {}),
+    ...(args.until !== undefined ? { until: args.until } : {}),
+  });
+  for (const notice of indexNotices(result.index)) io.err(`custody: ${escapeText(notice)}\n`);
+  io.out(renderQuery(result, args.format ?? (args.json ? 'json' : 'text')));
+  if (result.rows.length > 0) return EXIT.ok;
+  const span = result.days.count === 0 ? 'no indexed day in range' : `${result.days.count} day(s), ${result.days.first} to ${result.days.last}`;
+  io.err(`custody: nothing found: ${escapeText(describeQuery(result.query))} (${span})\n`);
+  return EXIT.finding;
+}
+
+function toQuery(args: QueryArgs): Query {
+  const kind = String(args._[1]);
+  if (kind === 'package') return { kind, name: args.name!, ...(args.version !== undefined ? { version: args.version } : {}) };
+  if (kind === 'vuln') return { kind, id: args.id! };
+  if (kind === 'missing') return { kind, what: args.what as MissingKind };
+  return { kind: 'image', ref: args.ref! };
+}

@@ -1,0 +1,122 @@
+import { existsSync, lstatSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { INDEX_DIR } from '../archive/paths.js';
+import { assertRealFolders } from '../archive/real-folders.js';
+import { CustodyError } from '../errors.js';
+import { TOOL } from '../version.js';
+import { INDEX_FILE } from './paths.js';
+import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
+
+export interface OpenedIndex {
+  db: DatabaseSync;
+  path: string;
+  /** Why the file was started afresh, as a clause after "because" (absent when an index of this version was opened). */
+  fresh?: string;
+}
+
+/**
+ * Open (or create) the index of a root. A file that is not an SQLite
+ * database, or one of another schema version, is deleted and started
+ * again: it is derived, never the source of anything. The folder gets a
+ * `.gitignore` of `*`, so that no repository commits it wherever the root is.
+ */
+export async function openIndex(root: string): Promise<OpenedIndex> {
+  await assertRealFolders(root, INDEX_DIR);
+  const dir = join(root, INDEX_DIR);
+  const path = join(dir, INDEX_FILE);
+  try {
+    mkdirSync(dir, { recursive: true });
+    if (!existsSync(join(dir, '.gitignore'))) writeFileSync(join(dir, '.gitignore'), '# custody index: derived from the archive, rebuilt at will (custody index --rebuild)\n*\n');
+  } catch (err) {
+    throw new CustodyError('DISK', `cannot create the index folder ${dir}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { cause: err });
+  }
+  refuseLink(path);
+  let db = connect(path);
+  const version = userVersion(db);
+  if (version === SCHEMA_VERSION && hasTable(db, 'days')) return { db, path };
+  const empty = version === 0 && !hasTable(db);
+  db.close();
+  let fresh = `there was no index yet`;
+  if (!empty) {
+    removeIndexFiles(path);
+    fresh = version === undefined ? `${path} was not a readable SQLite database` : `${path} had index format ${version}, this custody writes ${SCHEMA_VERSION}`;
+  }
+  db = connect(path);
+  try {
+    // Two runs may start on an empty root at once: the first to get the write lock creates the tables.
+    db.exec('BEGIN IMMEDIATE');
+    if (!hasTable(db, 'days')) {
+      db.exec(SCHEMA_SQL);
+      db.prepare('INSERT INTO meta (key, value) VALUES (?, ?), (?, ?)').run('tool', `${TOOL.name} ${TOOL.version}`, 'createdAt', new Date().toISOString());
+    }
+    db.exec('COMMIT');
+  } catch (err) {
+    if (db.isTransaction) db.exec('ROLLBACK');
+    db.close();
+    throw new CustodyError('DISK', `cannot create the index ${path}: ${(err as Error).message}`, { cause: err });
+  }
+  return { db, path, fresh };
+}
+
+function connect(path: string): DatabaseSync {
+  let db: DatabaseSync;
+  try {
+    db = new DatabaseSync(path);
+  } catch (err) {
+    throw new CustodyError('DISK', `cannot open the index ${path}: ${(err as Error).message}`, { cause: err });
+  }
+  try {
+    // Another custody index or query may be writing: wait for it rather than fail.
+    db.exec('PRAGMA busy_timeout = 30000');
+    db.exec('PRAGMA journal_mode = WAL');
+    db.exec('PRAGMA synchronous = NORMAL');
+    // A full build writes hundreds of thousands of rows: more pages cached than the 2 MB default.
+    db.exec('PRAGMA cache_size = -65536');
+  } catch {
+    // Not a database: userVersion() says so and the caller starts afresh.
+  }
+  return db;
+}
+
+/** `PRAGMA user_version`, or undefined when the file is not a readable database. */
+function userVersion(db: DatabaseSync): number | undefined {
+  try {
+    const row = db.prepare('PRAGMA user_version').get() as { user_version: number } | undefined;
+    return row?.user_version ?? 0;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether the database has that table (any table when no name is given). */
+function hasTable(db: DatabaseSync, name?: string): boolean {
+  try {
+    const sql = `SELECT 1 FROM sqlite_master WHERE type = 'table'${name === undefined ? '' : ' AND name = ?'}`;
+    return db.prepare(sql).get(...(name === undefined ? [] : [name])) !== undefined;
+  } catch {
+    return false;
+  }
+}
+
+function refuseLink(path: string): void {
+  for (const file of [path, `${path}-wal`, `${path}-shm`, `${path}-journal`]) {
+    let info;
+    try {
+      info = lstatSync(file);
+    } catch {
+      continue;
+    }
+    if (!info.isFile()) throw new CustodyError('ARCHIVE_UNSAFE', `${file} is not a regular file; custody writes its index only into regular files (remove it)`);
+  }
+}
+
+function removeIndexFiles(path: string): void {
+  for (const file of [path, `${path}-wal`, `${path}-shm`, `${path}-journal`]) {
+    try {
+      rmSync(file, { force: true });
+    } catch (err) {
+      throw new CustodyError('DISK', `cannot remove the unusable index ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { cause: err });
+    }
+  }
+}

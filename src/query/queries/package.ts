@@ -1,0 +1,101 @@
+import type { DatabaseSync } from 'node:sqlite';
+import { CustodyError } from '../../errors.js';
+import { all, archivePath, type Answer, type DayRange, type Row } from '../answer.js';
+import { splitPurl } from '../purl.js';
+import { compareVersions, parseVersionRange, type VersionRange } from '../version-range.js';
+
+export interface PackageQuery {
+  kind: 'package';
+  /** A purl (`pkg:maven/org.apache.logging.log4j/log4j-core[@2.14.1]`) or a name (`log4j-core`). */
+  name: string;
+  /** A version range (version-range.ts). */
+  version?: string;
+}
+
+/** What a package query matches, checked before the index is touched (bad input exits 2 at once). */
+export interface PackageMatch {
+  purlName?: string;
+  name?: string;
+  range?: VersionRange;
+}
+
+export function preparePackage(query: PackageQuery): PackageMatch {
+  const name = query.name.trim();
+  if (name === '') throw new CustodyError('USAGE', 'query package: give a package name or purl');
+  const range = query.version !== undefined ? parseVersionRange(query.version) : undefined;
+  if (!name.startsWith('pkg:')) return range ? { name, range } : { name };
+  if (!/^pkg:[a-zA-Z][a-zA-Z0-9.+-]*\/[^/]/.test(name)) throw new CustodyError('USAGE', `query package: "${name.replace(/[^\x20-\x7e]/g, '?')}" is not a purl (pkg:TYPE/NAMESPACE/NAME[@VERSION])`);
+  const { name: purlName, version } = splitPurl(name);
+  if (version !== undefined && range) throw new CustodyError('USAGE', 'query package: give the version in the purl or with --version, not both');
+  if (version !== undefined) return { purlName, range: exactVersion(version) };
+  return range ? { purlName, range } : { purlName };
+}
+
+/**
+ * Which images listed the package in an SBOM, on which days, in which SBOM:
+ * a name matches a component's name or its purl's last segment, a purl
+ * matches the purl without version and qualifiers, case-insensitively; the
+ * version (of the purl, or `--version`) is compared as version-range.ts says.
+ */
+export function queryPackage(db: DatabaseSync, match: PackageMatch, range: DayRange): Answer {
+  const columns = ['date', 'ref', 'digest', 'name', 'version', 'purl', 'sbom', 'format', 'valid'];
+  const candidates = match.purlName
+    ? all<Component>(db, 'SELECT sha256, name, version, purl FROM components WHERE purl_name = ?', match.purlName)
+    : all<Component>(db, 'SELECT sha256, name, version, purl FROM components WHERE name = ? OR short_name = ?', match.name!, match.name!);
+  const byDocument = new Map<string, Component[]>();
+  for (const c of candidates) {
+    if (match.range && !match.range.test(c.version ?? (c.purl ? splitPurl(c.purl).version : undefined))) continue;
+    byDocument.set(c.sha256, [...(byDocument.get(c.sha256) ?? []), c]);
+  }
+  if (byDocument.size === 0) return { columns, rows: [] };
+  const uses = all<Use>(
+    db,
+    `SELECT i.date, i.ref, i.digest, i.path AS image_path, e.path, e.format, e.valid, e.sha256
+       FROM evidence e JOIN images i ON i.id = e.image_id
+      WHERE e.sha256 IN (SELECT value FROM json_each(?)) AND i.date >= ? AND i.date <= ?
+      ORDER BY i.date, i.ref, i.digest, e.path`,
+    JSON.stringify([...byDocument.keys()]),
+    range.since,
+    range.until,
+  );
+  const rows: Row[] = [];
+  for (const use of uses) {
+    for (const c of byDocument.get(use.sha256) ?? []) {
+      rows.push({
+        date: use.date,
+        ref: use.ref,
+        digest: use.digest,
+        name: c.name,
+        version: c.version,
+        purl: c.purl,
+        sbom: archivePath(use.date, use.image_path, use.path),
+        format: use.format,
+        valid: use.valid === 1,
+      });
+    }
+  }
+  return { columns, rows };
+}
+
+interface Component {
+  sha256: string;
+  name: string;
+  version: string | null;
+  purl: string | null;
+}
+
+interface Use {
+  date: string;
+  ref: string;
+  digest: string | null;
+  image_path: string | null;
+  path: string;
+  format: string;
+  valid: number;
+  sha256: string;
+}
+
+/** The version a purl names: the same string, or the same version by compareVersions (`2.14` = `2.14.0`). */
+function exactVersion(version: string): VersionRange {
+  return { text: version, test: (v) => v === version || (typeof v === 'string' && v !== '' && compareVersions(v, version) === 0) };
+}

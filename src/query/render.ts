@@ -1,0 +1,54 @@
+import type { Cell } from './answer.js';
+import { toCsv } from './csv.js';
+import { indexWork, type IndexReport } from './index-archive.js';
+import type { QueryResult } from './query.js';
+import { escapeText } from './text-escape.js';
+
+export const QUERY_FORMATS = ['text', 'json', 'csv'] as const;
+export type QueryFormat = (typeof QUERY_FORMATS)[number];
+
+export function renderQuery(result: QueryResult, format: QueryFormat): string {
+  if (format === 'csv') return toCsv(result.columns, result.rows);
+  if (format === 'json') {
+    const { index, ...rest } = result;
+    return `${JSON.stringify({ ...rest, index: { path: index.index, rebuilt: index.rebuilt, added: index.days.added, reindexed: index.days.reindexed, skipped: index.days.skipped } }, null, 2)}\n`;
+  }
+  return textTable(result.columns, result.rows.map((row) => result.columns.map((c) => textCell(row[c] ?? null))));
+}
+
+/**
+ * A table for a person: upper-case headers, padded columns, every archive
+ * string escaped (text-escape.ts) so that no name can start a line or send
+ * an escape sequence; sha256 values (digests, `sha256-…` folder names, key
+ * hints) cut to 12 hex digits: JSON and CSV keep them whole. Nothing when there are no rows.
+ */
+export function textTable(columns: readonly string[], rows: readonly string[][]): string {
+  if (rows.length === 0) return '';
+  const all = [columns.map((c) => c.toUpperCase()), ...rows];
+  const widths = columns.map((_, i) => Math.max(...all.map((r) => [...r[i]!].length)));
+  return all.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell + ' '.repeat(widths[i]! - [...cell].length))).join('  ').trimEnd()).join('\n') + '\n';
+}
+
+function textCell(value: Cell): string {
+  if (value === null) return '-';
+  if (typeof value === 'boolean') return value ? 'yes' : 'no';
+  return escapeText(String(value).replace(/\b([0-9a-f]{12})[0-9a-f]{52}\b/g, '$1…'));
+}
+
+/** `custody index` in words. */
+export function renderIndexReport(report: IndexReport): string {
+  const t = report.totals;
+  const lines = [
+    `index ${escapeText(report.index)}: ${t.days} day(s), ${t.images} image(s), ${t.evidence} evidence entries of ${t.documents} distinct document(s); ${t.components} SBOM component(s), ${t.findings} finding(s), ${t.vexStatements} VEX statement(s)`,
+  ];
+  const what = indexWork(report);
+  if (report.rebuilt !== null) lines.push(`  built from ${report.days.added.length} day(s) because ${escapeText(report.rebuilt)}: ${what}`);
+  else if (report.days.added.length + report.days.reindexed.length === 0) lines.push('  up to date: no day added or changed since the last run');
+  else {
+    if (report.days.added.length > 0) lines.push(`  added ${report.days.added.length} day(s): ${report.days.added.join(', ')}`);
+    if (report.days.reindexed.length > 0) lines.push(`  indexed again (grew since): ${report.days.reindexed.join(', ')}`);
+    lines.push(`  ${what}`);
+  }
+  for (const skip of report.days.skipped) lines.push(`  not indexed: ${skip.date}: ${escapeText(skip.reason)}`);
+  return `${lines.join('\n')}\n`;
+}

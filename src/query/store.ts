@@ -1,0 +1,202 @@
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { parseReference } from '../oci/reference.js';
+import type { DayImage, EvidenceEntry, ImageManifest } from '../types.js';
+import type { ArchiveDay, RecordedDay } from './archive-days.js';
+import type { DocumentFacts } from './document-facts.js';
+import { purlShortName, splitPurl } from './purl.js';
+import { DATA_TABLES } from './schema.js';
+
+export interface IndexTotals {
+  days: number;
+  images: number;
+  evidence: number;
+  documents: number;
+  components: number;
+  findings: number;
+  vexStatements: number;
+}
+
+/** Inserts into the index, statements prepared once per update. */
+export class IndexStore {
+  private readonly insertDayStatement: StatementSync;
+  private readonly insertImageStatement: StatementSync;
+  private readonly insertEvidenceStatement: StatementSync;
+  private readonly hasDocumentStatement: StatementSync;
+  private readonly insertDocumentStatement: StatementSync;
+  private readonly insertComponentStatement: StatementSync;
+  private readonly insertFindingStatement: StatementSync;
+  private readonly insertFindingNameStatement: StatementSync;
+  private readonly insertVexStatement: StatementSync;
+  private readonly insertVexNameStatement: StatementSync;
+
+  constructor(private readonly db: DatabaseSync) {
+    this.insertDayStatement = db.prepare('INSERT INTO days (date, manifest_sha256, image_count, indexed_at, stat, stat_at) VALUES (?, ?, ?, ?, ?, ?)');
+    this.insertImageStatement = db.prepare(
+      'INSERT INTO images (date, ref, repository, tag, digest, path, manifest_sha256, status, error, platforms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.insertEvidenceStatement = db.prepare(
+      'INSERT INTO evidence (image_id, sha256, path, kind, format, valid, problem, verified, verification_code, signer, issuer) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.hasDocumentStatement = db.prepare('SELECT 1 FROM documents WHERE sha256 = ?');
+    this.insertDocumentStatement = db.prepare(
+      `INSERT INTO documents (sha256, size, media_type, parsed, read_errors, sbom_format, component_count, scan_format, scanner, scanned_at, finding_count,
+        predicate_type, provenance, builder_id, source_repository, signed_format, signed_purpose, vex_author, vex_statement_count)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.insertComponentStatement = db.prepare('INSERT INTO components (sha256, name, short_name, version, purl, purl_name) VALUES (?, ?, ?, ?, ?, ?)');
+    this.insertFindingStatement = db.prepare('INSERT INTO findings (sha256, vulnerability, aliases, severity, package, version, purl) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    this.insertFindingNameStatement = db.prepare('INSERT INTO finding_names (finding_id, name) VALUES (?, ?)');
+    this.insertVexStatement = db.prepare('INSERT INTO vex_statements (sha256, vulnerability, aliases, status, justification, timestamp, products) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    this.insertVexNameStatement = db.prepare('INSERT INTO vex_names (statement_id, name) VALUES (?, ?)');
+  }
+
+  /** The recorded sha256 of every indexed day manifest, and the file identity it had when hashed. */
+  recordedDays(): Map<string, RecordedDay> {
+    const rows = this.db.prepare('SELECT date, manifest_sha256, stat, stat_at FROM days').all() as { date: string; manifest_sha256: string; stat: string | null; stat_at: number | null }[];
+    return new Map(rows.map((r) => [r.date, { sha256: r.manifest_sha256, stat: r.stat, statAt: r.stat_at }]));
+  }
+
+  /** Days whose manifest kept its sha256 under a new file identity (copied, touched): record the new one, so that the next look need not hash them. */
+  refreshStats(days: readonly ArchiveDay[]): number {
+    const recorded = this.recordedDays();
+    const changed = days.filter((d) => d.sha256 !== undefined && d.stat !== undefined && recorded.get(d.date)?.sha256 === d.sha256 && recorded.get(d.date)?.stat !== d.stat);
+    if (changed.length === 0) return 0;
+    const update = this.db.prepare('UPDATE days SET stat = ?, stat_at = ? WHERE date = ? AND manifest_sha256 = ?');
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      for (const d of changed) update.run(d.stat!, d.statAt, d.date, d.sha256!);
+      this.db.exec('COMMIT');
+    } catch (err) {
+      if (this.db.isTransaction) this.db.exec('ROLLBACK');
+      throw err;
+    }
+    return changed.length;
+  }
+
+  clear(): void {
+    for (const table of DATA_TABLES) this.db.exec(`DELETE FROM ${table}`);
+  }
+
+  /** Forget a day's images and uses of documents; the documents stay (other days may list them). */
+  deleteDay(date: string): void {
+    this.db.prepare('DELETE FROM evidence WHERE image_id IN (SELECT id FROM images WHERE date = ?)').run(date);
+    this.db.prepare('DELETE FROM images WHERE date = ?').run(date);
+    this.db.prepare('DELETE FROM days WHERE date = ?').run(date);
+  }
+
+  insertDay(date: string, sha256: string, imageCount: number, stat: { key: string; at: number } | undefined): void {
+    this.insertDayStatement.run(date, sha256, imageCount, new Date().toISOString(), stat?.key ?? null, stat?.at ?? null);
+  }
+
+  insertImage(date: string, image: DayImage, manifest: ImageManifest | undefined): number {
+    const parsed = referenceParts(image.ref);
+    const platforms = (manifest?.subject.platforms ?? []).map((p) => p.digest);
+    const result = this.insertImageStatement.run(
+      date,
+      image.ref,
+      parsed.repository,
+      parsed.tag ?? manifest?.subject.tag ?? null,
+      image.digest,
+      image.path,
+      image.manifestSha256,
+      image.status,
+      image.error,
+      JSON.stringify(platforms),
+    );
+    return Number(result.lastInsertRowid);
+  }
+
+  insertEvidence(imageId: number, entry: EvidenceEntry): void {
+    const v = entry.verification;
+    const signer = v?.identity?.san ?? text(entry.summary.certificateIdentity) ?? (v?.identity?.keyHint ? `key ${v.identity.keyHint}` : undefined);
+    const issuer = v?.identity?.issuer ?? text(entry.summary.certificateIssuer);
+    this.insertEvidenceStatement.run(
+      imageId,
+      entry.sha256,
+      entry.path,
+      entry.kind,
+      entry.format,
+      entry.valid ? 1 : 0,
+      entry.problems[0]?.message ?? null,
+      v === undefined ? null : v.verified ? 1 : 0,
+      v?.code ?? null,
+      signer ?? null,
+      issuer ?? null,
+    );
+  }
+
+  hasDocument(sha256: string): boolean {
+    return this.hasDocumentStatement.get(sha256) !== undefined;
+  }
+
+  insertDocument(doc: DocumentFacts): void {
+    const { facts } = doc;
+    this.insertDocumentStatement.run(
+      doc.sha256,
+      doc.size,
+      doc.mediaType,
+      doc.parsed ? 1 : 0,
+      facts.errors.length > 0 ? facts.errors.join('; ') : null,
+      facts.sbom?.format ?? null,
+      facts.sbom?.componentCount ?? null,
+      facts.scan?.format ?? null,
+      facts.scan?.scanner ?? null,
+      facts.scan?.scannedAt ?? null,
+      facts.scan?.findings.length ?? null,
+      facts.statement?.predicateType ?? null,
+      facts.provenance ? 1 : 0,
+      facts.provenance?.builderId ?? null,
+      facts.provenance?.sourceRepository ?? null,
+      facts.signed?.format ?? null,
+      facts.signed?.purpose ?? null,
+      facts.vex?.author ?? null,
+      facts.vex?.statements.length ?? null,
+    );
+    for (const c of doc.components) {
+      const short = c.purl ? purlShortName(c.purl) : '';
+      this.insertComponentStatement.run(doc.sha256, c.name, short === '' ? c.name : short, c.version ?? null, c.purl ?? null, c.purl ? splitPurl(c.purl).name : null);
+    }
+    for (const f of facts.scan?.findings ?? []) {
+      const id = Number(
+        this.insertFindingStatement.run(doc.sha256, f.id, JSON.stringify(f.aliases), f.severity, f.package?.name ?? null, f.package?.version ?? null, f.package?.purl ?? null)
+          .lastInsertRowid,
+      );
+      for (const name of new Set([f.id, ...f.aliases].map((n) => n.toUpperCase()))) this.insertFindingNameStatement.run(id, name);
+    }
+    for (const s of facts.vex?.statements ?? []) {
+      const id = Number(
+        this.insertVexStatement.run(doc.sha256, s.vulnerability, JSON.stringify(s.aliases), s.status, s.justification ?? null, s.timestamp ?? null, JSON.stringify(s.products))
+          .lastInsertRowid,
+      );
+      for (const name of new Set([s.vulnerability, ...s.aliases].map((n) => n.toUpperCase()))) this.insertVexNameStatement.run(id, name);
+    }
+  }
+
+  totals(): IndexTotals {
+    const count = (table: string) => Number((this.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n);
+    return {
+      days: count('days'),
+      images: count('images'),
+      evidence: count('evidence'),
+      documents: count('documents'),
+      components: count('components'),
+      findings: count('findings'),
+      vexStatements: count('vex_statements'),
+    };
+  }
+}
+
+/** `repository` (the reference without tag or digest) and tag of a recorded reference; null parts when it does not parse. */
+export function referenceParts(ref: string): { repository: string | null; tag: string | null } {
+  try {
+    const parsed = parseReference(ref);
+    const repository = parsed.type === 'registry' ? `${parsed.registry}/${parsed.repository}` : `oci:${parsed.path}`;
+    return { repository, tag: parsed.tag ?? null };
+  } catch {
+    return { repository: null, tag: null };
+  }
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { csvField, toCsv } from '../../src/query/csv.js';
+import { textTable } from '../../src/query/render.js';
+import { escapeText } from '../../src/query/text-escape.js';
+
+describe('escapeText', () => {
+  it('makes control characters, separators and bidi overrides visible; doubles backslashes', () => {
+    expect(escapeText('a\nb')).toBe('a\\nb');
+    expect(escapeText('\u001b[2J\u001b]0;title\u0007')).toBe('\\u{1b}[2J\\u{1b}]0;title\\u{7}');
+    expect(escapeText('tab\there\rcr')).toBe('tab\\there\\rcr');
+    expect(escapeText('\u2028\u202e\u0085\u007f')).toBe('\\u{2028}\\u{202e}\\u{85}\\u{7f}');
+    expect(escapeText('C:\\n')).toBe('C:\\\\n'); // a literal backslash-n cannot pass for an escaped newline
+    expect(escapeText('plain log4j-core 2.14.1 ü 日本')).toBe('plain log4j-core 2.14.1 ü 日本');
+  });
+});
+
+describe('csvField and toCsv (RFC 4180)', () => {
+  it('quotes commas, quotes, CR and LF, and doubles quotes', () => {
+    expect(csvField('a,b')).toBe('"a,b"');
+    expect(csvField('say "hi"')).toBe('"say ""hi"""');
+    expect(csvField('line1\nline2')).toBe('"line1\nline2"');
+    expect(csvField(' padded ')).toBe('" padded "');
+    expect(csvField('plain')).toBe('plain');
+    expect(csvField(null)).toBe('');
+    expect(csvField(true)).toBe('true');
+    expect(csvField(3)).toBe('3');
+  });
+  it('defuses spreadsheet formulas in text fields (OWASP CSV injection)', () => {
+    expect(csvField('=HYPERLINK("http://evil")')).toBe(`"'=HYPERLINK(""http://evil"")"`);
+    expect(csvField('+1')).toBe("'+1");
+    expect(csvField('@SUM(A1)')).toBe("'@SUM(A1)");
+  });
+  it('a header, CRLF after every line', () => {
+    expect(toCsv(['a', 'b'], [{ a: 'x', b: null }, { a: 'y,z', b: 2 }])).toBe('a,b\r\nx,\r\n"y,z",2\r\n');
+  });
+});
+
+describe('textTable', () => {
+  it('pads columns to the widest cell, in characters', () => {
+    expect(textTable(['name', 'v'], [['ü', '1'], ['abc', '2']])).toBe('NAME  V\nü     1\nabc   2\n');
+  });
+  it('prints nothing for no rows', () => {
+    expect(textTable(['a'], [])).toBe('');
+  });
+});
