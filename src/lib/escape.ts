@@ -52,8 +52,10 @@ export function shown(strings: TemplateStringsArray, ...values: unknown[]): stri
  * that JSON.stringify leaves as it is) becomes `\uXXXX`. Inside a JSON
  * string that is the same character, so JSON output stays equal; in text it
  * is visible. A carriage return is kept only as the first character of a
- * write (a redrawn progress bar).
+ * write (a redrawn progress bar) or before a line feed (CSV's CRLF).
  */
 export function neutralizeControls(text: string): string {
-  return text.replace(UNSAFE, (ch, offset: number) => (ch === '\n' || (ch === '\r' && offset === 0) ? ch : `\\u${hex(ch.charCodeAt(0), 4)}`));
+  return text.replace(UNSAFE, (ch, offset: number) =>
+    ch === '\n' || (ch === '\r' && (offset === 0 || text[offset + 1] === '\n')) ? ch : `\\u${hex(ch.charCodeAt(0), 4)}`,
+  );
 }

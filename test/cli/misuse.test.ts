@@ -64,7 +64,7 @@ const ROWS: Row[] = [
   ['flag typo on gate', ['gate', REF, '--polcy', 'p.yaml'], 2, 'unknown flag --polcy for custody gate: did you mean --policy? (custody gate --help lists its flags)'],
   ['camelCase flag', ['archive', ...OFFLINE, '--root', NEVER, '--maxBytes', '1'], 2, 'unknown flag --maxBytes for custody archive: did you mean --max-bytes? (custody archive --help lists its flags)'],
   ['single dash', ['archive', ...OFFLINE, '-root', NEVER], 2, 'unknown flag -root for custody archive: did you mean --root? (custody archive --help lists its flags)'],
-  ['flag of another command', ['verify', ROOT, '--root', ROOT], 2, 'unknown flag --root for custody verify; it is a flag of custody archive or diff (custody verify --help lists its flags)'],
+  ['flag of another command', ['verify', ROOT, '--root', ROOT], 2, 'unknown flag --root for custody verify; it is a flag of custody archive, diff or query (custody verify --help lists its flags)'],
   ['flag unknown everywhere', ['export', DAY, '--out', join(SCRATCH, 'x.tar.gz'), '--zzzzzzzz'], 2, 'unknown flag --zzzzzzzz for custody export (custody export --help lists its flags)'],
   // a value-taking flag without its value: at the end, before another flag, empty
   ['--root at the end', ['archive', ...OFFLINE, '--root'], 2, `--root takes ${TAKES.folder}, got nothing (it ends the command line)`],

@@ -26,8 +26,8 @@ export async function archiveDay(root: string, date: string, steps: readonly Ste
     let expected = 0;
     if (step === 'layout') args = ['archive', LAYOUT, '--key', join(REPO_ROOT, 'examples', 'cosign.pub')];
     else if (step === 'slsa') {
+      // Its BuildKit provenance is valid with a recorded deviation; no trust material is given, so nothing fails.
       args = ['archive', SLSA];
-      expected = 1; // one of its BuildKit attestations is invalid: archived, flagged, exit 1
     } else {
       const files = ['sbom.spdx.json', 'scan.trivy.json', 'provenance.intoto.json'].map((f) => join(EVIDENCE, f));
       if (step === 'shop-vex') files.push(join(EVIDENCE, 'vex.openvex.json'));
