@@ -23,7 +23,6 @@ export type Step = 'layout' | 'shop' | 'shop-vex' | 'slsa';
 export async function archiveDay(root: string, date: string, steps: readonly Step[]): Promise<void> {
   for (const step of steps) {
     let args: string[];
-    let expected = 0;
     if (step === 'layout') args = ['archive', LAYOUT, '--key', join(REPO_ROOT, 'examples', 'cosign.pub')];
     else if (step === 'slsa') {
       // Its BuildKit provenance is valid with a recorded deviation; no trust material is given, so nothing fails.
@@ -34,7 +33,7 @@ export async function archiveDay(root: string, date: string, steps: readonly Ste
       args = ['archive', '--no-discover', SHOP, ...files.flatMap((f) => ['--evidence', f])];
     }
     const result = await runCli([...args, '--root', root, '--date', date, '--quiet']);
-    expect(result.code, `custody ${args.join(' ')}: ${result.stderr}`).toBe(expected);
+    expect(result.code, `custody ${args.join(' ')}: ${result.stderr}`).toBe(0);
   }
 }
 
