@@ -78,10 +78,17 @@ async function readLock(path: string): Promise<{ body: LockBody | undefined; mti
   }
 }
 
+/**
+ * A live taker fills its lock file in the one write right after creating it,
+ * so a lock still empty (or unreadable) after this long was left by a run
+ * killed between the two, and is stale.
+ */
+const EMPTY_LOCK_GRACE_MS = 10_000;
+
 function isStale(lock: { body: LockBody | undefined; mtimeMs: number }, staleMs: number): boolean {
   const { body } = lock;
   if (body && body.host === hostname() && typeof body.pid === 'number') return !processAlive(body.pid);
-  return Date.now() - lock.mtimeMs > staleMs;
+  return Date.now() - lock.mtimeMs > (body ? staleMs : Math.min(staleMs, EMPTY_LOCK_GRACE_MS));
 }
 
 /**

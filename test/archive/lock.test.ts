@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -45,6 +45,18 @@ describe('archive root lock', () => {
     await writeFile(join(root, LOCK_NAME), 'garbage');
     await expect(acquireLock(root, { waitMs: 100, staleMs: 60_000 })).rejects.toMatchObject({ code: 'LOCKED' });
     const lock = await acquireLock(root, { waitMs: 1_000, staleMs: 0 });
+    await lock.release();
+  });
+
+  it('an empty lock (a run killed between creating and filling it) is stale after 10 s, not after staleMs', async () => {
+    const root = await tempDir();
+    const path = join(root, LOCK_NAME);
+    await writeFile(path, '');
+    // Just created: a live taker may be about to fill it.
+    await expect(acquireLock(root, { waitMs: 100, staleMs: 600_000 })).rejects.toMatchObject({ code: 'LOCKED' });
+    const old = new Date(Date.now() - 11_000);
+    await utimes(path, old, old);
+    const lock = await acquireLock(root, { waitMs: 1_000, staleMs: 600_000 });
     await lock.release();
   });
 
