@@ -1,0 +1,196 @@
+import type { Problem } from '../types.js';
+import type { Limits } from './limits.js';
+import type { ArrayMember, JsonLayout } from './scan.js';
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const COMMA = 0x2c;
+
+/** As scanJson: a document with more top-level arrays than this is parsed whole. */
+const MAX_MEMBERS = 1024;
+
+/**
+ * A top-level key longer than this is not kept: the document gets no layout
+ * and is parsed whole, as scanJson's caller would for any other surprise.
+ */
+const MAX_KEY_BYTES = 1 << 20;
+
+function isSpace(b: number): boolean {
+  return b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
+}
+
+/** Waiting for the first byte of an element: after the `[` of a recorded array, or after a `,` in it. */
+const NO_ELEMENT = 0;
+const AFTER_OPEN = 1;
+const AFTER_COMMA = 2;
+
+/**
+ * scanJson over bytes as they arrive, a chunk at a time, for documents that
+ * are read from a file and never held whole: the same limits checks (a
+ * problem at the first crossed), the same layout of the top-level arrays
+ * and of their elements (offsets into the whole document), the same answers
+ * for broken documents (an unterminated string: no layout, no problem).
+ * Memory holds the layout, never the document.
+ */
+export class JsonScanner {
+  private readonly counts: number[] = [];
+  private readonly isArray: boolean[] = [];
+  private readonly arrays: ArrayMember[] = [];
+  private recording: boolean;
+  private depth = 0;
+  private key: string | undefined;
+  private expectKey = false;
+  private member: ArrayMember | undefined;
+  private inString = false;
+  private escaped = false;
+  /** The bytes of a top-level key being read (from its opening quote), when it spans chunks. */
+  private keyParts: Buffer[] | undefined;
+  private keyBytes = 0;
+  private awaiting = NO_ELEMENT;
+  private comma = 0;
+  /** Offset of the next byte pushed. */
+  private offset = 0;
+  private problem: Problem | undefined;
+
+  constructor(
+    private readonly limits: Limits,
+    layout: boolean,
+  ) {
+    this.recording = layout;
+  }
+
+  /** True once a limit was crossed: the rest of the document changes nothing. */
+  get decided(): boolean {
+    return this.problem !== undefined;
+  }
+
+  push(chunk: Uint8Array): void {
+    if (this.problem) return;
+    const view = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const base = this.offset;
+    this.offset += view.length;
+    const n = view.length;
+    // Where the key being read starts in this chunk (0 when it began in an earlier one).
+    let keyFrom = this.keyParts ? 0 : -1;
+    for (let j = 0; j < n; j++) {
+      const b = view[j]!;
+      if (this.inString) {
+        if (this.escaped) this.escaped = false;
+        else if (b === BACKSLASH) this.escaped = true;
+        else if (b === QUOTE) {
+          this.inString = false;
+          if (keyFrom >= 0) {
+            this.readKey(view.subarray(keyFrom, j + 1));
+            keyFrom = -1;
+          }
+        }
+        continue;
+      }
+      if (this.awaiting !== NO_ELEMENT) {
+        if (isSpace(b)) continue;
+        const member = this.member!;
+        if (b !== CLOSE_BRACKET) member.starts.push(base + j);
+        else if (this.awaiting === AFTER_COMMA) member.starts.push(this.comma + 1);
+        this.awaiting = NO_ELEMENT;
+      }
+      if (b === QUOTE) {
+        this.inString = true;
+        if (this.recording && this.depth === 1 && this.expectKey) {
+          keyFrom = j;
+          this.keyParts = [];
+          this.keyBytes = 0;
+        }
+      } else if (b === OPEN_BRACE || b === OPEN_BRACKET) {
+        this.depth++;
+        const depth = this.depth;
+        if (depth > this.limits.maxDepth) {
+          this.problem = { code: 'json-too-deep', path: '', message: `JSON nesting deeper than the limit of ${this.limits.maxDepth}` };
+          return;
+        }
+        const opensArray = b === OPEN_BRACKET;
+        this.isArray[depth] = opensArray;
+        this.counts[depth] = 1;
+        if (this.recording) {
+          if (depth === 1) {
+            if (opensArray) this.recording = false;
+            else this.expectKey = true;
+          } else if (depth === 2 && opensArray && this.key !== undefined) {
+            if (this.arrays.length >= MAX_MEMBERS) this.recording = false;
+            else {
+              this.member = { key: this.key, open: base + j, close: -1, starts: [], ends: [] };
+              this.awaiting = AFTER_OPEN;
+            }
+          }
+        }
+      } else if (b === CLOSE_BRACE || b === CLOSE_BRACKET) {
+        const member = this.member;
+        if (member && this.depth === 2) {
+          if (member.starts.length > member.ends.length) member.ends.push(base + j);
+          member.close = base + j;
+          this.arrays.push(member);
+          this.member = undefined;
+        }
+        if (this.depth > 0) this.depth--;
+      } else if (b === COMMA) {
+        const depth = this.depth;
+        if (depth > 0 && this.isArray[depth]) {
+          const count = (this.counts[depth] ?? 0) + 1;
+          this.counts[depth] = count;
+          if (count > this.limits.maxArrayLength) {
+            this.problem = { code: 'json-array-too-long', path: '', message: `a JSON array has more than ${this.limits.maxArrayLength} elements` };
+            return;
+          }
+        }
+        if (this.recording && depth === 1) {
+          this.expectKey = true;
+          this.key = undefined;
+        } else if (this.member && depth === 2) {
+          this.member.ends.push(base + j);
+          this.awaiting = AFTER_COMMA;
+          this.comma = base + j;
+        }
+      }
+    }
+    if (keyFrom >= 0 && this.keyParts) this.keepKeyPart(view.subarray(keyFrom));
+  }
+
+  /** The verdict on everything pushed: scanJson's answer for the whole document. */
+  finish(): { problem?: Problem; layout?: JsonLayout } {
+    if (this.problem) return { problem: this.problem };
+    if (this.inString) return {}; // Unterminated string: JSON.parse says so.
+    if (this.awaiting === AFTER_COMMA) this.member!.starts.push(this.comma + 1);
+    this.awaiting = NO_ELEMENT;
+    return this.recording ? { layout: { arrays: this.arrays } } : {};
+  }
+
+  private keepKeyPart(part: Buffer): void {
+    this.keyBytes += part.length;
+    if (this.keyBytes > MAX_KEY_BYTES) {
+      this.recording = false;
+      this.keyParts = undefined;
+      return;
+    }
+    this.keyParts!.push(Buffer.from(part));
+  }
+
+  /** The closing quote of a top-level key arrived: `last` ends with it. */
+  private readKey(last: Buffer): void {
+    const parts = this.keyParts;
+    this.keyParts = undefined;
+    this.expectKey = false;
+    if (!parts || !this.recording) return;
+    if (this.keyBytes + last.length > MAX_KEY_BYTES) {
+      this.recording = false;
+      return;
+    }
+    try {
+      this.key = JSON.parse(Buffer.concat([...parts, last]).toString('utf8')) as string;
+    } catch {
+      this.recording = false;
+    }
+  }
+}
