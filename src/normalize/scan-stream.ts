@@ -162,8 +162,7 @@ export class JsonScanner {
   finish(): { problem?: Problem; layout?: JsonLayout } {
     if (this.problem) return { problem: this.problem };
     if (this.inString) return {}; // Unterminated string: JSON.parse says so.
-    if (this.awaiting === AFTER_COMMA) this.member!.starts.push(this.comma + 1);
-    this.awaiting = NO_ELEMENT;
+    // An array still open here is not in the layout (scanJson keeps closed ones only).
     return this.recording ? { layout: { arrays: this.arrays } } : {};
   }
 
