@@ -1,6 +1,6 @@
 import { createHash, randomBytes, type Hash } from 'node:crypto';
-import { constants, createReadStream, closeSync, openSync, readSync } from 'node:fs';
-import { lstat, mkdir, open, readdir, rm, unlink, type FileHandle } from 'node:fs/promises';
+import { constants, closeSync, openSync, readSync } from 'node:fs';
+import { lstat, mkdir, open, readFile, readdir, rm, unlink, type FileHandle } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { BlobSpool } from '../collect/types.js';
@@ -174,7 +174,7 @@ export async function openSpooled(file: RawFile): Promise<DocumentFile & { close
   const what = `spooled blob ${file.path}`;
   return {
     size: file.size,
-    chunks: () => createReadStream(file.path, { highWaterMark: READ_CHUNK }),
+    chunks: () => readChunks(file.path),
     readRange(start: number, end: number): Buffer {
       try {
         fd ??= openSync(file.path, constants.O_RDONLY | constants.O_NOFOLLOW);
@@ -192,15 +192,42 @@ export async function openSpooled(file: RawFile): Promise<DocumentFile & { close
       }
     },
     async readAll(): Promise<Buffer> {
-      const chunks: Buffer[] = [];
-      for await (const chunk of createReadStream(file.path, { highWaterMark: READ_CHUNK }) as AsyncIterable<Buffer>) chunks.push(chunk);
-      return Buffer.concat(chunks);
+      try {
+        return await readFile(file.path);
+      } catch (err) {
+        throw fromFsError(err, file.path, 'read');
+      }
     },
     async close(): Promise<void> {
       if (fd !== undefined) closeSync(fd);
       fd = undefined;
     },
   };
+}
+
+/** A file's bytes in order through one reused buffer: each chunk is valid until the next is asked for (no garbage per chunk). */
+async function* readChunks(path: string): AsyncIterable<Uint8Array> {
+  let handle: FileHandle;
+  try {
+    handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+  } catch (err) {
+    throw fromFsError(err, path, 'read');
+  }
+  try {
+    const buffer = Buffer.allocUnsafe(READ_CHUNK);
+    for (;;) {
+      let bytesRead: number;
+      try {
+        ({ bytesRead } = await handle.read(buffer, 0, buffer.length, null));
+      } catch (err) {
+        throw fromFsError(err, path, 'read');
+      }
+      if (bytesRead === 0) return;
+      yield buffer.subarray(0, bytesRead);
+    }
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
 }
 
 /**

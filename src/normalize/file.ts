@@ -16,7 +16,7 @@ import type { Problem } from '../types.js';
  */
 export interface DocumentFile {
   readonly size: number;
-  /** The bytes in order, a chunk at a time (a fresh read on each call). */
+  /** The bytes in order, a chunk at a time (a fresh read on each call); a chunk may be reused once the next is asked for. */
   chunks(): AsyncIterable<Uint8Array>;
   /** Bytes `start` up to `end`, read now: the slices a fold asks for, synchronously. */
   readRange(start: number, end: number): Buffer;

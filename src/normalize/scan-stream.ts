@@ -19,6 +19,21 @@ const MAX_MEMBERS = 1024;
  */
 const MAX_KEY_BYTES = 1 << 20;
 
+const OTHER = 0;
+const STRING = 1;
+const OPEN = 2;
+const CLOSE = 3;
+const SEPARATOR = 4;
+
+/** What each byte means outside strings; most bytes mean nothing. */
+const BYTE_KIND = new Uint8Array(256);
+BYTE_KIND[QUOTE] = STRING;
+BYTE_KIND[OPEN_BRACE] = OPEN;
+BYTE_KIND[OPEN_BRACKET] = OPEN;
+BYTE_KIND[CLOSE_BRACE] = CLOSE;
+BYTE_KIND[CLOSE_BRACKET] = CLOSE;
+BYTE_KIND[COMMA] = SEPARATOR;
+
 function isSpace(b: number): boolean {
   return b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
 }
@@ -72,41 +87,52 @@ export class JsonScanner {
     if (this.problem) return;
     const view = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     const base = this.offset;
-    this.offset += view.length;
     const n = view.length;
+    this.offset += n;
+    // The hot state in locals (written back at the end); the rest changes only at structure.
+    let inString = this.inString;
+    let escaped = this.escaped;
+    let awaiting = this.awaiting;
     // Where the key being read starts in this chunk (0 when it began in an earlier one).
     let keyFrom = this.keyParts ? 0 : -1;
     for (let j = 0; j < n; j++) {
-      const b = view[j]!;
-      if (this.inString) {
-        if (this.escaped) this.escaped = false;
-        else if (b === BACKSLASH) this.escaped = true;
-        else if (b === QUOTE) {
-          this.inString = false;
-          if (keyFrom >= 0) {
-            this.readKey(view.subarray(keyFrom, j + 1));
-            keyFrom = -1;
-          }
+      let b = view[j]!;
+      if (inString) {
+        if (escaped) {
+          escaped = false;
+          continue;
+        }
+        while (b !== QUOTE && b !== BACKSLASH && ++j < n) b = view[j]!;
+        if (j >= n) break;
+        if (b === BACKSLASH) {
+          escaped = true;
+          continue;
+        }
+        inString = false;
+        if (keyFrom >= 0) {
+          this.readKey(view.subarray(keyFrom, j + 1));
+          keyFrom = -1;
         }
         continue;
       }
-      if (this.awaiting !== NO_ELEMENT) {
+      const kind = BYTE_KIND[b]!;
+      if (awaiting !== NO_ELEMENT) {
         if (isSpace(b)) continue;
         const member = this.member!;
         if (b !== CLOSE_BRACKET) member.starts.push(base + j);
-        else if (this.awaiting === AFTER_COMMA) member.starts.push(this.comma + 1);
-        this.awaiting = NO_ELEMENT;
+        else if (awaiting === AFTER_COMMA) member.starts.push(this.comma + 1);
+        awaiting = NO_ELEMENT;
       }
-      if (b === QUOTE) {
-        this.inString = true;
+      if (kind === OTHER) continue;
+      if (kind === STRING) {
+        inString = true;
         if (this.recording && this.depth === 1 && this.expectKey) {
           keyFrom = j;
           this.keyParts = [];
           this.keyBytes = 0;
         }
-      } else if (b === OPEN_BRACE || b === OPEN_BRACKET) {
-        this.depth++;
-        const depth = this.depth;
+      } else if (kind === OPEN) {
+        const depth = ++this.depth;
         if (depth > this.limits.maxDepth) {
           this.problem = { code: 'json-too-deep', path: '', message: `JSON nesting deeper than the limit of ${this.limits.maxDepth}` };
           return;
@@ -122,11 +148,11 @@ export class JsonScanner {
             if (this.arrays.length >= MAX_MEMBERS) this.recording = false;
             else {
               this.member = { key: this.key, open: base + j, close: -1, starts: [], ends: [] };
-              this.awaiting = AFTER_OPEN;
+              awaiting = AFTER_OPEN;
             }
           }
         }
-      } else if (b === CLOSE_BRACE || b === CLOSE_BRACKET) {
+      } else if (kind === CLOSE) {
         const member = this.member;
         if (member && this.depth === 2) {
           if (member.starts.length > member.ends.length) member.ends.push(base + j);
@@ -135,7 +161,8 @@ export class JsonScanner {
           this.member = undefined;
         }
         if (this.depth > 0) this.depth--;
-      } else if (b === COMMA) {
+      } else {
+        // A comma.
         const depth = this.depth;
         if (depth > 0 && this.isArray[depth]) {
           const count = (this.counts[depth] ?? 0) + 1;
@@ -150,11 +177,14 @@ export class JsonScanner {
           this.key = undefined;
         } else if (this.member && depth === 2) {
           this.member.ends.push(base + j);
-          this.awaiting = AFTER_COMMA;
+          awaiting = AFTER_COMMA;
           this.comma = base + j;
         }
       }
     }
+    this.inString = inString;
+    this.escaped = escaped;
+    this.awaiting = awaiting;
     if (keyFrom >= 0 && this.keyParts) this.keepKeyPart(view.subarray(keyFrom));
   }
 

@@ -123,8 +123,9 @@ function parseHead(read: ReadRange, size: number, arrays: readonly ArrayMember[]
   return head as Record<string, unknown>;
 }
 
-/** The elements of one array, parsed a slice (SLICE_BYTES) at a time. */
-export function forEachElement(read: ReadRange, member: ArrayMember, each: (value: unknown, index: number) => void): void {
+/** The elements of one array, parsed a slice (SLICE_BYTES) at a time, from the bytes or a reader of them. */
+export function forEachElement(bytes: Buffer | ReadRange, member: ArrayMember, each: (value: unknown, index: number) => void): void {
+  const read: ReadRange = typeof bytes === 'function' ? bytes : (start, end) => bytes.subarray(start, end);
   const count = member.starts.length;
   let first = 0;
   while (first < count) {
