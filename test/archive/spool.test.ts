@@ -57,7 +57,7 @@ describe('archive: large blobs stream into the spool and are renamed into place'
 
   beforeAll(async () => {
     work = await tempDir('custody-spool-');
-    written = writeLargeEvidenceImage(join(work, 'layout'), { name: 'big', tag: '1.0', sbomBytes: 300_000, opaqueBytes: 400_000 }) as Written;
+    written = writeLargeEvidenceImage(join(work, 'layout'), { name: 'big', tag: '1.0', sbomBytes: 300_000, opaqueBytes: 400_000 }) as unknown as Written;
     ref = `oci:${written.dir}:${written.tag}`;
   });
 
@@ -113,7 +113,7 @@ describe('archive: large blobs stream into the spool and are renamed into place'
 
   it('a blob whose bytes do not match its digest: the temporary file is deleted at once and the image fails, naming the digest', async () => {
     const layout = join(work, 'corrupt');
-    const bad = writeLargeEvidenceImage(layout, { name: 'bad', tag: '1.0', sbomBytes: 200_000, opaqueBytes: 300_000 }) as Written;
+    const bad = writeLargeEvidenceImage(layout, { name: 'bad', tag: '1.0', sbomBytes: 200_000, opaqueBytes: 300_000 }) as unknown as Written;
     const file = blobPath(layout, bad.opaque.digest);
     const bytes = readFileSync(file);
     bytes[150_000] = bytes[150_000]! ^ 0x01;
