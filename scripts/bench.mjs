@@ -26,6 +26,7 @@ const all = {
   chain: async () => (await import('./bench/chain.mjs')).benchChain(),
   normalize: async () => benchNormalize(),
   collect: async () => (await import('./bench-collect.mjs')).benchCollect(),
+  stream: async () => (await import('./bench-stream.mjs')).benchStream(),
   archive: async () =>
     (await import('./bench-collect.mjs')).benchCollect({
       name: 'archive',
