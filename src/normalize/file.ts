@@ -5,8 +5,7 @@ import { withLimits, type Limits } from './limits.js';
 import { SLICE_ABOVE, declaresJson, detectFormat, normalize, rejected, splitFacts, unknown, type NormalizeContext, type NormalizeInput } from './normalize.js';
 import { firstNonSpace, notUtf8Problem, tooLargeProblem } from './parse.js';
 import { JsonScanner } from './scan-stream.js';
-import { splitByLayout, type SplitOutcome } from './split.js';
-import type { JsonLayout } from './scan.js';
+import { splitByLayout, type ArraySpans, type SplitOutcome } from './split.js';
 import type { Problem } from '../types.js';
 
 /**
@@ -139,7 +138,7 @@ class Utf8Check {
 }
 
 /** One pass over the file: is it UTF-8, and scanJson's verdict and layout, as the bytes come. */
-async function scanFile(file: DocumentFile, limits: Limits): Promise<{ utf8: boolean; problem?: Problem; layout?: JsonLayout }> {
+async function scanFile(file: DocumentFile, limits: Limits): Promise<{ utf8: boolean; problem?: Problem; layout?: { arrays: ArraySpans[] } }> {
   const scanner = new JsonScanner(limits, true);
   const utf8 = new Utf8Check();
   for await (const chunk of file.chunks()) {

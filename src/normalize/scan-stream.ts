@@ -1,6 +1,6 @@
 import type { Problem } from '../types.js';
 import type { Limits } from './limits.js';
-import type { ArrayMember, JsonLayout } from './scan.js';
+import type { ArraySpans } from './split.js';
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -38,6 +38,33 @@ function isSpace(b: number): boolean {
   return b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
 }
 
+/** Offsets that grow one at a time, kept in a typed array: off the heap, nothing for the collector to trace. */
+class Offsets {
+  private values = new Float64Array(1024);
+  length = 0;
+
+  push(value: number): void {
+    if (this.length === this.values.length) {
+      const grown = new Float64Array(this.values.length * 2);
+      grown.set(this.values);
+      this.values = grown;
+    }
+    this.values[this.length++] = value;
+  }
+
+  done(): Float64Array {
+    return this.values.subarray(0, this.length);
+  }
+}
+
+/** An array of the layout while it is being read. */
+interface OpenArray {
+  key: string;
+  open: number;
+  starts: Offsets;
+  ends: Offsets;
+}
+
 /** Waiting for the first byte of an element: after the `[` of a recorded array, or after a `,` in it. */
 const NO_ELEMENT = 0;
 const AFTER_OPEN = 1;
@@ -49,17 +76,17 @@ const AFTER_COMMA = 2;
  * problem at the first crossed), the same layout of the top-level arrays
  * and of their elements (offsets into the whole document), the same answers
  * for broken documents (an unterminated string: no layout, no problem).
- * Memory holds the layout, never the document.
+ * Memory holds the layout (offsets in typed arrays), never the document.
  */
 export class JsonScanner {
   private readonly counts: number[] = [];
   private readonly isArray: boolean[] = [];
-  private readonly arrays: ArrayMember[] = [];
+  private readonly arrays: ArraySpans[] = [];
   private recording: boolean;
   private depth = 0;
   private key: string | undefined;
   private expectKey = false;
-  private member: ArrayMember | undefined;
+  private member: OpenArray | undefined;
   private inString = false;
   private escaped = false;
   /** The bytes of a top-level key being read (from its opening quote), when it spans chunks. */
@@ -147,7 +174,7 @@ export class JsonScanner {
           } else if (depth === 2 && opensArray && this.key !== undefined) {
             if (this.arrays.length >= MAX_MEMBERS) this.recording = false;
             else {
-              this.member = { key: this.key, open: base + j, close: -1, starts: [], ends: [] };
+              this.member = { key: this.key, open: base + j, starts: new Offsets(), ends: new Offsets() };
               awaiting = AFTER_OPEN;
             }
           }
@@ -156,8 +183,7 @@ export class JsonScanner {
         const member = this.member;
         if (member && this.depth === 2) {
           if (member.starts.length > member.ends.length) member.ends.push(base + j);
-          member.close = base + j;
-          this.arrays.push(member);
+          this.arrays.push({ key: member.key, open: member.open, close: base + j, starts: member.starts.done(), ends: member.ends.done() });
           this.member = undefined;
         }
         if (this.depth > 0) this.depth--;
@@ -189,7 +215,7 @@ export class JsonScanner {
   }
 
   /** The verdict on everything pushed: scanJson's answer for the whole document. */
-  finish(): { problem?: Problem; layout?: JsonLayout } {
+  finish(): { problem?: Problem; layout?: { arrays: ArraySpans[] } } {
     if (this.problem) return { problem: this.problem };
     if (this.inString) return {}; // Unterminated string: JSON.parse says so.
     // An array still open here is not in the layout (scanJson keeps closed ones only).

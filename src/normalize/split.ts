@@ -3,7 +3,7 @@ import type { DetectInput, Detection, Format } from '../formats/format.js';
 import type { FoldResult } from '../formats/fold.js';
 import type { Problem } from '../types.js';
 import type { Limits } from './limits.js';
-import { isSpace, scanJson, type ArrayMember, type JsonLayout } from './scan.js';
+import { isSpace, scanJson } from './scan.js';
 
 /** Elements parsed per JSON.parse call: enough bytes that the call's fixed cost vanishes, few enough that they die young (64 KiB measured best for time and memory). */
 const SLICE_BYTES = 1 << 16;
@@ -49,6 +49,19 @@ export function normalizeSplit(
   return outcome ? { outcome, shape } : { shape };
 }
 
+/**
+ * Where one top-level array and its elements lie, as scanJson records it
+ * (ArrayMember) or the chunked scanner does (offsets in typed arrays, off the
+ * heap, for documents with millions of elements).
+ */
+export interface ArraySpans {
+  key: string;
+  open: number;
+  close: number;
+  starts: ArrayLike<number>;
+  ends: ArrayLike<number>;
+}
+
 /** The bytes from `start` up to `end` of a document: a Buffer's, or a file's, read when asked. */
 export type ReadRange = (start: number, end: number) => Buffer;
 
@@ -61,14 +74,14 @@ export type ReadRange = (start: number, end: number) => Buffer;
 export function splitByLayout(
   read: ReadRange,
   size: number,
-  layout: JsonLayout,
+  layout: { arrays: readonly ArraySpans[] },
   limits: Limits,
   detectWith: (input: DetectInput) => { format: Format; detection: Detection } | undefined,
   base: Omit<DetectInput, 'json' | 'text' | 'limits'>,
 ): SplitOutcome | undefined {
   try {
     // The last occurrence of a key wins, at the place of its first (as JSON.parse does).
-    const members = new Map<string, ArrayMember>();
+    const members = new Map<string, ArraySpans>();
     for (const member of layout.arrays) members.set(member.key, member);
 
     const head = parseHead(read, size, layout.arrays);
@@ -110,7 +123,7 @@ function firstNonSpace(view: Buffer): number {
 }
 
 /** The document with every top-level array emptied: the bytes outside those arrays, parsed. */
-function parseHead(read: ReadRange, size: number, arrays: readonly ArrayMember[]): Record<string, unknown> {
+function parseHead(read: ReadRange, size: number, arrays: readonly ArraySpans[]): Record<string, unknown> {
   const pieces: Buffer[] = [];
   let from = 0;
   for (const member of arrays) {
@@ -124,7 +137,7 @@ function parseHead(read: ReadRange, size: number, arrays: readonly ArrayMember[]
 }
 
 /** The elements of one array, parsed a slice (SLICE_BYTES) at a time, from the bytes or a reader of them. */
-export function forEachElement(bytes: Buffer | ReadRange, member: ArrayMember, each: (value: unknown, index: number) => void): void {
+export function forEachElement(bytes: Buffer | ReadRange, member: ArraySpans, each: (value: unknown, index: number) => void): void {
   const read: ReadRange = typeof bytes === 'function' ? bytes : (start, end) => bytes.subarray(start, end);
   const count = member.starts.length;
   let first = 0;

@@ -9,7 +9,9 @@ import type { RegistrySession } from './registry/session.js';
  * the Distribution API over HTTP(S) and an OCI image layout folder.
  *
  * Every byte returned has been checked against the descriptor's digest and
- * size; a body over the limit is cut off (CustodyError BODY_TOO_LARGE).
+ * size; a body over the limit is cut off (CustodyError BODY_TOO_LARGE). Bytes
+ * streamed into a sink are checked as they pass and count only once the sink
+ * is closed (a sink that is aborted held bytes that failed).
  */
 export interface Source {
   readonly kind: 'registry' | 'layout';

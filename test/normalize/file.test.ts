@@ -25,10 +25,13 @@ function chunked(bytes: Uint8Array, cuts: readonly number[]): Uint8Array[] {
   return out;
 }
 
+/** The chunked scanner's answer, its typed offsets as plain arrays (as scanJson gives them). */
 function scanInChunks(bytes: Uint8Array, cuts: readonly number[], limits: Limits, layout = true) {
   const scanner = new JsonScanner(limits, layout);
   for (const chunk of chunked(bytes, cuts)) scanner.push(chunk);
-  return scanner.finish();
+  const result = scanner.finish();
+  if (!result.layout) return result;
+  return { ...result, layout: { arrays: result.layout.arrays.map((a) => ({ ...a, starts: Array.from(a.starts), ends: Array.from(a.ends) })) } };
 }
 
 /** A document in memory behind the DocumentFile interface, counting what the normaliser reads. */
