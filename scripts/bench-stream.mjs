@@ -58,6 +58,8 @@ function buildBaseline(commit, dir) {
 function warm(dir) {
   const files = readdirSync(dir, { withFileTypes: true, recursive: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
   spawnSync('cat', files, { stdio: ['ignore', 'ignore', 'inherit'] });
+  // And no writeback of earlier writes (the push, the other run's archive) left to compete with this run's fsyncs.
+  spawnSync('sync');
 }
 
 function archiveOnce(cli, ref, root, maxBytes) {

@@ -38,21 +38,25 @@ function isSpace(b: number): boolean {
   return b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
 }
 
-/** Offsets that grow one at a time, kept in a typed array: off the heap, nothing for the collector to trace. */
-class Offsets {
-  private values = new Float64Array(1024);
+/**
+ * Offsets that grow one at a time, kept in a typed array: off the heap,
+ * nothing for the collector to trace. 32 bits each until an offset needs more
+ * (a document over 4 GiB), then 64.
+ */
+export class Offsets {
+  private values: Uint32Array | Float64Array = new Uint32Array(1024);
   length = 0;
 
   push(value: number): void {
-    if (this.length === this.values.length) {
-      const grown = new Float64Array(this.values.length * 2);
+    if (this.length === this.values.length || (value > 0xffffffff && this.values instanceof Uint32Array)) {
+      const grown = value > 0xffffffff || this.values instanceof Float64Array ? new Float64Array(this.values.length * 2) : new Uint32Array(this.values.length * 2);
       grown.set(this.values);
       this.values = grown;
     }
     this.values[this.length++] = value;
   }
 
-  done(): Float64Array {
+  done(): Uint32Array | Float64Array {
     return this.values.subarray(0, this.length);
   }
 }

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
-import { hostname } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeLargeEvidenceImage } from '../../scripts/lib/large-evidence.mjs';
@@ -210,5 +210,23 @@ describe('placeOnce: a verified temporary file renamed into the archive, append-
     expect(err.code).toBe('DISK');
     expect(err.message).toContain(`refusing to overwrite ${target}`);
     expect(readFileSync(target, 'utf8')).toBe('same');
+  });
+
+  // A root whose day folder is another file system than the spool (a mount point): rename fails with EXDEV.
+  const otherFileSystem = existsSync('/dev/shm') && statSync('/dev/shm').dev !== statSync(tmpdir()).dev;
+  it.skipIf(!otherFileSystem)('across file systems (EXDEV): copied beside the target, fsynced and renamed, never half there', async () => {
+    const shm = mkdtempSync(join('/dev/shm', 'custody-exdev-'));
+    try {
+      const bytes = Buffer.alloc(3 << 20, 7);
+      const path = join(shm, '.custody-tmp-x');
+      writeFileSync(path, bytes);
+      const dir = await tempDir();
+      const target = join(dir, 'evidence', 'big.bin');
+      expect(await placeOnce(target, { path, size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') })).toBe(true);
+      expect(readFileSync(target).equals(bytes)).toBe(true);
+      expect(readdirSync(join(dir, 'evidence'))).toEqual(['big.bin']);
+    } finally {
+      rmSync(shm, { recursive: true, force: true });
+    }
   });
 });

@@ -8,7 +8,7 @@ import { normalizeFile, type DocumentFile } from '../../src/normalize/file.js';
 import { DEFAULT_LIMITS, withLimits, type Limits } from '../../src/normalize/limits.js';
 import { normalize, type NormalizeInput } from '../../src/normalize/normalize.js';
 import { scanJson } from '../../src/normalize/scan.js';
-import { JsonScanner } from '../../src/normalize/scan-stream.js';
+import { JsonScanner, Offsets } from '../../src/normalize/scan-stream.js';
 import { FIXTURES_DIR } from '../../scripts/make-format-fixtures.mjs';
 import { corpusBytes, readManifest } from '../formats/corpus-support.js';
 import { expectationFor } from '../formats/corpus-table.js';
@@ -266,5 +266,15 @@ describe('normalizeFile: a document in a file is judged as the same bytes in mem
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('Offsets: where the scanner keeps element offsets', () => {
+  it('are kept exactly past 4 GiB (32-bit offsets widen to 64 bits when one needs it), in order, through growth', () => {
+    const offsets = new Offsets();
+    const values = [...Array.from({ length: 3000 }, (_, i) => i * 1_000_003), 2 ** 32 - 1, 2 ** 32, 2 ** 40 + 7, ...Array.from({ length: 3000 }, (_, i) => 2 ** 41 + i)];
+    for (const value of values) offsets.push(value);
+    expect(offsets.length).toBe(values.length);
+    expect(Array.from(offsets.done())).toEqual(values);
   });
 });
