@@ -6,7 +6,7 @@ import { withLimits, type Limits } from '../normalize/limits.js';
 import { normalizeAll, type SignatureVerifier } from '../normalize/items.js';
 import { formatReference, parseReference, type ImageReference } from '../oci/reference.js';
 import type { BlobSpool } from '../collect/types.js';
-import type { AnyRaw, DayImage, EvidenceEntry, ImageStatus, Raw, Subject, Verification } from '../types.js';
+import type { AnyRaw, DayImage, EvidenceEntry, ImageStatus, Raw, RawFile, Subject, Verification } from '../types.js';
 import { defaultConcurrency, inShard, type Shard } from './batch.js';
 import { listDays, planDayManifest, readDayManifest } from './day-folder.js';
 import { checksumLine } from './hash.js';
@@ -341,7 +341,8 @@ async function collectAndWrite(ref: ImageReference, run: Run, spool: BlobSpool |
   const raws: AnyRaw[] = [...collected.image, ...collected.evidence, ...localRaws];
   let items: PlannedItem[];
   try {
-    items = await normalizeAll(collected.subject, raws, limits, options.verify ?? signatureVerifier(options.trust), openSpooled);
+    const open = run.spool ? (file: RawFile) => run.spool!.openForJudging(file) : openSpooled;
+    items = await normalizeAll(collected.subject, raws, limits, options.verify ?? signatureVerifier(options.trust), open);
   } catch (err) {
     // A spooled blob that cannot be read back (a disk failure) fails this image.
     if (!isCustodyError(err, 'DISK')) throw err;

@@ -41,6 +41,8 @@ function hostTag(): string {
 export class RunSpool {
   readonly dir: string;
   private made: Promise<void> | undefined;
+  /** The document being judged now, if any: the next waits until it is closed. */
+  private judging: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly root: string,
@@ -65,6 +67,35 @@ export class RunSpool {
       }
     })();
     return this.made;
+  }
+
+  /**
+   * Open a spooled blob for the normaliser, one at a time across the run's
+   * images: a large document's layout and fold live until it is closed, so
+   * images archived at once never hold several of them together.
+   */
+  async openForJudging(file: RawFile): Promise<DocumentFile & { close(): Promise<void> }> {
+    const previous = this.judging;
+    let done!: () => void;
+    this.judging = new Promise((resolve) => (done = resolve));
+    await previous;
+    let document: DocumentFile & { close(): Promise<void> };
+    try {
+      document = await openSpooled(file);
+    } catch (err) {
+      done();
+      throw err;
+    }
+    return {
+      ...document,
+      close: async () => {
+        try {
+          await document.close();
+        } finally {
+          done();
+        }
+      },
+    };
   }
 
   /** The run is over: whatever is still in the spool was not archived. */

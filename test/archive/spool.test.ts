@@ -190,6 +190,27 @@ describe('archive: large blobs stream into the spool and are renamed into place'
   });
 });
 
+describe('RunSpool.openForJudging', () => {
+  it('one spooled document at a time across images: the next opens once the previous is closed', async () => {
+    const root = await tempDir();
+    const path = join(root, 'doc.json');
+    writeFileSync(path, '{}');
+    const file = { path, size: 2, sha256: createHash('sha256').update('{}').digest('hex'), head: Buffer.from('{}') };
+    const spool = new RunSpool(root);
+    const first = await spool.openForJudging(file);
+    const order: string[] = [];
+    const second = spool.openForJudging(file).then((d) => (order.push('second opened'), d));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(order).toEqual([]);
+    order.push('first closed');
+    await first.close();
+    const opened = await second;
+    expect(order).toEqual(['first closed', 'second opened']);
+    expect((await opened.readAll()).toString()).toBe('{}');
+    await opened.close();
+  });
+});
+
 describe('placeOnce: a verified temporary file renamed into the archive, append-only', () => {
   it('moves the file; finds the same bytes already there and leaves them; refuses other bytes', async () => {
     const dir = await tempDir();
