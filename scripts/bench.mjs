@@ -28,6 +28,7 @@ const all = {
   normalize: async () => benchNormalize(),
   'tag-value': async () => (await import('./bench/spdx-tag-value.mjs')).benchTagValue(),
   collect: async () => (await import('./bench-collect.mjs')).benchCollect(),
+  stream: async () => (await import('./bench-stream.mjs')).benchStream(),
   archive: async () =>
     (await import('./bench-collect.mjs')).benchCollect({
       name: 'archive',

@@ -60,12 +60,41 @@ export interface Origin {
   via?: string;
 }
 
-/** Bytes as received, digest-checked, before any interpretation. */
+/** Bytes as received, digest-checked, before any interpretation, in memory (small things). */
 export interface Raw {
   bytes: Uint8Array;
+  /** Never set: tells a Raw from a SpooledRaw (`raw.file === undefined`). */
+  file?: undefined;
   mediaType: string;
   origin: Origin;
 }
+
+/**
+ * A verified temporary file holding a blob as received: its digest and size
+ * were checked while it was written, and it was made durable. The archive
+ * renames it into place; nobody writes to it.
+ */
+export interface RawFile {
+  /** Absolute path of the temporary file. */
+  path: string;
+  size: number;
+  /** sha256 (hex) of the whole file, computed while it was written. */
+  sha256: string;
+  /** Its first bytes (at most 64 KiB): enough to name the file (json, txt, bin) without reading it. */
+  head: Uint8Array;
+}
+
+/** A blob too large to hold in memory, as received and checked, in a temporary file. */
+export interface SpooledRaw {
+  file: RawFile;
+  /** Never set: the bytes are in the file. */
+  bytes?: undefined;
+  mediaType: string;
+  origin: Origin;
+}
+
+/** Evidence as collected for the archive: in memory, or (large blobs) in a verified temporary file. */
+export type AnyRaw = Raw | SpooledRaw;
 
 export interface PlatformManifest {
   digest: string;

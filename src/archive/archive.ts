@@ -5,31 +5,45 @@ import { CustodyError, isCustodyError } from '../errors.js';
 import { withLimits, type Limits } from '../normalize/limits.js';
 import { normalizeAll, type SignatureVerifier } from '../normalize/items.js';
 import { formatReference, parseReference, type ImageReference } from '../oci/reference.js';
-import type { DayImage, EvidenceEntry, ImageStatus, Raw, Subject, Verification } from '../types.js';
+import type { BlobSpool } from '../collect/types.js';
+import type { AnyRaw, DayImage, EvidenceEntry, ImageStatus, Raw, RawFile, Subject, Verification } from '../types.js';
 import { defaultConcurrency, inShard, type Shard } from './batch.js';
 import { listDays, planDayManifest, readDayManifest } from './day-folder.js';
 import { checksumLine } from './hash.js';
 import { signatureVerifier, type ArchiveTrust } from './trust-kept.js';
-import { planImageFolder, type ArchiveItem } from './image-folder.js';
+import { planImageFolder, type PlannedItem } from './image-folder.js';
 import { commitTransaction } from './transaction.js';
 import { readLocalEvidence } from './local-files.js';
 import { checkArchiveRoot } from './root.js';
 import { withLock, type LockOptions } from './lock.js';
 import { removeLeftoverTemps } from './tidy.js';
+import { RunSpool, SPOOL_ABOVE, openSpooled, removeLeftoverSpools } from './spool.js';
 import { checkDate, dayDir, imageRelativePath, MANIFEST, utcDate } from './paths.js';
 import { assertRealFolders } from './real-folders.js';
 
-/** What a collector hands the archiver for one image (src/collect produces it). */
-export interface CollectedImage {
+/** What a collector hands the archiver for one image (src/collect produces it): in memory, or large blobs spooled. */
+export interface CollectedImage<R extends AnyRaw = Raw> {
   subject: Subject;
   tag?: string;
   /** The image's own manifest(s), index and config(s). */
-  image: Raw[];
-  evidence: Raw[];
+  image: R[];
+  evidence: R[];
   warnings: string[];
 }
 
-export type Collector = (ref: ImageReference) => Promise<CollectedImage>;
+/** What the archive offers a collector for one image: a spool for blobs too large to hold in memory. */
+export interface CollectContext {
+  spool: BlobSpool;
+}
+
+/**
+ * Collects one image. Given a context, it may stream large blobs into the
+ * context's spool (SpooledRaw); without one, everything is in memory.
+ */
+export interface Collector {
+  (ref: ImageReference): Promise<CollectedImage>;
+  (ref: ImageReference, context: CollectContext): Promise<CollectedImage<AnyRaw>>;
+}
 export type { SignatureVerifier };
 
 export interface ArchiveOptions {
@@ -50,6 +64,12 @@ export interface ArchiveOptions {
   lock?: LockOptions;
   /** Absent means --no-discover: nothing is fetched and every reference must carry a digest. */
   collect?: Collector;
+  /**
+   * Blobs that declare at least this many bytes stream into temporary files
+   * at the root (checked as they arrive) and are renamed into place, never
+   * held in memory. Default 1 MiB; Infinity holds everything in memory.
+   */
+  spoolAbove?: number;
   /** Trust material for signature checks; its files are kept under the day's trust/. */
   trust?: ArchiveTrust;
   /** Overrides the signature check (default: every signed item against `trust`). */
@@ -109,7 +129,7 @@ export interface ArchiveReport {
   failedImages: number;
 }
 
-function describeSource(raw: Raw): string {
+function describeSource(raw: AnyRaw): string {
   if (raw.origin.method === 'local-file') return raw.origin.file ?? 'local file';
   return raw.origin.descriptor?.digest ? `${raw.origin.method} ${raw.origin.descriptor.digest}` : raw.origin.method;
 }
@@ -155,12 +175,17 @@ export async function archive(options: ArchiveOptions): Promise<ArchiveReport> {
   // A link planted where the day's folders belong would carry every write outside the root.
   for (const folder of ['images', 'trust']) await assertRealFolders(options.root, `${date}/${folder}`);
   const localRaws = await readLocalEvidence(evidenceFiles, limits.maxBytes);
-  await withLock(options.root, options.lock ?? {}, () => removeLeftoverTemps(dayDir(options.root, date)));
+  await withLock(options.root, options.lock ?? {}, async () => {
+    await removeLeftoverTemps(dayDir(options.root, date));
+    await removeLeftoverSpools(options.root);
+  });
 
   // A rerun the same day retries only what failed or is new.
   const done = evidenceFiles.length > 0 ? new Map<string, DayImage>() : await archivedToday(options.root, date);
   const results: ImageResult[] = new Array(refs.length);
-  const run: Run = { options, date, limits, now, localRaws };
+  const spoolAbove = options.spoolAbove ?? SPOOL_ABOVE;
+  const spool = options.collect && spoolAbove !== Infinity ? new RunSpool(options.root, spoolAbove) : undefined;
+  const run: Run = { options, date, limits, now, localRaws, ...(spool ? { spool } : {}) };
   options.onStart?.(refs.length);
   let next = 0;
   // An error that stops the run (a failure that cannot be recorded): no new image is started, the ones in flight finish.
@@ -180,7 +205,11 @@ export async function archive(options: ArchiveOptions): Promise<ArchiveReport> {
     }
   };
   const concurrency = Math.max(1, Math.min(options.concurrency ?? defaultConcurrency(), refs.length));
-  await Promise.all(Array.from({ length: concurrency }, worker));
+  try {
+    await Promise.all(Array.from({ length: concurrency }, worker));
+  } finally {
+    await spool?.remove();
+  }
   if (stopped) throw stopped.error;
 
   let invalid = 0;
@@ -284,6 +313,8 @@ interface Run {
   now: () => Date;
   /** Local evidence files, read before anything was written. */
   localRaws: readonly Raw[];
+  /** Where large blobs arrive (at the root), when collecting. */
+  spool?: RunSpool;
 }
 
 /**
@@ -304,18 +335,35 @@ async function archiveWithRetries(ref: ImageReference, run: Run): Promise<ImageR
 }
 
 async function archiveOne(ref: ImageReference, run: Run): Promise<ImageResult> {
-  const { options, limits, localRaws } = run;
-  let collected: CollectedImage;
+  // Blobs of this attempt that end up not archived (a failure, a duplicate) leave the spool with it.
+  const spool = run.spool?.forImage();
   try {
-    collected = options.collect
-      ? await options.collect(ref)
-      : { subject: subjectWithoutDiscovery(ref), image: [], evidence: [], warnings: [] };
+    return await collectAndWrite(ref, run, spool);
+  } finally {
+    await spool?.discard();
+  }
+}
+
+async function collectAndWrite(ref: ImageReference, run: Run, spool: BlobSpool | undefined): Promise<ImageResult> {
+  const { options, limits, localRaws } = run;
+  let collected: CollectedImage<AnyRaw>;
+  try {
+    if (!options.collect) collected = { subject: subjectWithoutDiscovery(ref), image: [], evidence: [], warnings: [] };
+    else collected = spool ? await options.collect(ref, { spool }) : await options.collect(ref);
   } catch (err) {
     if (!isCustodyError(err)) throw err;
     return failedImage(ref, ref.digest ?? null, err);
   }
-  const raws = [...collected.image, ...collected.evidence, ...localRaws];
-  const items = await normalizeAll(collected.subject, raws, limits, options.verify ?? signatureVerifier(options.trust), { strict: options.strict === true });
+  const raws: AnyRaw[] = [...collected.image, ...collected.evidence, ...localRaws];
+  let items: PlannedItem[];
+  try {
+    const open = run.spool ? (file: RawFile) => run.spool!.openForJudging(file) : openSpooled;
+    items = await normalizeAll(collected.subject, raws, limits, options.verify ?? signatureVerifier(options.trust), { strict: options.strict === true, open });
+  } catch (err) {
+    // A spooled blob that cannot be read back (a disk failure) fails this image.
+    if (!isCustodyError(err, 'DISK')) throw err;
+    return failedImage(ref, collected.subject.digest, err);
+  }
   try {
     return await writeImage(ref, collected, raws, items, run);
   } catch (err) {
@@ -343,7 +391,7 @@ async function recordFailure(failure: ImageResult, run: Run): Promise<void> {
 }
 
 /** Write one image's folder and its day-manifest entry in one journalled transaction, under the root lock. */
-async function writeImage(ref: ImageReference, collected: CollectedImage, raws: readonly Raw[], items: ArchiveItem[], run: Run): Promise<ImageResult> {
+async function writeImage(ref: ImageReference, collected: CollectedImage<AnyRaw>, raws: readonly AnyRaw[], items: PlannedItem[], run: Run): Promise<ImageResult> {
   const { options, date, now } = run;
   const { subject } = collected;
   const relative = imageRelativePath(ref, subject.digest);

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { CustodyError } from '../errors.js';
 import { validateAgainst } from '../schemas.js';
-import type { EvidenceEntry, ImageManifest, Normalized, Origin, Subject, Verification } from '../types.js';
+import type { EvidenceEntry, ImageManifest, Normalized, Origin, RawFile, Subject, Verification } from '../types.js';
 import { TOOL } from '../version.js';
 import { writeIfChanged } from './atomic.js';
 import { checksumLine, sha256Hex } from './hash.js';
@@ -11,11 +11,25 @@ import { readCheckedManifest } from './read-manifest.js';
 /** One piece of evidence ready to be archived: bytes as received plus what custody derived. */
 export interface ArchiveItem {
   bytes: Uint8Array;
+  /** Never set: tells an ArchiveItem from a SpooledItem. */
+  file?: undefined;
   mediaType: string;
   origin: Origin;
   normalized: Normalized;
   verification?: Verification;
 }
+
+/** The same, for a blob received into a verified temporary file: archived by renaming that file into place. */
+export interface SpooledItem {
+  file: RawFile;
+  bytes?: undefined;
+  mediaType: string;
+  origin: Origin;
+  normalized: Normalized;
+  verification?: Verification;
+}
+
+export type PlannedItem = ArchiveItem | SpooledItem;
 
 export interface ImageWriteResult {
   manifest: ImageManifest;
@@ -45,7 +59,7 @@ function extensionFor(bytes: Uint8Array, mediaType = ''): string {
   }
 }
 
-function fileStem(item: ArchiveItem): string {
+function fileStem(item: PlannedItem): string {
   const { kind, format } = item.normalized;
   return kind === 'image' ? `image/${format}` : `evidence/${kind}-${format}`;
 }
@@ -59,11 +73,11 @@ export async function readImageManifest(dir: string): Promise<ImageManifest | un
   return (await readCheckedManifest<ImageManifest>(dir, 'image-manifest.schema.json'))?.manifest;
 }
 
-/** A file to create, relative to the image folder. */
-export interface PlannedFile {
-  path: string;
-  bytes: Uint8Array;
-}
+/**
+ * A file to create, relative to the image folder: from bytes in memory, or by
+ * renaming a verified temporary file (`from`) into place.
+ */
+export type PlannedFile = { path: string; bytes: Uint8Array; from?: undefined } | { path: string; from: RawFile; bytes?: undefined };
 
 export interface ImagePlan {
   manifest: ImageManifest;
@@ -88,7 +102,7 @@ export interface ImagePlan {
 export async function planImageFolder(
   dir: string,
   subject: Subject & { tag?: string },
-  items: readonly ArchiveItem[],
+  items: readonly PlannedItem[],
   now: Date,
 ): Promise<ImagePlan> {
   const read = await readCheckedManifest<ImageManifest>(dir, 'image-manifest.schema.json');
@@ -105,24 +119,24 @@ export async function planImageFolder(
   const added: EvidenceEntry[] = [];
   const entries: EvidenceEntry[] = [];
   for (const item of items) {
-    const sha256 = sha256Hex(item.bytes);
+    const sha256 = item.file ? item.file.sha256 : sha256Hex(item.bytes);
     const key = contentKey(sha256, item.origin);
     const known = bySha.get(key);
     if (known) {
       entries.push(known);
       continue;
     }
-    const ext = extensionFor(item.bytes, item.mediaType);
+    const ext = extensionFor(item.file ? item.file.head : item.bytes, item.mediaType);
     // A co-signature (the same payload bytes as another signer's, another signature annotation) gets its own file.
     const cosigned = key !== sha256 ? `-${sha256Hex(Buffer.from(key)).slice(0, 12)}` : '';
     const candidates = [`${sha256.slice(0, 12)}`, `${sha256.slice(0, 12)}${cosigned}`, `${sha256}${cosigned}`].map((name) => `${fileStem(item)}-${name}.${ext}`);
     const path = candidates.find((p) => !byPath.has(p)) ?? candidates[2]!;
-    files.push({ path, bytes: item.bytes });
+    files.push(item.file ? { path, from: item.file } : { path, bytes: item.bytes });
     files.push({ path: path + CHECKSUM_SUFFIX, bytes: Buffer.from(checksumLine(sha256, path.split('/').pop()!)) });
     const entry: EvidenceEntry = {
       path,
       sha256,
-      size: item.bytes.byteLength,
+      size: item.file ? item.file.size : item.bytes.byteLength,
       mediaType: item.mediaType,
       kind: item.normalized.kind,
       format: item.normalized.format,

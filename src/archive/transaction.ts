@@ -42,8 +42,8 @@ export async function commitTransaction(tx: Transaction): Promise<boolean> {
     startedAt: tx.now.toISOString(),
     pid: process.pid,
     files: [
-      ...dayFiles.map((file) => ({ path: file.path, sha256: sha256Hex(file.bytes) })),
-      ...(image?.plan.files ?? []).map((file) => ({ path: `${image!.relative}/${file.path}`, sha256: sha256Hex(file.bytes) })),
+      ...dayFiles.map((file) => ({ path: file.path, sha256: sha256Of(file) })),
+      ...(image?.plan.files ?? []).map((file) => ({ path: `${image!.relative}/${file.path}`, sha256: sha256Of(file) })),
     ],
     manifests: [
       ...(image
@@ -70,6 +70,11 @@ export async function commitTransaction(tx: Transaction): Promise<boolean> {
   }
   await removeJournal(dayPath);
   return true;
+}
+
+/** A planned file's sha256: of its bytes, or as its verified temporary file was hashed while written. */
+function sha256Of(file: PlannedFile): string {
+  return file.from ? file.from.sha256 : sha256Hex(file.bytes);
 }
 
 /**

@@ -1,4 +1,5 @@
-import type { Collector } from '../archive/archive.js';
+import type { CollectContext, CollectedImage, Collector } from '../archive/archive.js';
+import type { AnyRaw } from '../types.js';
 import type { SourceOptions } from '../oci/source.js';
 import type { ImageReference } from '../oci/reference.js';
 
@@ -25,15 +26,19 @@ export const defaultContext: CommandContext = {
     const { collect, openSource, RegistrySession } = await import('../collect/index.js');
     const session = new RegistrySession(options);
     const sourceOptions: SourceOptions = { ...options, session };
+    // Given the archive's spool, large blobs stream into it instead of memory.
+    async function collectOne(ref: ImageReference): Promise<CollectedImage>;
+    async function collectOne(ref: ImageReference, context: CollectContext): Promise<CollectedImage<AnyRaw>>;
+    async function collectOne(ref: ImageReference, context?: CollectContext): Promise<CollectedImage<AnyRaw>> {
+      const source = openSource(ref, sourceOptions);
+      try {
+        return await collect(source, ref, context ? { spool: context.spool } : {});
+      } finally {
+        await source.close();
+      }
+    }
     return {
-      collect: async (ref) => {
-        const source = openSource(ref, sourceOptions);
-        try {
-          return await collect(source, ref);
-        } finally {
-          await source.close();
-        }
-      },
+      collect: collectOne,
       resolve: async (ref) => {
         const source = openSource(ref, sourceOptions);
         try {

@@ -1,4 +1,5 @@
-import type { Descriptor, OriginMethod, Raw, Subject } from '../types.js';
+import type { BlobSink } from '../oci/source.js';
+import type { AnyRaw, Descriptor, OriginMethod, Raw, RawFile, Subject } from '../types.js';
 
 /** One artifact found attached to the image, and what it carries. No evidence body is fetched to build it. */
 export interface DiscoveredNode {
@@ -27,13 +28,14 @@ export interface DiscoveryResult {
   warnings: string[];
 }
 
-export interface Collection {
+/** What collect gathered for one image: in memory, or (with a spool) large blobs in verified temporary files. */
+export interface Collection<R extends AnyRaw = Raw> {
   subject: Subject;
   tag?: string;
   /** The image's own index, manifest(s) and config(s), origin.method `image`. */
-  image: Raw[];
+  image: R[];
   /** Attached evidence: artifact layers, or the artifact manifest where it has no evidence layer. */
-  evidence: Raw[];
+  evidence: R[];
   warnings: string[];
 }
 
@@ -44,4 +46,18 @@ export interface DiscoverOptions {
   maxArtifacts?: number;
   /** Largest sum of declared evidence sizes for one image (collect). Default 2 GiB. */
   maxTotalBytes?: number;
+}
+
+/**
+ * Where collect streams blobs too large to hold in memory: verified
+ * temporary files (the archive's spool). A blob is checked against its
+ * descriptor while it is written; one that fails leaves no file.
+ */
+export interface BlobSpool extends BlobSink<RawFile> {
+  /** Blobs that declare at least this many bytes are spooled; smaller ones are held in memory. */
+  readonly above: number;
+}
+
+export interface CollectOptions extends DiscoverOptions {
+  spool?: BlobSpool;
 }

@@ -5,7 +5,7 @@ import { deviationAsProblem, isDeviation } from '../formats/deviations.js';
 import { foldWhole, type FoldResult } from '../formats/fold.js';
 import { withLimits, type Limits } from './limits.js';
 import { parseEvidence } from './parse.js';
-import { normalizeSplit, type Split } from './split.js';
+import { normalizeSplit, type Split, type SplitOutcome } from './split.js';
 
 export interface NormalizeInput {
   bytes: Uint8Array;
@@ -33,14 +33,14 @@ export interface NormalizeContext {
   strict?: boolean;
 }
 
-const SLICE_ABOVE = 16 * 1024 * 1024;
+export const SLICE_ABOVE = 16 * 1024 * 1024;
 
 /** Strip parameters and case: `application/vnd.x+json; version=0.1` -> `application/vnd.x+json`. */
 export function baseMediaType(mediaType: string | undefined): string {
   return (mediaType ?? '').split(';')[0]!.trim().toLowerCase();
 }
 
-function declaresJson(mediaType: string): boolean {
+export function declaresJson(mediaType: string): boolean {
   const base = baseMediaType(mediaType);
   return base.endsWith('+json') || base === 'application/json';
 }
@@ -64,7 +64,7 @@ export function normalize(input: NormalizeInput, context: NormalizeContext = {})
     } catch {
       split = {}; // A format that throws: the whole-document path below reports it as a problem.
     }
-    if (split.outcome) return facts(split.outcome.format, split.outcome.detection, fromFold({ value: split.outcome.result }), context);
+    if (split.outcome) return splitFacts(split.outcome, context);
   }
   const parsed = parseEvidence(input.bytes, limits, declaresJson(mediaType), split.shape);
   if (parsed.type === 'rejected') return rejected(parsed.problem, mediaType, input.annotations, formats);
@@ -79,6 +79,11 @@ export function normalize(input: NormalizeInput, context: NormalizeContext = {})
   const { format, detection } = match;
 
   return facts(format, detection, judge(format, detectInput, detection), context);
+}
+
+/** The facts of a document judged in slices. */
+export function splitFacts(outcome: SplitOutcome, context: NormalizeContext): Normalized {
+  return facts(outcome.format, outcome.detection, fromFold({ value: outcome.result }), context);
 }
 
 /** Validation, subjects and summary of a recognised document: one fold for streaming formats, three calls otherwise. */
@@ -145,7 +150,7 @@ function facts(format: Format, detection: Detection, judged: Judged, context: No
  * attributed to the format the media type names (an auditor sees "a broken
  * OCI manifest", not "something unknown"), with the parse problem.
  */
-function rejected(
+export function rejected(
   problem: Problem,
   mediaType: string,
   annotations: Record<string, string> | undefined,
@@ -198,7 +203,7 @@ function checkSubjects(subjects: string[], imageDigests: readonly string[] | und
   };
 }
 
-function unknown(problems: Problem[]): Normalized {
+export function unknown(problems: Problem[]): Normalized {
   return { kind: 'other', format: 'unknown', valid: problems.length === 0, problems, deviations: [], subjects: [], summary: {} };
 }
 

@@ -16,18 +16,13 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
  * limit scan when it was already made over these bytes. Never throws.
  */
 export function parseEvidence(bytes: Uint8Array, limits: Limits, declaredJson: boolean, shape?: { problem?: Problem }): Parsed {
-  if (bytes.length > limits.maxBytes) {
-    return {
-      type: 'rejected',
-      problem: { code: 'too-large', path: '', message: `${bytes.length} bytes exceed the limit of ${limits.maxBytes}` },
-    };
-  }
+  if (bytes.length > limits.maxBytes) return { type: 'rejected', problem: tooLargeProblem(bytes.length, limits) };
   let text: string;
   try {
     text = UTF8.decode(bytes);
   } catch {
     if (!declaredJson) return { type: 'binary' };
-    return { type: 'rejected', problem: { code: 'json-invalid', path: '', message: 'not UTF-8 text, so not JSON' } };
+    return { type: 'rejected', problem: notUtf8Problem() };
   }
   const start = firstNonSpace(text);
   const looksJson = start === '{' || start === '[';
@@ -43,7 +38,16 @@ export function parseEvidence(bytes: Uint8Array, limits: Limits, declaredJson: b
   }
 }
 
-function firstNonSpace(text: string): string | undefined {
+export function tooLargeProblem(size: number, limits: Limits): Problem {
+  return { code: 'too-large', path: '', message: `${size} bytes exceed the limit of ${limits.maxBytes}` };
+}
+
+export function notUtf8Problem(): Problem {
+  return { code: 'json-invalid', path: '', message: 'not UTF-8 text, so not JSON' };
+}
+
+/** The first character that is not whitespace or a byte-order mark, within the first 4096. */
+export function firstNonSpace(text: string): string | undefined {
   for (let i = 0; i < text.length && i < 4096; i++) {
     const c = text[i]!;
     if (c !== ' ' && c !== '\n' && c !== '\r' && c !== '\t' && c !== '\uFEFF') return c;

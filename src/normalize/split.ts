@@ -3,7 +3,7 @@ import type { DetectInput, Detection, Format } from '../formats/format.js';
 import type { FoldResult } from '../formats/fold.js';
 import type { Problem } from '../types.js';
 import type { Limits } from './limits.js';
-import { isSpace, scanJson, type ArrayMember } from './scan.js';
+import { isSpace, scanJson } from './scan.js';
 
 /** Elements parsed per JSON.parse call: enough bytes that the call's fixed cost vanishes, few enough that they die young (64 KiB measured best for time and memory). */
 const SLICE_BYTES = 1 << 16;
@@ -45,36 +45,70 @@ export function normalizeSplit(
   const { problem, layout } = scanJson(view, limits, true);
   const shape = problem ? { problem } : {};
   if (problem || !layout) return { shape };
+  const outcome = splitByLayout((start, end) => view.subarray(start, end), view.length, layout, limits, detectWith, { ...base, bytes: view });
+  return outcome ? { outcome, shape } : { shape };
+}
+
+/**
+ * Where one top-level array and its elements lie, as scanJson records it
+ * (ArrayMember) or the chunked scanner does (offsets in typed arrays, off the
+ * heap, for documents with millions of elements).
+ */
+export interface ArraySpans {
+  key: string;
+  open: number;
+  close: number;
+  starts: ArrayLike<number>;
+  ends: ArrayLike<number>;
+}
+
+/** The bytes from `start` up to `end` of a document: a Buffer's, or a file's, read when asked. */
+export type ReadRange = (start: number, end: number) => Buffer;
+
+/**
+ * The split itself, once the scan has laid the document out: over any
+ * reader of byte ranges (the bytes in memory, or a file read a slice at a
+ * time, so the document is never held whole). Undefined when the document
+ * must be parsed whole; a format that throws, throws.
+ */
+export function splitByLayout(
+  read: ReadRange,
+  size: number,
+  layout: { arrays: readonly ArraySpans[] },
+  limits: Limits,
+  detectWith: (input: DetectInput) => { format: Format; detection: Detection } | undefined,
+  base: Omit<DetectInput, 'json' | 'text' | 'limits'>,
+): SplitOutcome | undefined {
   try {
     // The last occurrence of a key wins, at the place of its first (as JSON.parse does).
-    const members = new Map<string, ArrayMember>();
+    const members = new Map<string, ArraySpans>();
     for (const member of layout.arrays) members.set(member.key, member);
 
-    const head = parseHead(view, layout.arrays);
-    const input: DetectInput = { ...base, json: head, bytes: view, limits };
+    const head = parseHead(read, size, layout.arrays);
+    const input: DetectInput = { ...base, json: head, limits };
     const first = detectWith(input);
     const streaming = first?.format.streaming;
-    if (!first || !streaming) return { shape };
+    if (!first || !streaming) return undefined;
     // Arrays the format does not fold over go back into the head, whole; then the format must still be the same.
     for (const [key, member] of members) {
-      if (!streaming.members.includes(key)) setOwn(head, key, parseSlice(view, member.open, member.close + 1));
+      if (!streaming.members.includes(key)) setOwn(head, key, parseSlice(read, member.open, member.close + 1));
     }
     const match = detectWith(input);
-    if (!match || match.format !== first.format) return { shape };
+    if (!match || match.format !== first.format) return undefined;
 
     const item = (key: string, index: number): unknown => {
       const member = members.get(key);
       if (!member || index >= member.starts.length) return undefined;
-      return parseSlice(view, member.starts[index]!, member.ends[index]!);
+      return parseSlice(read, member.starts[index]!, member.ends[index]!);
     };
     const fold = streaming.open(head, item, match.detection.version === undefined ? {} : { version: match.detection.version });
     for (const [key, member] of members) {
       if (!streaming.members.includes(key)) continue;
-      forEachElement(view, member, (value, index) => fold.element(key, index, value));
+      forEachElement(read, member, (value, index) => fold.element(key, index, value));
     }
-    return { outcome: { format: match.format, detection: match.detection, result: fold.finish() }, shape };
+    return { format: match.format, detection: match.detection, result: fold.finish() };
   } catch (err) {
-    if (err instanceof NotSplittable) return { shape };
+    if (err instanceof NotSplittable) return undefined;
     throw err;
   }
 }
@@ -89,35 +123,36 @@ function firstNonSpace(view: Buffer): number {
 }
 
 /** The document with every top-level array emptied: the bytes outside those arrays, parsed. */
-function parseHead(view: Buffer, arrays: readonly ArrayMember[]): Record<string, unknown> {
+function parseHead(read: ReadRange, size: number, arrays: readonly ArraySpans[]): Record<string, unknown> {
   const pieces: Buffer[] = [];
   let from = 0;
   for (const member of arrays) {
-    pieces.push(view.subarray(from, member.open + 1));
+    pieces.push(read(from, member.open + 1));
     from = member.close;
   }
-  pieces.push(view.subarray(from));
+  pieces.push(read(from, size));
   const head = parseText(Buffer.concat(pieces).toString('utf8'));
   if (typeof head !== 'object' || head === null || Array.isArray(head)) throw new NotSplittable('not an object');
   return head as Record<string, unknown>;
 }
 
-/** The elements of one array, parsed a slice (SLICE_BYTES) at a time. */
-export function forEachElement(view: Buffer, member: ArrayMember, each: (value: unknown, index: number) => void): void {
+/** The elements of one array, parsed a slice (SLICE_BYTES) at a time, from the bytes or a reader of them. */
+export function forEachElement(bytes: Buffer | ReadRange, member: ArraySpans, each: (value: unknown, index: number) => void): void {
+  const read: ReadRange = typeof bytes === 'function' ? bytes : (start, end) => bytes.subarray(start, end);
   const count = member.starts.length;
   let first = 0;
   while (first < count) {
     let last = first;
     while (last + 1 < count && member.ends[last]! - member.starts[first]! < SLICE_BYTES) last++;
-    const values = parseText(`[${view.toString('utf8', member.starts[first]!, member.ends[last]!)}]`);
+    const values = parseText(`[${read(member.starts[first]!, member.ends[last]!).toString('utf8')}]`);
     if (!Array.isArray(values) || values.length !== last - first + 1) throw new NotSplittable('slice does not match the scan');
     for (let k = 0; k < values.length; k++) each(values[k], first + k);
     first = last + 1;
   }
 }
 
-function parseSlice(view: Buffer, start: number, end: number): unknown {
-  return parseText(view.toString('utf8', start, end));
+function parseSlice(read: ReadRange, start: number, end: number): unknown {
+  return parseText(read(start, end).toString('utf8'));
 }
 
 function parseText(text: string): unknown {

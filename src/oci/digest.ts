@@ -7,7 +7,8 @@ import { isDigest } from './reference.js';
  * over the bytes counts them and hashes them (ssri integrityStream), and fails
  * on a digest mismatch, on more or fewer bytes than the descriptor says, and
  * past a size limit. `checkBuffer` and `checkStream` are the same check for
- * bytes in memory and bytes arriving.
+ * bytes in memory and bytes arriving; `checkStreamTo` hands the arriving
+ * bytes to a sink (a temporary file) instead of keeping them.
  */
 
 export type DigestAlgorithm = 'sha256' | 'sha512';
@@ -94,26 +95,75 @@ export function checkBuffer(bytes: Uint8Array, expected: Expected, what: string,
   return digest;
 }
 
+/** Where checked bytes go as they arrive: memory (`checkStream`) or a temporary file (the archive's spool). */
+export interface ChunkSink<T> {
+  /** Called for each chunk, in order, before the digest is known: nothing written may be trusted yet. */
+  write(chunk: Uint8Array): void | Promise<void>;
+  /** Every byte arrived, the size and digest matched: keep what was written. */
+  close(checked: StreamChecked): Promise<T>;
+  /** The stream failed (digest, size, limit, network): drop everything written. Never throws. */
+  abort(): Promise<void>;
+}
+
+/** What a stream turned out to be once checked. */
+export interface StreamChecked {
+  /** Computed digest, with the expected digest's algorithm (sha256 otherwise). */
+  digest: string;
+  size: number;
+}
+
 /**
- * Read a stream to its end while counting and hashing it. Stops reading (and
- * so destroys a Node stream) as soon as it is past the expected size or the
- * limit; then checks the size and the digest.
+ * Read a stream to its end while counting and hashing it, handing each chunk
+ * to `sink` as it arrives (oras-go `VerifyReader`): memory does not grow with
+ * the stream. Stops reading (and so destroys a Node stream) as soon as it is
+ * past the expected size or the limit; then checks the size and the digest.
+ * The sink is closed only when everything matched, and aborted on any
+ * failure, so a mismatching body never stays anywhere.
+ */
+export async function checkStreamTo<T>(stream: AsyncIterable<Uint8Array>, expected: Expected, options: StreamCheckOptions, sink: ChunkSink<T>): Promise<T> {
+  let checked: StreamChecked;
+  try {
+    const algorithm = algorithmOf(expected, options.what);
+    const hash: Hash = createHash(algorithm);
+    let total = 0;
+    for await (const chunk of stream) {
+      options.onChunk?.();
+      total += chunk.length;
+      if (expected.size !== undefined && total > expected.size) throw sizeMismatch(options.what, expected.size, total, true);
+      if (total > options.maxBytes) throw tooLarge(options.what, options.maxBytes);
+      hash.update(chunk);
+      await sink.write(chunk);
+    }
+    if (expected.size !== undefined && total !== expected.size) throw sizeMismatch(options.what, expected.size, total, false);
+    const digest = `${algorithm}:${hash.digest('hex')}`;
+    if (expected.digest !== undefined && digest !== expected.digest) throw digestMismatch(options.what, expected.digest, digest);
+    checked = { digest, size: total };
+  } catch (err) {
+    await sink.abort();
+    throw err;
+  }
+  return sink.close(checked);
+}
+
+/** A sink that keeps the chunks in memory: for manifests, listings and small blobs. */
+export function memorySink(): ChunkSink<Checked> {
+  const chunks: Buffer[] = [];
+  return {
+    write(chunk) {
+      chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length));
+    },
+    close: async ({ digest, size }) => ({ bytes: Buffer.concat(chunks, size), digest }),
+    abort: async () => {
+      chunks.length = 0;
+    },
+  };
+}
+
+/**
+ * Read a stream to its end while counting and hashing it, into memory. Stops
+ * reading as soon as it is past the expected size or the limit; then checks
+ * the size and the digest.
  */
 export async function checkStream(stream: AsyncIterable<Uint8Array>, expected: Expected, options: StreamCheckOptions): Promise<Checked> {
-  const algorithm = algorithmOf(expected, options.what);
-  const hash: Hash = createHash(algorithm);
-  const chunks: Buffer[] = [];
-  let total = 0;
-  for await (const chunk of stream) {
-    options.onChunk?.();
-    total += chunk.length;
-    if (expected.size !== undefined && total > expected.size) throw sizeMismatch(options.what, expected.size, total, true);
-    if (total > options.maxBytes) throw tooLarge(options.what, options.maxBytes);
-    hash.update(chunk);
-    chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length));
-  }
-  if (expected.size !== undefined && total !== expected.size) throw sizeMismatch(options.what, expected.size, total, false);
-  const digest = `${algorithm}:${hash.digest('hex')}`;
-  if (expected.digest !== undefined && digest !== expected.digest) throw digestMismatch(options.what, expected.digest, digest);
-  return { bytes: Buffer.concat(chunks, total), digest };
+  return checkStreamTo(stream, expected, options, memorySink());
 }

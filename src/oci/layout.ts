@@ -3,12 +3,13 @@ import { join, resolve as resolvePath, sep } from 'node:path';
 import { CustodyError, fromFsError } from '../errors.js';
 import { isMissingFile, openRegularFile, readRegularFile } from '../lib/read-file.js';
 import type { Descriptor } from '../types.js';
-import { checkAnnouncedSize, checkStream, splitDigest } from './digest.js';
+import { checkAnnouncedSize, checkStream, checkStreamTo, memorySink, splitDigest } from './digest.js';
 import { MAX_DESCRIPTORS, artifactTypeOf, parseManifest, type ParsedManifest } from './manifest.js';
 import { COSIGN_KIND, COSIGN_KIND_IMAGE, COSIGN_KIND_IMAGE_INDEX, OCI_INDEX, REF_NAME, isIndexMediaType, isManifestMediaType } from './media-types.js';
 import type { ImageReference } from './reference.js';
 import {
   resolveSourceOptions,
+  type BlobSink,
   type ListReferrersOptions,
   type ReferrersListing,
   type ResolvedSourceOptions,
@@ -67,6 +68,10 @@ export class LayoutSource implements Source {
 
   async fetchBlob(descriptor: Descriptor): Promise<Uint8Array> {
     return this.readBlob(descriptor, this.options.maxBodyBytes, 'blob');
+  }
+
+  async fetchBlobInto<T>(descriptor: Descriptor, sink: BlobSink<T>): Promise<T> {
+    return this.readBlobInto(descriptor, this.options.maxBodyBytes, 'blob', sink);
   }
 
   /** Referrers by scanning every manifest reachable from index.json for a `subject`. */
@@ -265,6 +270,10 @@ export class LayoutSource implements Source {
   }
 
   private async readBlob(descriptor: Descriptor, maxBytes: number, what: string): Promise<Uint8Array> {
+    return (await this.readBlobInto(descriptor, maxBytes, what, { open: async () => memorySink() })).bytes;
+  }
+
+  private async readBlobInto<T>(descriptor: Descriptor, maxBytes: number, what: string, sink: BlobSink<T>): Promise<T> {
     const label = `${this.location}: ${what} ${descriptor.digest}`;
     checkAnnouncedSize(descriptor.size, maxBytes, label);
     const path = await this.blobPath(descriptor.digest);
@@ -275,8 +284,8 @@ export class LayoutSource implements Source {
           details: { expectedSize: descriptor.size, size },
         });
       }
-      const { bytes } = await checkStream(handle.createReadStream({ autoClose: false }), descriptor, { maxBytes, what: label });
-      return bytes;
+      const writer = await sink.open(descriptor);
+      return await checkStreamTo(handle.createReadStream({ autoClose: false }), descriptor, { maxBytes, what: label }, writer);
     } finally {
       await handle.close();
     }

@@ -1,4 +1,5 @@
 import type { Descriptor } from '../types.js';
+import type { ChunkSink } from './digest.js';
 import type { ImageReference } from './reference.js';
 import type { RegistrySession } from './registry/session.js';
 
@@ -8,7 +9,9 @@ import type { RegistrySession } from './registry/session.js';
  * the Distribution API over HTTP(S) and an OCI image layout folder.
  *
  * Every byte returned has been checked against the descriptor's digest and
- * size; a body over the limit is cut off (CustodyError BODY_TOO_LARGE).
+ * size; a body over the limit is cut off (CustodyError BODY_TOO_LARGE). Bytes
+ * streamed into a sink are checked as they pass and count only once the sink
+ * is closed (a sink that is aborted held bytes that failed).
  */
 export interface Source {
   readonly kind: 'registry' | 'layout';
@@ -18,8 +21,16 @@ export interface Source {
   resolve(reference: ImageReference): Promise<Descriptor>;
   /** A manifest or index by descriptor, digest- and size-checked. */
   fetchManifest(descriptor: Descriptor): Promise<Uint8Array>;
-  /** A blob (config, layer) by descriptor, digest- and size-checked. */
+  /** A blob (config, layer) by descriptor, digest- and size-checked, in memory. */
   fetchBlob(descriptor: Descriptor): Promise<Uint8Array>;
+  /**
+   * A blob streamed into `sink` as it arrives, counted and hashed on the way
+   * (oras-go `VerifyReader`): cut off past the descriptor's size or the limit;
+   * the sink's writer is closed only when the digest matched and aborted on
+   * any failure (a retried download opens a new one). Memory does not grow
+   * with the blob.
+   */
+  fetchBlobInto<T>(descriptor: Descriptor, sink: BlobSink<T>): Promise<T>;
   /**
    * Referrers of `digest` (distribution-spec 1.1 referrers API; in a layout,
    * manifests whose `subject` is `digest`). `supported: false` means the
@@ -34,6 +45,11 @@ export interface Source {
   layoutEntries?(): Promise<Descriptor[]>;
   /** Releases sockets held for this source (a shared session is left open). */
   close(): Promise<void>;
+}
+
+/** Opens a fresh, empty destination for one attempt at reading a blob. */
+export interface BlobSink<T> {
+  open(descriptor: Descriptor): Promise<ChunkSink<T>>;
 }
 
 export interface ListReferrersOptions {

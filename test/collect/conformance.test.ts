@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collect, discover, openSource, type Collection, type Source } from '../../src/collect/index.js';
+import { collect, discover, openSource, type BlobSink, type Collection, type Source } from '../../src/collect/index.js';
 import { digestOf } from '../../src/oci/digest.js';
 import { parseReference, type ImageReference } from '../../src/oci/reference.js';
 import { FaultProxy, ReferrersApiDouble } from '../integration/fault-proxy.js';
@@ -94,6 +94,32 @@ for (const impl of implementations) {
       expect(wrongSize.code).toBe('SIZE_MISMATCH');
       const missing = await rejection(source.fetchBlob({ ...layer, digest: `sha256:${'0'.repeat(64)}` }));
       expect(missing.code).toBe('NOT_FOUND');
+    });
+
+    it('streams a blob into a sink as it arrives: the same bytes, closed with the digest; a failed check aborts the sink, never closes it', async () => {
+      const referrer = scenario.written.referrers[0]!.descriptor;
+      const layer = JSON.parse(Buffer.from(await source.fetchManifest(referrer)).toString('utf8')).layers[0];
+      const events: string[] = [];
+      const chunks: Buffer[] = [];
+      const sink: BlobSink<string> = {
+        open: async (d) => {
+          events.push(`open ${d.digest}`);
+          return {
+            write: (chunk) => void chunks.push(Buffer.from(chunk)),
+            close: async (checked) => (events.push(`close ${checked.digest} ${checked.size}`), 'kept'),
+            abort: async () => void events.push('abort'),
+          };
+        },
+      };
+      expect(await source.fetchBlobInto(layer, sink)).toBe('kept');
+      expect(events).toEqual([`open ${layer.digest}`, `close ${layer.digest} ${layer.size}`]);
+      expect(Buffer.concat(chunks).equals(Buffer.from(await source.fetchBlob(layer)))).toBe(true);
+
+      events.length = 0;
+      const wrongSize = await rejection(source.fetchBlobInto({ ...layer, size: layer.size + 1 }, sink));
+      expect(wrongSize.code).toBe('SIZE_MISMATCH');
+      expect(events.filter((e) => e.startsWith('close'))).toEqual([]);
+      expect(events.filter((e) => e === 'abort')).toHaveLength(events.filter((e) => e.startsWith('open')).length);
     });
 
     it('a descriptor over the limit is refused before reading: BODY_TOO_LARGE', async () => {

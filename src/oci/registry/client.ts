@@ -1,9 +1,9 @@
 import type http from 'node:http';
 import { CustodyError } from '../../errors.js';
-import type { Checked, Expected } from '../digest.js';
+import type { Checked, ChunkSink, Expected } from '../digest.js';
 import { findCredential, type Credential } from './credentials.js';
 import { apiHost, plainHttpAllowed } from './endpoint.js';
-import { USER_AGENT, TimeoutError, displayUrl, drain, readBody, registryErrors, send } from './http.js';
+import { USER_AGENT, TimeoutError, displayUrl, drain, readBody, readBodyInto, registryErrors, send } from './http.js';
 import { backoffDelay, isRetryableNetworkError, isRetryableStatus, parseRetryAfter, sleep } from './retry.js';
 import { Semaphore } from './semaphore.js';
 import type { RegistrySession } from './session.js';
@@ -29,8 +29,11 @@ export interface RequestSpec {
   repository: string;
   /** Names the thing fetched in messages: `manifest sha256:… of host/repo`. */
   what: string;
-  /** Read and check the body. */
-  read?: { expected: Expected; maxBytes: number };
+  /**
+   * Read and check the body: into memory (`body`), or, with `sink`, into a
+   * writer opened per attempt (`stored`: what the writer's close returned).
+   */
+  read?: { expected: Expected; maxBytes: number; sink?: () => Promise<ChunkSink<unknown>> };
   /** Return a 404 instead of throwing NOT_FOUND. */
   allow404?: boolean;
 }
@@ -40,6 +43,7 @@ export interface RegistryResponse {
   headers: http.IncomingHttpHeaders;
   url: URL;
   body?: Checked;
+  stored?: unknown;
 }
 
 const MAX_REDIRECTS = 5;
@@ -232,11 +236,19 @@ export class RegistryClient {
           return { status, headers: res.headers, url };
         }
         try {
-          const body = await readBody(res, spec.read.expected, {
-            maxBytes: spec.read.maxBytes,
-            stallTimeoutMs: this.session.options.stallTimeoutMs,
-            what: spec.what,
-          });
+          const options = { maxBytes: spec.read.maxBytes, stallTimeoutMs: this.session.options.stallTimeoutMs, what: spec.what };
+          if (spec.read.sink) {
+            let sink: ChunkSink<unknown>;
+            try {
+              sink = await spec.read.sink();
+            } catch (err) {
+              res.destroy();
+              throw err;
+            }
+            const stored = await readBodyInto(res, spec.read.expected, options, sink);
+            return { status, headers: res.headers, url, stored };
+          }
+          const body = await readBody(res, spec.read.expected, options);
           return { status, headers: res.headers, url, body };
         } catch (err) {
           if (err instanceof CustodyError) throw err;

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { CustodyError } from '../../errors.js';
-import { checkStream, type Checked, type Expected } from '../digest.js';
+import { checkStreamTo, memorySink, type Checked, type ChunkSink, type Expected } from '../digest.js';
 
 /** One HTTP exchange with timeouts: until headers, and between body chunks. */
 
@@ -48,22 +48,34 @@ export interface ReadOptions {
   what: string;
 }
 
-/** Read a response body through the verifying stream; the connection is destroyed on any failure. */
+/** Read a response body through the verifying stream into memory; the connection is destroyed on any failure. */
 export async function readBody(res: http.IncomingMessage, expected: Expected, options: ReadOptions): Promise<Checked> {
+  return readBodyInto(res, expected, options, memorySink());
+}
+
+/**
+ * Read a response body through the verifying stream into `sink` (closed when
+ * the body matched, aborted on any failure); the connection is destroyed on
+ * any failure.
+ */
+export async function readBodyInto<T>(res: http.IncomingMessage, expected: Expected, options: ReadOptions, sink: ChunkSink<T>): Promise<T> {
   const announced = res.headers['content-length'];
   if (announced !== undefined && /^\d+$/.test(announced)) {
     const length = Number(announced);
+    let refused: CustodyError | undefined;
     if (length > options.maxBytes) {
-      res.destroy();
-      throw new CustodyError('BODY_TOO_LARGE', `${options.what}: ${length} bytes announced, over the limit of ${options.maxBytes} bytes; cut off`, {
+      refused = new CustodyError('BODY_TOO_LARGE', `${options.what}: ${length} bytes announced, over the limit of ${options.maxBytes} bytes; cut off`, {
         details: { size: length, maxBytes: options.maxBytes },
       });
-    }
-    if (expected.size !== undefined && length !== expected.size) {
-      res.destroy();
-      throw new CustodyError('SIZE_MISMATCH', `${options.what}: expected ${expected.size} bytes, the registry announced ${length}`, {
+    } else if (expected.size !== undefined && length !== expected.size) {
+      refused = new CustodyError('SIZE_MISMATCH', `${options.what}: expected ${expected.size} bytes, the registry announced ${length}`, {
         details: { expectedSize: expected.size, size: length },
       });
+    }
+    if (refused) {
+      res.destroy();
+      await sink.abort();
+      throw refused;
     }
   }
   let timer: NodeJS.Timeout | undefined;
@@ -73,7 +85,7 @@ export async function readBody(res: http.IncomingMessage, expected: Expected, op
   };
   arm();
   try {
-    return await checkStream(res, expected, { maxBytes: options.maxBytes, what: options.what, onChunk: arm });
+    return await checkStreamTo(res, expected, { maxBytes: options.maxBytes, what: options.what, onChunk: arm }, sink);
   } catch (err) {
     res.destroy();
     throw err;

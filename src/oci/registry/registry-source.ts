@@ -1,10 +1,10 @@
 import { CustodyError } from '../../errors.js';
 import type { Descriptor } from '../../types.js';
-import { checkAnnouncedSize, digestOf, splitDigest } from '../digest.js';
+import { checkAnnouncedSize, digestOf, memorySink, splitDigest } from '../digest.js';
 import { parseManifest } from '../manifest.js';
 import { MANIFEST_ACCEPT, OCI_INDEX } from '../media-types.js';
 import { isDigest, type ImageReference, type RegistryReference } from '../reference.js';
-import type { ListReferrersOptions, ReferrersListing, Source, SourceOptions } from '../source.js';
+import type { BlobSink, ListReferrersOptions, ReferrersListing, Source, SourceOptions } from '../source.js';
 import type { RegistryClient, RegistryResponse } from './client.js';
 import { nextLink } from './link.js';
 import { RegistrySession } from './session.js';
@@ -130,6 +130,10 @@ export class RegistrySource implements Source {
   }
 
   async fetchBlob(descriptor: Descriptor): Promise<Uint8Array> {
+    return (await this.fetchBlobInto(descriptor, { open: async () => memorySink() })).bytes;
+  }
+
+  async fetchBlobInto<T>(descriptor: Descriptor, sink: BlobSink<T>): Promise<T> {
     const what = `${this.location}: blob ${descriptor.digest}`;
     checkAnnouncedSize(descriptor.size, this.limits.maxBodyBytes, what);
     const res = await this.client.request({
@@ -137,9 +141,9 @@ export class RegistrySource implements Source {
       path: this.path('blobs', descriptor.digest),
       repository: this.repository,
       what,
-      read: { expected: { digest: descriptor.digest, size: descriptor.size }, maxBytes: this.limits.maxBodyBytes },
+      read: { expected: { digest: descriptor.digest, size: descriptor.size }, maxBytes: this.limits.maxBodyBytes, sink: () => sink.open(descriptor) },
     });
-    return res.body!.bytes;
+    return res.stored as T;
   }
 
   /**
