@@ -8,7 +8,7 @@ import { formatReference, parseReference, type ImageReference } from '../oci/ref
 import type { DayImage, EvidenceEntry, ImageStatus, Raw, Subject, Verification } from '../types.js';
 import { defaultConcurrency, inShard, type Shard } from './batch.js';
 import { listDays, planDayManifest, readDayManifest } from './day-folder.js';
-import { checksumLine } from './hash.js';
+import { checksumLine } from '../lib/hash.js';
 import { signatureVerifier, type ArchiveTrust } from './trust-kept.js';
 import { planImageFolder, type ArchiveItem } from './image-folder.js';
 import { commitTransaction } from './transaction.js';

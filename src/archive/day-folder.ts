@@ -5,7 +5,7 @@ import { validateAgainst } from '../schemas.js';
 import type { DayImage, DayManifest, TrustRecord } from '../types.js';
 import { TOOL } from '../version.js';
 import { readIfExists, writeIfChanged } from './atomic.js';
-import { checksumLine, sha256Hex } from './hash.js';
+import { checksumLine, sha256Hex } from '../lib/hash.js';
 import { serializeManifest } from './image-folder.js';
 import { CHECKSUM_SUFFIX, DATE_PATTERN, MANIFEST } from './paths.js';
 import { readCheckedManifest } from './read-manifest.js';

@@ -4,7 +4,7 @@ import { validateAgainst } from '../schemas.js';
 import type { EvidenceEntry, ImageManifest, Normalized, Origin, Subject, Verification } from '../types.js';
 import { TOOL } from '../version.js';
 import { writeIfChanged } from './atomic.js';
-import { checksumLine, sha256Hex } from './hash.js';
+import { checksumLine, sha256Hex } from '../lib/hash.js';
 import { CHECKSUM_SUFFIX, MANIFEST } from './paths.js';
 import { readCheckedManifest } from './read-manifest.js';
 

@@ -2,7 +2,7 @@ import { rmdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { writeFilesDurably } from './atomic.js';
 import { commitDayManifest, type DayPlan } from './day-folder.js';
-import { sha256Hex } from './hash.js';
+import { sha256Hex } from '../lib/hash.js';
 import { commitImageManifest, type ImagePlan, type PlannedFile } from './image-folder.js';
 import { JOURNAL_VERSION, removeJournal, writeJournal } from './journal.js';
 import { dayDir } from './paths.js';

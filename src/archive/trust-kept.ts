@@ -2,7 +2,7 @@ import type { SignatureVerifier } from '../normalize/items.js';
 import { parseReference } from '../oci/reference.js';
 import { buildTrustMaterial, detectSignedFormat, readTrustInputs, verifyEvidence, type TrustMaterial, type TrustOptions } from '../trust/index.js';
 import type { IdentityConstraints, TrustRecord, Verification } from '../types.js';
-import { sha256Hex } from './hash.js';
+import { sha256Hex } from '../lib/hash.js';
 
 /** Trust material for a run: what verification uses, and the copies the day folder keeps. */
 export interface ArchiveTrust {

@@ -1,7 +1,7 @@
 import { createPublicKey } from 'node:crypto';
 import { basename, dirname, join, resolve } from 'node:path';
 import { writeFileAtomic } from '../archive/atomic.js';
-import { checksumLine, sha256Hex } from '../archive/hash.js';
+import { checksumLine, sha256Hex } from '../lib/hash.js';
 import { withLock } from '../archive/lock.js';
 import { DATE_PATTERN } from '../archive/paths.js';
 import { CustodyError } from '../errors.js';

@@ -24,8 +24,6 @@ export function decodeBase64(text: string): Buffer | undefined {
   return Buffer.from(body.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
 }
 
-export { sha256Hex } from '../archive/hash.js';
-
 export function digestHex(algorithm: string, bytes: Uint8Array): string {
   return createHash(algorithm).update(bytes).digest('hex');
 }

@@ -6,7 +6,7 @@ import { writeFileAtomic } from '../archive/atomic.js';
 import { CustodyError } from '../errors.js';
 import { isMissingFile, readRegularFile } from '../lib/read-file.js';
 import type { Verification } from '../types.js';
-import { sha256Hex } from './bytes.js';
+import { sha256Hex } from '../lib/hash.js';
 import { verifySigstoreBundle } from './bundle.js';
 import { keyHint, parsePrivateKeyPem } from './keys.js';
 import type { TrustMaterial } from './material.js';

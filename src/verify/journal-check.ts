@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { sha256Hex } from '../archive/hash.js';
+import { sha256Hex } from '../lib/hash.js';
 import { JOURNAL, type Journal } from '../archive/journal.js';
 import { MANIFEST } from '../archive/paths.js';
 import type { DayImage, DayManifest, ImageManifest, Problem } from '../types.js';

@@ -1,7 +1,7 @@
 import { lstat, readdir } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { isTempName } from '../archive/atomic.js';
-import { parseChecksumFile, sha256Hex } from '../archive/hash.js';
+import { parseChecksumFile, sha256Hex } from '../lib/hash.js';
 import { JOURNAL } from '../archive/journal.js';
 import { LOCK_NAME } from '../archive/lock.js';
 import { CHECKSUM_SUFFIX, DATE_PATTERN, MANIFEST } from '../archive/paths.js';

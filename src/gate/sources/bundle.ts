@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { sha256Hex } from '../../archive/hash.js';
+import { sha256Hex } from '../../lib/hash.js';
 import { readImageManifest } from '../../archive/image-folder.js';
 import { CustodyError, isCustodyError } from '../../errors.js';
 import { readRegularFile } from '../../lib/read-file.js';
