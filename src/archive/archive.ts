@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { failingSignatures, SEAL_FILE } from '../trust/index.js';
+import { failingSignatures } from '../trust/index.js';
+import { SEAL_FILE } from '../lib/archive-format.js';
 import { CustodyError, isCustodyError } from '../errors.js';
 import { withLimits, type Limits } from '../normalize/limits.js';
 import { normalizeAll, type SignatureVerifier } from '../normalize/items.js';

@@ -5,7 +5,7 @@ import type { EvidenceEntry, ImageManifest, Normalized, Origin, Subject, Verific
 import { TOOL } from '../version.js';
 import { writeIfChanged } from './atomic.js';
 import { checksumLine, sha256Hex } from '../lib/hash.js';
-import { CHECKSUM_SUFFIX, MANIFEST } from './paths.js';
+import { CHECKSUM_SUFFIX, MANIFEST } from '../lib/archive-format.js';
 import { readCheckedManifest } from './read-manifest.js';
 
 /** One piece of evidence ready to be archived: bytes as received plus what custody derived. */

@@ -1,5 +1,5 @@
 import { parseShard, type Shard } from '../archive/batch.js';
-import { DATE_PATTERN } from '../archive/paths.js';
+import { DATE_PATTERN } from '../lib/archive-format.js';
 import { isDigest } from '../oci/reference.js';
 import { CustodyError } from '../errors.js';
 

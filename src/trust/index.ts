@@ -22,4 +22,4 @@ export { verifyDsseEnvelope, preAuthEncoding, DSSE_MEDIA_TYPE } from './dsse.js'
 export { keyHint, parsePublicKeyPem, parsePrivateKeyPem } from './keys.js';
 export { readNotationTrustStore } from './notation/store.js';
 export { verifyNotationSignature, type NotationTrust } from './notation/verify.js';
-export { sealDayManifest, verifySeal, KeySigner, SEAL_FILE, DAY_MANIFEST, type SealOptions, type SealResult } from './seal.js';
+export { sealDayManifest, verifySeal, KeySigner, type SealOptions, type SealResult } from './seal.js';

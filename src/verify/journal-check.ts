@@ -1,7 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { sha256Hex } from '../lib/hash.js';
-import { JOURNAL, type Journal } from '../archive/journal.js';
-import { MANIFEST } from '../archive/paths.js';
+import { JOURNAL, MANIFEST, type Journal } from '../lib/archive-format.js';
 import type { DayImage, DayManifest, ImageManifest, Problem } from '../types.js';
 import { isJournalShape } from './journal-shape.js';
 import type { ArchiveTree } from './tree-source.js';
