@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { failingSignatures } from '../trust/index.js';
 import { SEAL_FILE } from '../lib/archive-format.js';
 import { CustodyError, isCustodyError } from '../errors.js';
-import { withLimits, type Limits } from '../normalize/limits.js';
+import { withLimits, type Limits } from '../lib/limits.js';
 import { normalizeAll, type SignatureVerifier } from '../normalize/items.js';
 import { formatReference, parseReference, type ImageReference } from '../oci/reference.js';
 import type { DayImage, EvidenceEntry, ImageStatus, Raw, Subject, Verification } from '../types.js';

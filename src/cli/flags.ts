@@ -1,5 +1,5 @@
 import type { Argv } from 'yargs';
-import { DEFAULT_LIMITS } from '../normalize/limits.js';
+import { DEFAULT_LIMITS } from '../lib/limits.js';
 import type { SourceOptions } from '../oci/source.js';
 import { CustodyError } from '../errors.js';
 import { badFlag, FLAGS, parseFlag, type FlagName, type FlagType } from './flag-types.js';

@@ -2,7 +2,7 @@ import type { Argv } from 'yargs';
 import { formatSize, PRIVATE_KEY } from './flag-types.js';
 import { REGISTRY_FLAGS, withFlags, type FlagUses } from './flags.js';
 import { TRUST_FLAGS } from './trust-flags.js';
-import { DEFAULT_LIMITS } from '../normalize/limits.js';
+import { DEFAULT_LIMITS } from '../lib/limits.js';
 
 /*
  * Every command's flags, kept apart from the code that runs it so that

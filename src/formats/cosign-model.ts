@@ -1,4 +1,4 @@
-import type { Limits } from '../normalize/limits.js';
+import type { Limits } from '../lib/limits.js';
 import type { Problem } from '../types.js';
 import { decodeBase64 } from './lib/base64.js';
 import { certificateSummary, describeCertificate } from './lib/certificate.js';

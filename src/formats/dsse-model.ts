@@ -1,4 +1,4 @@
-import type { Limits } from '../normalize/limits.js';
+import type { Limits } from '../lib/limits.js';
 import type { Problem } from '../types.js';
 import { IN_TOTO_PAYLOAD_TYPES, looksLikeStatement, statementSubjects, summarizeStatement, validateStatement } from './in-toto-model.js';
 import { decodeBase64 } from './lib/base64.js';

@@ -1,4 +1,4 @@
-import type { Limits } from '../normalize/limits.js';
+import type { Limits } from '../lib/limits.js';
 import type { EvidenceKind, Problem } from '../types.js';
 import type { Streaming } from './fold.js';
 

@@ -1,4 +1,4 @@
-import type { Limits } from '../normalize/limits.js';
+import type { Limits } from '../lib/limits.js';
 import type { EvidenceKind, Problem } from '../types.js';
 import { decodePayload, envelopeSubjects, summarizeEnvelope, validateEnvelope } from './dsse-model.js';
 import { decodeBase64 } from './lib/base64.js';
