@@ -101,6 +101,15 @@ export interface Normalized {
   summary: Record<string, unknown>;
 }
 
+/** One piece of evidence ready to be archived: bytes as received plus what custody derived (normalize makes it, archive writes it). */
+export interface ArchiveItem {
+  bytes: Uint8Array;
+  mediaType: string;
+  origin: Origin;
+  normalized: Normalized;
+  verification?: Verification;
+}
+
 export interface Identity {
   /** For keys: a hint (sha256 of the SPKI DER). */
   keyHint?: string;

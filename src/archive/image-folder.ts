@@ -1,21 +1,15 @@
 import { join } from 'node:path';
 import { CustodyError } from '../errors.js';
 import { validateAgainst } from '../schemas.js';
-import type { EvidenceEntry, ImageManifest, Normalized, Origin, Subject, Verification } from '../types.js';
+import type { ArchiveItem, EvidenceEntry, ImageManifest, Origin, Subject } from '../types.js';
 import { TOOL } from '../version.js';
 import { writeIfChanged } from './atomic.js';
 import { checksumLine, sha256Hex } from '../lib/hash.js';
 import { CHECKSUM_SUFFIX, MANIFEST } from '../lib/archive-format.js';
 import { readCheckedManifest } from './read-manifest.js';
 
-/** One piece of evidence ready to be archived: bytes as received plus what custody derived. */
-export interface ArchiveItem {
-  bytes: Uint8Array;
-  mediaType: string;
-  origin: Origin;
-  normalized: Normalized;
-  verification?: Verification;
-}
+// Temporary re-export for branches written before ArchiveItem moved to src/types.ts (h-stream); remove after the merge.
+export type { ArchiveItem };
 
 export interface ImageWriteResult {
   manifest: ImageManifest;

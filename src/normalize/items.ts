@@ -1,6 +1,5 @@
 import { FORMATS } from '../formats/index.js';
-import type { ArchiveItem } from '../archive/image-folder.js';
-import type { Normalized, Raw, Subject, Verification } from '../types.js';
+import type { ArchiveItem, Normalized, Raw, Subject, Verification } from '../types.js';
 import type { Limits } from './limits.js';
 import { normalize } from './normalize.js';
 
