@@ -13,7 +13,9 @@ export {
   type TrustFile,
   type TrustFileRole,
   type TrustInput,
+  trustFromCopies,
 } from './material.js';
+export { isSigned, signedScope, signedTarget, signedTargetOf } from './signed-target.js';
 export { verifyEvidence, verifyEvidenceSync, detectSignedFormat, type EvidenceInput, type VerifyOptions, type SignedFormat } from './dispatch.js';
 export type { Target } from './target.js';
 export { verifySigstoreBundle, BUNDLE_MEDIA_TYPES } from './bundle.js';

@@ -1,4 +1,4 @@
-import { signedScope, signedTargetOf, trustFromCopies } from '../archive/trust-kept.js';
+import { signedScope, signedTargetOf, trustFromCopies } from '../trust/index.js';
 import { isCustodyError } from '../errors.js';
 import { verifyEvidence, verifySigstoreBundle, type TrustMaterial } from '../trust/index.js';
 import type { EvidenceEntry, Problem, TrustRecord } from '../types.js';
