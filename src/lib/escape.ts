@@ -57,3 +57,8 @@ export function shown(strings: TemplateStringsArray, ...values: unknown[]): stri
 export function neutralizeControls(text: string): string {
   return text.replace(UNSAFE, (ch, offset: number) => (ch === '\n' || (ch === '\r' && offset === 0) ? ch : `\\u${hex(ch.charCodeAt(0), 4)}`));
 }
+
+/** Collapse a multi-line library message into one line (whitespace around line breaks becomes one space). */
+export function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ').trim();
+}

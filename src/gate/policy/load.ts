@@ -1,7 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import { LineCounter, parseDocument, isMap, isScalar } from 'yaml';
 import { CustodyError } from '../../errors.js';
-import { oneLine } from '../../cli/output.js';
+import { oneLine } from '../../lib/escape.js';
 import { readRegularFile } from '../../lib/read-file.js';
 import type { Problem } from '../../types.js';
 import { checkSemantics } from './semantics.js';
