@@ -40,9 +40,7 @@ export function parseJson(bytes: Uint8Array, limit = MAX_EVIDENCE_BYTES): unknow
   }
 }
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+export { isRecord } from '../lib/is-record.js';
 
 export function str(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;

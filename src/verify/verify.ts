@@ -2,6 +2,7 @@ import { lstat, readdir } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { CHECKSUM_SUFFIX, DATE_PATTERN, EXPORT_SUMS, isTempName, JOURNAL, LOCK_NAME, MANIFEST, SEAL_FILE, SEAL_KEY_FILE } from '../lib/archive-format.js';
 import { parseChecksumFile, sha256Hex } from '../lib/hash.js';
+import { isRecord } from '../lib/is-record.js';
 import { CustodyError, fromFsError } from '../errors.js';
 import { readRegularFile } from '../lib/read-file.js';
 import { validateAgainst } from '../schemas.js';
@@ -330,7 +331,7 @@ async function checkImageFolder(context: Context, prefix: string, dayTrust: DayT
     const file = join2(prefix, entry.path);
     context.claimed.add(file);
     context.claimed.add(file + CHECKSUM_SUFFIX);
-    if (entry.verification && typeof entry.verification === 'object') context.signed.push({ file, entry, imageDigest, ...(isRecordLike(manifest?.subject) ? { subject: manifest.subject } : {}), trust: dayTrust });
+    if (entry.verification && typeof entry.verification === 'object') context.signed.push({ file, entry, imageDigest, ...(isRecord(manifest?.subject) ? { subject: manifest.subject } : {}), trust: dayTrust });
     const actual = context.tree.digests.get(file);
     if (!context.files.has(file) || actual === undefined) {
       context.problems.push({ code: 'missing', path: file, message: `${file} is listed in ${join2(prefix, MANIFEST)} but missing` });
@@ -469,8 +470,4 @@ async function checkExportSums(context: Context): Promise<void> {
   for (const file of context.files.keys()) {
     if (!listed.has(file)) context.problems.push({ code: 'unlisted', path: file, message: `${file} is not in ${EXPORT_SUMS}` });
   }
-}
-
-function isRecordLike(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { isCustodyError } from '../../errors.js';
+import { isRecord } from '../../lib/is-record.js';
 import { compilePattern, MAX_PATTERN_LENGTH } from '../../lib/pattern.js';
 import { readRegularFile } from '../../lib/read-file.js';
 import { buildTrustMaterial, readTrustInputs, type TrustFileRole } from '../../trust/index.js';
@@ -16,7 +17,6 @@ export const SIGNER_FILE_FIELDS: [field: string, role: TrustFileRole][] = [
 
 const MAX_TRUST_FILE = 16 * 1024 * 1024;
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string' && s !== '') : []);
 
 /**

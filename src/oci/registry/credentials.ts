@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { CustodyError } from '../../errors.js';
+import { isRecord } from '../../lib/is-record.js';
 import { isMissingFile, readRegularFile } from '../../lib/read-file.js';
 import { DOCKER_HUB } from '../reference.js';
 import { runCredentialHelper } from './credential-helper.js';
@@ -69,10 +70,6 @@ export function matchAuthKey(keys: Iterable<string>, registry: string, repositor
     }
   }
   return best;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 async function loadConfig(path: string): Promise<ConfigFile | undefined> {
