@@ -11,9 +11,14 @@ import type { RegistrySession } from './registry/session.js';
  * size; a body over the limit is cut off (CustodyError BODY_TOO_LARGE).
  */
 export interface Source {
-  readonly kind: 'registry' | 'layout';
   /** Where the content lives, for messages: `ghcr.io/acme/app` or `oci:/path`. Never carries credentials. */
   readonly location: string;
+  /**
+   * What content this source serves that cannot be used (a manifest that does
+   * not parse) means: the registry misbehaved (REGISTRY, exit 3), or the
+   * layout folder given as input is invalid (INVALID_INPUT, exit 2).
+   */
+  readonly invalidContentCode: 'REGISTRY' | 'INVALID_INPUT';
   /** Tag (or digest) → the descriptor of the manifest or index, resolved once. */
   resolve(reference: ImageReference): Promise<Descriptor>;
   /** A manifest or index by descriptor, digest- and size-checked. */
@@ -30,8 +35,12 @@ export interface Source {
   tagExists(tag: string): Promise<boolean>;
   /** The descriptor a tag points at, or undefined when there is no such tag. */
   resolveTag(tag: string): Promise<Descriptor | undefined>;
-  /** Layout only: the entries of `index.json` (for `cosign save` layouts). */
-  layoutEntries?(): Promise<Descriptor[]>;
+  /**
+   * The manifests the storage itself lists besides tags and referrers: an
+   * OCI layout's `index.json` entries (`cosign save` annotates its
+   * signatures and attestations there); a registry lists none.
+   */
+  listIndexEntries(): Promise<Descriptor[]>;
   /** Releases sockets held for this source (a shared session is left open). */
   close(): Promise<void>;
 }
