@@ -6,7 +6,7 @@ import { apiHost, plainHttpAllowed } from './endpoint.js';
 import { USER_AGENT, TimeoutError, displayUrl, drain, readBody, registryErrors, send } from './http.js';
 import { backoffDelay, isRetryableNetworkError, isRetryableStatus, parseRetryAfter, sleep } from './retry.js';
 import { Semaphore } from './semaphore.js';
-import type { RegistrySession } from './session.js';
+import type { RegistryContext } from './context.js';
 import { parseWwwAuthenticate, type Challenge } from './www-authenticate.js';
 
 /**
@@ -95,7 +95,7 @@ export class RegistryClient {
   constructor(
     /** The registry as named in references (`docker.io`, `127.0.0.1:5000`). */
     readonly registry: string,
-    private readonly session: RegistrySession,
+    private readonly session: RegistryContext,
   ) {
     this.host = apiHost(registry);
     this.semaphore = new Semaphore(session.options.concurrency);
