@@ -1,0 +1,30 @@
+import type { TrustMaterial } from '../trust/index.js';
+import type { Problem } from '../types.js';
+import type { DayTrust } from './signatures.js';
+
+export type VerifyTarget = 'root' | 'day' | 'image' | 'export';
+
+export interface VerifyReport {
+  ok: boolean;
+  target: VerifyTarget;
+  path: string;
+  /** Files re-hashed. */
+  checked: number;
+  /** Signatures and seals checked again. */
+  signatures: number;
+  problems: Problem[];
+  warnings: string[];
+}
+
+export interface VerifyOptions {
+  /** Threads reading and hashing files (default: one per core). */
+  concurrency?: number;
+  /** The auditor's own trust material: every signature and seal is checked against it instead. */
+  trust?: TrustMaterial;
+  /** For an image folder verified alone: the trust copies of the day folder around it. */
+  outerTrust?: DayTrust;
+  /** Check the day-to-day hash chain (root only). */
+  chain?: boolean;
+  /** For a day folder verified alone: the days after it in its root (set by verifyArchive). */
+  laterDays?: readonly string[];
+}
