@@ -2,6 +2,7 @@
  * custody's library API. The CLI (src/cli/) is a thin layer over these.
  */
 export * from './types.js';
+export * from './problem-codes.js';
 export { CustodyError, isCustodyError, type ErrorCode } from './errors.js';
 export { parseReference, formatReference, isDigest, type ImageReference } from './oci/reference.js';
 export { normalize, detectFormat, type NormalizeInput, type NormalizeContext } from './normalize/normalize.js';

@@ -1,4 +1,4 @@
-import type { Problem } from '../types.js';
+import type { NormalizeProblemCode, Problem } from '../types.js';
 import type { Limits } from './limits.js';
 
 /** Where a top-level member's array lies in the bytes, and where each of its elements does. */
@@ -57,7 +57,7 @@ export function isSpace(b: number): boolean {
  * reported here: JSON.parse reports them, and a layout of invalid JSON
  * never parses.
  */
-export function scanJson(bytes: Uint8Array, limits: Limits, layout: boolean): { problem?: Problem; layout?: JsonLayout } {
+export function scanJson(bytes: Uint8Array, limits: Limits, layout: boolean): { problem?: Problem<NormalizeProblemCode>; layout?: JsonLayout } {
   const view = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const counts: number[] = [];
   const isArray: boolean[] = [];
@@ -143,7 +143,7 @@ export function scanJson(bytes: Uint8Array, limits: Limits, layout: boolean): { 
 }
 
 /** The shape limits alone, for documents parsed whole. */
-export function checkJsonShape(bytes: Uint8Array, limits: Limits): Problem | undefined {
+export function checkJsonShape(bytes: Uint8Array, limits: Limits): Problem<NormalizeProblemCode> | undefined {
   return scanJson(bytes, limits, false).problem;
 }
 

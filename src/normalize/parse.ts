@@ -1,4 +1,4 @@
-import type { Problem } from '../types.js';
+import type { EvidenceProblem as Problem } from '../types.js';
 import type { Limits } from '../lib/limits.js';
 import { checkJsonShape } from '../lib/json-scan.js';
 

@@ -1,12 +1,12 @@
 import { CHECKSUM_SUFFIX, MANIFEST } from '../lib/archive-format.js';
 import { validateAgainst } from '../schemas.js';
-import type { Problem } from '../types.js';
 import type { FileDigest } from './hash-files.js';
 import type { JournalExcuses } from './journal-check.js';
 import type { SignedItem } from './signatures.js';
 import type { ArchiveTree } from './tree-source.js';
 import type { TreeEntry } from './tree.js';
 import type { VerifyOptions } from './types.js';
+import type { VerifyProblem } from './types.js';
 
 /** What the checks of one verification share: the tree read, the files in it, what manifests claimed, what was found. */
 export interface VerifyContext {
@@ -17,7 +17,7 @@ export interface VerifyContext {
   tree: ArchiveTree;
   /** Regular files of the tree, journals, temporary files and allowed extras left out. */
   files: Map<string, TreeEntry & { type: 'file' }>;
-  problems: Problem[];
+  problems: VerifyProblem[];
   /** Files some manifest (or checksum list) lists; the rest are reported as unlisted. */
   claimed: Set<string>;
   /** What an interrupted run's journal excuses. */

@@ -1,9 +1,9 @@
 import { basename } from 'node:path';
 import { EXPORT_SUMS, isTempName, JOURNAL, LOCK_NAME } from '../lib/archive-format.js';
-import type { Problem } from '../types.js';
 import type { ArchiveTree } from './tree-source.js';
 import type { TreeEntry } from './tree.js';
 import type { VerifyTarget } from './types.js';
+import type { VerifyProblem } from './types.js';
 
 /** Files a root may hold besides day folders. */
 export const ROOT_EXTRAS = new Set(['.gitkeep', LOCK_NAME]);
@@ -13,7 +13,7 @@ export interface SortedEntries {
   files: Map<string, TreeEntry & { type: 'file' }>;
   /** Journals of interrupted runs, judged apart. */
   journals: string[];
-  problems: Problem[];
+  problems: VerifyProblem[];
   warnings: string[];
 }
 
@@ -23,7 +23,7 @@ export interface SortedEntries {
  * set apart; a root's lock and an export's SHA256SUMS are no archive files.
  */
 export function sortEntries(tree: ArchiveTree, target: VerifyTarget): SortedEntries {
-  const problems: Problem[] = [...(tree.problems ?? [])];
+  const problems: VerifyProblem[] = [...(tree.problems ?? [])];
   const warnings: string[] = [];
   const files = new Map<string, TreeEntry & { type: 'file' }>();
   const journals: string[] = [];

@@ -1,7 +1,8 @@
 import { signedScope, signedTargetOf, trustFromCopies } from '../trust/index.js';
 import { isCustodyError } from '../errors.js';
 import { verifyEvidence, verifySigstoreBundle, type TrustMaterial } from '../trust/index.js';
-import type { EvidenceEntry, Problem, TrustRecord } from '../types.js';
+import type { EvidenceEntry, TrustRecord } from '../types.js';
+import type { VerifyProblem } from './types.js';
 
 /** A signed piece of evidence found in an image manifest, with where to find its bytes. */
 export interface SignedItem {
@@ -30,8 +31,8 @@ export async function checkSignatures(
   items: readonly SignedItem[],
   readBytes: (file: string) => Promise<Uint8Array | undefined>,
   auditor: TrustMaterial | undefined,
-): Promise<{ problems: Problem[]; checked: number }> {
-  const problems: Problem[] = [];
+): Promise<{ problems: VerifyProblem[]; checked: number }> {
+  const problems: VerifyProblem[] = [];
   let checked = 0;
   for (const item of items) {
     const recorded = item.entry.verification;
@@ -89,7 +90,7 @@ export async function checkSignatures(
 }
 
 /** A day's seal: a Sigstore bundle over the day manifest's exact bytes. */
-export function checkSeal(sealFile: string, seal: Uint8Array, manifest: Uint8Array, trust: TrustMaterial): Problem | undefined {
+export function checkSeal(sealFile: string, seal: Uint8Array, manifest: Uint8Array, trust: TrustMaterial): VerifyProblem | undefined {
   let verdict;
   try {
     verdict = verifySigstoreBundle(seal, { artifact: manifest }, trust);

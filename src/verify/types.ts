@@ -1,8 +1,11 @@
 import type { TrustMaterial } from '../trust/index.js';
-import type { Problem } from '../types.js';
+import type { Problem, VerifyProblemCode } from '../types.js';
 import type { DayTrust } from './signatures.js';
 
 export type VerifyTarget = 'root' | 'day' | 'image' | 'export';
+
+/** A problem verify reports: one of the verify codes (src/problem-codes.ts). */
+export type VerifyProblem = Problem<VerifyProblemCode>;
 
 export interface VerifyReport {
   ok: boolean;
@@ -12,7 +15,7 @@ export interface VerifyReport {
   checked: number;
   /** Signatures and seals checked again. */
   signatures: number;
-  problems: Problem[];
+  problems: VerifyProblem[];
   warnings: string[];
 }
 

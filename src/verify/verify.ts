@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import { CHECKSUM_SUFFIX, DATE_PATTERN, JOURNAL, MANIFEST, SEAL_FILE } from '../lib/archive-format.js';
-import type { DayManifest, Problem } from '../types.js';
+import type { DayManifest } from '../types.js';
 import { checkChain } from './chain.js';
 import { checkChecksumFiles, uncommitted } from './checksums.js';
 import { digestOf, join2, type VerifyContext } from './context.js';
@@ -14,6 +14,7 @@ import { capProblems, capWarnings } from './problem-cap.js';
 import { diskTree, type ArchiveTree } from './tree-source.js';
 import type { TreeEntry } from './tree.js';
 import type { VerifyOptions, VerifyReport, VerifyTarget } from './types.js';
+import type { VerifyProblem } from './types.js';
 
 export type { VerifyOptions, VerifyReport, VerifyTarget } from './types.js';
 export { isSafeRelativePath } from './safe-path.js';
@@ -120,12 +121,12 @@ function journalContext(tree: ArchiveTree, target: VerifyTarget, files: SortedEn
 }
 
 /** A file inside a folder that could not be read is not "missing": the folder's `unreadable` problem says so once. */
-function withoutMissingUnderUnreadable(problems: Problem[], entries: readonly TreeEntry[]): Problem[] {
+function withoutMissingUnderUnreadable(problems: VerifyProblem[], entries: readonly TreeEntry[]): VerifyProblem[] {
   const folders = entries.filter((e) => e.type === 'unreadable').map((e) => `${e.path}/`);
   if (folders.length === 0) return problems;
   return problems.filter((p) => p.code !== 'missing' || !folders.some((folder) => p.path.startsWith(folder)));
 }
 
-function sortProblems(problems: Problem[]): Problem[] {
+function sortProblems(problems: VerifyProblem[]): VerifyProblem[] {
   return problems.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
 }
