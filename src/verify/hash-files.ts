@@ -3,6 +3,7 @@ import { extname, sep } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { CHECKSUM_SUFFIX, JOURNAL, MANIFEST } from '../lib/archive-format.js';
 import { hashOneSync, READ_SIZE, type HashResult } from './hash-one.js';
 import type { HashJob } from './hash-worker.js';
 
@@ -14,7 +15,7 @@ export interface FileDigest {
 }
 
 /** Names of the files whose text verification reads: kept from the hashing pass. */
-const TEXT_SUFFIXES = ['.sha256', 'manifest.json', '.custody-journal.json'];
+const TEXT_SUFFIXES = [CHECKSUM_SUFFIX, MANIFEST, JOURNAL];
 
 export function wantsText(path: string): boolean {
   return TEXT_SUFFIXES.some((suffix) => path.endsWith(suffix));

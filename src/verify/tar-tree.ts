@@ -3,6 +3,7 @@ import { basename } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { CustodyError } from '../errors.js';
+import { CHECKSUM_SUFFIX, EXPORT_SUMS, JOURNAL, MANIFEST } from '../lib/archive-format.js';
 import { openRegularFile } from '../lib/read-file.js';
 import type { FileDigest } from './hash-files.js';
 import { ProblemCollector } from './problem-cap.js';
@@ -34,7 +35,7 @@ const MAX_KEPT = 512 * 1024 * 1024;
 /** Files whose text verification needs; everything else is only hashed. */
 function keepsText(path: string): boolean {
   const name = basename(path);
-  return name === 'manifest.json' || name.endsWith('.sha256') || name === 'SHA256SUMS' || name === '.custody-journal.json';
+  return name === MANIFEST || name.endsWith(CHECKSUM_SUFFIX) || name === EXPORT_SUMS || name === JOURNAL;
 }
 
 /** Files whose bytes signature re-verification needs: signed evidence, trust copies, seals. */
