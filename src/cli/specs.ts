@@ -41,7 +41,7 @@ export const archiveCommand = commandSpec(
   {
     ...REGISTRY_FLAGS,
     ...TRUST_FLAGS,
-    evidence: 'local evidence file for the image (repeatable)',
+    evidence: 'local evidence file for the image (repeatable), or a quoted glob of them',
     discover: 'contact the registry/layout; --no-discover archives only --evidence files and needs REF@digest',
     root: 'archive root folder',
     date: 'day folder YYYY-MM-DD (default: today, UTC); later than tomorrow needs --allow-future-date',
