@@ -5,7 +5,7 @@ import { checkImageFolder } from './image.js';
 import { excusedMove } from './journal-check.js';
 import { isSafeRelativePath } from './safe-path.js';
 import { checkDaySeal } from './seal.js';
-import type { DayTrust } from './signatures.js';
+import type { DayTrust } from './types.js';
 
 /**
  * A day folder (`prefix` in the tree): its manifest against its schema and

@@ -7,7 +7,7 @@ import { readRegularFile } from '../lib/read-file.js';
 import type { DayManifest } from '../types.js';
 import { ROOT_EXTRAS } from './entries.js';
 import { isSafeRelativePath } from './safe-path.js';
-import type { DayTrust } from './signatures.js';
+import type { DayTrust } from './types.js';
 import type { VerifyTarget } from './types.js';
 
 /** A file of the archive, read without following a link and never waiting on a FIFO. */

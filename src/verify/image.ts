@@ -3,7 +3,7 @@ import { isRecord } from '../lib/is-record.js';
 import type { ImageManifest } from '../types.js';
 import { claim, digestOf, join2, readManifest, type VerifyContext } from './context.js';
 import { isSafeRelativePath } from './safe-path.js';
-import type { DayTrust } from './signatures.js';
+import type { DayTrust } from './types.js';
 
 /**
  * An image folder (`prefix` in the tree): its manifest against its schema,

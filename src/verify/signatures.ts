@@ -1,8 +1,8 @@
 import { signedScope, signedTargetOf, trustFromCopies } from '../trust/index.js';
 import { isCustodyError } from '../errors.js';
 import { verifyEvidence, verifySigstoreBundle, type TrustMaterial } from '../trust/index.js';
-import type { EvidenceEntry, TrustRecord } from '../types.js';
-import type { VerifyProblem } from './types.js';
+import type { EvidenceEntry } from '../types.js';
+import type { DayTrust, VerifyProblem } from './types.js';
 
 /** A signed piece of evidence found in an image manifest, with where to find its bytes. */
 export interface SignedItem {
@@ -13,11 +13,6 @@ export interface SignedItem {
   subject?: { ref?: unknown; mediaType?: unknown; platforms?: unknown };
   /** Trust copies of the day the image belongs to, with a reader for their bytes. */
   trust: DayTrust | undefined;
-}
-
-export interface DayTrust {
-  records: TrustRecord[];
-  read(record: TrustRecord): Promise<Uint8Array | undefined>;
 }
 
 /**

@@ -1,6 +1,5 @@
 import type { TrustMaterial } from '../trust/index.js';
-import type { Problem, VerifyProblemCode } from '../types.js';
-import type { DayTrust } from './signatures.js';
+import type { Problem, TrustRecord, VerifyProblemCode } from '../types.js';
 
 export type VerifyTarget = 'root' | 'day' | 'image' | 'export';
 
@@ -17,6 +16,12 @@ export interface VerifyReport {
   signatures: number;
   problems: VerifyProblem[];
   warnings: string[];
+}
+
+/** The trust copies a day folder keeps (`trust/<sha256>.<ext>`), with a reader for their bytes. */
+export interface DayTrust {
+  records: TrustRecord[];
+  read(record: TrustRecord): Promise<Uint8Array | undefined>;
 }
 
 export interface VerifyOptions {
