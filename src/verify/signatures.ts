@@ -1,6 +1,5 @@
-import { signedScope, signedTargetOf, trustFromCopies } from '../trust/index.js';
 import { isCustodyError } from '../errors.js';
-import { verifyEvidence, verifySigstoreBundle, type TrustMaterial } from '../trust/index.js';
+import { signedScope, signedTargetOf, trustFromCopies, verifyEvidence, verifySigstoreBundle, type TrustMaterial } from '../trust/index.js';
 import type { EvidenceEntry } from '../types.js';
 import type { DayTrust, VerifyProblem } from './types.js';
 
