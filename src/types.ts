@@ -7,8 +7,12 @@ export type * from './problem-codes.js';
 export const EVIDENCE_KINDS = ['sbom', 'signature', 'attestation', 'scan', 'vex', 'image', 'other'] as const;
 export type EvidenceKind = (typeof EVIDENCE_KINDS)[number];
 
-/** One thing wrong with an input: a stable code (src/problem-codes.ts, one list per area), a JSON Pointer into the input, a sentence. */
-export interface Problem<Code extends ProblemCode = ProblemCode> {
+/**
+ * One thing wrong with an input: a stable code (src/problem-codes.ts, one
+ * list per area), a JSON Pointer into the input, a sentence. `Problem<string>`
+ * is one read back from an archive, whose custody may have known other codes.
+ */
+export interface Problem<Code extends string = ProblemCode> {
   code: Code;
   path: string;
   message: string;
