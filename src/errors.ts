@@ -4,16 +4,18 @@
  */
 
 /** The input or the invocation is wrong: fix the command or the file. */
-export type UsageErrorCode =
-  | 'USAGE'
-  | 'INVALID_REFERENCE'
-  | 'INVALID_INPUT'
-  | 'INPUT_TOO_LARGE'
-  | 'FILE_UNREADABLE'
-  | 'NOT_A_BUNDLE'
-  | 'INVALID_POLICY'
-  | 'INVALID_KEY'
-  | 'ARCHIVE_UNSAFE';
+export const USAGE_ERROR_CODES = [
+  'USAGE',
+  'INVALID_REFERENCE',
+  'INVALID_INPUT',
+  'INPUT_TOO_LARGE',
+  'FILE_UNREADABLE',
+  'NOT_A_BUNDLE',
+  'INVALID_POLICY',
+  'INVALID_KEY',
+  'ARCHIVE_UNSAFE',
+] as const;
+export type UsageErrorCode = (typeof USAGE_ERROR_CODES)[number];
 
 /** Something outside custody failed; nothing could be judged. */
 export type OperationalErrorCode =
@@ -51,6 +53,11 @@ export class CustodyError extends Error {
 
 export function isCustodyError(value: unknown, code?: ErrorCode): value is CustodyError {
   return value instanceof CustodyError && (code === undefined || value.code === code);
+}
+
+/** A usage error: the input or the invocation is wrong (the CLI exits 2). */
+export function isUsageError(value: unknown): value is CustodyError & { code: UsageErrorCode } {
+  return value instanceof CustodyError && (USAGE_ERROR_CODES as readonly string[]).includes(value.code);
 }
 
 /** System errors that say the path given cannot be used as input (exit 2); any other is a disk failure (exit 3). */

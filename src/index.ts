@@ -2,11 +2,12 @@
  * custody's library API. The CLI (src/cli/) is a thin layer over these.
  */
 export * from './types.js';
+export * from './problem-codes.js';
 export { CustodyError, isCustodyError, type ErrorCode } from './errors.js';
 export { parseReference, formatReference, isDigest, type ImageReference } from './oci/reference.js';
 export { normalize, detectFormat, type NormalizeInput, type NormalizeContext } from './normalize/normalize.js';
 export { normalizeAll } from './normalize/items.js';
-export { DEFAULT_LIMITS, type Limits } from './normalize/limits.js';
+export { DEFAULT_LIMITS, type Limits } from './lib/limits.js';
 export { FORMATS } from './formats/index.js';
 export type { Format, Detection, DetectInput } from './formats/format.js';
 export { archive, type ArchiveOptions, type ArchiveReport, type ImageResult, type CollectedImage, type Collector, type CollectContext } from './archive/archive.js';

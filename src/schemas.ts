@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import * as addFormatsModule from 'ajv-formats';
-import type { Problem } from './types.js';
+import type { Problem, SchemaProblemCode } from './types.js';
 
 /** The repository's `schemas/` folder, found relative to this module (src/ or dist/src/). */
 export const SCHEMAS_DIR = fileURLToPath(
@@ -61,16 +61,16 @@ export function schemaPartValidator(relativePath: string, pointer: string): Vali
 }
 
 /** Validate `value` against `schemas/<relativePath>`, every problem at once. */
-export function validateAgainst(relativePath: string, value: unknown): Problem[] {
+export function validateAgainst(relativePath: string, value: unknown): Problem<SchemaProblemCode>[] {
   const validate = schemaValidator(relativePath);
   if (validate(value)) return [];
   return toProblems(validate.errors ?? []);
 }
 
 /** Ajv errors as problems whose path names the offending field itself. */
-export function toProblems(errors: readonly ErrorObject[], code = 'schema'): Problem[] {
+export function toProblems<C extends SchemaProblemCode = 'schema'>(errors: readonly ErrorObject[], code: C = 'schema' as C): Problem<C>[] {
   const seen = new Set<string>();
-  const problems: Problem[] = [];
+  const problems: Problem<C>[] = [];
   for (const error of errors) {
     let path = error.instancePath;
     const params = error.params as Record<string, unknown>;

@@ -1,14 +1,24 @@
 /** Shared data model. Names follow DESIGN.md's data flow and manifest fields. */
 
+import type { DeviationCode, EvidenceProblemCode, FormatProblemCode, ProblemCode } from './problem-codes.js';
+
+export type * from './problem-codes.js';
+
 export const EVIDENCE_KINDS = ['sbom', 'signature', 'attestation', 'scan', 'vex', 'image', 'other'] as const;
 export type EvidenceKind = (typeof EVIDENCE_KINDS)[number];
 
-/** One thing wrong with an input: a stable code, a JSON Pointer into the input, a sentence. */
-export interface Problem {
-  code: string;
+/** One thing wrong with an input: a stable code (src/problem-codes.ts, one list per area), a JSON Pointer into the input, a sentence. */
+export interface Problem<Code extends string = ProblemCode> {
+  code: Code;
   path: string;
   message: string;
 }
+
+/** What a format module (src/formats) reports about a document: its problems, known producer deviations among them. */
+export type FormatProblem = Problem<FormatProblemCode | DeviationCode>;
+
+/** What can be wrong with a piece of evidence, as Normalized and the image manifest record it. */
+export type EvidenceProblem = Problem<EvidenceProblemCode>;
 
 /**
  * A break of the specification that a named real producer is known to emit
@@ -16,7 +26,7 @@ export interface Problem {
  * itself; `--strict` turns it into a problem. Each comes from one rule in
  * src/formats/deviations.ts that recognises that producer's output.
  */
-export interface Deviation extends Problem {
+export interface Deviation extends Problem<DeviationCode> {
   /** The producer the quirk is known from, e.g. `BuildKit (docker buildx)`. */
   producer: string;
 }
@@ -122,13 +132,37 @@ export interface Normalized {
   /** The media type of the serialisation recognised (CycloneDX XML, SPDX tag-value…), for evidence that came without one. */
   defaultMediaType?: string;
   valid: boolean;
-  problems: Problem[];
+  problems: EvidenceProblem[];
   /** Known producer quirks; they do not make the evidence invalid (unless the run is strict). */
   deviations: Deviation[];
   /** Digests the evidence claims to describe (`sha256:<hex>`). */
   subjects: string[];
   summary: Record<string, unknown>;
 }
+
+/** One piece of evidence ready to be archived: bytes as received plus what custody derived (normalize makes it, archive writes it). */
+export interface ArchiveItem {
+  bytes: Uint8Array;
+  /** Never set: tells an ArchiveItem from a SpooledItem. */
+  file?: undefined;
+  mediaType: string;
+  origin: Origin;
+  normalized: Normalized;
+  verification?: Verification;
+}
+
+/** The same, for a blob received into a verified temporary file: archived by renaming that file into place. */
+export interface SpooledItem {
+  file: RawFile;
+  bytes?: undefined;
+  mediaType: string;
+  origin: Origin;
+  normalized: Normalized;
+  verification?: Verification;
+}
+
+/** What the archive plans to write for one piece of evidence. */
+export type PlannedItem = ArchiveItem | SpooledItem;
 
 export interface Identity {
   /** For keys: a hint (sha256 of the SPKI DER). */
@@ -181,7 +215,7 @@ export interface EvidenceEntry {
   detectedBy?: string;
   origin: Origin;
   valid: boolean;
-  problems: Problem[];
+  problems: EvidenceProblem[];
   /** Written only when there are any (image manifest schemaVersion 1 gained it as an optional field). */
   deviations?: Deviation[];
   subjects: string[];

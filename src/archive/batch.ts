@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { CustodyError } from '../errors.js';
 import { readRegularFile } from '../lib/read-file.js';
-import { DEFAULT_LIMITS } from '../normalize/limits.js';
+import { DEFAULT_LIMITS } from '../lib/limits.js';
 import { formatReference, parseReference } from '../oci/reference.js';
 
 /**

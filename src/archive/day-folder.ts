@@ -5,9 +5,9 @@ import { validateAgainst } from '../schemas.js';
 import type { DayImage, DayManifest, TrustRecord } from '../types.js';
 import { TOOL } from '../version.js';
 import { readIfExists, writeIfChanged } from './atomic.js';
-import { checksumLine, sha256Hex } from './hash.js';
+import { checksumLine, sha256Hex } from '../lib/hash.js';
 import { serializeManifest } from './image-folder.js';
-import { CHECKSUM_SUFFIX, DATE_PATTERN, MANIFEST } from './paths.js';
+import { CHECKSUM_SUFFIX, DATE_PATTERN, MANIFEST } from '../lib/archive-format.js';
 import { readCheckedManifest } from './read-manifest.js';
 
 export async function readDayManifest(dir: string): Promise<{ manifest: DayManifest; bytes: Buffer } | undefined> {

@@ -1,35 +1,15 @@
 import { join } from 'node:path';
 import { CustodyError } from '../errors.js';
 import { validateAgainst } from '../schemas.js';
-import type { EvidenceEntry, ImageManifest, Normalized, Origin, RawFile, Subject, Verification } from '../types.js';
+import type { EvidenceEntry, ImageManifest, Origin, PlannedItem, RawFile, Subject } from '../types.js';
 import { TOOL } from '../version.js';
 import { writeIfChanged } from './atomic.js';
-import { checksumLine, sha256Hex } from './hash.js';
-import { CHECKSUM_SUFFIX, MANIFEST } from './paths.js';
+import { checksumLine, sha256Hex } from '../lib/hash.js';
+import { CHECKSUM_SUFFIX, MANIFEST } from '../lib/archive-format.js';
 import { readCheckedManifest } from './read-manifest.js';
 
-/** One piece of evidence ready to be archived: bytes as received plus what custody derived. */
-export interface ArchiveItem {
-  bytes: Uint8Array;
-  /** Never set: tells an ArchiveItem from a SpooledItem. */
-  file?: undefined;
-  mediaType: string;
-  origin: Origin;
-  normalized: Normalized;
-  verification?: Verification;
-}
-
-/** The same, for a blob received into a verified temporary file: archived by renaming that file into place. */
-export interface SpooledItem {
-  file: RawFile;
-  bytes?: undefined;
-  mediaType: string;
-  origin: Origin;
-  normalized: Normalized;
-  verification?: Verification;
-}
-
-export type PlannedItem = ArchiveItem | SpooledItem;
+// Temporary re-export for branches written before ArchiveItem moved to src/types.ts (h-stream); remove after the merge.
+export type { ArchiveItem, PlannedItem, SpooledItem } from '../types.js';
 
 export interface ImageWriteResult {
   manifest: ImageManifest;

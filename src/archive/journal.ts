@@ -1,34 +1,12 @@
 import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from './atomic.js';
+import { JOURNAL, type Journal } from '../lib/archive-format.js';
+import { writeFileAtomic } from '../lib/atomic.js';
 
-/**
- * The day folder's write-ahead journal. Written (atomically) before a
- * transaction creates files or replaces manifests, removed after the last
- * manifest is in place. While it exists, the files it lists may be present
- * but unlisted, and the manifests it lists may be between their old and new
- * content: `verify` reports that as an interrupted run, not as tampering,
- * and the next `archive` completes it.
- */
-export const JOURNAL = '.custody-journal.json';
+/** Writes and removes a day folder's journal; its format (JOURNAL, Journal) is in src/lib/archive-format.ts. */
 
-/** Journals before version 2 did not keep the previous manifests: they excuse no manifest. */
-export const JOURNAL_VERSION = 2;
-
-export interface Journal {
-  schemaVersion: 1 | 2;
-  startedAt: string;
-  pid: number;
-  /** Files the transaction creates, relative to the day folder. */
-  files: { path: string; sha256: string }[];
-  /**
-   * Manifests the transaction replaces: sha256 before (null if new) and
-   * after, and the text before. A manifest caught between the two is
-   * excused by verify only when `previous` hashes to `before` and the new
-   * manifest keeps every entry of it unchanged (archives only add).
-   */
-  manifests: { path: string; before: string | null; after: string; previous?: string | null }[];
-}
+// Temporary re-export for branches written before src/lib/archive-format.ts (h-index); remove after the merge.
+export { JOURNAL, JOURNAL_VERSION, type Journal } from '../lib/archive-format.js';
 
 export async function writeJournal(dayDir: string, journal: Journal): Promise<void> {
   await writeFileAtomic(join(dayDir, JOURNAL), `${JSON.stringify(journal)}\n`);

@@ -4,9 +4,11 @@ import { link, mkdir, open, rename, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CustodyError, isCustodyError } from '../errors.js';
+import { LOCK_NAME } from '../lib/archive-format.js';
 import { isMissingFile, readRegularFile } from '../lib/read-file.js';
 
-export const LOCK_NAME = '.custody.lock';
+// Temporary re-export for branches written before src/lib/archive-format.ts (h-index); remove after the merge.
+export { LOCK_NAME } from '../lib/archive-format.js';
 
 export interface LockOptions {
   /** How long to wait for another run's lock before giving up. */

@@ -1,12 +1,10 @@
 import { join } from 'node:path';
 import { CustodyError } from '../errors.js';
+import { DATE_PATTERN } from '../lib/archive-format.js';
 import { archiveSegments, type ImageReference } from '../oci/reference.js';
 
-export const MANIFEST = 'manifest.json';
-export const CHECKSUM_SUFFIX = '.sha256';
-export const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
-/** The derived, rebuildable index of a root (src/query/): inside the root, outside the hashed tree, never exported. */
-export const INDEX_DIR = '.custody-index';
+// Temporary re-export for branches written before src/lib/archive-format.ts (h-index, h-report, h-stream); remove after the merge.
+export { CHECKSUM_SUFFIX, DATE_PATTERN, INDEX_DIR, MANIFEST } from '../lib/archive-format.js';
 
 /** `YYYY-MM-DD` of a real calendar day, or throw USAGE. */
 export function checkDate(date: string): string {

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { CustodyError } from '../errors.js';
 import { validateAgainst } from '../schemas.js';
 import { readIfExists } from './atomic.js';
-import { MANIFEST } from './paths.js';
+import { MANIFEST } from '../lib/archive-format.js';
 
 /**
  * Read a folder's manifest.json before adding to it, checked against its

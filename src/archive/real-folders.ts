@@ -1,7 +1,7 @@
 import { lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CustodyError } from '../errors.js';
-import { diskError } from './atomic.js';
+import { diskError } from '../lib/atomic.js';
 
 /**
  * custody writes only into real folders under the root. A symbolic link (or

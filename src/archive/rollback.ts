@@ -1,9 +1,9 @@
 import { rmdir, unlink } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { writeIfChanged } from './atomic.js';
-import { checksumLine, sha256Hex } from './hash.js';
+import { checksumLine, sha256Hex } from '../lib/hash.js';
 import { removeJournal } from './journal.js';
-import { CHECKSUM_SUFFIX, MANIFEST } from './paths.js';
+import { CHECKSUM_SUFFIX, MANIFEST } from '../lib/archive-format.js';
 
 /** What a transaction changed so far, in the order it did it. */
 export interface Undo {

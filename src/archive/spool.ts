@@ -8,8 +8,9 @@ import { CustodyError, fromFsError } from '../errors.js';
 import type { DocumentFile } from '../normalize/file.js';
 import type { ChunkSink, StreamChecked } from '../oci/digest.js';
 import type { Descriptor, RawFile } from '../types.js';
-import { TEMP_PREFIX, diskError } from './atomic.js';
 import { processAlive } from './lock.js';
+import { TEMP_PREFIX } from '../lib/archive-format.js';
+import { diskError } from '../lib/atomic.js';
 
 /**
  * The run's spool: large blobs stream from the registry or layout into

@@ -1,7 +1,7 @@
 import { readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fromFsError } from '../errors.js';
-import { isTempName } from './atomic.js';
+import { isTempName } from '../lib/archive-format.js';
 
 /**
  * Remove temporary files that a killed run left in a day folder. They were

@@ -1,5 +1,7 @@
+import { lstatSync } from 'node:fs';
+import fastGlob from 'fast-glob';
 import { parseShard, type Shard } from '../archive/batch.js';
-import { DATE_PATTERN } from '../archive/paths.js';
+import { DATE_PATTERN } from '../lib/archive-format.js';
 import { isDigest } from '../oci/reference.js';
 import { CustodyError } from '../errors.js';
 
@@ -17,6 +19,8 @@ export interface FlagType<T = unknown> {
   readonly switch?: true;
   /** May be given more than once; the values are kept in order. */
   readonly repeatable?: true;
+  /** Each value stands for a list (a glob's matches): the lists are joined in the order the values were given. */
+  readonly expands?: true;
   /** Shown after the description in --help. */
   readonly hint?: string;
   /** The only values it takes, listed by --help. */
@@ -165,6 +169,40 @@ export const DIGEST: FlagType<string> = {
 
 const FILE = text('a file path');
 const FILES = text('a file path', true);
+
+/** Something is there: a path that exists is never read as a glob, whatever characters it holds. */
+function exists(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A file path, or a glob quoted so that the shell leaves it
+ * (`--evidence 'reports/*.json'`, `**` for any depth): expanded here to the
+ * regular files it matches, in plain string order (the same on every
+ * machine, whatever the locale), hidden ones only where the glob names them.
+ * A glob that matches nothing is refused, naming it. A path that exists is
+ * taken as it is, even with `*`, `?` or `[` in its name; any other path is
+ * passed on as it is, for the reader to say what is wrong with it.
+ */
+export const FILES_OR_GLOBS: FlagType<string[]> = {
+  takes: 'a file path',
+  repeatable: true,
+  expands: true,
+  hint: "a glob in quotes (e.g. 'reports/**/*.json') takes every file it matches",
+  parse(value) {
+    if (value === '') throw new BadValue();
+    if (exists(value) || !fastGlob.isDynamicPattern(value)) return [value];
+    const matches = fastGlob.sync(value, { onlyFiles: true, unique: true }).sort();
+    if (matches.length === 0) throw new BadValue('which matches no file');
+    return matches;
+  },
+};
+
 const FOLDER = text('a folder path');
 const TEXT = text('a non-empty text');
 
@@ -192,7 +230,7 @@ export const FLAGS = {
   version: { type: TEXT },
   rebuild: { type: SWITCH, default: false },
   images: { type: FILE },
-  evidence: { type: FILES },
+  evidence: { type: FILES_OR_GLOBS },
   shard: { type: SHARD },
   concurrency: { type: count(1, 64) },
   retries: { type: count(0, 10), default: '1' },

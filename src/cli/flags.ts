@@ -1,5 +1,5 @@
 import type { Argv } from 'yargs';
-import { DEFAULT_LIMITS } from '../normalize/limits.js';
+import { DEFAULT_LIMITS } from '../lib/limits.js';
 import type { SourceOptions } from '../oci/source.js';
 import { CustodyError } from '../errors.js';
 import { badFlag, FLAGS, parseFlag, type FlagName, type FlagType } from './flag-types.js';
@@ -31,7 +31,8 @@ export function resolveFlag(name: FlagName, use: string | FlagUse): ResolvedFlag
 function coerce(name: string, type: FlagType, value: unknown): unknown {
   if (type.repeatable) {
     const values = Array.isArray(value) ? value : [value];
-    return values.map((v) => (typeof v === 'string' ? parseFlag(name, type, v) : fail(badFlag(name, type, undefined))));
+    const parsed = values.map((v) => (typeof v === 'string' ? parseFlag(name, type, v) : fail(badFlag(name, type, undefined))));
+    return type.expands ? parsed.flat() : parsed;
   }
   if (Array.isArray(value)) throw new CustodyError('USAGE', `--${name} is given ${value.length} times; it takes one value (${type.takes})`);
   if (typeof value !== 'string') throw badFlag(name, type, undefined);

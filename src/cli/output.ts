@@ -3,6 +3,7 @@ import { escapeText, neutralizeControls } from '../lib/escape.js';
 import { EXIT, exitCodeFor, type ExitCode } from './exit-codes.js';
 
 export { table } from '../lib/table.js';
+export { oneLine } from '../lib/escape.js';
 
 /** Where commands write; tests swap it for buffers. */
 export interface Io {
@@ -59,9 +60,4 @@ export function reportError(io: Io, err: unknown): ExitCode {
   const message = err instanceof Error ? err.message : String(err);
   printError(io, `internal error: ${message}`);
   return EXIT.operational;
-}
-
-/** Collapse a multi-line library message into one line (whitespace around line breaks becomes one space). */
-export function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' ').trim();
 }

@@ -2,7 +2,7 @@ import type { Argv } from 'yargs';
 import { formatSize, oneOf, PRIVATE_KEY, text } from './flag-types.js';
 import { REGISTRY_FLAGS, withFlags, type FlagUses } from './flags.js';
 import { TRUST_FLAGS } from './trust-flags.js';
-import { DEFAULT_LIMITS } from '../normalize/limits.js';
+import { DEFAULT_LIMITS } from '../lib/limits.js';
 
 /*
  * Every command's flags, kept apart from the code that runs it so that
@@ -41,7 +41,7 @@ export const archiveCommand = commandSpec(
   {
     ...REGISTRY_FLAGS,
     ...TRUST_FLAGS,
-    evidence: 'local evidence file for the image (repeatable)',
+    evidence: 'local evidence file for the image (repeatable), or a quoted glob of them',
     discover: 'contact the registry/layout; --no-discover archives only --evidence files and needs REF@digest',
     root: 'archive root folder',
     date: 'day folder YYYY-MM-DD (default: today, UTC); later than tomorrow needs --allow-future-date',

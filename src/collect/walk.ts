@@ -70,7 +70,7 @@ export function cosignSignatureOf(annotations: Record<string, string> | undefine
 }
 
 function malformed(source: Source, what: string, reason: string): CustodyError {
-  return new CustodyError(source.kind === 'registry' ? 'REGISTRY' : 'INVALID_INPUT', `${source.location}: ${what} is not a valid manifest or index: ${reason}`);
+  return new CustodyError(source.invalidContentCode, `${source.location}: ${what} is not a valid manifest or index: ${reason}`);
 }
 
 /** Every strategy for one digest: referrers API or, on 404, the tag schema; then cosign tags. */
@@ -120,11 +120,9 @@ export async function walkImage(source: Source, ref: ImageReference, options: Di
     candidates.push(...buildkit.found);
     warnings.push(...buildkit.warnings);
   }
-  if (source.layoutEntries) {
-    const saved = findCosignSaveEntries(await source.layoutEntries(), root.descriptor.digest, source.location);
-    candidates.push(...saved.found);
-    warnings.push(...saved.warnings);
-  }
+  const saved = findCosignSaveEntries(await source.listIndexEntries(), root.descriptor.digest, source.location);
+  candidates.push(...saved.found);
+  warnings.push(...saved.warnings);
 
   const seen = new Set<string>(targets);
   const accept = (list: Found[]): Found[] => {

@@ -1,3 +1,4 @@
+import type { Normalized } from '../types.js';
 import { extractFacts, type EvidenceFacts } from '../gate/facts/extract.js';
 import type { EvidenceView, ImageManifestView } from './views.js';
 
@@ -30,7 +31,8 @@ export class FactsCache {
         bytes,
         mediaType: entry.mediaType,
         ...(entry.origin.annotations ? { annotations: entry.origin.annotations } : {}),
-        normalized: { kind: entry.kind, format: entry.format, valid: entry.valid, problems: entry.problems, deviations: entry.deviations, subjects: entry.subjects, summary: entry.summary },
+        // Codes as the archive recorded them: the facts read kind, format and summary only.
+        normalized: { kind: entry.kind, format: entry.format, valid: entry.valid, problems: entry.problems as Normalized['problems'], deviations: entry.deviations as Normalized['deviations'], subjects: entry.subjects, summary: entry.summary },
       });
       this.#facts.set(key, facts);
     }

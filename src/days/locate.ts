@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { DATE_PATTERN } from '../archive/paths.js';
 import { CustodyError } from '../errors.js';
+import { DATE_PATTERN } from '../lib/archive-format.js';
 
 /**
  * Where one day is: an export (`.tar.gz`), a day folder, or a date under

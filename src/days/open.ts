@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { DATE_PATTERN, MANIFEST } from '../archive/paths.js';
 import { CustodyError } from '../errors.js';
 import type { ArchiveTree } from '../verify/tree-source.js';
 import { verifyArchive, type VerifyOptions, type VerifyReport } from '../verify/verify.js';
 import { readTarFiles } from './tar-files.js';
 import { parseJsonText } from './views.js';
+import { DATE_PATTERN, MANIFEST } from '../lib/archive-format.js';
 
 /** A day folder of a verified archive: its date and the prefix of its files' paths. */
 export interface ArchiveDay {

@@ -1,8 +1,7 @@
-import { MANIFEST } from '../archive/paths.js';
-import { SEAL_FILE, SEAL_KEY_FILE } from '../verify/verify.js';
 import { isSafeRelativePath } from '../verify/safe-path.js';
 import { dayPath, type ArchiveDay, type VerifiedArchive } from './open.js';
 import { parseJsonText, toDayManifestView, toImageManifestView, type DayImageView, type DayManifestView, type ImageManifestView } from './views.js';
+import { MANIFEST, SEAL_FILE, SEAL_KEY_FILE } from '../lib/archive-format.js';
 
 export interface LoadedImage {
   /** The day manifest's entry. */

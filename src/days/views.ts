@@ -6,9 +6,10 @@
  */
 import { isRecord } from '../gate/facts/json.js';
 import { platformText } from '../gate/rules/targets.js';
-import type { Deviation, EvidenceKind, Platform, Problem } from '../types.js';
+import type { EvidenceKind, Platform, Problem } from '../types.js';
 
-export type { Deviation };
+/** A problem or deviation as an archive recorded it: its custody may have known other codes. */
+export type Deviation = Problem<string> & { producer: string };
 import { EVIDENCE_KINDS } from '../types.js';
 
 export interface DayImageView {
@@ -54,7 +55,7 @@ export interface EvidenceView {
   formatVersion?: string;
   origin: { method: string; attachedTo?: string; via?: string; annotations?: Record<string, string> };
   valid: boolean;
-  problems: Problem[];
+  problems: Problem<string>[];
   deviations: Deviation[];
   subjects: string[];
   summary: Record<string, unknown>;
@@ -101,7 +102,7 @@ export function toDayManifestView(json: unknown): DayManifestView | undefined {
   };
 }
 
-function toProblems(value: unknown): Problem[] {
+function toProblems(value: unknown): Problem<string>[] {
   return list(value)
     .filter(isRecord)
     .map((p) => ({ code: str(p.code, 'unknown'), path: str(p.path), message: str(p.message) }));

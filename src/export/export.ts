@@ -3,12 +3,10 @@ import { createWriteStream } from 'node:fs';
 import { open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Header, Pack, ReadEntry } from 'tar';
-import { isTempName, TEMP_PREFIX } from '../archive/atomic.js';
-import { JOURNAL } from '../archive/journal.js';
-import { DATE_PATTERN } from '../archive/paths.js';
+import { DATE_PATTERN, EXPORT_SUMS, isTempName, JOURNAL, TEMP_PREFIX } from '../lib/archive-format.js';
 import { CustodyError } from '../errors.js';
 import { diskTree } from '../verify/tree-source.js';
-import { EXPORT_SUMS, verifyTree } from '../verify/verify.js';
+import { verifyTree } from '../verify/verify.js';
 
 export interface ExportResult {
   out: string;

@@ -1,14 +1,14 @@
 import { createPublicKey } from 'node:crypto';
 import { basename, dirname, join, resolve } from 'node:path';
-import { writeFileAtomic } from '../archive/atomic.js';
-import { checksumLine, sha256Hex } from '../archive/hash.js';
+import { writeFileAtomic } from '../lib/atomic.js';
+import { checksumLine, sha256Hex } from '../lib/hash.js';
 import { withLock } from '../archive/lock.js';
-import { DATE_PATTERN } from '../archive/paths.js';
+import { DATE_PATTERN, SEAL_FILE, SEAL_KEY_FILE } from '../lib/archive-format.js';
 import { CustodyError } from '../errors.js';
 import { readRegularFile } from '../lib/read-file.js';
 import { MAX_KEY_FILE } from '../trust/seal.js';
-import { parsePrivateKeyPem, SEAL_FILE, sealDayManifest, type SealOptions, type SealResult } from '../trust/index.js';
-import { SEAL_KEY_FILE, verifyArchive } from '../verify/verify.js';
+import { parsePrivateKeyPem, sealDayManifest, type SealOptions, type SealResult } from '../trust/index.js';
+import { verifyArchive } from '../verify/verify.js';
 import { existsSync } from 'node:fs';
 
 /**

@@ -1,5 +1,5 @@
-import type { Limits } from '../normalize/limits.js';
-import type { Problem } from '../types.js';
+import type { Limits } from '../lib/limits.js';
+import type { FormatProblem } from '../types.js';
 import { decodeBase64 } from './lib/base64.js';
 import { certificateSummary, describeCertificate } from './lib/certificate.js';
 import { toOciDigest } from './lib/digest.js';
@@ -29,11 +29,11 @@ export function looksLikePayload(json: unknown): boolean {
   return type !== undefined && SIGNATURE_TYPES.includes(type);
 }
 
-export function validatePayload(payload: unknown, prefix = ''): Problem[] {
+export function validatePayload(payload: unknown, prefix = ''): FormatProblem[] {
   return checkSchema('formats/cosign-simplesigning.schema.json', payload, prefix);
 }
 
-export function validateAnnotations(annotations: unknown, prefix: string): Problem[] {
+export function validateAnnotations(annotations: unknown, prefix: string): FormatProblem[] {
   return checkSchema('formats/cosign-signature-annotations.schema.json', annotations, prefix);
 }
 
@@ -85,8 +85,8 @@ export interface ContainersSignature {
   envelope?: unknown;
   /** The decoded simple-signing payload, when the envelope's payload decodes to JSON. */
   payload?: unknown;
-  failure?: Problem;
-  payloadFailure?: Problem;
+  failure?: FormatProblem;
+  payloadFailure?: FormatProblem;
 }
 
 let memo: { text: string; value: ContainersSignature } | undefined;
@@ -111,7 +111,7 @@ export function readContainersSignature(text: string, limits?: Limits): Containe
   return value;
 }
 
-export function validateContainersSignature(sig: ContainersSignature): Problem[] {
+export function validateContainersSignature(sig: ContainersSignature): FormatProblem[] {
   if (sig.failure) return [sig.failure];
   const problems = checkSchema('formats/containers-sigstore-signature.schema.json', sig.envelope);
   if (sig.payloadFailure) problems.push(sig.payloadFailure);

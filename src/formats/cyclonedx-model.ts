@@ -1,5 +1,4 @@
-import type { Problem } from '../types.js';
-import type { EvidenceKind } from '../types.js';
+import type { EvidenceKind, FormatProblem } from '../types.js';
 import type { ValidateFunction } from 'ajv';
 import { cyclonedxMemberRules, cyclonedxValidator, CYCLONEDX_JSON_VERSIONS, duplicateErrors } from './cyclonedx-schemas.js';
 import { DuplicateFinder } from './lib/canonical.js';
@@ -27,7 +26,7 @@ export function cyclonedxKind(bom: unknown): EvidenceKind {
 }
 
 /** The BOM's schema version, or the one problem that stops validation (not an object, no or unknown version). */
-function schemaVersion(bom: unknown, prefix: string, fallbackVersion: string | undefined): { version: string } | { problem: Problem } {
+function schemaVersion(bom: unknown, prefix: string, fallbackVersion: string | undefined): { version: string } | { problem: FormatProblem } {
   if (!isObject(bom)) return { problem: problem('schema-type', prefix, `${prefix || '/'} must be a JSON object (a CycloneDX BOM)`) };
   const declared = field(bom, 'specVersion');
   const version = cyclonedxVersionOf(bom) ?? fallbackVersion;
@@ -146,7 +145,7 @@ export const cyclonedxStreaming: Streaming = {
 };
 
 /** Against the official schema of the BOM's own specVersion; every error at once. */
-export function validateCyclonedx(bom: unknown, prefix = '', fallbackVersion?: string): Problem[] {
+export function validateCyclonedx(bom: unknown, prefix = '', fallbackVersion?: string): FormatProblem[] {
   return foldWhole(cyclonedxStreaming, bom, { prefix, ...(fallbackVersion === undefined ? {} : { version: fallbackVersion }) }).problems;
 }
 

@@ -12,7 +12,7 @@ import {
   xmlRegisterInputProvider,
   type ErrorDetail,
 } from 'libxml2-wasm';
-import type { Problem } from '../types.js';
+import type { FormatProblem } from '../types.js';
 import { cyclonedxKind, cyclonedxSubjects, summarizeCyclonedx } from './cyclonedx-model.js';
 import type { Detection, DetectInput, Format } from './format.js';
 import { parseMediaType } from './lib/media-type.js';
@@ -62,7 +62,7 @@ function versionOf(text: string | undefined): string | undefined {
 }
 
 interface Judged {
-  problems: Problem[];
+  problems: FormatProblem[];
   model: Record<string, unknown>;
 }
 
@@ -94,7 +94,7 @@ function read(text: string, version: string | undefined): Judged {
     if (!(CYCLONEDX_XML_VERSIONS as readonly string[]).includes(declared)) {
       return { problems: [unsupportedVersion('', `http://cyclonedx.org/schema/bom/${declared}`, 'CycloneDX XML', CYCLONEDX_XML_VERSIONS)], model };
     }
-    const problems: Problem[] = [];
+    const problems: FormatProblem[] = [];
     try {
       validatorFor(version ?? declared).validate(doc);
     } catch (err) {
@@ -108,7 +108,7 @@ function read(text: string, version: string | undefined): Judged {
 }
 
 /** An XSD error at the element it names, as a pointer into the JSON model (`/components/2/hashes`). */
-function xsdProblem(doc: XmlDocument, detail: ErrorDetail & { xpath?: string }): Problem {
+function xsdProblem(doc: XmlDocument, detail: ErrorDetail & { xpath?: string }): FormatProblem {
   let path = '';
   if (detail.xpath) {
     try {

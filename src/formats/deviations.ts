@@ -1,4 +1,4 @@
-import type { Deviation, Problem } from '../types.js';
+import type { Deviation, DeviationCode, FormatProblem, Problem } from '../types.js';
 import { at, field, isObject, stringField } from './lib/json.js';
 
 /**
@@ -14,7 +14,7 @@ import { at, field, isObject, stringField } from './lib/json.js';
  */
 export interface DeviationRule {
   /** Stable code of the deviation, recorded in manifests; never renamed. */
-  code: string;
+  code: DeviationCode;
   /** Who is known to emit it. */
   producer: string;
   /** The statement's predicate type the quirk lives in. */
@@ -98,7 +98,7 @@ export function isDeviation(problem: Problem): problem is Deviation {
  * `prefix` is the pointer of the statement inside the evidence; problems
  * elsewhere, of other codes, or from statements no rule recognises stay.
  */
-export function applyDeviationRules(statement: unknown, prefix: string, problems: Problem[]): Problem[] {
+export function applyDeviationRules(statement: unknown, prefix: string, problems: FormatProblem[]): FormatProblem[] {
   const predicateType = stringField(statement, 'predicateType');
   let out = problems;
   for (const rule of DEVIATION_RULES) {
@@ -118,6 +118,6 @@ export function applyDeviationRules(statement: unknown, prefix: string, problems
 }
 
 /** `--strict`: every deviation is a problem, code and path kept, the producer said in the message. */
-export function deviationAsProblem(deviation: Deviation): Problem {
+export function deviationAsProblem(deviation: Deviation): FormatProblem {
   return { code: deviation.code, path: deviation.path, message: `${deviation.message} [known ${deviation.producer} deviation; --strict]` };
 }

@@ -1,5 +1,5 @@
-import type { Limits } from '../normalize/limits.js';
-import type { Problem } from '../types.js';
+import type { Limits } from '../lib/limits.js';
+import type { FormatProblem, FormatProblemCode } from '../types.js';
 import { IN_TOTO_PAYLOAD_TYPES, looksLikeStatement, statementSubjects, summarizeStatement, validateStatement } from './in-toto-model.js';
 import { decodeBase64 } from './lib/base64.js';
 import { metadataType, summarizeInTotoSigned, validateInTotoSigned } from './in-toto-metadata.js';
@@ -18,7 +18,7 @@ import { checkSchema, childPath, problem } from './lib/problems.js';
 export interface DecodedPayload {
   payloadType: string | undefined;
   /** Why the payload could not be read: `dsse-payload-not-base64` or `dsse-payload-not-json`. */
-  failure?: { code: string; reason: string };
+  failure?: { code: FormatProblemCode; reason: string };
   /** Set when the payload type announces in-toto and the payload decodes to JSON. */
   statement?: unknown;
 }
@@ -50,7 +50,7 @@ export function decodePayload(envelope: unknown, limits?: Limits): DecodedPayloa
 }
 
 /** Envelope schema, payload decoding, and the statement inside. */
-export function validateEnvelope(envelope: unknown, prefix = '', limits?: Limits, schema: string | null = 'formats/dsse-envelope.schema.json'): Problem[] {
+export function validateEnvelope(envelope: unknown, prefix = '', limits?: Limits, schema: string | null = 'formats/dsse-envelope.schema.json'): FormatProblem[] {
   const problems = schema ? checkSchema(schema, envelope, prefix) : [];
   if (!isObject(envelope)) return problems;
   const payloadPath = childPath(prefix, 'payload');

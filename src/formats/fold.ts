@@ -1,9 +1,9 @@
-import type { EvidenceKind, Problem } from '../types.js';
+import type { EvidenceKind, FormatProblem } from '../types.js';
 import { isObject } from './lib/json.js';
 
 /** What a fold over a document yields: the normaliser's facts, in one pass. */
 export interface FoldResult {
-  problems: Problem[];
+  problems: FormatProblem[];
   subjects: string[];
   summary: Record<string, unknown>;
   /** Overrides the format's kind when only the whole document can tell (a CycloneDX VEX BOM). */
@@ -70,10 +70,10 @@ export function foldWhole(streaming: Streaming, doc: unknown, options: FoldOptio
 
 /** Problems kept once each, in the order first found (two schema parts may report the same rule). */
 export class ProblemList {
-  readonly items: Problem[] = [];
+  readonly items: FormatProblem[] = [];
   readonly #seen = new Set<string>();
 
-  add(problems: readonly Problem[]): void {
+  add(problems: readonly FormatProblem[]): void {
     for (const p of problems) {
       const key = `${p.code}\u0000${p.path}\u0000${p.message}`;
       if (this.#seen.has(key)) continue;

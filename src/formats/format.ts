@@ -1,5 +1,5 @@
-import type { Limits } from '../normalize/limits.js';
-import type { EvidenceKind, Problem } from '../types.js';
+import type { Limits } from '../lib/limits.js';
+import type { EvidenceKind, FormatProblem } from '../types.js';
 import type { Streaming } from './fold.js';
 
 /**
@@ -41,7 +41,7 @@ export interface Format {
   /** Recognise by media type first, then by content markers; never by file name. */
   detect(input: DetectInput): Detection | undefined;
   /** Every problem at once; never modifies the document. */
-  validate(input: DetectInput, detection: Detection): Problem[];
+  validate(input: DetectInput, detection: Detection): FormatProblem[];
   /** Digests (`sha256:<hex>`) the document claims to describe. */
   subjects(input: DetectInput, detection: Detection): string[];
   /** One-glance facts for the manifest's `summary`. */

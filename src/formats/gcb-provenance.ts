@@ -1,4 +1,4 @@
-import type { Problem } from '../types.js';
+import type { FormatProblem } from '../types.js';
 import { envelopeSubjects, summarizeEnvelope, validateEnvelope } from './dsse-model.js';
 import type { Detection, DetectInput, Format } from './format.js';
 import { toOciDigest } from './lib/digest.js';
@@ -26,7 +26,7 @@ export const gcbProvenance: Format = {
     return undefined;
   },
   validate(input) {
-    const problems: Problem[] = [];
+    const problems: FormatProblem[] = [];
     const entries = provenance(input.json);
     if (entries.length === 0) {
       problems.push(problem('schema-min-items', '/provenance_summary/provenance', '/provenance_summary/provenance must list at least one build'));

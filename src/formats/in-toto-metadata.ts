@@ -1,4 +1,4 @@
-import type { Problem } from '../types.js';
+import type { FormatProblem } from '../types.js';
 import { schemaPartValidator } from '../schemas.js';
 import type { Detection, DetectInput, Format } from './format.js';
 import { arrayField, asObject, field, isObject, objectField, optional, stringField } from './lib/json.js';
@@ -26,7 +26,7 @@ function looksLikeMetadata(json: unknown): boolean {
 }
 
 /** The `signed` part alone (also the payload of in-toto-run's DSSE form), its pointer `prefix`. */
-export function validateInTotoSigned(signed: unknown, prefix: string): Problem[] {
+export function validateInTotoSigned(signed: unknown, prefix: string): FormatProblem[] {
   const validate = schemaPartValidator(SCHEMA, '/properties/signed');
   return validate(signed) ? [] : ajvProblems(validate.errors, prefix);
 }

@@ -1,4 +1,4 @@
-import type { Problem } from '../types.js';
+import type { FormatProblem } from '../types.js';
 import { fromAlgorithmHex } from './lib/digest.js';
 import { arrayField, asObject, field, isObject, objectField, stringField } from './lib/json.js';
 import { checkSchema, childPath, unsupportedVersion } from './lib/problems.js';
@@ -34,7 +34,7 @@ export function statementVersion(json: unknown): string | undefined {
  * Statement schema plus the predicate's own schema when the predicate type
  * is known; a known producer's quirk comes back as a deviation (src/formats/deviations.ts).
  */
-export function validateStatement(statement: unknown, prefix = ''): Problem[] {
+export function validateStatement(statement: unknown, prefix = ''): FormatProblem[] {
   const type = stringField(statement, '_type');
   if (type !== undefined && looksLikeStatement(statement) && STATEMENT_TYPES[type] === undefined) {
     return [unsupportedVersion(childPath(prefix, '_type'), type, 'in-toto Statement', Object.keys(STATEMENT_TYPES))];

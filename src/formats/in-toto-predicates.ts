@@ -1,4 +1,4 @@
-import type { Problem } from '../types.js';
+import type { FormatProblem } from '../types.js';
 import { summarizeCyclonedx, validateCyclonedx } from './cyclonedx-model.js';
 import { at, optional, stringField } from './lib/json.js';
 import { checkSchema } from './lib/problems.js';
@@ -13,7 +13,7 @@ export interface PredicateHandler {
   /** Short name for summaries: slsa-provenance, slsa-vsa, spdx, cyclonedx, cosign-vuln, openvex, ... */
   name: string;
   matches(predicateType: string): boolean;
-  validate?(predicate: unknown, prefix: string): Problem[];
+  validate?(predicate: unknown, prefix: string): FormatProblem[];
   summarize?(predicate: unknown): Record<string, unknown>;
 }
 

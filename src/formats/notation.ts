@@ -1,4 +1,4 @@
-import type { Problem } from '../types.js';
+import type { FormatProblem } from '../types.js';
 import type { Detection, DetectInput, Format } from './format.js';
 import { decodeBase64 } from './lib/base64.js';
 import { certificateSummary, describeCertificate } from './lib/certificate.js';
@@ -25,12 +25,12 @@ const NOTARY_PAYLOAD = 'application/vnd.cncf.notary.payload.v1+json';
 interface Decoded {
   protected?: unknown;
   payload?: unknown;
-  problems: Problem[];
+  problems: FormatProblem[];
 }
 
 const cache = new WeakMap<object, Decoded>();
 
-function decodePart(envelope: unknown, key: 'protected' | 'payload', problems: Problem[], limits: DetectInput['limits']): unknown {
+function decodePart(envelope: unknown, key: 'protected' | 'payload', problems: FormatProblem[], limits: DetectInput['limits']): unknown {
   const raw = field(envelope, key);
   if (typeof raw !== 'string') return undefined;
   const bytes = decodeBase64(raw);
@@ -48,7 +48,7 @@ function decodeJws(envelope: unknown, limits: DetectInput['limits']): Decoded {
     const hit = cache.get(envelope);
     if (hit) return hit;
   }
-  const problems: Problem[] = [];
+  const problems: FormatProblem[] = [];
   const decoded: Decoded = { problems };
   decoded.protected = decodePart(envelope, 'protected', problems, limits);
   decoded.payload = decodePart(envelope, 'payload', problems, limits);

@@ -2,7 +2,7 @@ import type { Detection, DetectInput, Format } from './format.js';
 import { arrayField, field, isObject, stringField } from './lib/json.js';
 import { childPath, problem } from './lib/problems.js';
 import { bundleSubjects, summarizeBundle, validateBundle } from './sigstore-bundle-model.js';
-import type { Problem } from '../types.js';
+import type { FormatProblem } from '../types.js';
 
 /**
  * The npm registry's attestations document (`GET /-/npm/v1/attestations/<pkg>@<v>`):
@@ -21,7 +21,7 @@ export const npmAttestations: Format = {
     return looksLikeNpmAttestations(input.json) ? { by: 'content', reason: 'marker attestations[].{predicateType,bundle}' } : undefined;
   },
   validate(input) {
-    const problems: Problem[] = [];
+    const problems: FormatProblem[] = [];
     arrayField(input.json, 'attestations').forEach((entry, i) => {
       const base = childPath('', 'attestations', i);
       if (typeof field(entry, 'predicateType') !== 'string') {

@@ -4,14 +4,14 @@ import { imageDigestFromPurl } from './lib/digest.js';
 import { arrayField, field, objectField, optional, stringField } from './lib/json.js';
 import { duplicateItems } from './lib/canonical.js';
 import { checkSchema, childPath, problem } from './lib/problems.js';
-import type { Problem } from '../types.js';
+import type { FormatProblem } from '../types.js';
 
 const MEDIA_TYPE = 'application/vnd.openvex+json';
 const CONTEXT = /^https:\/\/openvex\.dev\/ns(\/v([0-9.]+))?$/;
 
 export const OPENVEX_STATUSES = ['not_affected', 'affected', 'fixed', 'under_investigation'] as const;
 
-function validateOpenvex(doc: unknown, prefix = ''): Problem[] {
+function validateOpenvex(doc: unknown, prefix = ''): FormatProblem[] {
   const problems = checkSchema('formats/openvex.schema.json', doc, prefix);
   // The spec's uniqueItems, checked by hashing (Ajv compares every pair: quadratic on large documents).
   const unique = (items: readonly unknown[], path: string): void => {

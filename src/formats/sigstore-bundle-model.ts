@@ -1,5 +1,5 @@
-import type { Limits } from '../normalize/limits.js';
-import type { EvidenceKind, Problem } from '../types.js';
+import type { Limits } from '../lib/limits.js';
+import type { EvidenceKind, FormatProblem } from '../types.js';
 import { decodePayload, envelopeSubjects, summarizeEnvelope, validateEnvelope } from './dsse-model.js';
 import { decodeBase64 } from './lib/base64.js';
 import { certificateSummary, describeCertificate } from './lib/certificate.js';
@@ -39,7 +39,7 @@ export function bundleKind(bundle: unknown, limits?: Limits): EvidenceKind {
 const ONE_OF_CONTENT = ['messageSignature', 'dsseEnvelope'] as const;
 const ONE_OF_MATERIAL = ['publicKey', 'x509CertificateChain', 'certificate'] as const;
 
-export function validateBundle(bundle: unknown, prefix = '', limits?: Limits): Problem[] {
+export function validateBundle(bundle: unknown, prefix = '', limits?: Limits): FormatProblem[] {
   const problems = checkSchema(SCHEMA, bundle, prefix);
   if (!isObject(bundle)) return problems;
   const present = ONE_OF_CONTENT.filter((k) => field(bundle, k) !== undefined && field(bundle, k) !== null);

@@ -1,4 +1,4 @@
-import type { Problem } from '../types.js';
+import type { FormatProblem } from '../types.js';
 import { imageDigestFromPurl } from './lib/digest.js';
 import { arrayField, asString, field, isObject, objectField, optional, stringField } from './lib/json.js';
 import { addLicenseIds } from './lib/licenses.js';
@@ -21,7 +21,7 @@ const SPDX_VERSION = /^SPDX-\d+\.\d+$/;
 export const SPDX2_VERSIONS = ['SPDX-2.2', 'SPDX-2.3'] as const;
 
 /** A well-formed `SPDX-x.y` that is not one custody has rules for: that problem, and no schema check. */
-function spdxVersionProblem(head: unknown, prefix: string): Problem | undefined {
+function spdxVersionProblem(head: unknown, prefix: string): FormatProblem | undefined {
   const declared = field(head, 'spdxVersion');
   if (typeof declared !== 'string' || !SPDX_VERSION.test(declared) || (SPDX2_VERSIONS as readonly string[]).includes(declared)) return undefined;
   return unsupportedVersion(childPath(prefix, 'spdxVersion'), declared, 'SPDX', SPDX2_VERSIONS);
@@ -140,7 +140,7 @@ export const spdx2Streaming: Streaming = {
 };
 
 /** Schema and SPDXID uniqueness; `prefix` for a document nested in another (an in-toto predicate). */
-export function validateSpdx2(doc: unknown, prefix = ''): Problem[] {
+export function validateSpdx2(doc: unknown, prefix = ''): FormatProblem[] {
   return foldWhole(spdx2Streaming, doc, { prefix }).problems;
 }
 

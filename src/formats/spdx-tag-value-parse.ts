@@ -1,4 +1,4 @@
-import type { Problem } from '../types.js';
+import type { FormatProblem } from '../types.js';
 
 /**
  * SPDX 2.x tag-value (SPDX 2.3 §5, "Tag:Value" format) read into the JSON
@@ -10,7 +10,7 @@ export interface TagValueDocument {
   doc: Record<string, unknown>;
   /** Where each field and element came from (1-based lines). */
   lines: LineIndex;
-  problems: Problem[];
+  problems: FormatProblem[];
 }
 
 /**
@@ -290,7 +290,7 @@ function checksum(value: string): Obj {
 export function parseTagValue(text: string, withLines = true): TagValueDocument {
   const doc: Obj = {};
   const lines = new LineIndex(withLines);
-  const problems: Problem[] = [];
+  const problems: FormatProblem[] = [];
   const creationInfo: Obj = {};
   let section: Section = { kind: 'document', obj: doc };
   let annotation: Obj | undefined;

@@ -1,5 +1,5 @@
 import { parseDocument } from 'yaml';
-import type { Problem } from '../types.js';
+import type { FormatProblem } from '../types.js';
 import { foldWhole, type FoldResult } from './fold.js';
 import type { Detection, DetectInput, Format } from './format.js';
 import { parseMediaType } from './lib/media-type.js';
@@ -17,7 +17,7 @@ const MEDIA_TYPES = ['application/spdx+yaml', 'text/spdx+yaml'];
 const MARKER = /^["']?spdxVersion["']?[ \t]*:[ \t]*["']?SPDX-(\d+\.\d+)["']?[ \t]*(?:#.*)?$/m;
 
 interface Judged {
-  problems: Problem[];
+  problems: FormatProblem[];
   folded?: FoldResult;
 }
 

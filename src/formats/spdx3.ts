@@ -1,4 +1,4 @@
-import type { Problem } from '../types.js';
+import type { FormatProblem } from '../types.js';
 import type { Detection, DetectInput, Format } from './format.js';
 import { imageDigestFromPurl } from './lib/digest.js';
 import { arrayField, field, isObject, stringField } from './lib/json.js';
@@ -21,7 +21,7 @@ function graph(json: unknown): readonly unknown[] {
 }
 
 /** Schema, plus: every creationInfo reference names a CreationInfo node of the graph. */
-function validateSpdx3(json: unknown): Problem[] {
+function validateSpdx3(json: unknown): FormatProblem[] {
   const problems = checkSchema('formats/spdx-3.schema.json', json);
   const nodes = graph(json);
   const infos = new Set<string>();

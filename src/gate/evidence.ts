@@ -1,4 +1,4 @@
-import type { Problem, Subject, Verification } from '../types.js';
+import type { EvidenceProblem, Subject, Verification } from '../types.js';
 import type { EvidenceFacts } from './facts/extract.js';
 
 /** Whose signers a signed piece of evidence is re-verified against. */
@@ -18,7 +18,7 @@ export interface GateEvidence {
   mediaType: string;
   /** The normaliser's verdict on the bytes (schema, subject). */
   valid: boolean;
-  problems: Problem[];
+  problems: EvidenceProblem[];
   /** Image digests (the index and/or platform manifests) this evidence is about. */
   about: string[];
   facts: EvidenceFacts;

@@ -4,7 +4,7 @@ import { imageDigests, type GateEvidence, type GateInput, type SignerRole, type 
 import { extractFacts, type EvidenceFacts } from './facts/extract.js';
 import type { Policy } from './policy/types.js';
 import type { Reverify } from './reverify.js';
-import { signedScope } from '../archive/trust-kept.js';
+import { signedScope } from '../trust/signed-target.js';
 
 /** One piece of evidence as a source hands it over: bytes as archived or fetched, and the normaliser's reading. */
 export interface GateItem {

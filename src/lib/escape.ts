@@ -59,3 +59,8 @@ export function neutralizeControls(text: string): string {
     ch === '\n' || (ch === '\r' && (offset === 0 || text[offset + 1] === '\n')) ? ch : `\\u${hex(ch.charCodeAt(0), 4)}`,
   );
 }
+
+/** Collapse a multi-line library message into one line (whitespace around line breaks becomes one space). */
+export function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ').trim();
+}

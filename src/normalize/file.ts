@@ -1,11 +1,11 @@
 import { isUtf8 } from 'node:buffer';
 import { FORMATS } from '../formats/index.js';
-import type { Normalized, Problem } from '../types.js';
-import { withLimits, type Limits } from './limits.js';
+import type { EvidenceProblem as Problem, Normalized } from '../types.js';
 import { SLICE_ABOVE, declaresJson, detectFormat, normalize, rejected, splitFacts, unknown, type NormalizeContext, type NormalizeInput } from './normalize.js';
 import { firstNonSpace, notUtf8Problem, tooLargeProblem } from './parse.js';
 import { JsonScanner } from './scan-stream.js';
 import { splitByLayout, type ArraySpans, type SplitOutcome } from './split.js';
+import { type Limits, withLimits } from '../lib/limits.js';
 
 /**
  * A document in a file, read by the normaliser without being held whole

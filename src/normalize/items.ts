@@ -1,6 +1,5 @@
 import { FORMATS } from '../formats/index.js';
-import type { ArchiveItem, PlannedItem } from '../archive/image-folder.js';
-import type { AnyRaw, Normalized, Raw, RawFile, Subject, Verification } from '../types.js';
+import type { AnyRaw, ArchiveItem, Normalized, PlannedItem, Raw, RawFile, Subject, Verification } from '../types.js';
 import { normalizeFile, type DocumentFile } from './file.js';
 import type { Limits } from './limits.js';
 import { normalize } from './normalize.js';

@@ -1,6 +1,6 @@
 import { FORMATS } from '../formats/index.js';
 import type { DetectInput, Detection, Format } from '../formats/format.js';
-import type { Deviation, EvidenceKind, Normalized, Problem } from '../types.js';
+import type { Deviation, EvidenceKind, EvidenceProblem as Problem, Normalized } from '../types.js';
 import { deviationAsProblem, isDeviation } from '../formats/deviations.js';
 import { foldWhole, type FoldResult } from '../formats/fold.js';
 import { withLimits, type Limits } from './limits.js';

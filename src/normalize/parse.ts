@@ -1,6 +1,6 @@
-import type { Problem } from '../types.js';
-import type { Limits } from './limits.js';
-import { checkJsonShape } from './scan.js';
+import type { EvidenceProblem as Problem } from '../types.js';
+import type { Limits } from '../lib/limits.js';
+import { checkJsonShape } from '../lib/json-scan.js';
 
 export type Parsed =
   | { type: 'json'; value: unknown }

@@ -1,6 +1,6 @@
-import type { Problem } from '../types.js';
-import type { Limits } from './limits.js';
+import type { EvidenceProblem as Problem } from '../types.js';
 import type { ArraySpans } from './split.js';
+import { type Limits } from '../lib/limits.js';
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;

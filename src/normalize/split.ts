@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import type { DetectInput, Detection, Format } from '../formats/format.js';
 import type { FoldResult } from '../formats/fold.js';
-import type { Problem } from '../types.js';
+import type { EvidenceProblem as Problem } from '../types.js';
 import type { Limits } from './limits.js';
 import { isSpace, scanJson } from './scan.js';
 

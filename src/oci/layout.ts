@@ -25,7 +25,7 @@ import {
  * never needed.
  */
 export class LayoutSource implements Source {
-  readonly kind = 'layout' as const;
+  readonly invalidContentCode = 'INVALID_INPUT' as const;
   readonly location: string;
   private readonly root: string;
   private readonly options: ResolvedSourceOptions;
@@ -44,7 +44,7 @@ export class LayoutSource implements Source {
     if (reference.type !== 'layout') {
       throw new CustodyError('INVALID_REFERENCE', `${this.location}: a layout source cannot resolve a registry reference`);
     }
-    const entries = await this.layoutEntries();
+    const entries = await this.listIndexEntries();
     if (reference.digest !== undefined) {
       const entry = entries.find((e) => e.digest === reference.digest);
       if (entry) return plain(entry);
@@ -86,7 +86,7 @@ export class LayoutSource implements Source {
   }
 
   async listTags(): Promise<string[]> {
-    const entries = await this.layoutEntries();
+    const entries = await this.listIndexEntries();
     const tags = new Set<string>();
     for (const e of entries) {
       const tag = e.annotations?.[REF_NAME];
@@ -100,10 +100,10 @@ export class LayoutSource implements Source {
   }
 
   async resolveTag(tag: string): Promise<Descriptor | undefined> {
-    return this.byTag(await this.layoutEntries(), tag);
+    return this.byTag(await this.listIndexEntries(), tag);
   }
 
-  async layoutEntries(): Promise<Descriptor[]> {
+  async listIndexEntries(): Promise<Descriptor[]> {
     this.entries ??= this.readIndex();
     return (await this.entries).map((d) => ({ ...d }));
   }
@@ -225,7 +225,7 @@ export class LayoutSource implements Source {
   private async scanSubjects(): Promise<{ bySubject: Map<string, Descriptor[]>; warnings: string[] }> {
     const bySubject = new Map<string, Descriptor[]>();
     const warnings: string[] = [];
-    const queue = await this.layoutEntries();
+    const queue = await this.listIndexEntries();
     const seen = new Set<string>();
     while (queue.length > 0) {
       const descriptor = queue.shift()!;

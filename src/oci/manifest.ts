@@ -1,3 +1,4 @@
+import { isRecord } from '../lib/is-record.js';
 import type { Descriptor, Platform } from '../types.js';
 import { isDigest } from './reference.js';
 import { DOCKER_MANIFEST, DOCKER_MANIFEST_LIST, OCI_INDEX, OCI_MANIFEST, isIndexMediaType, isManifestMediaType } from './media-types.js';
@@ -44,10 +45,6 @@ class ShapeError extends Error {}
 
 function fail(path: string, message: string): never {
   throw new ShapeError(`${path || '/'}: ${message}`);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 export function isMediaType(value: unknown): value is string {

@@ -1,5 +1,5 @@
 import { lstatSync, readFileSync } from 'node:fs';
-import { sha256Hex } from '../archive/hash.js';
+import { sha256Hex } from '../lib/hash.js';
 import { CustodyError } from '../errors.js';
 import { extractFacts, type EvidenceFacts } from '../gate/facts/extract.js';
 import { parseJsonBytes } from '../gate/facts/json.js';

@@ -1,12 +1,12 @@
 import { join } from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
-import { DEFAULT_LIMITS } from '../normalize/limits.js';
 import { isSafeRelativePath } from '../verify/safe-path.js';
 import type { ArchiveDay } from './archive-days.js';
 import { readDocument } from './document-facts.js';
 import { indexableDays, planIsEmpty, planUpdate, type UpdatePlan } from './plan.js';
 import { fail, readCheckedDay } from './read-day.js';
 import { IndexStore } from './store.js';
+import { DEFAULT_LIMITS } from '../lib/limits.js';
 
 export interface UpdateCounts {
   /** Image manifests read and checked. */

@@ -1,5 +1,4 @@
 import type { DatabaseSync } from 'node:sqlite';
-import { DATE_PATTERN } from '../archive/paths.js';
 import { CustodyError } from '../errors.js';
 import type { Answer, DayRange } from './answer.js';
 import { refreshIndex, type IndexOptions, type IndexUpdate } from './index-archive.js';
@@ -7,6 +6,7 @@ import { prepareImage, queryImage, type ImageQuery } from './queries/image.js';
 import { MISSING_KINDS, queryMissing, type MissingQuery } from './queries/missing.js';
 import { preparePackage, queryPackage, type PackageQuery } from './queries/package.js';
 import { prepareVuln, queryVuln, type VulnQuery } from './queries/vuln.js';
+import { DATE_PATTERN } from '../lib/archive-format.js';
 
 export type Query = PackageQuery | VulnQuery | MissingQuery | ImageQuery;
 

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseChecksumFile, sha256Hex } from '../archive/hash.js';
-import { CHECKSUM_SUFFIX, MANIFEST } from '../archive/paths.js';
 import { CustodyError } from '../errors.js';
 import { fileIdentity } from './archive-days.js';
 import { validateAgainst } from '../schemas.js';
 import type { DayImage, DayManifest, ImageManifest } from '../types.js';
 import { isSafeRelativePath } from '../verify/safe-path.js';
+import { parseChecksumFile, sha256Hex } from '../lib/hash.js';
+import { CHECKSUM_SUFFIX, MANIFEST } from '../lib/archive-format.js';
 
 /** A day as the index takes it: its manifest and every image manifest, each checked against the hash that vouches for it. */
 export interface CheckedDay {

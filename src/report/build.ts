@@ -7,12 +7,12 @@ import { referenceKey } from '../days/reference-key.js';
 import type { EvidenceView } from '../days/views.js';
 import type { Policy } from '../gate/policy/types.js';
 import { TOOL } from '../version.js';
-import { SEAL_FILE } from '../verify/verify.js';
 import { coverageOf, emptyCoverage, needsFacts } from './coverage.js';
 import { VersionLog } from './inventory.js';
 import { REPORT_FORMAT, type AuditReport, type DayRow, type ImageCoverage, type ImageRow } from './model.js';
 import { gateImages, type GateTarget } from './policy.js';
 import { sealOf, verdictOf } from './verdict.js';
+import { SEAL_FILE } from '../lib/archive-format.js';
 
 export interface AuditReportOptions {
   /** First day to report on (YYYY-MM-DD); verification still covers the whole PATH. */

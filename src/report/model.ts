@@ -37,7 +37,7 @@ export interface Verdict {
   /** Days of the archive (all of them: verification covers the whole PATH, the range only what is reported). */
   days: number;
   sealedDays: number;
-  problems: Problem[];
+  problems: Problem<string>[];
   warnings: string[];
 }
 
@@ -112,7 +112,7 @@ export interface InventoryRow {
   valid: boolean;
   /** The archived signature verdict: verified, `unverified (code)`, or '' for unsigned material. */
   verdict: string;
-  problems: Problem[];
+  problems: Problem<string>[];
   deviations: Deviation[];
   firstDay: string;
   lastDay: string;

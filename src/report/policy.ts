@@ -4,7 +4,6 @@
  * `custody gate --bundle` does (src/gate/sources/bundle.ts) on the bytes
  * verification hashed.
  */
-import { MANIFEST } from '../archive/paths.js';
 import type { VerifiedArchive } from '../days/open.js';
 import { parseJsonText } from '../days/views.js';
 import type { Policy } from '../gate/policy/types.js';
@@ -12,6 +11,7 @@ import { gateArchivedImage } from '../gate/sources/bundle.js';
 import { trustReverifier } from '../gate/trust-reverifier.js';
 import type { ImageManifest } from '../types.js';
 import type { GateSummary } from './model.js';
+import { MANIFEST } from '../lib/archive-format.js';
 
 export interface GateTarget {
   ref: string;

@@ -6,9 +6,9 @@ import { bundleSigner } from '../formats/sigstore-bundle-model.js';
 import { dayPath, type VerifiedArchive } from '../days/open.js';
 import type { LoadedDay } from '../days/read-day.js';
 import { parseJsonText } from '../days/views.js';
-import { SEAL_FILE, SEAL_KEY_FILE } from '../verify/verify.js';
 import { signerText } from '../days/signer.js';
 import type { ChainVerdict, SealInfo, Verdict } from './model.js';
+import { SEAL_FILE, SEAL_KEY_FILE } from '../lib/archive-format.js';
 
 export function verdictOf(archive: VerifiedArchive, sealedDays: number): Verdict {
   const report = archive.verify;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { writeFileAtomic } from '../archive/atomic.js';
 import { renderAuditHtml } from './html/page.js';
 import type { AuditReport } from './model.js';
+import { writeFileAtomic } from '../lib/atomic.js';
 
 /** Write the report page atomically; returns its sha256, the digest the report is known by. */
 export async function writeAuditHtml(report: AuditReport, path: string): Promise<{ path: string; sha256: string; bytes: number }> {

@@ -24,8 +24,6 @@ export function decodeBase64(text: string): Buffer | undefined {
   return Buffer.from(body.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
 }
 
-export { sha256Hex } from '../archive/hash.js';
-
 export function digestHex(algorithm: string, bytes: Uint8Array): string {
   return createHash(algorithm).update(bytes).digest('hex');
 }
@@ -42,9 +40,7 @@ export function parseJson(bytes: Uint8Array, limit = MAX_EVIDENCE_BYTES): unknow
   }
 }
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+export { isRecord } from '../lib/is-record.js';
 
 export function str(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;

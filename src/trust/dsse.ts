@@ -1,7 +1,8 @@
 import type { X509Certificate } from '@sigstore/core';
 import type { Verification } from '../types.js';
 import { readCosignMaterial } from './annotations.js';
-import { decodeBase64, isRecord, MAX_CERT_BYTES, parseJson, sha256Hex, str } from './bytes.js';
+import { sha256Hex } from '../lib/hash.js';
+import { decodeBase64, isRecord, MAX_CERT_BYTES, parseJson, str } from './bytes.js';
 import type { TrustMaterial } from './material.js';
 import { parseCertificatesPem } from './pem.js';
 import { matchStatementSubject } from './statement.js';

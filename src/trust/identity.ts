@@ -1,14 +1,10 @@
 import type { ASN1Obj, X509Certificate } from '@sigstore/core';
+import { OID_ISSUER_V1, OID_ISSUER_V2, OID_OTHERNAME_USERNAME } from '../formats/lib/certificate.js';
 import { clip, type Pattern } from '../lib/pattern.js';
 import type { Identity } from '../types.js';
 import { finding, type Finding } from './verdict.js';
 
-/** Fulcio OIDC issuer: v1 holds the raw string, v2 a DER UTF8String (fulcio docs/oid-info.md). */
-const OID_ISSUER_V1 = '1.3.6.1.4.1.57264.1.1';
-const OID_ISSUER_V2 = '1.3.6.1.4.1.57264.1.8';
 const OID_SAN = '2.5.29.17';
-/** Fulcio's otherName SAN for usernames. */
-const OID_OTHERNAME_USERNAME = '1.3.6.1.4.1.57264.1.7';
 
 export interface CertificateIdentity {
   /** Every SAN value as cosign lists them: DNS, email, IP, URI, then the Fulcio otherName. */

@@ -13,7 +13,9 @@ export {
   type TrustFile,
   type TrustFileRole,
   type TrustInput,
+  trustFromCopies,
 } from './material.js';
+export { isSigned, signedScope, signedTarget, signedTargetOf } from './signed-target.js';
 export { verifyEvidence, verifyEvidenceSync, detectSignedFormat, type EvidenceInput, type VerifyOptions, type SignedFormat } from './dispatch.js';
 export type { Target } from './target.js';
 export { verifySigstoreBundle, BUNDLE_MEDIA_TYPES } from './bundle.js';
@@ -22,4 +24,4 @@ export { verifyDsseEnvelope, preAuthEncoding, DSSE_MEDIA_TYPE } from './dsse.js'
 export { keyHint, parsePublicKeyPem, parsePrivateKeyPem } from './keys.js';
 export { readNotationTrustStore } from './notation/store.js';
 export { verifyNotationSignature, type NotationTrust } from './notation/verify.js';
-export { sealDayManifest, verifySeal, KeySigner, SEAL_FILE, DAY_MANIFEST, type SealOptions, type SealResult } from './seal.js';
+export { sealDayManifest, verifySeal, KeySigner, type SealOptions, type SealResult } from './seal.js';

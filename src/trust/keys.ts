@@ -1,6 +1,6 @@
 import { createPrivateKey, createPublicKey, verify as nodeVerify, type KeyObject } from 'node:crypto';
 import { CustodyError } from '../errors.js';
-import { sha256Hex } from './bytes.js';
+import { sha256Hex } from '../lib/hash.js';
 import { parsePemBlocks } from './pem.js';
 
 /** PEM types that hold a public key directly or a private key it can be derived from. */

@@ -3,7 +3,9 @@ import type { X509Certificate } from '@sigstore/core';
 import { CustodyError } from '../errors.js';
 import { compilePattern, type Pattern } from '../lib/pattern.js';
 import { readRegularFile } from '../lib/read-file.js';
-import { parseJson, sha256Hex } from './bytes.js';
+import type { IdentityConstraints, TrustRecord } from '../types.js';
+import { sha256Hex } from '../lib/hash.js';
+import { parseJson } from './bytes.js';
 import { ALL_TIME, anchorsFromTrustedRoot, logAuthorityFromKey, type CertAuthority, type LogAuthority } from './anchors.js';
 import type { IdentityPolicy } from './identity.js';
 import { keyHint, parsePublicKeyPem } from './keys.js';
@@ -284,4 +286,16 @@ function npmRegistryKeys(bytes: Uint8Array, path: string): { key: KeyObject; key
   }
   if (byKey.size === 0) throw new CustodyError('INVALID_KEY', `${path}: npm registry keys document lists no key`);
   return [...byKey.values()];
+}
+
+/**
+ * Trust material rebuilt from the copies a day folder keeps, for repeating
+ * archive-time checks offline: only the files a verdict names, with the
+ * identity constraints it recorded.
+ */
+export function trustFromCopies(copies: { record: TrustRecord; bytes: Uint8Array }[], constraints: IdentityConstraints): TrustMaterial {
+  return buildTrustMaterial(
+    copies.map(({ record, bytes }) => ({ path: record.path, role: record.role, bytes })),
+    constraints,
+  );
 }

@@ -2,11 +2,12 @@ import { sign as nodeSign, createPublicKey, type KeyObject } from 'node:crypto';
 import { basename, join } from 'node:path';
 import { bundleToJSON } from '@sigstore/bundle';
 import { FulcioSigner, MessageSignatureBundleBuilder, RekorWitness, type Signature, type Signer } from '@sigstore/sign';
-import { writeFileAtomic } from '../archive/atomic.js';
+import { MANIFEST, SEAL_FILE } from '../lib/archive-format.js';
+import { writeFileAtomic } from '../lib/atomic.js';
 import { CustodyError } from '../errors.js';
 import { isMissingFile, readRegularFile } from '../lib/read-file.js';
 import type { Verification } from '../types.js';
-import { sha256Hex } from './bytes.js';
+import { sha256Hex } from '../lib/hash.js';
 import { verifySigstoreBundle } from './bundle.js';
 import { keyHint, parsePrivateKeyPem } from './keys.js';
 import type { TrustMaterial } from './material.js';
@@ -14,9 +15,6 @@ import { failed } from './verdict.js';
 
 /** A PEM private key is a few kilobytes; anything larger is not one. */
 export const MAX_KEY_FILE = 1024 * 1024;
-
-export const DAY_MANIFEST = 'manifest.json';
-export const SEAL_FILE = 'manifest.json.sigstore.json';
 
 export type SealOptions =
   | { keyPath: string }
@@ -68,7 +66,7 @@ export class KeySigner implements Signer {
  * in Rekor; the only network calls of src/trust/, made here on request.
  */
 export async function sealDayManifest(dayDir: string, options: SealOptions): Promise<SealResult> {
-  const manifestPath = join(dayDir, DAY_MANIFEST);
+  const manifestPath = join(dayDir, MANIFEST);
   const manifest = await readRegularFile(manifestPath, { what: 'day manifest', noFollow: true });
   let builder: MessageSignatureBundleBuilder;
   let signer: string;
@@ -118,7 +116,7 @@ async function readSigningKey(path: string): Promise<KeyObject> {
  * `malformed` with a reason saying so.
  */
 export async function verifySeal(dayDir: string, trust: TrustMaterial): Promise<Verification> {
-  const manifestPath = join(dayDir, DAY_MANIFEST);
+  const manifestPath = join(dayDir, MANIFEST);
   const sealPath = join(dayDir, SEAL_FILE);
   const manifest = await readRegularFile(manifestPath, { what: 'day manifest', noFollow: true });
   let seal: Buffer;

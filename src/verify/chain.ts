@@ -1,4 +1,5 @@
-import type { DayManifest, Problem } from '../types.js';
+import type { DayManifest } from '../types.js';
+import type { VerifyProblem } from './types.js';
 
 export interface ChainDay {
   date: string;
@@ -12,8 +13,8 @@ export interface ChainDay {
  * sha256 of that day's manifest. Editing a past day breaks the next link;
  * removing, inserting or reordering a day breaks a `previous.date`.
  */
-export function checkChain(days: readonly ChainDay[]): Problem[] {
-  const problems: Problem[] = [];
+export function checkChain(days: readonly ChainDay[]): VerifyProblem[] {
+  const problems: VerifyProblem[] = [];
   const sorted = [...days].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
   const known = new Set(sorted.map((d) => d.date));
   let before: ChainDay | undefined;

@@ -1,10 +1,10 @@
 import { isDeepStrictEqual } from 'node:util';
-import { sha256Hex } from '../archive/hash.js';
-import { JOURNAL, type Journal } from '../archive/journal.js';
-import { MANIFEST } from '../archive/paths.js';
-import type { DayImage, DayManifest, ImageManifest, Problem } from '../types.js';
+import { sha256Hex } from '../lib/hash.js';
+import { JOURNAL, MANIFEST, type Journal } from '../lib/archive-format.js';
+import type { DayImage, DayManifest, ImageManifest } from '../types.js';
 import { isJournalShape } from './journal-shape.js';
 import type { ArchiveTree } from './tree-source.js';
+import type { VerifyProblem } from './types.js';
 
 /**
  * What a day's write-ahead journal may excuse, and only that.
@@ -34,7 +34,7 @@ export interface JournalExcuses {
   moves: Map<string, { before: string | null; after: string }>;
   /** Day prefixes whose manifest the interrupted run was creating. */
   newDays: Set<string>;
-  problems: Problem[];
+  problems: VerifyProblem[];
   warnings: string[];
 }
 
@@ -81,8 +81,8 @@ export async function readJournals(journalPaths: readonly string[], context: Jou
 }
 
 /** Admit each manifest move the journal proves only adds; a problem for each it cannot. */
-async function admitMoves(journal: Journal, prefix: string, context: JournalContext, excuses: JournalExcuses): Promise<Problem[]> {
-  const problems: Problem[] = [];
+async function admitMoves(journal: Journal, prefix: string, context: JournalContext, excuses: JournalExcuses): Promise<VerifyProblem[]> {
+  const problems: VerifyProblem[] = [];
   const journalPath = join2(prefix, JOURNAL);
   const dayManifest = join2(prefix, MANIFEST);
   // Image manifests first: the day manifest's move may rely on theirs.

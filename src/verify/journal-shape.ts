@@ -1,4 +1,4 @@
-import type { Journal } from '../archive/journal.js';
+import type { Journal } from '../lib/archive-format.js';
 
 const HEX = /^[a-f0-9]{64}$/;
 

@@ -1,4 +1,4 @@
-import type { Problem } from '../types.js';
+import type { Problem, ProblemCode } from '../types.js';
 
 /**
  * How many problems of one code a report lists before it summarises the
@@ -12,7 +12,7 @@ export const WARNINGS_KEPT = 100;
 /** Summary problems made here, with the number of problems each stands for. */
 const SUMMARIES = new WeakMap<Problem, number>();
 
-function summary(code: string, more: number): Problem {
+function summary<C extends ProblemCode>(code: C, more: number): Problem<C> {
   const problem = { code, path: '', message: `…and ${more} more ${code} problem${more === 1 ? '' : 's'}` };
   SUMMARIES.set(problem, more);
   return problem;
@@ -23,21 +23,21 @@ function summary(code: string, more: number): Problem {
  * code and counting the rest, so that memory stays bounded however many
  * problems an input holds.
  */
-export class ProblemCollector {
-  private readonly kept: Problem[] = [];
-  private readonly counts = new Map<string, number>();
+export class ProblemCollector<C extends ProblemCode = ProblemCode> {
+  private readonly kept: Problem<C>[] = [];
+  private readonly counts = new Map<C, number>();
 
   constructor(private readonly perCode = PROBLEMS_PER_CODE) {}
 
-  add(problem: Problem): void {
+  add(problem: Problem<C>): void {
     const count = (this.counts.get(problem.code) ?? 0) + 1;
     this.counts.set(problem.code, count);
     if (count <= this.perCode) this.kept.push(problem);
   }
 
   /** The kept problems, then one summary problem for each code that had more. */
-  list(): Problem[] {
-    const summaries: Problem[] = [];
+  list(): Problem<C>[] {
+    const summaries: Problem<C>[] = [];
     for (const [code, count] of this.counts) if (count > this.perCode) summaries.push(summary(code, count - this.perCode));
     return [...this.kept, ...summaries];
   }
@@ -49,10 +49,10 @@ export class ProblemCollector {
  * problem already in the input (from a source that capped its own) is
  * folded into the new count.
  */
-export function capProblems(problems: Problem[], perCode = PROBLEMS_PER_CODE): Problem[] {
-  const kept: Problem[] = [];
-  const more = new Map<string, number>();
-  const seen = new Map<string, number>();
+export function capProblems<C extends ProblemCode>(problems: Problem<C>[], perCode = PROBLEMS_PER_CODE): Problem<C>[] {
+  const kept: Problem<C>[] = [];
+  const more = new Map<C, number>();
+  const seen = new Map<C, number>();
   for (const problem of problems) {
     const earlier = SUMMARIES.get(problem);
     if (earlier !== undefined) {

@@ -1,8 +1,8 @@
-import { signedScope, signedTargetOf, trustFromCopies } from '../archive/trust-kept.js';
 import { isCustodyError } from '../errors.js';
-import { verifyEvidence, verifySigstoreBundle, type TrustMaterial } from '../trust/index.js';
-import { sha256Hex } from '../archive/hash.js';
-import type { EvidenceEntry, Problem, TrustRecord, Verification } from '../types.js';
+import { signedScope, signedTargetOf, trustFromCopies, verifyEvidence, verifySigstoreBundle, type TrustMaterial } from '../trust/index.js';
+import { sha256Hex } from '../lib/hash.js';
+import type { EvidenceEntry, Verification } from '../types.js';
+import type { DayTrust, VerifyProblem } from './types.js';
 
 /** A signed piece of evidence found in an image manifest, with where to find its bytes. */
 export interface SignedItem {
@@ -13,11 +13,6 @@ export interface SignedItem {
   subject?: { ref?: unknown; mediaType?: unknown; platforms?: unknown };
   /** Trust copies of the day the image belongs to, with a reader for their bytes. */
   trust: DayTrust | undefined;
-}
-
-export interface DayTrust {
-  records: TrustRecord[];
-  read(record: TrustRecord): Promise<Uint8Array | undefined>;
 }
 
 /**
@@ -32,8 +27,8 @@ export async function checkSignatures(
   readBytes: (file: string) => Promise<Uint8Array | undefined>,
   auditor: TrustMaterial | undefined,
   sha256Of: (file: string) => string | undefined = () => undefined,
-): Promise<{ problems: Problem[]; checked: number }> {
-  const problems: Problem[] = [];
+): Promise<{ problems: VerifyProblem[]; checked: number }> {
+  const problems: VerifyProblem[] = [];
   let checked = 0;
   // A nightly archive holds the same signature day after day. A check is a pure
   // function of the signed bytes (as re-hashed by verify), their media type and
@@ -112,7 +107,7 @@ export async function checkSignatures(
 }
 
 /** A day's seal: a Sigstore bundle over the day manifest's exact bytes. */
-export function checkSeal(sealFile: string, seal: Uint8Array, manifest: Uint8Array, trust: TrustMaterial): Problem | undefined {
+export function checkSeal(sealFile: string, seal: Uint8Array, manifest: Uint8Array, trust: TrustMaterial): VerifyProblem | undefined {
   let verdict;
   try {
     verdict = verifySigstoreBundle(seal, { artifact: manifest }, trust);

@@ -1,6 +1,6 @@
-import type { Problem } from '../types.js';
 import { BLOCK, decodeHeader, isZero, isZeroBlock, parsePax, TarError } from './tar-header.js';
 import { printable } from './tar-path.js';
+import type { VerifyProblem } from './types.js';
 
 /** One member of the archive, named and sized the way GNU tar 1.34 extracts it. */
 export interface TarEntry {
@@ -27,7 +27,7 @@ export interface TarVisitor {
   /** Each member in order; a sink to receive its data, or undefined to skip it. */
   entry(entry: TarEntry): EntrySink | undefined;
   /** Bytes an extracting tar never looks at (non-zero padding, data after the end), and a missing end. */
-  problem(problem: Problem): void;
+  problem(problem: VerifyProblem): void;
 }
 
 export interface TarReaderLimits {

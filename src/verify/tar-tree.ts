@@ -3,8 +3,8 @@ import { basename } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { CustodyError } from '../errors.js';
+import { CHECKSUM_SUFFIX, EXPORT_SUMS, JOURNAL, MANIFEST } from '../lib/archive-format.js';
 import { openRegularFile } from '../lib/read-file.js';
-import type { Problem } from '../types.js';
 import type { FileDigest } from './hash-files.js';
 import { ProblemCollector } from './problem-cap.js';
 import { TarError } from './tar-header.js';
@@ -12,6 +12,8 @@ import { entryName, printable } from './tar-path.js';
 import { TarReader, type EntrySink, type TarEntry } from './tar-reader.js';
 import type { ArchiveTree } from './tree-source.js';
 import type { TreeEntry } from './tree.js';
+import type { VerifyProblem } from './types.js';
+import type { VerifyProblemCode } from '../types.js';
 
 /**
  * Most files and folders one export may hold. A day of 1,000 images with
@@ -33,7 +35,7 @@ const MAX_KEPT = 512 * 1024 * 1024;
 /** Files whose text verification needs; everything else is only hashed. */
 function keepsText(path: string): boolean {
   const name = basename(path);
-  return name === 'manifest.json' || name.endsWith('.sha256') || name === 'SHA256SUMS' || name === '.custody-journal.json';
+  return name === MANIFEST || name.endsWith(CHECKSUM_SUFFIX) || name === EXPORT_SUMS || name === JOURNAL;
 }
 
 /** Files whose bytes signature re-verification needs: signed evidence, trust copies, seals. */
@@ -75,8 +77,8 @@ function kindOf(entry: TarEntry): Kind {
 }
 
 /** The problem with a member's type, if an export never holds that type. */
-function typeProblem(entry: TarEntry, shown: string): Problem | undefined {
-  const at = (code: string, what: string) => ({ code, path: shown, message: `export entry "${shown}" ${what}` });
+function typeProblem(entry: TarEntry, shown: string): VerifyProblem | undefined {
+  const at = (code: VerifyProblemCode, what: string): VerifyProblem => ({ code, path: shown, message: `export entry "${shown}" ${what}` });
   const target = printable(entry.linkname);
   switch (entry.typeflag) {
     case '0':
@@ -109,9 +111,9 @@ function typeProblem(entry: TarEntry, shown: string): Problem | undefined {
 }
 
 /** Permissions tar restores that an export's files and folders never have. */
-function modeProblem(entry: TarEntry, kind: Kind, shown: string): Problem | undefined {
+function modeProblem(entry: TarEntry, kind: Kind, shown: string): VerifyProblem | undefined {
   const mode = entry.mode.toString(8).padStart(4, '0');
-  const at = (what: string) => ({ code: 'tar-entry', path: shown, message: `export entry "${shown}" ${what} (mode ${mode})` });
+  const at = (what: string): VerifyProblem => ({ code: 'tar-entry', path: shown, message: `export entry "${shown}" ${what} (mode ${mode})` });
   if (entry.mode & 0o7000) return at('has set-user-ID, set-group-ID or sticky bits');
   if (kind === 'file' && (entry.mode & 0o400) === 0) return at('is not readable by its owner once extracted, so sha256sum -c cannot check it');
   if (kind === 'dir' && (entry.mode & 0o500) !== 0o500) return at('is a folder its owner cannot list or enter once extracted');
@@ -126,11 +128,11 @@ function modeProblem(entry: TarEntry, kind: Kind, shown: string): Problem | unde
  * rewrite or refuse, every path held twice, and every byte tar never looks
  * at is reported; links and devices are never followed.
  */
-export async function tarTree(path: string): Promise<ArchiveTree & { problems: Problem[] }> {
+export async function tarTree(path: string): Promise<ArchiveTree & { problems: VerifyProblem[] }> {
   const entries: TreeEntry[] = [];
   const digests = new Map<string, FileDigest | Error>();
   const bodies = new Map<string, Buffer>();
-  const problems = new ProblemCollector();
+  const problems = new ProblemCollector<VerifyProblemCode>();
   /** Every path GNU tar would write, and what it would be; `implied` for a folder no entry names. */
   const seen = new Map<string, Kind | 'implied'>();
   let counted = 0;

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { readRegularFile } from '../lib/read-file.js';
 import { HashPool, WORKER_THRESHOLD, type FileDigest } from './hash-files.js';
-import type { Problem } from '../types.js';
 import { walkTree, type TreeEntry, type WalkOptions } from './tree.js';
+import type { Problem, VerifyProblemCode } from '../types.js';
 
 /**
  * What verification reads: the entries of an archive folder (or of an
@@ -16,7 +16,7 @@ export interface ArchiveTree {
   /** Bytes of a file verification re-checks signatures on (evidence, trust copies, seals). */
   readBytes(path: string): Promise<Uint8Array | undefined>;
   /** Problems found while reading the source itself (hostile tar entries). */
-  problems?: Problem[];
+  problems?: Problem<VerifyProblemCode>[];
 }
 
 /** Read a file of the archive: never through a link, never a FIFO or device (one swapped in after the walk is refused). */

@@ -3,7 +3,7 @@ import { unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LOCK_NAME } from '../../src/archive/lock.js';
+import { LOCK_NAME } from '../../src/lib/archive-format.js';
 import type { CommandContext } from '../../src/cli/context.js';
 import { main } from '../../src/cli/main.js';
 import { EXAMPLE_DIGEST, REPO_ROOT, fakeDigest, runCli, tempDir } from '../helpers/cli.js';

@@ -141,6 +141,13 @@ for (const impl of implementations) {
       expect(await source.tagExists('nope')).toBe(false);
     });
 
+    it('index entries: a layout lists its index.json manifests (the image among them), a registry none; each one fetches', async () => {
+      const entries = await source.listIndexEntries();
+      if (impl.kind === 'layout') expect(entries.map((e) => e.digest)).toContain(scenario.written.root.digest);
+      else expect(entries).toEqual([]);
+      for (const entry of entries) expect(digestOf(await source.fetchManifest(entry))).toBe(entry.digest);
+    });
+
     it('collects: same image and same evidence list as every other Source', async () => {
       const c = await collect(source, impl.ref());
       expect(c.subject.digest).toBe(scenario.written.root.digest);

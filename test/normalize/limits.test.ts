@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_LIMITS, withLimits } from '../../src/normalize/limits.js';
+import { DEFAULT_LIMITS, withLimits } from '../../src/lib/limits.js';
 import { normalize } from '../../src/normalize/normalize.js';
 
 /** Size and shape limits: beyond them a clear problem, never a crash or a hang. */

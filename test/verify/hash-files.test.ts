@@ -1,10 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { HashPool, WORKER_THRESHOLD, hashFiles } from '../../src/verify/hash-files.js';
 import { walkTree } from '../../src/verify/tree.js';
-import { tempDir } from '../helpers/cli.js';
+import { REPO_ROOT, tempDir } from '../helpers/cli.js';
 
 const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
@@ -77,4 +80,31 @@ describe('hashing files across threads', () => {
       await pool.close();
     }
   });
+
+  // The pool loads its worker by URL beside hash-files: the built .js (the binary), or the .ts source with its types stripped by Node (these tests).
+  for (const worker of ['src/verify/hash-worker.ts', 'dist/src/verify/hash-worker.js']) {
+    it(`the worker module ${worker} hashes a job posted to it`, async (context) => {
+      const file = join(REPO_ROOT, worker);
+      if (!existsSync(file)) context.skip(`${worker} is not built (npm run build)`);
+      const { root, expected } = await makeTree(20);
+      const paths = [...expected.keys()];
+      const thread = new Worker(pathToFileURL(file));
+      try {
+        const job = { prefix: `${root}/`, paths, keepText: Uint8Array.from(paths, (p) => (p.endsWith('.sha256') ? 1 : 0)), counter: new Int32Array(new SharedArrayBuffer(4)) };
+        const pairs = await new Promise<unknown[]>((resolve, reject) => {
+          thread.once('message', resolve);
+          thread.once('error', reject);
+          thread.postMessage(job);
+        });
+        expect(pairs).toHaveLength(paths.length * 2);
+        for (let k = 0; k < pairs.length; k += 2) {
+          const bytes = expected.get(paths[pairs[k] as number]!)!;
+          expect((pairs[k + 1] as [string, number])[0]).toBe(sha(bytes));
+          expect((pairs[k + 1] as [string, number])[1]).toBe(bytes.length);
+        }
+      } finally {
+        await thread.terminate();
+      }
+    });
+  }
 });

@@ -2,11 +2,11 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { archive } from '../../src/archive/archive.js';
-import type { Problem } from '../../src/types.js';
+import type { Problem, ProblemCode } from '../../src/types.js';
 import { capProblems, capWarnings, ProblemCollector } from '../../src/verify/problem-cap.js';
 import { EXAMPLE_DIGEST, REPO_ROOT, runCli, tempDir } from '../helpers/cli.js';
 
-const problem = (code: string, i: number): Problem => ({ code, path: `p/${i}`, message: `${code} ${i}` });
+const problem = (code: ProblemCode, i: number): Problem => ({ code, path: `p/${i}`, message: `${code} ${i}` });
 
 describe('capProblems', () => {
   it('keeps the first 100 of each code in order, then one summary per code that had more', () => {
@@ -35,7 +35,7 @@ describe('capProblems', () => {
   });
 
   it('does not take a problem that merely looks like a summary for one', () => {
-    const lookalike = { code: 'unlisted', path: '', message: '…and 5 more unlisted problems' };
+    const lookalike: Problem = { code: 'unlisted', path: '', message: '…and 5 more unlisted problems' };
     expect(capProblems([lookalike])).toEqual([lookalike]);
   });
 });

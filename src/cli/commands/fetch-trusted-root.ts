@@ -1,8 +1,8 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../../archive/atomic.js';
-import { sha256Hex } from '../../archive/hash.js';
+import { writeFileAtomic } from '../../lib/atomic.js';
+import { sha256Hex } from '../../lib/hash.js';
 import { fetchTrustedRoot } from '../../trust/tuf.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { shown } from '../../lib/escape.js';

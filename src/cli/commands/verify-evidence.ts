@@ -1,6 +1,6 @@
 import { CustodyError } from '../../errors.js';
 import { readRegularFile } from '../../lib/read-file.js';
-import { DEFAULT_LIMITS } from '../../normalize/limits.js';
+import { DEFAULT_LIMITS } from '../../lib/limits.js';
 import { loadTrustMaterial, verifyEvidence } from '../../trust/index.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { shown } from '../../lib/escape.js';

@@ -13,9 +13,11 @@ export interface CertificateFacts {
   notAfter?: string;
 }
 
-const OID_ISSUER_V1 = '1.3.6.1.4.1.57264.1.1';
-const OID_ISSUER_V2 = '1.3.6.1.4.1.57264.1.8';
-const OID_OTHERNAME_USERNAME = '1.3.6.1.4.1.57264.1.7';
+/** Fulcio OIDC issuer: v1 holds the raw string, v2 a DER UTF8String (fulcio docs/oid-info.md). */
+export const OID_ISSUER_V1 = '1.3.6.1.4.1.57264.1.1';
+export const OID_ISSUER_V2 = '1.3.6.1.4.1.57264.1.8';
+/** Fulcio's otherName SAN for usernames. */
+export const OID_OTHERNAME_USERNAME = '1.3.6.1.4.1.57264.1.7';
 
 /** DER bytes or a PEM string; undefined when it cannot be parsed (never throws). */
 export function describeCertificate(cert: Buffer | string | undefined): CertificateFacts | undefined {

@@ -1,5 +1,5 @@
-import { checkJsonShape } from '../../normalize/scan.js';
-import { DEFAULT_LIMITS, type Limits } from '../../normalize/limits.js';
+import { checkJsonShape } from '../../lib/json-scan.js';
+import { DEFAULT_LIMITS, type Limits } from '../../lib/limits.js';
 
 /**
  * JSON carried inside another document (a DSSE payload, an annotation): the

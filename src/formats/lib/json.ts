@@ -1,10 +1,10 @@
+import { isRecord as isObject } from '../../lib/is-record.js';
+
 /** Read-only accessors for parsed JSON of unknown shape. None of them throws or mutates. */
 
 export type JsonObject = Record<string, unknown>;
 
-export function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+export { isObject };
 
 export function asObject(value: unknown): JsonObject | undefined {
   return isObject(value) ? value : undefined;

@@ -1,6 +1,6 @@
 import type { ErrorObject } from 'ajv';
 import { schemaValidator, toProblems } from '../../schemas.js';
-import type { Problem } from '../../types.js';
+import type { FormatProblem, FormatProblemCode, SchemaProblemCode } from '../../types.js';
 import { escapePointer } from './json.js';
 
 /**
@@ -8,13 +8,13 @@ import { escapePointer } from './json.js';
  * schema-type, schema-enum, schema-const, schema-pattern, schema-format,
  * schema-min-items, ...), so an auditor and a fixture can tell which rule broke.
  */
-export function schemaCode(keyword: string): string {
-  return 'schema-' + keyword.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
+export function schemaCode(keyword: string): SchemaProblemCode {
+  return `schema-${keyword.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())}`;
 }
 
 /** Ajv errors → problems, one code per keyword, every error kept (deduplicated). */
-export function ajvProblems(errors: readonly ErrorObject[] | null | undefined, prefix = ''): Problem[] {
-  const problems: Problem[] = [];
+export function ajvProblems(errors: readonly ErrorObject[] | null | undefined, prefix = ''): FormatProblem[] {
+  const problems: FormatProblem[] = [];
   const seen = new Set<string>();
   for (const error of errors ?? []) {
     // Branch failures of oneOf/anyOf/if are reported by their own errors too.
@@ -32,13 +32,13 @@ export function ajvProblems(errors: readonly ErrorObject[] | null | undefined, p
 }
 
 /** Validate against `schemas/<relativePath>`; `prefix` is prepended to every path (a nested document). */
-export function checkSchema(relativePath: string, value: unknown, prefix = ''): Problem[] {
+export function checkSchema(relativePath: string, value: unknown, prefix = ''): FormatProblem[] {
   const validate = schemaValidator(relativePath);
   if (validate(value)) return [];
   return ajvProblems(validate.errors, prefix);
 }
 
-export function problem(code: string, path: string, message: string): Problem {
+export function problem(code: FormatProblemCode, path: string, message: string): FormatProblem {
   return { code, path, message: message.startsWith(path || '/') ? message : `${path || '/'} ${message}` };
 }
 
@@ -52,6 +52,6 @@ export function childPath(parent: string, ...segments: (string | number)[]): str
  * and it is not judged against another version's schema. One problem,
  * `unsupported-version`, at the field that names the version.
  */
-export function unsupportedVersion(path: string, declared: unknown, format: string, known: readonly string[]): Problem {
+export function unsupportedVersion(path: string, declared: unknown, format: string, known: readonly string[]): FormatProblem {
   return problem('unsupported-version', path, `${path} ${JSON.stringify(declared)}: custody knows ${format} ${known.join(', ')}, not this version`);
 }

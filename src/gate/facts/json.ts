@@ -1,10 +1,10 @@
+import { isRecord } from '../../lib/is-record.js';
+
 /** Small, total readers over untrusted parsed JSON: never throw, never trust a type. */
 
 export type Json = Record<string, unknown>;
 
-export function isRecord(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+export { isRecord };
 
 export function record(value: unknown, ...keys: string[]): Json | undefined {
   let current: unknown = value;

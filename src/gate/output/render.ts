@@ -1,4 +1,4 @@
-import { writeFileAtomic } from '../../archive/atomic.js';
+import { writeFileAtomic } from '../../lib/atomic.js';
 import type { GateReport } from '../report.js';
 import { renderJson } from './json.js';
 import { renderJunit } from './junit.js';

@@ -1,9 +1,9 @@
 import { dirname, resolve } from 'node:path';
 import { LineCounter, parseDocument, isMap, isScalar } from 'yaml';
 import { CustodyError } from '../../errors.js';
-import { oneLine } from '../../cli/output.js';
+import { oneLine } from '../../lib/escape.js';
 import { readRegularFile } from '../../lib/read-file.js';
-import type { Problem } from '../../types.js';
+import type { PolicyProblem } from './types.js';
 import { checkSemantics } from './semantics.js';
 import { schemaProblems } from './schema-problems.js';
 import { toPolicy } from './resolve.js';
@@ -25,7 +25,7 @@ export async function loadPolicy(path: string): Promise<Policy> {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: true, version: '1.2', strict: true });
   if (doc.errors.length > 0) {
-    const problems = doc.errors.map((error): Problem => {
+    const problems = doc.errors.map((error): PolicyProblem => {
       const at = error.linePos?.[0];
       const first = (error.message.split('\n')[0] ?? error.message).replace(/ at line \d+, column \d+:?$/, '');
       return { code: 'syntax', path: '', message: `${at ? `line ${at.line}, column ${at.col}: ` : ''}${oneLine(first)}` };
@@ -63,7 +63,7 @@ async function readPolicyText(path: string): Promise<string> {
 }
 
 /** One line naming the file and every problem: `policy p.yaml is invalid (2 problems): /a …; /b …`. */
-function invalid(path: string, problems: Problem[]): CustodyError {
+function invalid(path: string, problems: PolicyProblem[]): CustodyError {
   const list = problems.map((p) => oneLine(p.message)).join('; ');
   return new CustodyError('INVALID_POLICY', `policy ${path} is invalid (${problems.length} problem${problems.length === 1 ? '' : 's'}): ${list}`, {
     details: { policy: path, problems },

@@ -1,6 +1,6 @@
 import type { ErrorObject } from 'ajv';
 import { schemaValidator, toProblems } from '../../schemas.js';
-import type { Problem } from '../../types.js';
+import type { PolicyProblem } from './types.js';
 
 export const POLICY_SCHEMA = 'policy.schema.json';
 
@@ -21,14 +21,14 @@ const COMBINATORS: { at: RegExp; schemaPath: string; message: (path: string) => 
 const combinatorOf = (e: ErrorObject) => COMBINATORS.find((c) => c.schemaPath === e.schemaPath && c.at.test(e.instancePath));
 
 /** Validate against schemas/policy.schema.json: every problem, each with a JSON Pointer and a sentence. */
-export function schemaProblems(value: unknown): Problem[] {
+export function schemaProblems(value: unknown): PolicyProblem[] {
   const validate = schemaValidator(POLICY_SCHEMA);
   if (validate(value)) return [];
   const errors = validate.errors ?? [];
   const combinators = errors.filter((e) => combinatorOf(e) !== undefined);
   // Branch failures of a combinator are explained by the combinator's own sentence.
   const inBranch = (e: ErrorObject) => combinators.some((c) => c !== e && e.instancePath.startsWith(c.instancePath) && e.schemaPath.startsWith(`${c.schemaPath}/`));
-  const problems: Problem[] = [];
+  const problems: PolicyProblem[] = [];
   for (const error of errors) {
     if (inBranch(error)) continue;
     const combinator = combinatorOf(error);

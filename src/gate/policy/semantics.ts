@@ -1,9 +1,10 @@
 import { resolve } from 'node:path';
 import { isCustodyError } from '../../errors.js';
+import { isRecord } from '../../lib/is-record.js';
 import { compilePattern, MAX_PATTERN_LENGTH } from '../../lib/pattern.js';
 import { readRegularFile } from '../../lib/read-file.js';
 import { buildTrustMaterial, readTrustInputs, type TrustFileRole } from '../../trust/index.js';
-import type { Problem } from '../../types.js';
+import type { PolicyProblem } from './types.js';
 
 /** Policy fields that name trust files, and what each file must be. */
 export const SIGNER_FILE_FIELDS: [field: string, role: TrustFileRole][] = [
@@ -16,7 +17,6 @@ export const SIGNER_FILE_FIELDS: [field: string, role: TrustFileRole][] = [
 
 const MAX_TRUST_FILE = 16 * 1024 * 1024;
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string' && s !== '') : []);
 
 /**
@@ -24,8 +24,8 @@ const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((s): s is
  * that one run reports every problem: regexps compile as RE2, every trust file
  * exists and parses as what its field says, attestations have signers.
  */
-export async function checkSemantics(value: unknown, base: string): Promise<Problem[]> {
-  const problems: Problem[] = [];
+export async function checkSemantics(value: unknown, base: string): Promise<PolicyProblem[]> {
+  const problems: PolicyProblem[] = [];
   const rules = isRecord(value) && isRecord(value.rules) ? value.rules : {};
   const signature = isRecord(rules.signature) ? rules.signature : undefined;
   const provenance = isRecord(rules.provenance) ? rules.provenance : undefined;
@@ -80,7 +80,7 @@ export function namesSigners(block: Record<string, unknown>): boolean {
 }
 
 /** The Notation trust store folder and policy load as src/trust would load them. */
-async function checkNotation(block: Record<string, unknown>, base: string, pointer: string): Promise<Problem[]> {
+async function checkNotation(block: Record<string, unknown>, base: string, pointer: string): Promise<PolicyProblem[]> {
   const store = typeof block.trustStore === 'string' ? resolve(base, block.trustStore) : undefined;
   const policy = typeof block.trustPolicy === 'string' ? resolve(base, block.trustPolicy) : undefined;
   if (store === undefined) return [];
@@ -94,7 +94,7 @@ async function checkNotation(block: Record<string, unknown>, base: string, point
 }
 
 /** RE2 syntax (src/lib/pattern.ts); a pattern longer than the schema allows is the schema's problem. */
-function checkRegexp(value: unknown, pointer: string, problems: Problem[]): void {
+function checkRegexp(value: unknown, pointer: string, problems: PolicyProblem[]): void {
   if (typeof value !== 'string' || value.length > MAX_PATTERN_LENGTH) return;
   try {
     compilePattern(value);

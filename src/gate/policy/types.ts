@@ -1,4 +1,8 @@
 import type { Pattern } from '../../lib/pattern.js';
+import type { PolicyProblemCode, Problem } from '../../types.js';
+
+/** What is wrong with a policy file: one of the policy codes (src/problem-codes.ts). */
+export type PolicyProblem = Problem<PolicyProblemCode>;
 
 /** A policy as `loadPolicy` returns it: validated, defaults applied, paths absolute, patterns compiled. */
 

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { sha256Hex } from '../../archive/hash.js';
-import { readImageManifest } from '../../archive/image-folder.js';
+import { sha256Hex } from '../../lib/hash.js';
+import { readImageManifest } from '../../verify/read-manifest.js';
 import { CustodyError, isCustodyError } from '../../errors.js';
 import { readRegularFile } from '../../lib/read-file.js';
 import { normalizeAll } from '../../normalize/items.js';

@@ -1,8 +1,7 @@
-import type { CollectedImage, Collector } from '../../archive/archive.js';
-import { exitCodeFor } from '../../cli/exit-codes.js';
-import { isCustodyError } from '../../errors.js';
+import type { Collection } from '../../collect/types.js';
+import { isCustodyError, isUsageError } from '../../errors.js';
 import { normalizeAll } from '../../normalize/items.js';
-import { formatReference, parseReference } from '../../oci/reference.js';
+import { formatReference, parseReference, type ImageReference } from '../../oci/reference.js';
 import type { Raw } from '../../types.js';
 import { evaluate } from '../evaluate.js';
 import type { Policy } from '../policy/types.js';
@@ -14,20 +13,20 @@ import { readWarnings } from './bundle.js';
 
 /**
  * Decide from what the registry (or OCI layout) holds now: collect through
- * the Collector, normalise, re-verify, evaluate. A reference that does not
+ * the collector, normalise, re-verify, evaluate. A reference that does not
  * parse is bad usage; a collection that fails for any other reason means
  * the evidence could not be obtained, and the gate fails closed with
  * outcome `unobtainable` (exit 3), never a pass.
  */
-export async function gateLive(refText: string, policy: Policy, collector: Collector, options: GateOptions = {}): Promise<GateReport> {
+export async function gateLive(refText: string, policy: Policy, collector: (ref: ImageReference) => Promise<Collection>, options: GateOptions = {}): Promise<GateReport> {
   const now = options.now ?? new Date();
   const ref = parseReference(refText);
   const source = { type: 'live' as const, location: formatReference(ref) };
-  let collected: CollectedImage;
+  let collected: Collection;
   try {
     collected = await collector(ref);
   } catch (err) {
-    if (isCustodyError(err) && exitCodeFor(err.code) === 2) throw err;
+    if (isUsageError(err)) throw err;
     const code = isCustodyError(err) ? err.code : 'INTERNAL';
     const message = err instanceof Error ? err.message : String(err);
     return buildReport({

@@ -1,4 +1,4 @@
-import type { Limits } from '../../normalize/limits.js';
+import type { Limits } from '../../lib/limits.js';
 import type { Reverify } from '../reverify.js';
 
 export interface GateOptions {

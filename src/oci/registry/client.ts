@@ -1,21 +1,19 @@
 import type http from 'node:http';
 import { CustodyError } from '../../errors.js';
 import type { Checked, ChunkSink, Expected } from '../digest.js';
-import { findCredential, type Credential } from './credentials.js';
+import { RegistryAuth, type TokenRequest } from './auth.js';
 import { apiHost, plainHttpAllowed } from './endpoint.js';
 import { USER_AGENT, TimeoutError, displayUrl, drain, readBody, readBodyInto, registryErrors, send } from './http.js';
 import { backoffDelay, isRetryableNetworkError, isRetryableStatus, parseRetryAfter, sleep } from './retry.js';
 import { Semaphore } from './semaphore.js';
-import type { RegistrySession } from './session.js';
-import { parseWwwAuthenticate, type Challenge } from './www-authenticate.js';
+import type { RegistryContext } from './context.js';
 
 /**
  * The Distribution API client for one registry host: decides the scheme
- * once (GET /v2/), answers auth challenges (Basic, or the Bearer token flow
- * with scope `repository:<name>:pull`, tokens reused until they expire),
+ * once (GET /v2/), answers auth challenges through RegistryAuth (auth.ts),
  * retries 5xx, 429 and connection failures with backoff, and keeps at most
- * `concurrency` requests in flight. Credentials only ever go into an
- * Authorization header to the registry origin or to its token realm.
+ * `concurrency` requests in flight. Authorization headers go to the
+ * registry origin only, never along a redirect to another one.
  */
 
 export interface RequestSpec {
@@ -47,8 +45,6 @@ export interface RegistryResponse {
 }
 
 const MAX_REDIRECTS = 5;
-const MAX_TOKEN_RESPONSE = 1024 * 1024;
-const TOKEN = /^[\x21-\x7e]{1,65536}$/;
 
 const CERT_ERRORS = new Set([
   'DEPTH_ZERO_SELF_SIGNED_CERT',
@@ -90,19 +86,17 @@ export class RegistryClient {
   /** API host (docker.io → registry-1.docker.io). */
   readonly host: string;
   private origin: Promise<URL> | undefined;
-  private challenge: Challenge | undefined;
-  private readonly credentials = new Map<string, Promise<Credential | undefined>>();
-  private readonly tokens = new Map<string, { value: string; expiresAt: number }>();
-  private readonly tokenRequests = new Map<string, Promise<string | undefined>>();
+  private readonly auth: RegistryAuth;
   private readonly semaphore: Semaphore;
 
   constructor(
     /** The registry as named in references (`docker.io`, `127.0.0.1:5000`). */
     readonly registry: string,
-    private readonly session: RegistrySession,
+    private readonly session: RegistryContext,
   ) {
     this.host = apiHost(registry);
     this.semaphore = new Semaphore(session.options.concurrency);
+    this.auth = new RegistryAuth(registry, session, (request) => this.tokenRequest(request));
   }
 
   /** Requests in flight now (for tests of the per-registry limit). */
@@ -178,7 +172,7 @@ export class RegistryClient {
     await drain(res);
     if (status === 200) return;
     if (status === 401) {
-      this.learnChallenge(res.headers['www-authenticate']);
+      this.auth.learnChallenge(res.headers['www-authenticate']);
       return;
     }
     if (isRetryableStatus(status)) throw this.statusFailure(status, res.headers, [], what);
@@ -196,7 +190,7 @@ export class RegistryClient {
       const onRegistry = url.origin === origin.origin;
       const headers: Record<string, string> = { 'User-Agent': USER_AGENT };
       if (spec.accept !== undefined) headers.Accept = spec.accept;
-      const authorization = onRegistry ? await this.authorization(spec.repository) : undefined;
+      const authorization = onRegistry ? await this.auth.authorization(spec.repository) : undefined;
       if (authorization !== undefined) headers.Authorization = authorization;
 
       let res: http.IncomingMessage;
@@ -210,10 +204,8 @@ export class RegistryClient {
       if (status === 401 && onRegistry && !authRetried) {
         await drain(res);
         authRetried = true;
-        this.learnChallenge(res.headers['www-authenticate'], spec.repository);
-        if (this.challenge?.scheme === 'basic' && (await this.credential(spec.repository)) === undefined) {
-          throw this.authFailure(spec, false);
-        }
+        this.auth.learnChallenge(res.headers['www-authenticate'], spec.repository);
+        if (await this.auth.cannotAnswer(spec.repository)) throw await this.auth.refused(spec.what, spec.repository);
         continue;
       }
       if (status >= 300 && status < 400 && status !== 304 && typeof res.headers.location === 'string') {
@@ -263,7 +255,7 @@ export class RegistryClient {
       if (status === 429 || codes.includes('TOOMANYREQUESTS') || isRetryableStatus(status)) {
         throw this.statusFailure(status, res.headers, codes, spec.what);
       }
-      if (status === 401) throw this.authFailure(spec, (await this.credential(spec.repository)) !== undefined);
+      if (status === 401) throw await this.auth.refused(spec.what, spec.repository);
       if (status === 403) throw new CustodyError('AUTH', `${spec.what}: access denied by ${this.registry} (HTTP 403${codes.length ? ` ${codes.join(',')}` : ''})`);
       if (status === 404) throw new CustodyError('NOT_FOUND', `${spec.what}: not found on ${this.registry}${codes.length ? ` (${codes.join(',')})` : ''}`);
       throw new CustodyError('REGISTRY', `${spec.what}: HTTP ${status} from ${this.registry}${codes.length ? ` ${codes.join(',')}` : ''}${message ? `: ${message}` : ''}`);
@@ -293,91 +285,12 @@ export class RegistryClient {
     return new CustodyError('NETWORK', `${what}: ${url.host}: ${reason}`, { cause: err });
   }
 
-  private authFailure(spec: RequestSpec, hadCredential: boolean): CustodyError {
-    return new CustodyError(
-      'AUTH',
-      hadCredential
-        ? `${spec.what}: ${this.registry} rejected the credentials (HTTP 401)`
-        : `${spec.what}: ${this.registry} requires authentication and no credentials were found (docker config, credential helpers, REGISTRY_AUTH_FILE)`,
-    );
-  }
+  // ---- token realm ----------------------------------------------------
 
-  // ---- authentication --------------------------------------------------
-
-  private learnChallenge(header: string | string[] | undefined, repository?: string): void {
-    const challenges = parseWwwAuthenticate(header);
-    const chosen = challenges.find((c) => c.scheme === 'bearer' && c.params.realm) ?? challenges.find((c) => c.scheme === 'basic');
-    if (chosen) this.challenge = chosen;
-    if (repository !== undefined) {
-      for (const key of this.tokens.keys()) if (key.endsWith(`|repository:${repository}:pull`)) this.tokens.delete(key);
-    }
-  }
-
-  private credential(repository: string): Promise<Credential | undefined> {
-    let found = this.credentials.get(repository);
-    if (!found) {
-      found = findCredential(this.registry, repository, this.session.credentialOptions);
-      this.credentials.set(repository, found);
-    }
-    return found;
-  }
-
-  private async authorization(repository: string): Promise<string | undefined> {
-    const challenge = this.challenge;
-    if (!challenge) return undefined;
-    if (challenge.scheme === 'basic') {
-      const credential = await this.credential(repository);
-      return credential?.kind === 'basic' ? basicHeader(credential) : undefined;
-    }
-    if (challenge.scheme === 'bearer') {
-      const token = await this.bearerToken(challenge, repository);
-      return token === undefined ? undefined : `Bearer ${token}`;
-    }
-    return undefined;
-  }
-
-  private bearerToken(challenge: Challenge, repository: string): Promise<string | undefined> {
-    const scope = `repository:${repository}:pull`;
-    const key = `${challenge.params.realm}|${challenge.params.service ?? ''}|${scope}`;
-    const cached = this.tokens.get(key);
-    if (cached && cached.expiresAt > Date.now()) return Promise.resolve(cached.value);
-    let pending = this.tokenRequests.get(key);
-    if (!pending) {
-      pending = this.fetchToken(challenge, scope, repository, key).finally(() => this.tokenRequests.delete(key));
-      this.tokenRequests.set(key, pending);
-    }
-    return pending;
-  }
-
-  /** docker token spec (GET with Basic) or OAuth2 refresh-token grant (POST) for identity tokens. */
-  private async fetchToken(challenge: Challenge, scope: string, repository: string, key: string): Promise<string | undefined> {
-    let realm: URL;
-    try {
-      realm = new URL(challenge.params.realm ?? '');
-    } catch {
-      throw new CustodyError('AUTH', `${this.registry}: the token realm in the auth challenge is not a URL`);
-    }
-    if (realm.username || realm.password) throw new CustodyError('AUTH', `${this.registry}: the token realm carries user info; refused`);
-    this.session.checkScheme(realm, `${this.registry}: token realm ${displayUrl(realm)}`);
-    const credential = await this.credential(repository);
-    const service = challenge.params.service;
-    const what = `${this.registry}: token from ${displayUrl(realm)}`;
-    const headers: Record<string, string> = { 'User-Agent': USER_AGENT, Accept: 'application/json' };
-    let method: 'GET' | 'POST' = 'GET';
-    let body: string | undefined;
-    const url = new URL(realm);
-    if (credential?.kind === 'identity-token') {
-      method = 'POST';
-      const form = new URLSearchParams({ grant_type: 'refresh_token', client_id: 'custody', refresh_token: credential.token, scope });
-      if (service !== undefined) form.set('service', service);
-      body = form.toString();
-      headers['Content-Type'] = 'application/x-www-form-urlencoded';
-    } else {
-      if (service !== undefined) url.searchParams.set('service', service);
-      url.searchParams.append('scope', scope);
-      if (credential?.kind === 'basic') headers.Authorization = basicHeader(credential);
-    }
-    const answer = await this.withRetries(async () => {
+  /** One request to an auth token realm for RegistryAuth, retried as every request is. */
+  private tokenRequest(request: Parameters<TokenRequest>[0]): ReturnType<TokenRequest> {
+    const { method, url, headers, body, what, maxBytes } = request;
+    return this.withRetries(async () => {
       let res: http.IncomingMessage;
       try {
         res = await send({ method, url, headers, agent: this.session.agentFor(url), timeoutMs: this.session.options.requestTimeoutMs, ...(body !== undefined ? { body } : {}) });
@@ -387,7 +300,7 @@ export class RegistryClient {
       const status = res.statusCode ?? 0;
       if (status === 200) {
         try {
-          return await readBody(res, {}, { maxBytes: MAX_TOKEN_RESPONSE, stallTimeoutMs: this.session.options.stallTimeoutMs, what });
+          return { status, body: (await readBody(res, {}, { maxBytes, stallTimeoutMs: this.session.options.stallTimeoutMs, what })).bytes };
         } catch (err) {
           if (err instanceof CustodyError) throw err;
           throw this.networkFailure(err, what, url);
@@ -395,27 +308,7 @@ export class RegistryClient {
       }
       await drain(res);
       if (isRetryableStatus(status)) throw this.statusFailure(status, res.headers, [], what);
-      if (status === 401 || status === 403) {
-        throw new CustodyError('AUTH', credential ? `${what}: the credentials for ${this.registry} were rejected (HTTP ${status})` : `${what}: anonymous access refused (HTTP ${status}); no credentials found for ${this.registry}`);
-      }
-      throw new CustodyError('AUTH', `${what}: HTTP ${status}`);
+      return { status };
     });
-    let doc: { token?: unknown; access_token?: unknown; expires_in?: unknown };
-    try {
-      doc = JSON.parse(answer.bytes.toString('utf8')) as typeof doc;
-    } catch {
-      throw new CustodyError('AUTH', `${what}: the answer is not JSON`);
-    }
-    const token = typeof doc.token === 'string' && doc.token !== '' ? doc.token : doc.access_token;
-    if (typeof token !== 'string' || !TOKEN.test(token)) throw new CustodyError('AUTH', `${what}: the answer holds no usable token`);
-    // docker token spec: without expires_in a token lasts 60 seconds.
-    const lifetimeS = typeof doc.expires_in === 'number' && Number.isFinite(doc.expires_in) && doc.expires_in > 0 ? Math.min(doc.expires_in, 86_400) : 60;
-    const lifetimeMs = lifetimeS * 1000;
-    this.tokens.set(key, { value: token, expiresAt: Date.now() + lifetimeMs - Math.min(10_000, lifetimeMs / 10) });
-    return token;
   }
-}
-
-function basicHeader(credential: { username: string; password: string }): string {
-  return `Basic ${Buffer.from(`${credential.username}:${credential.password}`, 'utf8').toString('base64')}`;
 }

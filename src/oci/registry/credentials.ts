@@ -1,8 +1,9 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { CustodyError } from '../../errors.js';
+import { isRecord } from '../../lib/is-record.js';
 import { isMissingFile, readRegularFile } from '../../lib/read-file.js';
-import { DOCKER_HUB } from '../reference.js';
+import { DOCKER_HUB, DOCKER_HUB_ALIASES } from '../reference.js';
 import { runCredentialHelper } from './credential-helper.js';
 
 /**
@@ -27,7 +28,6 @@ export interface CredentialOptions {
 
 /** Docker Hub's historical server address, the key Docker uses in config files and helpers. */
 export const DOCKER_HUB_SERVER = 'https://index.docker.io/v1/';
-const HUB_ALIASES = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
 const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
 
 interface AuthEntry {
@@ -51,12 +51,12 @@ export function normalizeAuthKey(key: string): string {
   const slash = rest.indexOf('/');
   const host = (slash < 0 ? rest : rest.slice(0, slash)).toLowerCase();
   const path = slash < 0 ? '' : rest.slice(slash);
-  return `${HUB_ALIASES.has(host) ? DOCKER_HUB : host}${path}`;
+  return `${DOCKER_HUB_ALIASES.has(host) ? DOCKER_HUB : host}${path}`;
 }
 
 /** Best key for `registry/repository`: an exact host, or the longest namespace prefix. */
 export function matchAuthKey(keys: Iterable<string>, registry: string, repository: string): string | undefined {
-  const host = HUB_ALIASES.has(registry) ? DOCKER_HUB : registry.toLowerCase();
+  const host = DOCKER_HUB_ALIASES.has(registry) ? DOCKER_HUB : registry.toLowerCase();
   const target = `${host}/${repository}`;
   let best: string | undefined;
   let bestLength = -1;
@@ -69,10 +69,6 @@ export function matchAuthKey(keys: Iterable<string>, registry: string, repositor
     }
   }
   return best;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 async function loadConfig(path: string): Promise<ConfigFile | undefined> {
@@ -121,7 +117,7 @@ function fromEntry(entry: AuthEntry, path: string, key: string): Credential | un
 
 /** The server address a helper is asked about: Docker Hub's v1 URL, else `host[:port]`. */
 export function helperServerUrl(registry: string): string {
-  return HUB_ALIASES.has(registry) ? DOCKER_HUB_SERVER : registry;
+  return DOCKER_HUB_ALIASES.has(registry) ? DOCKER_HUB_SERVER : registry;
 }
 
 async function fromHelper(helper: string, registry: string, env: NodeJS.ProcessEnv): Promise<Credential | undefined> {

@@ -30,7 +30,7 @@ function filtersApplied(res: RegistryResponse): string[] {
 
 /** The OCI Distribution API for one repository. */
 export class RegistrySource implements Source {
-  readonly kind = 'registry' as const;
+  readonly invalidContentCode = 'REGISTRY' as const;
   readonly location: string;
   private readonly session: RegistrySession;
   private readonly ownsSession: boolean;
@@ -251,6 +251,11 @@ export class RegistrySource implements Source {
     const parsed = parseManifest(got.body!.bytes, contentType(got));
     this.remember(got.body!.digest, got.body!.bytes);
     return { mediaType: parsed.ok ? parsed.value.mediaType : (contentType(got) ?? 'application/octet-stream'), digest: got.body!.digest, size: got.body!.bytes.length };
+  }
+
+  /** A registry has no top-level list of manifests: its content is reached by tags and referrers only. */
+  async listIndexEntries(): Promise<Descriptor[]> {
+    return [];
   }
 
   async close(): Promise<void> {

@@ -3,8 +3,9 @@ import https from 'node:https';
 import { rootCertificates } from 'node:tls';
 import { CustodyError } from '../../errors.js';
 import { readRegularFileSync } from '../../lib/read-file.js';
-import { resolveSourceOptions, type ResolvedSourceOptions, type SourceOptions } from '../source.js';
+import { resolveSourceOptions, type ConnectionOptions, type ResolvedSourceOptions } from '../source-options.js';
 import { RegistryClient } from './client.js';
+import type { RegistryContext } from './context.js';
 import type { CredentialOptions } from './credentials.js';
 import { plainHttpAllowed } from './endpoint.js';
 import type { RetryPolicy } from './retry.js';
@@ -17,7 +18,7 @@ const MAX_CA_FILE = 16 * 1024 * 1024;
  * registry host (its scheme, auth challenge, tokens and in-flight limit), tag
  * lists and whether a registry has the referrers API.
  */
-export class RegistrySession {
+export class RegistrySession implements RegistryContext {
   readonly options: ResolvedSourceOptions;
   readonly credentialOptions: CredentialOptions;
   readonly retryPolicy: RetryPolicy;
@@ -30,7 +31,7 @@ export class RegistrySession {
   private readonly clients = new Map<string, RegistryClient>();
   private closed = false;
 
-  constructor(options: SourceOptions = {}) {
+  constructor(options: ConnectionOptions = {}) {
     this.options = resolveSourceOptions(options);
     const env = options.env ?? process.env;
     this.credentialOptions = {

@@ -1,0 +1,61 @@
+import { randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
+import { mkdir, open, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { CustodyError } from '../errors.js';
+import { TEMP_PREFIX } from './archive-format.js';
+
+export function diskError(err: unknown, path: string, action: string): CustodyError {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code ?? (err instanceof Error ? err.message : String(err));
+  return new CustodyError('DISK', `cannot ${action} ${path}: ${code}`, { cause: err });
+}
+
+export async function fsyncDir(dir: string): Promise<void> {
+  let handle;
+  try {
+    handle = await open(dir, constants.O_RDONLY | constants.O_DIRECTORY);
+    await handle.sync();
+  } catch {
+    // Some file systems refuse fsync on a directory; the rename is still atomic.
+  } finally {
+    await handle?.close();
+  }
+}
+
+/**
+ * Write `bytes` to `path` atomically: a temporary file in the same folder,
+ * written, fsynced, renamed over the target, then the folder fsynced. A
+ * reader sees the old file or the new one, never a part.
+ */
+export async function writeFileAtomic(path: string, bytes: Uint8Array | string, options: WriteOptions = {}): Promise<void> {
+  const dir = dirname(path);
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (err) {
+    throw diskError(err, dir, 'create folder');
+  }
+  const temp = join(dir, `${TEMP_PREFIX}${process.pid}-${randomBytes(6).toString('hex')}-${basename(path)}`);
+  try {
+    const handle = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
+    try {
+      await handle.writeFile(bytes);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, path);
+  } catch (err) {
+    await unlink(temp).catch(() => undefined);
+    throw diskError(err, path, 'write');
+  }
+  if (options.syncDir !== false) await fsyncDir(dir);
+}
+
+export interface WriteOptions {
+  /**
+   * fsync the folder after the rename (default). A caller writing many files
+   * into one folder may leave it to a single fsyncDir once they are all in
+   * place, before anything that lists them is written.
+   */
+  syncDir?: boolean;
+}

@@ -1,0 +1,21 @@
+/** sha256 and the `sha256sum` lines every archived file carries: written by archive, read by verify, export and gate. */
+
+import { createHash } from 'node:crypto';
+
+export function sha256Hex(bytes: Uint8Array | string): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** The line `sha256sum` writes and `sha256sum -c` reads: `<64 hex>  NAME\n`. */
+export function checksumLine(sha256: string, name: string): string {
+  return `${sha256}  ${name}\n`;
+}
+
+const CHECKSUM_LINE = /^([a-f0-9]{64}) ([ *])([^\n\\]+)\n?$/;
+
+/** Parse a `.sha256` file body; undefined when it is not exactly one well-formed line. */
+export function parseChecksumFile(text: string): { sha256: string; name: string } | undefined {
+  const match = CHECKSUM_LINE.exec(text);
+  if (!match) return undefined;
+  return { sha256: match[1]!, name: match[3]! };
+}
