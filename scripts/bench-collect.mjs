@@ -32,9 +32,11 @@ function requireTools() {
 
 async function pool(items, limit, task) {
   let next = 0;
-  await Promise.all(Array.from({ length: limit }, async () => {
-    while (next < items.length) await task(items[next++]);
-  }));
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < items.length) await task(items[next++]);
+    }),
+  );
 }
 
 /**
@@ -74,7 +76,18 @@ export async function benchCollect(options = {}) {
 
     // custody archive: first run, then a rerun on the same day with nothing new.
     const root = join(work, 'archive');
-    const args = [CLI, 'archive', '--images', imagesFile, '--root', root, '--date', '2026-01-01', '--quiet', ...(options.concurrency ? ['--concurrency', String(options.concurrency)] : [])];
+    const args = [
+      CLI,
+      'archive',
+      '--images',
+      imagesFile,
+      '--root',
+      root,
+      '--date',
+      '2026-01-01',
+      '--quiet',
+      ...(options.concurrency ? ['--concurrency', String(options.concurrency)] : []),
+    ];
     const first = timed(process.execPath, args);
     if (first.code !== 0) throw new Error(`custody archive (first run) exited ${first.code}`);
     const rerun = timed(process.execPath, args);
@@ -109,7 +122,10 @@ export async function benchCollect(options = {}) {
     const { collect, discover, openSource, RegistrySession } = await import(pathToFileURL(join(ROOT, 'dist', 'src', 'collect', 'index.js')).href);
     const { parseReference } = await import(pathToFileURL(join(ROOT, 'dist', 'src', 'oci', 'reference.js')).href);
     const library = {};
-    for (const [label, fn] of [['discover', discover], ['collect', collect]]) {
+    for (const [label, fn] of [
+      ['discover', discover],
+      ['collect', collect],
+    ]) {
       const session = new RegistrySession();
       const started = performance.now();
       let evidence = 0;

@@ -104,7 +104,13 @@ function generateSpdx(path, bytes) {
   let r = 0;
   const tail = ']}';
   while (size + chunk.length < bytes - tail.length) {
-    chunk += (r === 0 ? '' : ',') + JSON.stringify({ spdxElementId: 'SPDXRef-Package-0', relationshipType: 'DEPENDS_ON', relatedSpdxElement: `SPDXRef-Package-${(r % Math.max(1, packages - 1)) + 1}` });
+    chunk +=
+      (r === 0 ? '' : ',') +
+      JSON.stringify({
+        spdxElementId: 'SPDXRef-Package-0',
+        relationshipType: 'DEPENDS_ON',
+        relatedSpdxElement: `SPDXRef-Package-${(r % Math.max(1, packages - 1)) + 1}`,
+      });
     r++;
     if (chunk.length > 1 << 20) {
       size += writeSync(fd, chunk);
@@ -157,7 +163,12 @@ async function child(mode, file) {
     const t = performance.now();
     const result = mode === 'time-parse' ? JSON.parse(text) : normalize({ bytes });
     const ms = performance.now() - t;
-    process.stdout.write(JSON.stringify({ ms, ...(mode === 'time-normalize' ? { format: result.format, valid: result.valid, problems: result.problems.slice(0, 3), summary: result.summary } : {}) }));
+    process.stdout.write(
+      JSON.stringify({
+        ms,
+        ...(mode === 'time-normalize' ? { format: result.format, valid: result.valid, problems: result.problems.slice(0, 3), summary: result.summary } : {}),
+      }),
+    );
   } else if (mode === 'time-warm') {
     // The other way to measure: one long-lived process, both sides repeated with the heap already
     // grown (fewer collections while JSON.parse builds its graph).
@@ -211,7 +222,10 @@ async function child(mode, file) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 function runChild(mode, file, extra = []) {
-  const out = spawnSync(process.execPath, ['--expose-gc', '--max-old-space-size=4096', SELF, '--child', mode, file, ...extra], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const out = spawnSync(process.execPath, ['--expose-gc', '--max-old-space-size=4096', SELF, '--child', mode, file, ...extra], {
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+  });
   if (out.status !== 0) throw new Error(`child ${mode} failed: ${out.stderr}`);
   return JSON.parse(out.stdout);
 }
@@ -260,7 +274,11 @@ async function main() {
         valid: timing.valid,
         jsonParseMs: Math.round(timing.parseMs),
         normalizeMs: Math.round(timing.normalizeMs),
-        warmProcess: { jsonParseMs: Math.round(warmTiming.parseMs), normalizeMs: Math.round(warmTiming.normalizeMs), ratio: +(warmTiming.normalizeMs / warmTiming.parseMs).toFixed(2) },
+        warmProcess: {
+          jsonParseMs: Math.round(warmTiming.parseMs),
+          normalizeMs: Math.round(warmTiming.normalizeMs),
+          ratio: +(warmTiming.normalizeMs / warmTiming.parseMs).toFixed(2),
+        },
         jsonParseRunsMs: timing.parseTimes.map(Math.round),
         normalizeRunsMs: timing.normTimes.map(Math.round),
         ratio: +(timing.normalizeMs / timing.parseMs).toFixed(2),
@@ -291,7 +309,9 @@ async function main() {
       `${''.padEnd(20)} runs (ms, fresh process each): JSON.parse ${r.jsonParseRunsMs.join(' ')}; normalize ${r.normalizeRunsMs.join(' ')}\n` +
         `${''.padEnd(20)} one long-lived process, heap grown: JSON.parse ${r.warmProcess.jsonParseMs} ms, normalize ${r.warmProcess.normalizeMs} ms, ratio ${r.warmProcess.ratio}\n` +
         `${''.padEnd(20)} read-only process ${r.baselineRssMB} MB, read + JSON.parse alone ${r.jsonParsePeakRssMB} MB; stages (ms): ` +
-        Object.entries(r.breakdownMs).map(([k, v]) => `${k} ${v}`).join(', '),
+        Object.entries(r.breakdownMs)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', '),
     );
   }
 }

@@ -37,7 +37,10 @@ function requireTools() {
 /** The commit before streaming: the parent of the first commit that added the spool. */
 function baselineCommit() {
   if (process.env.BENCH_STREAM_BASELINE) return process.env.BENCH_STREAM_BASELINE;
-  const added = execFileSync('git', ['log', '--diff-filter=A', '--format=%H', '--', 'src/archive/spool.ts'], { cwd: ROOT, encoding: 'utf8' }).trim().split('\n').filter(Boolean);
+  const added = execFileSync('git', ['log', '--diff-filter=A', '--format=%H', '--', 'src/archive/spool.ts'], { cwd: ROOT, encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .filter(Boolean);
   if (added.length === 0) throw new Error('bench stream: no commit adds src/archive/spool.ts; set BENCH_STREAM_BASELINE to the commit to compare with');
   return execFileSync('git', ['rev-parse', `${added[added.length - 1]}^`], { cwd: ROOT, encoding: 'utf8' }).trim();
 }
@@ -48,7 +51,10 @@ function buildBaseline(commit, dir) {
   const tar = execFileSync('git', ['archive', '--format=tar', commit], { cwd: ROOT, maxBuffer: 1 << 30 });
   execFileSync('tar', ['-x', '-C', dir], { input: tar });
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
-  execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], { cwd: dir, stdio: ['ignore', 'inherit', 'inherit'] });
+  execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], {
+    cwd: dir,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   const cli = join(dir, 'dist', 'src', 'cli', 'main.js');
   if (!existsSync(cli)) throw new Error(`bench stream: the baseline build has no ${cli}`);
   return cli;
@@ -56,14 +62,29 @@ function buildBaseline(commit, dir) {
 
 /** Read every file under `dir` once, so that neither run pays for a cold page cache the other did not. */
 function warm(dir) {
-  const files = readdirSync(dir, { withFileTypes: true, recursive: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+  const files = readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name));
   spawnSync('cat', files, { stdio: ['ignore', 'ignore', 'inherit'] });
   // And no writeback of earlier writes (the push, the other run's archive) left to compete with this run's fsyncs.
   spawnSync('sync');
 }
 
 function archiveOnce(cli, ref, root, maxBytes) {
-  const run = timed(process.execPath, [cli, 'archive', ref, '--root', root, '--date', '2026-01-01', '--max-bytes', String(maxBytes), '--retries', '0', '--json']);
+  const run = timed(process.execPath, [
+    cli,
+    'archive',
+    ref,
+    '--root',
+    root,
+    '--date',
+    '2026-01-01',
+    '--max-bytes',
+    String(maxBytes),
+    '--retries',
+    '0',
+    '--json',
+  ]);
   if (run.code !== 0) throw new Error(`${cli} archive exited ${run.code}: ${run.stdout.slice(-600)}`);
   const image = JSON.parse(run.stdout).images[0];
   if (image.status !== 'ok') throw new Error(`${cli} archive: image ${image.status}: ${image.error}`);
@@ -102,10 +123,13 @@ export async function benchStream(options = {}) {
     // The same evidence, byte for byte (sha256 of every archived file), and the same verdicts.
     const facts = (m) => m.evidence.map((e) => `${e.path} ${e.sha256} ${e.size} ${e.kind}/${e.format} valid=${e.valid}`).sort();
     if (JSON.stringify(facts(streamed.manifest)) !== JSON.stringify(facts(buffered.manifest))) {
-      throw new Error(`bench stream: the two builds archived different evidence:\n${facts(streamed.manifest).join('\n')}\n---\n${facts(buffered.manifest).join('\n')}`);
+      throw new Error(
+        `bench stream: the two builds archived different evidence:\n${facts(streamed.manifest).join('\n')}\n---\n${facts(buffered.manifest).join('\n')}`,
+      );
     }
     const sbom = streamed.manifest.evidence.find((e) => e.origin.descriptor?.digest === written.sbom.digest);
-    if (!sbom?.valid || sbom.summary.componentCount !== written.sbom.packages) throw new Error(`bench stream: the SBOM was not judged as expected: ${JSON.stringify(sbom)}`);
+    if (!sbom?.valid || sbom.summary.componentCount !== written.sbom.packages)
+      throw new Error(`bench stream: the SBOM was not judged as expected: ${JSON.stringify(sbom)}`);
 
     const result = {
       name: 'stream',

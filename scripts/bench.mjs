@@ -9,14 +9,21 @@ import { ROOT } from './bench/common.mjs';
 
 /** scripts/bench-normalize.mjs runs in its own process (it measures peak RSS of children). */
 function benchNormalize() {
-  const out = spawnSync(process.execPath, [join(ROOT, 'scripts', 'bench-normalize.mjs'), '--json'], { encoding: 'utf8', maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'inherit'] });
+  const out = spawnSync(process.execPath, [join(ROOT, 'scripts', 'bench-normalize.mjs'), '--json'], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   if (out.status !== 0) throw new Error('bench-normalize failed');
   const { results } = JSON.parse(out.stdout);
   return {
     name: 'normalize',
     results,
     summary: results
-      .map((r) => `normalize ${r.document} ${r.sizeMB} MB: JSON.parse ${r.jsonParseMs} ms, normalize ${r.normalizeMs} ms → ${r.ratio}× (target ≤ 1.5); peak RSS ${r.peakRssMB} MB = ${r.rssToSize}× size (target ≤ 4)`)
+      .map(
+        (r) =>
+          `normalize ${r.document} ${r.sizeMB} MB: JSON.parse ${r.jsonParseMs} ms, normalize ${r.normalizeMs} ms → ${r.ratio}× (target ≤ 1.5); peak RSS ${r.peakRssMB} MB = ${r.rssToSize}× size (target ≤ 4)`,
+      )
       .join('\n'),
   };
 }
@@ -39,7 +46,10 @@ const all = {
     }),
   index: async () => (await import('./bench/index.mjs')).benchIndex(),
 };
-const wanted = (process.env.BENCH ?? Object.keys(all).join(',')).split(',').map((s) => s.trim()).filter(Boolean);
+const wanted = (process.env.BENCH ?? Object.keys(all).join(','))
+  .split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
 const results = [];
 for (const name of wanted) {
   const bench = all[name];

@@ -57,4 +57,6 @@ const written = writeEvidenceImage(layout, {
   sign: signPayload,
 });
 writeFileSync(join(examples, 'cosign.pub'), key.publicKey.export({ type: 'spki', format: 'pem' }));
-console.log(`examples/layout: image ${written.root.digest} (tag 1.0), ${written.referrers.length} referrers, ${written.tagged.length} cosign signature, ${written.attestations.length} BuildKit attestations`);
+console.log(
+  `examples/layout: image ${written.root.digest} (tag 1.0), ${written.referrers.length} referrers, ${written.tagged.length} cosign signature, ${written.attestations.length} BuildKit attestations`,
+);

@@ -96,7 +96,11 @@ function evidence({ digest, created, scannedAt, packages, vulnerabilities, seria
       },
       runDetails: {
         builder: { id: 'https://ci.example/builders/container@v2' },
-        metadata: { invocationId: `https://ci.example/acme/shop/runs/${runId}`, startedOn: new Date(Date.parse(created) - 120_000).toISOString().replace('.000Z', 'Z'), finishedOn: created },
+        metadata: {
+          invocationId: `https://ci.example/acme/shop/runs/${runId}`,
+          startedOn: new Date(Date.parse(created) - 120_000).toISOString().replace('.000Z', 'Z'),
+          finishedOn: created,
+        },
       },
     },
   };

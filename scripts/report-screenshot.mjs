@@ -24,7 +24,8 @@ try {
   }
   const page = await loadPage(pathToFileURL(join(work, 'reports', `${date}.html`)).href, { width: 1280, height: 2000 });
   try {
-    if (page.requests.length !== 1 || page.log.some((l) => l.level === 'error')) throw new Error(`the report requested ${page.requests.join(', ')} or logged errors: ${JSON.stringify(page.log)}`);
+    if (page.requests.length !== 1 || page.log.some((l) => l.level === 'error'))
+      throw new Error(`the report requested ${page.requests.join(', ')} or logged errors: ${JSON.stringify(page.log)}`);
     writeFileSync(out, await page.screenshot());
   } finally {
     await page.browser.close();

@@ -18,24 +18,11 @@ export const USAGE_ERROR_CODES = [
 export type UsageErrorCode = (typeof USAGE_ERROR_CODES)[number];
 
 /** Something outside custody failed; nothing could be judged. */
-export type OperationalErrorCode =
-  | 'NETWORK'
-  | 'TIMEOUT'
-  | 'AUTH'
-  | 'NOT_FOUND'
-  | 'REGISTRY'
-  | 'DISK'
-  | 'LOCKED';
+export type OperationalErrorCode = 'NETWORK' | 'TIMEOUT' | 'AUTH' | 'NOT_FOUND' | 'REGISTRY' | 'DISK' | 'LOCKED';
 
 /** custody looked and found something wrong. */
 export type FindingErrorCode =
-  | 'DIGEST_MISMATCH'
-  | 'SIZE_MISMATCH'
-  | 'BODY_TOO_LARGE'
-  | 'VERIFICATION_FAILED'
-  | 'POLICY_FAILED'
-  | 'EVIDENCE_INVALID'
-  | 'IMAGE_FAILED';
+  'DIGEST_MISMATCH' | 'SIZE_MISMATCH' | 'BODY_TOO_LARGE' | 'VERIFICATION_FAILED' | 'POLICY_FAILED' | 'EVIDENCE_INVALID' | 'IMAGE_FAILED';
 
 export type ErrorCode = UsageErrorCode | OperationalErrorCode | FindingErrorCode;
 

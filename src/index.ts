@@ -10,7 +10,15 @@ export { normalizeAll } from './normalize/items.js';
 export { DEFAULT_LIMITS, type Limits } from './lib/limits.js';
 export { FORMATS } from './formats/index.js';
 export type { Format, Detection, DetectInput } from './formats/format.js';
-export { archive, type ArchiveOptions, type ArchiveReport, type ImageResult, type CollectedImage, type Collector, type CollectContext } from './archive/archive.js';
+export {
+  archive,
+  type ArchiveOptions,
+  type ArchiveReport,
+  type ImageResult,
+  type CollectedImage,
+  type Collector,
+  type CollectContext,
+} from './archive/archive.js';
 export { parseImagesList, readImagesFile, parseShard, inShard } from './archive/batch.js';
 export { verifyArchive, type VerifyReport, type VerifyOptions } from './verify/verify.js';
 export { exportDay } from './export/export.js';

@@ -39,7 +39,15 @@ export const VERIFY_PROBLEM_CODES = [
 export type VerifyProblemCode = (typeof VERIFY_PROBLEM_CODES)[number];
 
 /** What the normaliser finds wrong with evidence before or around its format (size, encoding, JSON shape, subjects). */
-export const NORMALIZE_PROBLEM_CODES = ['empty', 'too-large', 'json-invalid', 'json-too-deep', 'json-array-too-long', 'format-error', 'subject-mismatch'] as const;
+export const NORMALIZE_PROBLEM_CODES = [
+  'empty',
+  'too-large',
+  'json-invalid',
+  'json-too-deep',
+  'json-array-too-long',
+  'format-error',
+  'subject-mismatch',
+] as const;
 export type NormalizeProblemCode = (typeof NORMALIZE_PROBLEM_CODES)[number];
 
 /** What a format module (src/formats) finds wrong with a document of its format, besides its schema's keywords. */

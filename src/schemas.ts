@@ -5,9 +5,7 @@ import * as addFormatsModule from 'ajv-formats';
 import type { Problem, SchemaProblemCode } from './types.js';
 
 /** The repository's `schemas/` folder, found relative to this module (src/ or dist/src/). */
-export const SCHEMAS_DIR = fileURLToPath(
-  new URL(import.meta.url.includes('/dist/') ? '../../schemas/' : '../schemas/', import.meta.url),
-);
+export const SCHEMAS_DIR = fileURLToPath(new URL(import.meta.url.includes('/dist/') ? '../../schemas/' : '../schemas/', import.meta.url));
 
 // ajv-formats is CommonJS; its default export arrives wrapped under NodeNext.
 type AddFormats = (ajv: Ajv2020) => Ajv2020;

@@ -68,7 +68,9 @@ function importGraph(): { files: string[]; edges: Edge[] } {
     const { importedFiles } = ts.preProcessFile(readFileSync(join(SRC, from), 'utf8'), true, true);
     for (const { fileName: specifier } of importedFiles) {
       if (!specifier.startsWith('.')) continue;
-      const to = normalize(join(dirname(from), specifier.replace(/\.js$/, '.ts'))).split('\\').join('/');
+      const to = normalize(join(dirname(from), specifier.replace(/\.js$/, '.ts')))
+        .split('\\')
+        .join('/');
       edges.push({ from, to, specifier });
     }
   }
@@ -151,7 +153,8 @@ describe('layers of src/ (scripts/lib/layers.mjs; README "Layout")', () => {
     for (const [shim, names] of Object.entries(SHIMS)) {
       const text = readFileSync(join(SRC, shim), 'utf8');
       for (const name of names) {
-        if (!new RegExp(`export (?:type )?\\{[^}]*\\b${name}\\b[^}]*\\}(?: from '[^']+')?;`).test(text)) misuse.push(`${shim} no longer re-exports ${name}: drop it from SHIMS`);
+        if (!new RegExp(`export (?:type )?\\{[^}]*\\b${name}\\b[^}]*\\}(?: from '[^']+')?;`).test(text))
+          misuse.push(`${shim} no longer re-exports ${name}: drop it from SHIMS`);
       }
     }
     for (const e of edges) {
@@ -160,7 +163,13 @@ describe('layers of src/ (scripts/lib/layers.mjs; README "Layout")', () => {
       const text = readFileSync(join(SRC, e.from), 'utf8');
       for (const statement of text.matchAll(/(?:import|export)\s+(?:type\s+)?\{([^}]*)\}\s+from\s+'([^']+)'/g)) {
         if (statement[2] !== e.specifier) continue;
-        const imported = statement[1]!.split(',').map((part) => part.trim().replace(/^type\s+/, '').split(/\s+as\s+/)[0]!);
+        const imported = statement[1]!.split(',').map(
+          (part) =>
+            part
+              .trim()
+              .replace(/^type\s+/, '')
+              .split(/\s+as\s+/)[0]!,
+        );
         for (const name of imported) if (names.includes(name)) misuse.push(`src/${e.from} takes ${name} through the shim ${e.specifier}`);
       }
     }

@@ -34,7 +34,10 @@ export function bestOf(n, command, args, options) {
 
 /** sha256 bytes per second per core for 16 KiB blocks, as `openssl speed -evp sha256` reports. */
 export function opensslSha256Rate() {
-  const out = execFileSync('openssl', ['speed', '-evp', 'sha256', '-bytes', '16384', '-seconds', '2'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  const out = execFileSync('openssl', ['speed', '-evp', 'sha256', '-bytes', '16384', '-seconds', '2'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   const line = out.split('\n').find((l) => /^sha256\s/.test(l.trim()) || /^SHA256\s/i.test(l.trim()));
   const value = line ? /([\d.]+)k\s*$/.exec(line.trim()) : undefined;
   if (!value) throw new Error(`cannot read openssl speed output: ${out}`);

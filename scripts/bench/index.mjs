@@ -81,7 +81,11 @@ export async function benchIndex() {
   const range = `>=2.0.0 <${LOG4J.fixed}`;
   const pkg = bestOf(5, process.execPath, [CLI, 'query', 'package', LOG4J.name, '--version', range, '--root', root, '--format', 'csv']);
   const vuln = bestOf(5, process.execPath, [CLI, 'query', 'vuln', LOG4J.cve, '--root', root, '--format', 'csv']);
-  for (const [name, q] of [['package', pkg], ['vuln', vuln]]) if (q.code !== 0) throw new Error(`custody query ${name} found nothing on the benchmark archive`);
+  for (const [name, q] of [
+    ['package', pkg],
+    ['vuln', vuln],
+  ])
+    if (q.code !== 0) throw new Error(`custody query ${name} found nothing on the benchmark archive`);
   const library = (...args) => {
     const t = timed(process.execPath, [join(ROOT, 'scripts', 'bench', 'query-library.mjs'), root, '5', ...args]);
     if (t.code !== 0) throw new Error(`the library query ${args.join(' ')} failed`);

@@ -11,7 +11,9 @@ const [root, wanted = 'log4j-core'] = process.argv.slice(2);
 let manifests = 0;
 let sboms = 0;
 let hits = 0;
-for (const date of readdirSync(root).filter((n) => /^\d{4}-\d{2}-\d{2}$/.test(n)).sort()) {
+for (const date of readdirSync(root)
+  .filter((n) => /^\d{4}-\d{2}-\d{2}$/.test(n))
+  .sort()) {
   const day = JSON.parse(readFileSync(join(root, date, 'manifest.json'), 'utf8'));
   manifests++;
   for (const image of day.images) {

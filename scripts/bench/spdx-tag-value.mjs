@@ -30,7 +30,7 @@ function model(packages) {
       versionInfo: `1.${i % 100}.${i % 7}`,
       downloadLocation: 'NOASSERTION',
       filesAnalyzed: false,
-      checksums: [{ algorithm: 'SHA256', checksumValue: (i.toString(16).padStart(8, '0')).repeat(8) }],
+      checksums: [{ algorithm: 'SHA256', checksumValue: i.toString(16).padStart(8, '0').repeat(8) }],
       licenseConcluded: i % 3 === 0 ? 'MIT' : 'Apache-2.0 OR MIT',
       licenseDeclared: 'NOASSERTION',
       copyrightText: `Copyright ${2000 + (i % 26)} Example Authors\nAll rights reserved.`,
@@ -40,7 +40,7 @@ function model(packages) {
     doc.files.push({
       fileName: `./lib/package-${i}/index.js`,
       SPDXID: fileId,
-      checksums: [{ algorithm: 'SHA1', checksumValue: (i.toString(16).padStart(8, '0')).repeat(5) }],
+      checksums: [{ algorithm: 'SHA1', checksumValue: i.toString(16).padStart(8, '0').repeat(5) }],
       licenseConcluded: 'NOASSERTION',
       copyrightText: 'NOASSERTION',
     });
@@ -103,7 +103,8 @@ function time(bytes, mediaType) {
   const result = normalize({ bytes, mediaType });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   const used = process.cpuUsage(cpu);
-  if (!result.valid || result.format !== 'spdx') throw new Error(`the benchmark document is not valid SPDX (${mediaType}): ${JSON.stringify(result.problems.slice(0, 3))}`);
+  if (!result.valid || result.format !== 'spdx')
+    throw new Error(`the benchmark document is not valid SPDX (${mediaType}): ${JSON.stringify(result.problems.slice(0, 3))}`);
   return { ms, cpuMs: (used.user + used.system) / 1000 };
 }
 

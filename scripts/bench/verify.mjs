@@ -42,7 +42,9 @@ export async function benchVerify() {
       else {
         files++;
         if (name.endsWith('.sha256')) {
-          const [hash, target] = readFileSync(join(root, path), 'utf8').trim().split(/\s+\*?/);
+          const [hash, target] = readFileSync(join(root, path), 'utf8')
+            .trim()
+            .split(/\s+\*?/);
           const folder = rel;
           lines.push(`${hash}  ${folder}/${target}`);
         } else {

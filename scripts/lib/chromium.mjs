@@ -52,12 +52,14 @@ export async function openBrowser({ width = 1280, height = 2000, timeoutMs = 60_
   let nextId = 1;
   let buffer = '';
   let exited = false;
-  const exit = new Promise((resolve) => child.on('exit', (code, signal) => {
-    exited = true;
-    for (const { reject } of pending.values()) reject(new Error(`chromium exited (${code ?? signal}) before answering: ${stderr.slice(-400)}`));
-    pending.clear();
-    resolve();
-  }));
+  const exit = new Promise((resolve) =>
+    child.on('exit', (code, signal) => {
+      exited = true;
+      for (const { reject } of pending.values()) reject(new Error(`chromium exited (${code ?? signal}) before answering: ${stderr.slice(-400)}`));
+      pending.clear();
+      resolve();
+    }),
+  );
   output.on('data', (chunk) => {
     buffer += chunk.toString('utf8');
     let end;

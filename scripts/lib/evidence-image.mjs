@@ -41,7 +41,9 @@ export function spdxDocument(spec, digest) {
         downloadLocation: 'NOASSERTION',
         filesAnalyzed: false,
         primaryPackagePurpose: 'CONTAINER',
-        externalRefs: [{ referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: purl(spec.name, digest, `?repository_url=${spec.repository}`) }],
+        externalRefs: [
+          { referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: purl(spec.name, digest, `?repository_url=${spec.repository}`) },
+        ],
       },
       {
         SPDXID: 'SPDXRef-busybox',
@@ -69,7 +71,13 @@ export function cyclonedxDocument(spec, digest, architecture) {
     metadata: {
       timestamp: CREATED,
       tools: { components: [{ type: 'application', name: 'custody-example', version: '1.0' }] },
-      component: { type: 'container', 'bom-ref': purl(spec.name, digest), name: spec.name, version: digest, purl: purl(spec.name, digest, architecture ? `?arch=${architecture}` : '') },
+      component: {
+        type: 'container',
+        'bom-ref': purl(spec.name, digest),
+        name: spec.name,
+        version: digest,
+        purl: purl(spec.name, digest, architecture ? `?arch=${architecture}` : ''),
+      },
     },
     components: [
       {
@@ -127,14 +135,25 @@ export function writeEvidenceImage(dir, spec) {
   });
   referrers.push({ descriptor: cdx, subject: cdxSubject.digest });
   for (let i = 0; i < (spec.extraReferrers ?? 0); i += 1) {
-    const doc = { ...spdxDocument(spec, root.digest), name: `${spec.repository}:${spec.tag} part ${i}`, documentNamespace: `https://example.com/custody/spdx/${spec.name}-${root.digest.slice(7, 19)}-${i}` };
-    const extra = writeArtifact(w, { artifactType: 'application/spdx+json', subject: root, layers: [sbomLayer(doc, 'application/spdx+json', `part-${i}.spdx.json`)] });
+    const doc = {
+      ...spdxDocument(spec, root.digest),
+      name: `${spec.repository}:${spec.tag} part ${i}`,
+      documentNamespace: `https://example.com/custody/spdx/${spec.name}-${root.digest.slice(7, 19)}-${i}`,
+    };
+    const extra = writeArtifact(w, {
+      artifactType: 'application/spdx+json',
+      subject: root,
+      layers: [sbomLayer(doc, 'application/spdx+json', `part-${i}.spdx.json`)],
+    });
     referrers.push({ descriptor: extra, subject: root.digest });
   }
   for (const r of referrers) w.entry(r.descriptor);
 
   const tagged = [];
-  const signature = writeCosignSignature(w, { payload: simpleSigningPayload(spec.repository, root.digest), signature: spec.sign(simpleSigningPayload(spec.repository, root.digest)) });
+  const signature = writeCosignSignature(w, {
+    payload: simpleSigningPayload(spec.repository, root.digest),
+    signature: spec.sign(simpleSigningPayload(spec.repository, root.digest)),
+  });
   tagged.push({ tag: cosignTag(root.digest, 'sig'), descriptor: signature, attachedTo: root.digest });
   if (spec.nested) {
     const payload = simpleSigningPayload(spec.repository, spdx.digest);

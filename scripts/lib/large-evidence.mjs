@@ -107,7 +107,11 @@ export function writeLargeEvidenceImage(dir, spec) {
   const sbom = writeSbom(dir, spec.sbomBytes, root.digest, spec.name);
   const opaque = writeOpaque(dir, spec.opaqueBytes);
   const layer = ({ mediaType, digest, size }) => ({ mediaType, digest, size });
-  const artifact = writeArtifactFromDescriptors(w, { artifactType: 'application/vnd.custody.large-evidence', subject: root, layers: [layer(sbom), layer(opaque)] });
+  const artifact = writeArtifactFromDescriptors(w, {
+    artifactType: 'application/vnd.custody.large-evidence',
+    subject: root,
+    layers: [layer(sbom), layer(opaque)],
+  });
   const index = writeReferrersIndex(w, [artifact]);
   w.entry(index, referrersTag(root.digest));
   w.finish();
@@ -150,12 +154,20 @@ export async function pushBlobFile(baseUrl, repo, descriptor, path) {
   const location = new URL(start.headers.location, baseUrl);
   location.searchParams.set('digest', descriptor.digest);
   const size = statSync(path).size;
-  const put = await request(location, { method: 'PUT', headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': String(size) } }, createReadStream(path, { highWaterMark: CHUNK }));
+  const put = await request(
+    location,
+    { method: 'PUT', headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': String(size) } },
+    createReadStream(path, { highWaterMark: CHUNK }),
+  );
   if (put.status !== 201) throw new Error(`PUT blob ${repo}@${descriptor.digest}: HTTP ${put.status} ${put.body.slice(0, 200)}`);
 }
 
 async function pushManifestFile(baseUrl, repo, reference, mediaType, path) {
-  const put = await request(`${baseUrl}/v2/${repo}/manifests/${reference}`, { method: 'PUT', headers: { 'Content-Type': mediaType, 'Content-Length': String(statSync(path).size) } }, createReadStream(path));
+  const put = await request(
+    `${baseUrl}/v2/${repo}/manifests/${reference}`,
+    { method: 'PUT', headers: { 'Content-Type': mediaType, 'Content-Length': String(statSync(path).size) } },
+    createReadStream(path),
+  );
   if (put.status !== 201) throw new Error(`PUT manifest ${repo}:${reference}: HTTP ${put.status} ${put.body.slice(0, 300)}`);
 }
 

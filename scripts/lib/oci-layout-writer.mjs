@@ -152,12 +152,22 @@ export function writeBuildkitAttestation(w, spec, platformManifest, created = '2
   const statement = {
     _type: 'https://in-toto.io/Statement/v0.1',
     predicateType: 'https://slsa.dev/provenance/v0.2',
-    subject: [{ name: `pkg:docker/${spec.repository ?? `example.com/custody/${spec.name}`}@${spec.tag ?? 'latest'}?platform=${encodeURIComponent(`${os}/${architecture}`)}`, digest: { sha256: platformManifest.digest.slice(7) } }],
+    subject: [
+      {
+        name: `pkg:docker/${spec.repository ?? `example.com/custody/${spec.name}`}@${spec.tag ?? 'latest'}?platform=${encodeURIComponent(`${os}/${architecture}`)}`,
+        digest: { sha256: platformManifest.digest.slice(7) },
+      },
+    ],
     predicate: {
       builder: { id: 'https://example.com/custody/builder' },
       buildType: 'https://mobyproject.org/buildkit@v1',
       invocation: { configSource: { entryPoint: 'Dockerfile' }, parameters: { frontend: 'dockerfile.v0' } },
-      metadata: { buildStartedOn: created, buildFinishedOn: created, completeness: { parameters: true, environment: true, materials: false }, reproducible: false },
+      metadata: {
+        buildStartedOn: created,
+        buildFinishedOn: created,
+        completeness: { parameters: true, environment: true, materials: false },
+        reproducible: false,
+      },
       materials: [],
     },
   };

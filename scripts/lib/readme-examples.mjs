@@ -43,8 +43,15 @@ function steps(work, today) {
   const tarball = join(work, `r1-${DATE}.tar.gz`);
   const q1 = join(work, 'q1');
   const shop = (date, ...files) => [
-    'archive', '--no-discover', 'registry.example/acme/shop@sha256:5b829ddf46d6f0f69448ce05d30c9aa4f5578dce4442677d6e46ea650080a2c5',
-    ...files.flatMap((f) => ['--evidence', `examples/evidence/${f}`]), '--root', q1, '--date', date, '--quiet',
+    'archive',
+    '--no-discover',
+    'registry.example/acme/shop@sha256:5b829ddf46d6f0f69448ce05d30c9aa4f5578dce4442677d6e46ea650080a2c5',
+    ...files.flatMap((f) => ['--evidence', `examples/evidence/${f}`]),
+    '--root',
+    q1,
+    '--date',
+    date,
+    '--quiet',
   ];
   const layout = (date) => ['archive', 'oci:examples/layout:1.0', '--key', 'examples/cosign.pub', '--root', q1, '--date', date, '--quiet'];
   return [
@@ -53,25 +60,43 @@ function steps(work, today) {
     {
       block: 'trust-archive',
       args: [
-        'archive', SLSA_LAYOUT, '--trusted-root', PUBLIC_GOOD,
-        '--certificate-identity', 'https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_container_slsa3.yml@refs/tags/v2.1.0',
-        '--certificate-oidc-issuer', GITHUB_ISSUER, '--root', r1, '--date', DATE,
+        'archive',
+        SLSA_LAYOUT,
+        '--trusted-root',
+        PUBLIC_GOOD,
+        '--certificate-identity',
+        'https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_container_slsa3.yml@refs/tags/v2.1.0',
+        '--certificate-oidc-issuer',
+        GITHUB_ISSUER,
+        '--root',
+        r1,
+        '--date',
+        DATE,
       ],
     },
     {
       block: 'verify-evidence',
       args: [
-        'verify-evidence', '../shared/corpus/sigstore-bundles/conformance/happy-path-v0.3/bundle.sigstore.json',
-        '--artifact', '../shared/corpus/sigstore-bundles/conformance/a.txt', '--trusted-root', PUBLIC_GOOD,
-        '--certificate-identity', 'https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main',
-        '--certificate-oidc-issuer', GITHUB_ISSUER,
+        'verify-evidence',
+        '../shared/corpus/sigstore-bundles/conformance/happy-path-v0.3/bundle.sigstore.json',
+        '--artifact',
+        '../shared/corpus/sigstore-bundles/conformance/a.txt',
+        '--trusted-root',
+        PUBLIC_GOOD,
+        '--certificate-identity',
+        'https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main',
+        '--certificate-oidc-issuer',
+        GITHUB_ISSUER,
       ],
     },
     { block: 'seal', args: ['seal', join(r1, DATE), '--key', join(work, 'seal.key')] },
     { block: 'verify', args: ['verify', r1] },
     { block: 'export', args: ['export', join(r1, DATE), '--out', tarball] },
     { block: 'export', args: ['verify', tarball] },
-    { block: 'export', sh: `mkdir ${work}/audit && tar xzf ${tarball} -C ${work}/audit && cd ${work}/audit && sha256sum -c --quiet SHA256SUMS && echo "all $(wc -l < SHA256SUMS) files match"` },
+    {
+      block: 'export',
+      sh: `mkdir ${work}/audit && tar xzf ${tarball} -C ${work}/audit && cd ${work}/audit && sha256sum -c --quiet SHA256SUMS && echo "all $(wc -l < SHA256SUMS) files match"`,
+    },
     { block: 'sha256sum', sh: `cd ${r1}/${DATE}/${LAYOUT_IMAGE}/evidence && sha256sum -c *.sha256` },
     { block: 'report', args: ['report', r1, '--out', join(work, 'r1-report.html')] },
     { block: 'report-tampered', sh: `cp -r ${r1} ${work}/r2 && echo ' ' >> ${work}/r2/${DATE}/${LAYOUT_IMAGE}/evidence/sbom-spdx-5ec5ffaf75d5.json` },
@@ -104,7 +129,9 @@ function shopBuilds(work) {
     ['2026-11-29', 'examples/evidence/next'],
   ];
   return builds.map(([date, folder]) => {
-    const digest = readFileSync(join(work, 'custody', folder, 'IMAGE'), 'utf8').trim().split('@')[1];
+    const digest = readFileSync(join(work, 'custody', folder, 'IMAGE'), 'utf8')
+      .trim()
+      .split('@')[1];
     const files = ['sbom.spdx.json', 'sbom.cdx.json', 'provenance.intoto.json', 'scan.trivy.json'].flatMap((f) => ['--evidence', `${folder}/${f}`]);
     return ['archive', '--no-discover', `registry.example/acme/shop:1.4@${digest}`, ...files, '--root', join(work, 'shop'), '--date', date, '--quiet'];
   });
@@ -120,10 +147,18 @@ function prepare() {
   for (const file of CORPUS_FILES) cpSync(join(corpusDir(), file), join(work, 'shared', 'corpus', file), { recursive: true });
   // Any ECDSA P-256 private key seals (e.g. openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256); a seeded one keeps the signer the same.
   writeFileSync(join(work, 'seal.key'), seededP256('custody README seal key; not a secret').privateKey.export({ type: 'pkcs8', format: 'pem' }));
-  const layoutPlatform = JSON.parse(readFileSync(join(cwd, 'examples', 'layout', 'blobs', 'sha256', '337a21cc74ea6b7878b74446bf8b7c17c8fdb0beb97e761e95b2f1e0a4c48370'), 'utf8')).manifests[0].digest;
+  const layoutPlatform = JSON.parse(
+    readFileSync(join(cwd, 'examples', 'layout', 'blobs', 'sha256', '337a21cc74ea6b7878b74446bf8b7c17c8fdb0beb97e761e95b2f1e0a4c48370'), 'utf8'),
+  ).manifests[0].digest;
   writeFileSync(
     join(work, 'images.txt'),
-    ['# production images, one a line', 'oci:examples/layout:1.0', 'oci:examples/layout:2.0        # no such tag', `oci:examples/layout@${layoutPlatform}   # by digest`, ''].join('\n'),
+    [
+      '# production images, one a line',
+      'oci:examples/layout:1.0',
+      'oci:examples/layout:2.0        # no such tag',
+      `oci:examples/layout@${layoutPlatform}   # by digest`,
+      '',
+    ].join('\n'),
   );
   return { work, cwd };
 }

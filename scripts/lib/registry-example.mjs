@@ -31,13 +31,20 @@ export async function renderRegistryExample() {
       name: 'shop',
       repository: '127.0.0.1:5000/acme/shop',
       tag: '1.0',
-      platforms: [{ os: 'linux', architecture: 'amd64' }, { os: 'linux', architecture: 'arm64' }],
+      platforms: [
+        { os: 'linux', architecture: 'amd64' },
+        { os: 'linux', architecture: 'arm64' },
+      ],
       index: true,
       sign: (payload) => sign(null, payload, privateKey).toString('base64'),
       referrersTags: true,
       nested: true,
     });
-    const copy = spawnSync('skopeo', ['copy', '--quiet', '--all', '--preserve-digests', '--dest-tls-verify=false', `oci:${layout}:1.0`, `docker://${registry.host}/acme/shop:1.0`], { encoding: 'utf8' });
+    const copy = spawnSync(
+      'skopeo',
+      ['copy', '--quiet', '--all', '--preserve-digests', '--dest-tls-verify=false', `oci:${layout}:1.0`, `docker://${registry.host}/acme/shop:1.0`],
+      { encoding: 'utf8' },
+    );
     if (copy.status !== 0) throw new Error(`skopeo copy failed: ${copy.stderr}`);
     const pusher = new RegistryPusher(registry.url, {});
     await pusher.pushLayout(layout, 'acme/shop', { skip: ['1.0'] });
@@ -52,7 +59,13 @@ export async function renderRegistryExample() {
     ]) {
       const result = runMerged(process.execPath, [CLI, ...args], { cwd: REPO, env, scratch: work });
       if (result.status !== 0) throw new Error(`README example "registry": custody ${args.join(' ')} exited ${result.status}:\n${result.output}`);
-      text += transcript(commandLines('custody', args.map((a) => normalise(a, { workDir: work }))), result);
+      text += transcript(
+        commandLines(
+          'custody',
+          args.map((a) => normalise(a, { workDir: work })),
+        ),
+        result,
+      );
     }
     return normalise(text, { workDir: work });
   } finally {

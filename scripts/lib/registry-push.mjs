@@ -69,7 +69,13 @@ export class RegistryPusher {
 
   /** @param {string} repo @param {string} reference tag or digest @param {string} mediaType @param {Buffer} bytes */
   async pushManifest(repo, reference, mediaType, bytes) {
-    const put = await this.send(repo, 'PUT', `${this.baseUrl}/v2/${repo}/manifests/${reference}`, { 'Content-Type': mediaType, 'Content-Length': String(bytes.length) }, bytes);
+    const put = await this.send(
+      repo,
+      'PUT',
+      `${this.baseUrl}/v2/${repo}/manifests/${reference}`,
+      { 'Content-Type': mediaType, 'Content-Length': String(bytes.length) },
+      bytes,
+    );
     if (put.status !== 201) throw new Error(`PUT manifest ${repo}:${reference}: HTTP ${put.status} ${put.body.toString('utf8').slice(0, 300)}`);
   }
 
@@ -86,7 +92,8 @@ export class RegistryPusher {
     if (INDEX_TYPES.has(mediaType)) {
       for (const child of doc.manifests ?? []) if (existsSync(path(child.digest))) await this.pushFromLayout(layoutDir, repo, child);
     } else {
-      for (const blob of [doc.config, ...(doc.layers ?? [])]) if (blob && existsSync(path(blob.digest))) await this.pushBlob(repo, blob.digest, readFileSync(path(blob.digest)));
+      for (const blob of [doc.config, ...(doc.layers ?? [])])
+        if (blob && existsSync(path(blob.digest))) await this.pushBlob(repo, blob.digest, readFileSync(path(blob.digest)));
     }
     const key = `${repo}@${descriptor.digest}`;
     if (!this.pushed.has(key)) {

@@ -97,7 +97,9 @@ export function writeSyntheticArchive(root, options = {}, from = 0, to = undefin
 }
 
 function newestDay(root) {
-  const days = readdirSync(root).filter((n) => /^\d{4}-\d{2}-\d{2}$/.test(n)).sort();
+  const days = readdirSync(root)
+    .filter((n) => /^\d{4}-\d{2}-\d{2}$/.test(n))
+    .sort();
   if (days.length === 0) return null;
   const date = days.at(-1);
   return { date, sha256: sha256(readFileSync(join(root, date, 'manifest.json'))) };
@@ -105,7 +107,7 @@ function newestDay(root) {
 
 /** Image `i` on day `d`: its build number and digest. Builds are staggered so that a few images change every day. */
 function imageOn(o, i, d) {
-  const build = Math.floor((d + (i * 7) % o.rebuildEvery) / o.rebuildEvery);
+  const build = Math.floor((d + ((i * 7) % o.rebuildEvery)) / o.rebuildEvery);
   const digest = `sha256:${sha256(`synthetic image ${i} build ${build}`)}`;
   return { i, build, digest, ref: `registry.example/team-${i % 10}/app-${i}:prod` };
 }
@@ -121,7 +123,7 @@ function evidenceOf(o, image, d) {
     packages.push({ name: `pkg-${n}`, version: `1.${(n + build) % 20}.${k % 3}`, purl: `pkg:npm/pkg-${n}@1.${(n + build) % 20}.${k % 3}` });
   }
   if (log4j) packages.push({ name: LOG4J.name, version: log4j, purl: `pkg:maven/${LOG4J.group}/${LOG4J.name}@${log4j}` });
-  const built = `${dayAt(o.start, Math.max(0, d - ((d + (i * 7) % o.rebuildEvery) % o.rebuildEvery)))}T01:00:00Z`;
+  const built = `${dayAt(o.start, Math.max(0, d - ((d + ((i * 7) % o.rebuildEvery)) % o.rebuildEvery)))}T01:00:00Z`;
   const docs = [
     { file: 'sbom.spdx.json', mediaType: 'application/spdx+json', bytes: json(spdx(image, packages, built)) },
     { file: 'provenance.intoto.json', mediaType: 'application/vnd.in-toto+json', bytes: json(provenance(image, built)) },
@@ -220,7 +222,11 @@ function provenance(image, finished) {
 
 function simpleSigning(image) {
   return {
-    critical: { identity: { 'docker-reference': image.ref.replace(/:prod$/, '') }, image: { 'docker-manifest-digest': image.digest }, type: 'cosign container image signature' },
+    critical: {
+      identity: { 'docker-reference': image.ref.replace(/:prod$/, '') },
+      image: { 'docker-manifest-digest': image.digest },
+      type: 'cosign container image signature',
+    },
     optional: null,
   };
 }
@@ -229,7 +235,14 @@ function trivy(image, packages, createdAt, scanDay) {
   const vulnerabilities = [];
   for (const p of packages) {
     if (p.name === LOG4J.name && p.version === LOG4J.vulnerable) {
-      vulnerabilities.push({ VulnerabilityID: LOG4J.cve, PkgName: p.name, InstalledVersion: p.version, FixedVersion: LOG4J.fixed, Severity: 'CRITICAL', PkgIdentifier: { PURL: p.purl } });
+      vulnerabilities.push({
+        VulnerabilityID: LOG4J.cve,
+        PkgName: p.name,
+        InstalledVersion: p.version,
+        FixedVersion: LOG4J.fixed,
+        Severity: 'CRITICAL',
+        PkgIdentifier: { PURL: p.purl },
+      });
     }
   }
   // A few findings that come and go with the weekly scans.

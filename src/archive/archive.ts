@@ -238,7 +238,10 @@ export async function archive(options: ArchiveOptions): Promise<ArchiveReport> {
 function refuseFutureDate(date: string, now: Date, allowed: boolean): void {
   const tomorrow = utcDate(new Date(now.getTime() + 86_400_000));
   if (date > tomorrow && !allowed) {
-    throw new CustodyError('USAGE', `--date ${date} is later than tomorrow (${tomorrow}, UTC); once archived, no earlier day of the root can take evidence: pass --allow-future-date if that is meant`);
+    throw new CustodyError(
+      'USAGE',
+      `--date ${date} is later than tomorrow (${tomorrow}, UTC); once archived, no earlier day of the root can take evidence: pass --allow-future-date if that is meant`,
+    );
   }
 }
 
@@ -268,11 +271,7 @@ async function archivedToday(root: string, date: string): Promise<Map<string, Da
   return map;
 }
 
-async function findArchived(
-  done: Map<string, DayImage>,
-  ref: ImageReference,
-  resolve: ArchiveOptions['resolve'],
-): Promise<ImageResult | undefined> {
+async function findArchived(done: Map<string, DayImage>, ref: ImageReference, resolve: ArchiveOptions['resolve']): Promise<ImageResult | undefined> {
   if (done.size === 0) return undefined;
   let digest = ref.digest;
   if (!digest && resolve) {
@@ -392,7 +391,13 @@ async function recordFailure(failure: ImageResult, run: Run): Promise<void> {
 }
 
 /** Write one image's folder and its day-manifest entry in one journalled transaction, under the root lock. */
-async function writeImage(ref: ImageReference, collected: CollectedImage<AnyRaw>, raws: readonly AnyRaw[], items: PlannedItem[], run: Run): Promise<ImageResult> {
+async function writeImage(
+  ref: ImageReference,
+  collected: CollectedImage<AnyRaw>,
+  raws: readonly AnyRaw[],
+  items: PlannedItem[],
+  run: Run,
+): Promise<ImageResult> {
   const { options, date, now } = run;
   const { subject } = collected;
   const relative = imageRelativePath(ref, subject.digest);
@@ -425,7 +430,13 @@ async function writeImage(ref: ImageReference, collected: CollectedImage<AnyRaw>
       warnings: collected.warnings,
     };
     const usedTrust = trustUsedBy(plan.added, options.trust);
-    const day = await planDayManifest(options.root, date, [toDayImage(result, plan.manifestSha256)], stamp, usedTrust.map((c) => c.record));
+    const day = await planDayManifest(
+      options.root,
+      date,
+      [toDayImage(result, plan.manifestSha256)],
+      stamp,
+      usedTrust.map((c) => c.record),
+    );
     const trustFiles = usedTrust.flatMap(({ record, bytes }) => [
       { path: record.path, bytes },
       { path: `${record.path}.sha256`, bytes: Buffer.from(checksumLine(record.sha256, record.path.split('/').pop()!)) },

@@ -100,7 +100,13 @@ export async function planDayManifest(
     throw new CustodyError('INVALID_INPUT', `refusing to write ${join(dir, MANIFEST)}: ${problems.map((p) => p.message).join('; ')}`);
   }
   const text = serializeManifest(next);
-  return { manifest: next, text, sha256: sha256Hex(text), previousSha256: read ? sha256Hex(read.bytes) : undefined, previousText: read?.bytes.toString('utf8') };
+  return {
+    manifest: next,
+    text,
+    sha256: sha256Hex(text),
+    previousSha256: read ? sha256Hex(read.bytes) : undefined,
+    previousText: read?.bytes.toString('utf8'),
+  };
 }
 
 export async function commitDayManifest(root: string, date: string, plan: DayPlan): Promise<void> {

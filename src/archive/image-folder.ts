@@ -79,12 +79,7 @@ export interface ImagePlan {
  * already archived with the same bytes are reused; the manifest changes only
  * when something is added.
  */
-export async function planImageFolder(
-  dir: string,
-  subject: Subject & { tag?: string },
-  items: readonly PlannedItem[],
-  now: Date,
-): Promise<ImagePlan> {
+export async function planImageFolder(dir: string, subject: Subject & { tag?: string }, items: readonly PlannedItem[], now: Date): Promise<ImagePlan> {
   const read = await readCheckedManifest<ImageManifest>(dir, 'image-manifest.schema.json');
   const existing = read?.manifest;
   const existingBytes = read?.bytes;
@@ -109,7 +104,9 @@ export async function planImageFolder(
     const ext = extensionFor(item.file ? item.file.head : item.bytes, item.mediaType);
     // A co-signature (the same payload bytes as another signer's, another signature annotation) gets its own file.
     const cosigned = key !== sha256 ? `-${sha256Hex(Buffer.from(key)).slice(0, 12)}` : '';
-    const candidates = [`${sha256.slice(0, 12)}`, `${sha256.slice(0, 12)}${cosigned}`, `${sha256}${cosigned}`].map((name) => `${fileStem(item)}-${name}.${ext}`);
+    const candidates = [`${sha256.slice(0, 12)}`, `${sha256.slice(0, 12)}${cosigned}`, `${sha256}${cosigned}`].map(
+      (name) => `${fileStem(item)}-${name}.${ext}`,
+    );
     const path = candidates.find((p) => !byPath.has(p)) ?? candidates[2]!;
     files.push(item.file ? { path, from: item.file } : { path, bytes: item.bytes });
     files.push({ path: path + CHECKSUM_SUFFIX, bytes: Buffer.from(checksumLine(sha256, path.split('/').pop()!)) });

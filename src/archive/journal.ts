@@ -17,4 +17,3 @@ export async function removeJournal(dayDir: string): Promise<void> {
     if (err.code !== 'ENOENT') throw err;
   });
 }
-

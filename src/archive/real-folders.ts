@@ -23,7 +23,10 @@ export async function assertRealFolders(root: string, relative: string): Promise
       throw diskError(err, path, 'inspect');
     }
     if (info.isSymbolicLink()) {
-      throw new CustodyError('ARCHIVE_UNSAFE', `${path} is a symbolic link; custody writes only into real folders under the root and never follows a link it did not create (remove the link)`);
+      throw new CustodyError(
+        'ARCHIVE_UNSAFE',
+        `${path} is a symbolic link; custody writes only into real folders under the root and never follows a link it did not create (remove the link)`,
+      );
     }
     if (!info.isDirectory()) throw new CustodyError('ARCHIVE_UNSAFE', `${path} is not a folder; custody will not write the archive through it`);
   }

@@ -14,7 +14,8 @@ export async function checkArchiveRoot(root: string): Promise<void> {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return;
-    if (code === 'ENOTDIR') throw new CustodyError('INVALID_INPUT', `archive root ${root} is not a folder: part of its path is a file (ENOTDIR)`, { cause: err });
+    if (code === 'ENOTDIR')
+      throw new CustodyError('INVALID_INPUT', `archive root ${root} is not a folder: part of its path is a file (ENOTDIR)`, { cause: err });
     throw fromFsError(err, root, 'use archive root');
   }
   if (!info.isDirectory()) throw new CustodyError('INVALID_INPUT', `archive root ${root} is ${describeFileType(info)}, not a folder`);

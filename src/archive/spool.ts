@@ -131,7 +131,13 @@ export class ImageSpool implements BlobSpool {
       throw diskError(err, path, 'create');
     }
     this.files.add(path);
-    return new FileSink(path, handle, descriptor.digest.startsWith('sha256:') ? undefined : createHash('sha256'), () => this.drop(path), () => this.discarded);
+    return new FileSink(
+      path,
+      handle,
+      descriptor.digest.startsWith('sha256:') ? undefined : createHash('sha256'),
+      () => this.drop(path),
+      () => this.discarded,
+    );
   }
 
   /** Remove every file of this image still in the spool (renamed ones are gone already); later blobs are refused. */
@@ -169,7 +175,7 @@ class FileSink implements ChunkSink<RawFile> {
     }
     this.sha256?.update(chunk);
     try {
-      for (let offset = 0; offset < chunk.length; ) {
+      for (let offset = 0; offset < chunk.length;) {
         const { bytesWritten } = await this.handle.write(chunk, offset, chunk.length - offset);
         offset += bytesWritten;
       }

@@ -48,7 +48,14 @@ export async function commitTransaction(tx: Transaction): Promise<boolean> {
     ],
     manifests: [
       ...(image
-        ? [{ path: `${image.relative}/manifest.json`, before: image.plan.previousManifestSha256 ?? null, after: image.plan.manifestSha256, previous: image.plan.previousManifestText ?? null }]
+        ? [
+            {
+              path: `${image.relative}/manifest.json`,
+              before: image.plan.previousManifestSha256 ?? null,
+              after: image.plan.manifestSha256,
+              previous: image.plan.previousManifestText ?? null,
+            },
+          ]
         : []),
       { path: 'manifest.json', before: day.previousSha256 ?? null, after: day.sha256, previous: day.previousText ?? null },
     ],

@@ -1,5 +1,14 @@
 import type { SignatureVerifier } from '../normalize/items.js';
-import { buildTrustMaterial, isSigned, readTrustInputs, signedScope, signedTargetOf, verifyEvidence, type TrustMaterial, type TrustOptions } from '../trust/index.js';
+import {
+  buildTrustMaterial,
+  isSigned,
+  readTrustInputs,
+  signedScope,
+  signedTargetOf,
+  verifyEvidence,
+  type TrustMaterial,
+  type TrustOptions,
+} from '../trust/index.js';
 import type { IdentityConstraints, TrustRecord, Verification } from '../types.js';
 import { sha256Hex } from '../lib/hash.js';
 

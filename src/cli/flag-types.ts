@@ -54,7 +54,11 @@ export function parseSize(text: string): number | undefined {
 
 /** A size in bytes for humans: 536870912 is "512 MiB". */
 export function formatSize(bytes: number): string {
-  for (const [unit, factor] of [['GiB', GiB], ['MiB', MiB], ['KiB', KiB]] as const) {
+  for (const [unit, factor] of [
+    ['GiB', GiB],
+    ['MiB', MiB],
+    ['KiB', KiB],
+  ] as const) {
     if (bytes >= factor && bytes % factor === 0) return `${bytes / factor} ${unit}`;
   }
   return `${bytes} B`;

@@ -6,7 +6,20 @@ import { CustodyError } from '../errors.js';
 import { TOOL } from '../version.js';
 import type { CommandContext } from './context.js';
 import { gateCommand } from './commands/gate-spec.js';
-import { archiveCommand, commandName, diffCommand, discoverCommand, exportCommand, fetchTrustedRootCommand, indexCommand, queryCommand, reportCommand, sealCommand, verifyCommand, verifyEvidenceCommand } from './specs.js';
+import {
+  archiveCommand,
+  commandName,
+  diffCommand,
+  discoverCommand,
+  exportCommand,
+  fetchTrustedRootCommand,
+  indexCommand,
+  queryCommand,
+  reportCommand,
+  sealCommand,
+  verifyCommand,
+  verifyEvidenceCommand,
+} from './specs.js';
 import { checkArgv } from './argv-check.js';
 import { EXIT } from './exit-codes.js';
 import { guardedIo, oneLine, processIo, reportError, type Io } from './output.js';
@@ -15,7 +28,20 @@ type Handler = (args: Record<string, unknown>) => Promise<number>;
 
 /** Each command's flags, for the check of the command line before yargs reads it. */
 const COMMAND_FLAGS = Object.fromEntries(
-  [discoverCommand, archiveCommand, verifyCommand, verifyEvidenceCommand, gateCommand, fetchTrustedRootCommand, sealCommand, exportCommand, reportCommand, diffCommand, indexCommand, queryCommand(() => undefined)].map((spec) => [commandName(spec), spec.flags]),
+  [
+    discoverCommand,
+    archiveCommand,
+    verifyCommand,
+    verifyEvidenceCommand,
+    gateCommand,
+    fetchTrustedRootCommand,
+    sealCommand,
+    exportCommand,
+    reportCommand,
+    diffCommand,
+    indexCommand,
+    queryCommand(() => undefined),
+  ].map((spec) => [commandName(spec), spec.flags]),
 );
 
 /** The context given, else the default one (loaded only when a command needs it). */
@@ -40,11 +66,17 @@ export async function main(argv: readonly string[], given: Io = processIo, conte
     .usage('$0 <command> [options]\n\nChain of custody for container-image supply-chain evidence.')
     .option('json', { type: 'boolean', default: false, describe: 'machine-readable output' })
     .command({ ...discoverCommand, handler: run(async (args) => (await import('./commands/discover.js')).runDiscover(args as never, io)) })
-    .command({ ...archiveCommand, handler: run(async (args) => (await import('./commands/archive.js')).runArchive(args as never, io, await contextOf(context))) })
+    .command({
+      ...archiveCommand,
+      handler: run(async (args) => (await import('./commands/archive.js')).runArchive(args as never, io, await contextOf(context))),
+    })
     .command({ ...verifyCommand, handler: run(async (args) => (await import('./commands/verify.js')).runVerify(args as never, io)) })
     .command({ ...verifyEvidenceCommand, handler: run(async (args) => (await import('./commands/verify-evidence.js')).runVerifyEvidence(args as never, io)) })
     .command({ ...gateCommand, handler: run(async (args) => (await import('./commands/gate.js')).runGate(args as never, io, await contextOf(context))) })
-    .command({ ...fetchTrustedRootCommand, handler: run(async (args) => (await import('./commands/fetch-trusted-root.js')).runFetchTrustedRoot(args as never, io)) })
+    .command({
+      ...fetchTrustedRootCommand,
+      handler: run(async (args) => (await import('./commands/fetch-trusted-root.js')).runFetchTrustedRoot(args as never, io)),
+    })
     .command({ ...sealCommand, handler: run(async (args) => (await import('./commands/seal.js')).runSeal(args as never, io)) })
     .command({ ...exportCommand, handler: run(async (args) => (await import('./commands/export.js')).runExport(args as never, io)) })
     .command({ ...reportCommand, handler: run(async (args) => (await import('./commands/report.js')).runReport(args as never, io)) })

@@ -90,10 +90,15 @@ export function lockNotice(io: Io, mode: 'tty' | 'lines' | 'text' | 'quiet', roo
     said.add(key);
     const seconds = waitMs / 1000;
     if (mode === 'lines') {
-      io.err(`${JSON.stringify({ event: 'lock-wait', root, pid: holder.pid ?? null, host: holder.host ?? null, since: holder.since ?? null, waitSeconds: seconds })}\n`);
+      io.err(
+        `${JSON.stringify({ event: 'lock-wait', root, pid: holder.pid ?? null, host: holder.host ?? null, since: holder.since ?? null, waitSeconds: seconds })}\n`,
+      );
       return;
     }
-    const who = holder.pid !== undefined ? `pid ${holder.pid} on ${holder.host ?? '?'} since ${holder.since ?? '?'}` : `another run (${holder.file} unreadable)`;
-    io.err(`${mode === 'tty' ? '\n' : ''}custody: waiting up to ${seconds} s for the lock on ${root}, held by ${who} (--lock-timeout S to change, 0 to fail at once)\n`);
+    const who =
+      holder.pid !== undefined ? `pid ${holder.pid} on ${holder.host ?? '?'} since ${holder.since ?? '?'}` : `another run (${holder.file} unreadable)`;
+    io.err(
+      `${mode === 'tty' ? '\n' : ''}custody: waiting up to ${seconds} s for the lock on ${root}, held by ${who} (--lock-timeout S to change, 0 to fail at once)\n`,
+    );
   };
 }

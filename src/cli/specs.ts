@@ -169,7 +169,11 @@ const QUERIES: { command: string; describe: string; builder: (y: Argv) => Argv }
     command: 'package <name>',
     describe: 'which images listed a package in an SBOM, on which days, in which SBOM',
     builder: (y: Argv) =>
-      y.positional('name', { type: 'string', demandOption: true, describe: 'package name (log4j-core) or purl (pkg:maven/org.apache.logging.log4j/log4j-core[@2.14.1])' }),
+      y.positional('name', {
+        type: 'string',
+        demandOption: true,
+        describe: 'package name (log4j-core) or purl (pkg:maven/org.apache.logging.log4j/log4j-core[@2.14.1])',
+      }),
   },
   {
     command: 'vuln <id>',

@@ -31,7 +31,10 @@ export function nearest(input: string, candidates: readonly string[]): string[] 
     })
     .filter(({ score }) => score <= allowed);
   const best = Math.min(...scored.map(({ score }) => score));
-  return scored.filter(({ score }) => score === best).map(({ candidate }) => candidate).slice(0, 3);
+  return scored
+    .filter(({ score }) => score === best)
+    .map(({ candidate }) => candidate)
+    .slice(0, 3);
 }
 
 /** ` or `-joined list: "a", "a or b", "a, b or c". */

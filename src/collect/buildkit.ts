@@ -23,7 +23,10 @@ export function findBuildkitAttestations(index: ParsedIndex, indexDigest: string
     const target = descriptor.annotations?.[DOCKER_REFERENCE_DIGEST];
     let attachedTo = indexDigest;
     if (target !== undefined && isDigest(target) && platformDigests.has(target)) attachedTo = target;
-    else warnings.push(`${location}: attestation manifest ${descriptor.digest} names no platform manifest of the index (${DOCKER_REFERENCE_DIGEST}); attached to the index`);
+    else
+      warnings.push(
+        `${location}: attestation manifest ${descriptor.digest} names no platform manifest of the index (${DOCKER_REFERENCE_DIGEST}); attached to the index`,
+      );
     found.push({ descriptor, method: 'buildkit', attachedTo });
   }
   return { found, warnings };

@@ -42,7 +42,11 @@ export async function collect(source: Source, ref: ImageReference, options: Coll
     const bytes = await manifestBytes(descriptor);
     const parsed = parseManifest(bytes, descriptor.mediaType);
     const mediaType = parsed.ok ? parsed.value.mediaType : descriptor.mediaType;
-    return { raw: { bytes, mediaType, origin: imageOrigin({ ...descriptor, mediaType }, descriptor.digest) } as Raw, config: parsed.ok && parsed.value.kind === 'manifest' ? parsed.value.config : undefined, owner: descriptor.digest };
+    return {
+      raw: { bytes, mediaType, origin: imageOrigin({ ...descriptor, mediaType }, descriptor.digest) } as Raw,
+      config: parsed.ok && parsed.value.kind === 'manifest' ? parsed.value.config : undefined,
+      owner: descriptor.digest,
+    };
   });
   const configs: { config: Descriptor; owner: string }[] = [];
   if (root.parsed.kind === 'manifest') configs.push({ config: root.parsed.config, owner: root.descriptor.digest });
@@ -70,7 +74,10 @@ export async function collect(source: Source, ref: ImageReference, options: Coll
   const declared = jobs.reduce((sum, { node, layer }) => sum + (layer ?? node.descriptor).size, 0);
   const budget = options.maxTotalBytes ?? DEFAULT_MAX_TOTAL_BYTES;
   if (declared > budget) {
-    throw new CustodyError('BODY_TOO_LARGE', `${source.location}@${result.subject.digest}: attached evidence declares ${declared} bytes in all, over the per-image limit of ${budget}`);
+    throw new CustodyError(
+      'BODY_TOO_LARGE',
+      `${source.location}@${result.subject.digest}: attached evidence declares ${declared} bytes in all, over the per-image limit of ${budget}`,
+    );
   }
   const evidence = await mapLimit(jobs, 8, async ({ node, layer }): Promise<AnyRaw> => {
     if (layer === undefined) {

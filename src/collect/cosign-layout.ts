@@ -21,7 +21,10 @@ export function findCosignSaveEntries(entries: Descriptor[], imageDigest: string
   const imageDigests = new Set(images.map((i) => i.digest));
   if (!imageDigests.has(imageDigest)) return { found: [], warnings: [] };
   if (imageDigests.size > 1) {
-    return { found: [], warnings: [`${location}: the cosign save layout holds ${imageDigests.size} images; its sigs/atts entries cannot be bound to one and were skipped`] };
+    return {
+      found: [],
+      warnings: [`${location}: the cosign save layout holds ${imageDigests.size} images; its sigs/atts entries cannot be bound to one and were skipped`],
+    };
   }
   const found = attachments.map((descriptor): Found => ({ descriptor, method: 'cosign-tag', attachedTo: imageDigest }));
   return { found, warnings: [] };

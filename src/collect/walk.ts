@@ -93,7 +93,11 @@ export async function walkImage(source: Source, ref: ImageReference, options: Di
   manifests.set(resolved.digest, rootBytes);
   const rootParsed = parseManifest(rootBytes, resolved.mediaType);
   if (!rootParsed.ok) throw malformed(source, `image ${resolved.digest}`, rootParsed.reason);
-  const root = { descriptor: { mediaType: rootParsed.value.mediaType, digest: resolved.digest, size: resolved.size }, bytes: rootBytes, parsed: rootParsed.value };
+  const root = {
+    descriptor: { mediaType: rootParsed.value.mediaType, digest: resolved.digest, size: resolved.size },
+    bytes: rootBytes,
+    parsed: rootParsed.value,
+  };
 
   const platforms =
     root.parsed.kind === 'index'
@@ -167,12 +171,16 @@ export async function walkImage(source: Source, ref: ImageReference, options: Di
     if (f.tag !== undefined) node.tag = f.tag;
     if (via !== undefined) node.via = via;
     if (!parsed.ok) {
-      warnings.push(`${source.location}: ${f.method} artifact ${f.descriptor.digest} is not a valid manifest (${parsed.reason}); its bytes are kept as they are`);
+      warnings.push(
+        `${source.location}: ${f.method} artifact ${f.descriptor.digest} is not a valid manifest (${parsed.reason}); its bytes are kept as they are`,
+      );
       if (f.descriptor.artifactType !== undefined) node.artifactType = f.descriptor.artifactType;
       return node;
     }
     if (f.requireSubject !== undefined && parsed.value.subject?.digest !== f.requireSubject) {
-      warnings.push(`${source.location}: ${f.method} lists ${f.descriptor.digest} for ${f.requireSubject}, but its subject is ${parsed.value.subject?.digest ?? 'missing'}; skipped`);
+      warnings.push(
+        `${source.location}: ${f.method} lists ${f.descriptor.digest} for ${f.requireSubject}, but its subject is ${parsed.value.subject?.digest ?? 'missing'}; skipped`,
+      );
       return undefined;
     }
     node.descriptor.mediaType = parsed.value.mediaType;

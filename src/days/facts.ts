@@ -32,7 +32,15 @@ export class FactsCache {
         mediaType: entry.mediaType,
         ...(entry.origin.annotations ? { annotations: entry.origin.annotations } : {}),
         // Codes as the archive recorded them: the facts read kind, format and summary only.
-        normalized: { kind: entry.kind, format: entry.format, valid: entry.valid, problems: entry.problems as Normalized['problems'], deviations: entry.deviations as Normalized['deviations'], subjects: entry.subjects, summary: entry.summary },
+        normalized: {
+          kind: entry.kind,
+          format: entry.format,
+          valid: entry.valid,
+          problems: entry.problems as Normalized['problems'],
+          deviations: entry.deviations as Normalized['deviations'],
+          subjects: entry.subjects,
+          summary: entry.summary,
+        },
       });
       this.#facts.set(key, facts);
     }

@@ -17,5 +17,8 @@ export function locateDay(input: string, root: string | undefined, label: string
     if (existsSync(folder)) return folder;
     throw new CustodyError('NOT_A_BUNDLE', `${label}: no day ${input} in ${root ?? 'artifacts'} (${folder} does not exist)`);
   }
-  throw new CustodyError('FILE_UNREADABLE', `${label}: cannot read ${input}: ENOENT (give a day folder, an exported .tar.gz, or a date YYYY-MM-DD with --root)`);
+  throw new CustodyError(
+    'FILE_UNREADABLE',
+    `${label}: cannot read ${input}: ENOENT (give a day folder, an exported .tar.gz, or a date YYYY-MM-DD with --root)`,
+  );
 }

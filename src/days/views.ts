@@ -35,7 +35,6 @@ export interface PlatformView {
   platform?: string;
 }
 
-
 export interface VerificationView {
   verified: boolean;
   code?: string;
@@ -83,7 +82,10 @@ function optional<K extends string>(key: K, value: unknown): Partial<Record<K, s
 /** The day manifest's JSON, or undefined when it is not an object. */
 export function toDayManifestView(json: unknown): DayManifestView | undefined {
   if (!isRecord(json)) return undefined;
-  const previous = isRecord(json.previous) && typeof json.previous.date === 'string' && typeof json.previous.sha256 === 'string' ? { date: json.previous.date, sha256: json.previous.sha256 } : null;
+  const previous =
+    isRecord(json.previous) && typeof json.previous.date === 'string' && typeof json.previous.sha256 === 'string'
+      ? { date: json.previous.date, sha256: json.previous.sha256 }
+      : null;
   return {
     date: str(json.date),
     createdAt: str(json.createdAt),
@@ -148,7 +150,12 @@ function toEvidence(entry: Record<string, unknown>): EvidenceView {
     kind,
     format: str(entry.format, 'unknown'),
     ...optional('formatVersion', entry.formatVersion),
-    origin: { method: str(origin.method, 'unknown'), ...optional('attachedTo', origin.attachedTo), ...optional('via', origin.via), ...(annotations ? { annotations } : {}) },
+    origin: {
+      method: str(origin.method, 'unknown'),
+      ...optional('attachedTo', origin.attachedTo),
+      ...optional('via', origin.via),
+      ...(annotations ? { annotations } : {}),
+    },
     valid: entry.valid === true,
     problems: toProblems(entry.problems),
     deviations: toDeviations(entry.deviations),

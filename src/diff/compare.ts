@@ -30,7 +30,11 @@ export function compareDays(a: DaySnapshot, b: DaySnapshot): DayDiff {
     if (changes) diff.changed.push(changes);
   }
   diff.same =
-    diff.images.added.length === 0 && diff.images.removed.length === 0 && diff.images.repointed.length === 0 && diff.images.status.length === 0 && diff.changed.length === 0;
+    diff.images.added.length === 0 &&
+    diff.images.removed.length === 0 &&
+    diff.images.repointed.length === 0 &&
+    diff.images.status.length === 0 &&
+    diff.changed.length === 0;
   return diff;
 }
 
@@ -48,7 +52,9 @@ function compareImage(a: ImageSnapshot, b: ImageSnapshot): ImageChanges | undefi
   const signers: ImageChanges['signers'] = {
     added: b.signers.filter((s) => !signersA.has(s.identity)),
     removed: a.signers.filter((s) => !signersB.has(s.identity)),
-    changed: a.signers.filter((s) => signersB.has(s.identity) && signersB.get(s.identity)!.verified !== s.verified).map((s) => ({ identity: s.identity, from: s.verified, to: signersB.get(s.identity)!.verified })),
+    changed: a.signers
+      .filter((s) => signersB.has(s.identity) && signersB.get(s.identity)!.verified !== s.verified)
+      .map((s) => ({ identity: s.identity, from: s.verified, to: signersB.get(s.identity)!.verified })),
   };
 
   const vulnerabilities: ImageChanges['vulnerabilities'] = {
@@ -89,7 +95,15 @@ function compareImage(a: ImageSnapshot, b: ImageSnapshot): ImageChanges | undefi
     a.digest !== b.digest ||
     a.status !== b.status;
   if (!changed) return undefined;
-  return { ref: a.ref, from: { digest: a.digest, status: a.status }, to: { digest: b.digest, status: b.status }, evidence, signers, vulnerabilities, components };
+  return {
+    ref: a.ref,
+    from: { digest: a.digest, status: a.status },
+    to: { digest: b.digest, status: b.status },
+    evidence,
+    signers,
+    vulnerabilities,
+    components,
+  };
 }
 
 /** Findings of `x` that `y` does not have, the most severe first. */
@@ -107,4 +121,3 @@ function sorted(set: Set<string>): string[] {
 function sameSet(x: Set<string>, y: Set<string>): boolean {
   return x.size === y.size && [...x].every((v) => y.has(v));
 }
-

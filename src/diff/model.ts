@@ -61,7 +61,12 @@ export interface DayDiff {
   a: DaySide;
   b: DaySide;
   same: boolean;
-  images: { added: ImageRef[]; removed: ImageRef[]; repointed: { ref: string; from: string; to: string }[]; status: { ref: string; from: string; to: string }[] };
+  images: {
+    added: ImageRef[];
+    removed: ImageRef[];
+    repointed: { ref: string; from: string; to: string }[];
+    status: { ref: string; from: string; to: string }[];
+  };
   /** Images in both days that changed in any way. */
   changed: ImageChanges[];
 }

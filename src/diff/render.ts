@@ -23,11 +23,17 @@ function imageLines(image: ImageChanges, line: (sign: string, what: string, text
   for (const s of image.signers.removed) line('-', 'signer', `${s.identity} (${s.verified ? 'verified' : 'not verified'})`);
   for (const s of image.signers.changed) line('~', 'signer', `${s.identity}: ${s.from ? 'verified' : 'not verified'} → ${s.to ? 'verified' : 'not verified'}`);
   const v = image.vulnerabilities;
-  if (!v.compared && v.scanned.a !== v.scanned.b) line(v.scanned.b ? '+' : '-', 'scan', v.scanned.b ? 'scanned now (no scan before: findings not compared)' : 'no scan report any more (findings not compared)');
+  if (!v.compared && v.scanned.a !== v.scanned.b)
+    line(
+      v.scanned.b ? '+' : '-',
+      'scan',
+      v.scanned.b ? 'scanned now (no scan before: findings not compared)' : 'no scan report any more (findings not compared)',
+    );
   for (const f of v.new) line('+', 'vuln', `${vulnText(f)} new`);
   for (const f of v.fixed) line('-', 'vuln', `${vulnText(f)} fixed`);
   const c = image.components;
-  if (!c.compared && c.listed.a !== c.listed.b) line(c.listed.b ? '+' : '-', 'sbom', c.listed.b ? 'an SBOM now (none before: components not compared)' : 'no SBOM any more (components not compared)');
+  if (!c.compared && c.listed.a !== c.listed.b)
+    line(c.listed.b ? '+' : '-', 'sbom', c.listed.b ? 'an SBOM now (none before: components not compared)' : 'no SBOM any more (components not compared)');
   for (const x of c.added) line('+', 'component', componentText(x, '+'));
   for (const x of c.removed) line('-', 'component', componentText(x, '-'));
   for (const x of c.changed) line('~', 'component', componentText(x, '~'));
@@ -47,7 +53,9 @@ export function diffCounts(diff: DayDiff): string {
 
 /** Text: one line per change, archive strings made single printable lines. */
 export function renderText(diff: DayDiff): string {
-  const out = [`custody diff ${singleLine(diff.a.input)} (${diff.a.date}) → ${singleLine(diff.b.input)} (${diff.b.date}): ${diff.same ? 'no difference' : diffCounts(diff)}`];
+  const out = [
+    `custody diff ${singleLine(diff.a.input)} (${diff.a.date}) → ${singleLine(diff.b.input)} (${diff.b.date}): ${diff.same ? 'no difference' : diffCounts(diff)}`,
+  ];
   for (const i of diff.images.added) out.push(`+ image      ${singleLine(i.ref)} ${short(i.digest)} (${singleLine(i.status)})`);
   for (const i of diff.images.removed) out.push(`- image      ${singleLine(i.ref)} ${short(i.digest)} (${singleLine(i.status)})`);
   for (const i of diff.images.repointed) out.push(`~ image      ${singleLine(i.ref)} ${short(i.from)} → ${short(i.to)}`);
@@ -68,7 +76,12 @@ function code(text: string): string {
 }
 
 export function renderMarkdown(diff: DayDiff): string {
-  const out = [`### custody diff ${code(diff.a.date)} → ${code(diff.b.date)}: ${diff.same ? 'no difference' : 'changes'}`, '', `${code(diff.a.input)} → ${code(diff.b.input)}`, ''];
+  const out = [
+    `### custody diff ${code(diff.a.date)} → ${code(diff.b.date)}: ${diff.same ? 'no difference' : 'changes'}`,
+    '',
+    `${code(diff.a.input)} → ${code(diff.b.input)}`,
+    '',
+  ];
   if (!diff.same) out.push(diffCounts(diff), '');
   const images = [
     ...diff.images.added.map((i) => `| added | ${code(i.ref)} | | ${code(i.digest ?? 'none')} |`),

@@ -37,13 +37,18 @@ export interface DaySnapshot {
 /** Verify one day (a folder or an export) and read it; a day that does not verify is bad input. */
 export async function readSnapshot(input: string, path: string, label: string): Promise<DaySnapshot> {
   const archive = await openVerified(path);
-  if (archive.target === 'root') throw new CustodyError('NOT_A_BUNDLE', `${label}: ${path} is an archive root; name one day (a day folder, a date with --root, or an export)`);
+  if (archive.target === 'root')
+    throw new CustodyError('NOT_A_BUNDLE', `${label}: ${path} is an archive root; name one day (a day folder, a date with --root, or an export)`);
   if (!archive.verify.ok) {
     const first = archive.verify.problems[0]!;
-    throw new CustodyError('INVALID_INPUT', `${label}: ${path} does not verify (${archive.verify.problems.length} problem(s); first: ${first.code} ${first.path}: ${first.message}); run custody verify ${path}`);
+    throw new CustodyError(
+      'INVALID_INPUT',
+      `${label}: ${path} does not verify (${archive.verify.problems.length} problem(s); first: ${first.code} ${first.path}: ${first.message}); run custody verify ${path}`,
+    );
   }
   const day = archive.days[0];
-  if (!day || archive.days.length !== 1) throw new CustodyError('NOT_A_BUNDLE', `${label}: ${path} holds ${archive.days.length} days; diff compares one day with another`);
+  if (!day || archive.days.length !== 1)
+    throw new CustodyError('NOT_A_BUNDLE', `${label}: ${path} holds ${archive.days.length} days; diff compares one day with another`);
   const loaded = await readDay(archive, day);
   const side: DaySide = { input, path, date: day.date, manifestSha256: loaded.manifestSha256 ?? null };
 
@@ -60,7 +65,13 @@ export async function readSnapshot(input: string, path: string, label: string): 
 
   const images = new Map<string, ImageSnapshot>();
   for (const image of loaded.images) {
-    const snapshot: ImageSnapshot = { ref: referenceKey(image.entry.ref), digest: image.manifest?.digest || image.entry.digest, status: image.entry.status, evidence: [], signers: [] };
+    const snapshot: ImageSnapshot = {
+      ref: referenceKey(image.entry.ref),
+      digest: image.manifest?.digest || image.entry.digest,
+      status: image.entry.status,
+      evidence: [],
+      signers: [],
+    };
     images.set(snapshot.ref, snapshot);
     const signers = new Map<string, SignerRef>();
     for (const entry of image.manifest?.evidence ?? []) {
@@ -98,7 +109,12 @@ export async function readSnapshot(input: string, path: string, label: string): 
   return { side, images };
 }
 
-function addVuln(map: Map<string, VulnRef>, id: string, pkg: { name?: string; version?: string; purl?: string } | undefined, severity: VulnRef['severity']): void {
+function addVuln(
+  map: Map<string, VulnRef>,
+  id: string,
+  pkg: { name?: string; version?: string; purl?: string } | undefined,
+  severity: VulnRef['severity'],
+): void {
   const name = pkg?.purl ? purlName(pkg.purl) : (pkg?.name ?? '');
   const key = `${id}\u0000${name}`;
   const known = map.get(key);
@@ -112,5 +128,3 @@ function versionOfPurl(purl: string | undefined): string | undefined {
   const at = base.lastIndexOf('@');
   return at > base.indexOf('/') ? decodeURIComponentSafe(base.slice(at + 1)) : undefined;
 }
-
-

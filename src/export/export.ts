@@ -39,15 +39,24 @@ export async function exportDay(dayDir: string, out: string): Promise<ExportResu
   // Only problems stop an export; warnings (a seal checked against the key kept beside it, an interrupted run) travel with it.
   if (!report.ok) {
     const first = report.problems[0]!;
-    throw new CustodyError('VERIFICATION_FAILED', `refusing to export ${dayDir}: it does not verify, ${report.problems.length} problem(s); first: ${first.path}: ${first.message} (${first.code})`);
+    throw new CustodyError(
+      'VERIFICATION_FAILED',
+      `refusing to export ${dayDir}: it does not verify, ${report.problems.length} problem(s); first: ${first.path}: ${first.message} (${first.code})`,
+    );
   }
 
   // An interrupted run is not a finished day: an export is a frozen copy that a journal could not excuse.
   if (tree.entries.some((e) => e.path === JOURNAL)) {
-    throw new CustodyError('VERIFICATION_FAILED', `refusing to export ${dayDir}: an archive run into it was interrupted (${JOURNAL}); rerun custody archive for ${date} to complete it, then export`);
+    throw new CustodyError(
+      'VERIFICATION_FAILED',
+      `refusing to export ${dayDir}: an archive run into it was interrupted (${JOURNAL}); rerun custody archive for ${date} to complete it, then export`,
+    );
   }
   // Temporary files a killed run left are no part of the day.
-  const files = tree.entries.filter((e) => e.type === 'file' && !isTempName(basename(e.path))).map((e) => e.path).sort();
+  const files = tree.entries
+    .filter((e) => e.type === 'file' && !isTempName(basename(e.path)))
+    .map((e) => e.path)
+    .sort();
   let bytes = 0;
   const sums = files
     .map((file) => {

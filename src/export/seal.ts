@@ -25,7 +25,10 @@ export async function sealDay(dayDir: string, options: SealOptions): Promise<Sea
     const report = await verifyArchive(dayDir);
     if (!report.ok || report.warnings.length > 0) {
       const first = report.problems[0];
-      throw new CustodyError('VERIFICATION_FAILED', `refusing to seal ${dayDir}: ${first ? `${first.code} ${first.path}: ${first.message}` : report.warnings[0]}`);
+      throw new CustodyError(
+        'VERIFICATION_FAILED',
+        `refusing to seal ${dayDir}: ${first ? `${first.code} ${first.path}: ${first.message}` : report.warnings[0]}`,
+      );
     }
     if ('keyPath' in options) {
       const text = (await readRegularFile(options.keyPath, { what: 'signing key', maxBytes: MAX_KEY_FILE })).toString('utf8');

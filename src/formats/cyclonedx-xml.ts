@@ -147,7 +147,8 @@ function pointerOf(element: XmlElement): string {
     const parent: XmlElement = node.parent;
     if (LISTS[parent.name]?.includes(node.name)) {
       let index = 0;
-      for (let sibling: XmlTreeNode | null = parent.firstChild; sibling && !sibling.isSameNode(node); sibling = sibling.next) if (sibling instanceof XmlElement) index++;
+      for (let sibling: XmlTreeNode | null = parent.firstChild; sibling && !sibling.isSameNode(node); sibling = sibling.next)
+        if (sibling instanceof XmlElement) index++;
       segments.push(String(index));
     } else segments.push(node.name);
   }
@@ -199,7 +200,10 @@ function toModel(root: XmlElement, version: string | undefined): Record<string, 
       meta.tools =
         legacy.length > 0
           ? legacy.map((t) => fields(t, ['vendor', 'name', 'version']))
-          : { components: children(child(tools, 'components') ?? tools, 'component').map(component), services: children(child(tools, 'services') ?? tools, 'service').map((s) => fields(s, ['name', 'version'])) };
+          : {
+              components: children(child(tools, 'components') ?? tools, 'component').map(component),
+              services: children(child(tools, 'services') ?? tools, 'service').map((s) => fields(s, ['name', 'version'])),
+            };
     }
     const main = child(metadata, 'component');
     if (main) meta.component = component(main);

@@ -50,7 +50,12 @@ export function decodePayload(envelope: unknown, limits?: Limits): DecodedPayloa
 }
 
 /** Envelope schema, payload decoding, and the statement inside. */
-export function validateEnvelope(envelope: unknown, prefix = '', limits?: Limits, schema: string | null = 'formats/dsse-envelope.schema.json'): FormatProblem[] {
+export function validateEnvelope(
+  envelope: unknown,
+  prefix = '',
+  limits?: Limits,
+  schema: string | null = 'formats/dsse-envelope.schema.json',
+): FormatProblem[] {
   const problems = schema ? checkSchema(schema, envelope, prefix) : [];
   if (!isObject(envelope)) return problems;
   const payloadPath = childPath(prefix, 'payload');
@@ -89,10 +94,5 @@ export function summarizeEnvelope(envelope: unknown, limits?: Limits): Record<st
 }
 
 export function looksLikeEnvelope(json: unknown): boolean {
-  return (
-    isObject(json) &&
-    typeof json.payloadType === 'string' &&
-    typeof json.payload === 'string' &&
-    Array.isArray(json.signatures)
-  );
+  return isObject(json) && typeof json.payloadType === 'string' && typeof json.payload === 'string' && Array.isArray(json.signatures);
 }

@@ -168,7 +168,8 @@ export const notation: Format = {
       signedDigest: stringField(at(decoded.payload, 'targetArtifact'), 'digest') ?? null,
       signedMediaType: stringField(at(decoded.payload, 'targetArtifact'), 'mediaType') ?? null,
       signingScheme: stringField(decoded.protected, 'io.cncf.notary.signingScheme') ?? null,
-      signingTime: stringField(decoded.protected, 'io.cncf.notary.signingTime') ?? stringField(decoded.protected, 'io.cncf.notary.authenticSigningTime') ?? null,
+      signingTime:
+        stringField(decoded.protected, 'io.cncf.notary.signingTime') ?? stringField(decoded.protected, 'io.cncf.notary.authenticSigningTime') ?? null,
       signingAgent: stringField(header, 'io.cncf.notary.signingAgent') ?? null,
       timestamped: field(header, 'io.cncf.notary.timestampSignature') !== undefined,
       certificateChainLength: chain.length,

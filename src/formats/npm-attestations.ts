@@ -32,7 +32,9 @@ export const npmAttestations: Format = {
       const summary = summarizeBundle(field(entry, 'bundle'), input.limits);
       const declared = stringField(entry, 'predicateType');
       if (declared && typeof summary.predicateType === 'string' && summary.predicateType !== declared) {
-        problems.push(problem('npm-predicate-mismatch', `${base}/predicateType`, `${base}/predicateType ${declared} differs from the statement's ${summary.predicateType}`));
+        problems.push(
+          problem('npm-predicate-mismatch', `${base}/predicateType`, `${base}/predicateType ${declared} differs from the statement's ${summary.predicateType}`),
+        );
       }
     });
     return problems;

@@ -89,7 +89,6 @@ export function sumSizes(descriptors: readonly unknown[]): number {
   return total;
 }
 
-
 /** artifactType, subject and annotations of a manifest or index, when present, into its summary. */
 export function addArtifactFields(summary: Record<string, unknown>, json: unknown): Record<string, unknown> {
   const artifactType = stringField(json, 'artifactType');

@@ -45,9 +45,7 @@ export function validateBundle(bundle: unknown, prefix = '', limits?: Limits): F
   const present = ONE_OF_CONTENT.filter((k) => field(bundle, k) !== undefined && field(bundle, k) !== null);
   if (present.length !== 1) {
     const path = present.length === 0 ? childPath(prefix, 'messageSignature') : childPath(prefix, present[1]!);
-    problems.push(
-      problem('sigstore-bundle-content', path, `${path} a bundle holds exactly one of messageSignature or dsseEnvelope (found ${present.length})`),
-    );
+    problems.push(problem('sigstore-bundle-content', path, `${path} a bundle holds exactly one of messageSignature or dsseEnvelope (found ${present.length})`));
   }
   const material = objectField(bundle, 'verificationMaterial');
   if (material) {
@@ -93,8 +91,7 @@ export function bundleSigner(bundle: unknown): Record<string, unknown> {
   const hint = stringField(objectField(material, 'publicKey'), 'hint');
   if (hint !== undefined) return { keyHint: hint };
   const leaf =
-    field(objectField(material, 'certificate'), 'rawBytes') ??
-    field(arrayField(objectField(material, 'x509CertificateChain'), 'certificates')[0], 'rawBytes');
+    field(objectField(material, 'certificate'), 'rawBytes') ?? field(arrayField(objectField(material, 'x509CertificateChain'), 'certificates')[0], 'rawBytes');
   const der = decodeBase64(leaf);
   return certificateSummary(describeCertificate(der));
 }

@@ -65,7 +65,10 @@ export const spdx2Streaming: Streaming = {
     // Each leaves a number in a RepeatFinder and where it was (element index × 4 + section, or -1 for
     // the document); repeats are found, and their paths spelled out, at the end.
     const sections = ['packages', 'files', 'snippets'];
-    const ids = new RepeatFinder<string | undefined>((id) => stringFingerprint(id ?? ''), (id) => id ?? '');
+    const ids = new RepeatFinder<string | undefined>(
+      (id) => stringFingerprint(id ?? ''),
+      (id) => id ?? '',
+    );
     const whereOf: number[] = [];
     const idAt = (where: number) => stringField(where < 0 ? head : item(sections[where % 4]!, Math.floor(where / 4)), 'SPDXID');
     const idPath = (where: number) => (where < 0 ? childPath(prefix, 'SPDXID') : childPath(prefix, sections[where % 4]!, Math.floor(where / 4), 'SPDXID'));
@@ -101,7 +104,8 @@ export const spdx2Streaming: Streaming = {
             const digest = imageDigestFromPurl(field(ref, 'referenceLocator'));
             if (digest) digests.push(digest);
           }
-          if (digests.length > 0) candidates.push({ id: stringField(value, 'SPDXID'), container: stringField(value, 'primaryPackagePurpose') === 'CONTAINER', digests });
+          if (digests.length > 0)
+            candidates.push({ id: stringField(value, 'SPDXID'), container: stringField(value, 'primaryPackagePurpose') === 'CONTAINER', digests });
         } else if (member === 'files') {
           fileCount++;
           addLicenseIds(field(value, 'licenseConcluded'), licenses);
@@ -167,4 +171,3 @@ export function spdx2Tools(doc: unknown): ToolRef[] {
 export function looksLikeSpdx2(json: unknown): boolean {
   return isObject(json) && SPDX_VERSION.test(asString(json.spdxVersion) ?? '');
 }
-

@@ -150,8 +150,18 @@ const SECTION_STARTS: Record<string, [Section['kind'], string, string]> = {
   SnippetSPDXID: ['snippet', 'snippets', 'SPDXID'],
   LicenseID: ['license', 'hasExtractedLicensingInfos', 'licenseId'],
 };
-const ANNOTATION_FIELDS: Record<string, string> = { AnnotationDate: 'annotationDate', AnnotationType: 'annotationType', AnnotationComment: 'comment', SPDXREF: 'spdxElementId' };
-const CREATION_FIELDS: Record<string, string> = { Creator: 'creators', Created: 'created', LicenseListVersion: 'licenseListVersion', CreatorComment: 'comment' };
+const ANNOTATION_FIELDS: Record<string, string> = {
+  AnnotationDate: 'annotationDate',
+  AnnotationType: 'annotationType',
+  AnnotationComment: 'comment',
+  SPDXREF: 'spdxElementId',
+};
+const CREATION_FIELDS: Record<string, string> = {
+  Creator: 'creators',
+  Created: 'created',
+  LicenseListVersion: 'licenseListVersion',
+  CreatorComment: 'comment',
+};
 const LICENSE_FIELDS: Record<string, string> = { ExtractedText: 'extractedText', LicenseName: 'name', LicenseComment: 'comment' };
 
 const TAG_OPS = new Map<string, number>([
@@ -203,7 +213,11 @@ const TAG_TABLE = (() => {
     return found;
   };
   for (const tag of TAG_OPS.keys()) info(tag);
-  const sections: [Section['kind'], Record<string, string>][] = [['package', PACKAGE_FIELDS], ['file', FILE_FIELDS], ['snippet', SNIPPET_FIELDS]];
+  const sections: [Section['kind'], Record<string, string>][] = [
+    ['package', PACKAGE_FIELDS],
+    ['file', FILE_FIELDS],
+    ['snippet', SNIPPET_FIELDS],
+  ];
   for (const [kind, fields] of sections) for (const [tag, key] of Object.entries(fields)) info(tag).sectionKeys[kind] = key;
   for (const [tag, key] of Object.entries(DOCUMENT_FIELDS)) info(tag).documentKey = key;
   const table = new Map<number, TagInfo[]>();
@@ -439,7 +453,11 @@ export function parseTagValue(text: string, withLines = true): TagValueDocument 
     // Tags custody does not model are tolerated: later SPDX 2.x minors add tags.
   }
   if (badLines > MAX_SYNTAX_PROBLEMS) {
-    problems.push({ code: 'spdx-tv-syntax', path: '', message: `${badLines - MAX_SYNTAX_PROBLEMS} more lines are not "Tag: value" (the first ${MAX_SYNTAX_PROBLEMS} are listed)` });
+    problems.push({
+      code: 'spdx-tv-syntax',
+      path: '',
+      message: `${badLines - MAX_SYNTAX_PROBLEMS} more lines are not "Tag: value" (the first ${MAX_SYNTAX_PROBLEMS} are listed)`,
+    });
   }
   return { doc, lines, problems };
 }

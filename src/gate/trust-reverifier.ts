@@ -3,7 +3,15 @@ import { readRegularFile } from '../lib/read-file.js';
 
 /** The largest trust file (key, certificate, trusted root) read for a policy. */
 const MAX_TRUST_FILE = 16 * 1024 * 1024;
-import { buildTrustMaterial, readTrustInputs, verifyEvidence, type TrustFileRole, type TrustInput, type TrustMaterial, type TrustOptions } from '../trust/index.js';
+import {
+  buildTrustMaterial,
+  readTrustInputs,
+  verifyEvidence,
+  type TrustFileRole,
+  type TrustInput,
+  type TrustMaterial,
+  type TrustOptions,
+} from '../trust/index.js';
 import type { Verification } from '../types.js';
 import type { SignerRole } from './evidence.js';
 import type { Policy, Signers } from './policy/types.js';
@@ -86,7 +94,10 @@ async function candidatesFor(signers: Signers, files: Map<string, Buffer>): Prom
 
 async function notationInputs(notation: NonNullable<Signers['notation']>): Promise<TrustInput[]> {
   try {
-    return await readTrustInputs({ notationTrustStore: notation.trustStore, ...(notation.trustPolicy !== undefined ? { notationTrustPolicy: notation.trustPolicy } : {}) });
+    return await readTrustInputs({
+      notationTrustStore: notation.trustStore,
+      ...(notation.trustPolicy !== undefined ? { notationTrustPolicy: notation.trustPolicy } : {}),
+    });
   } catch (err) {
     throw new CustodyError('INVALID_POLICY', `policy Notation trust: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }

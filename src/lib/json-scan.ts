@@ -100,7 +100,8 @@ export function scanJson(bytes: Uint8Array, limits: Limits, layout: boolean): { 
       counts[depth] = 1;
       if (recording) {
         if (depth === 1) {
-          if (opensArray) recording = false; // A top-level array: nothing to split.
+          if (opensArray)
+            recording = false; // A top-level array: nothing to split.
           else expectKey = true;
         } else if (depth === 2 && opensArray && key !== undefined) {
           if (arrays.length >= MAX_MEMBERS) recording = false;

@@ -34,7 +34,9 @@ const READ_CHUNK = 1 << 20;
 const statPath = promisify(statCallback);
 
 /** `a FIFO`, `a directory`, …: what a non-regular file is, for one-line messages. */
-export function describeFileType(info: Pick<Stats, 'isFIFO' | 'isDirectory' | 'isSymbolicLink' | 'isSocket' | 'isCharacterDevice' | 'isBlockDevice' | 'isFile'>): string {
+export function describeFileType(
+  info: Pick<Stats, 'isFIFO' | 'isDirectory' | 'isSymbolicLink' | 'isSocket' | 'isCharacterDevice' | 'isBlockDevice' | 'isFile'>,
+): string {
   if (info.isFile()) return 'a regular file';
   if (info.isFIFO()) return 'a FIFO';
   if (info.isDirectory()) return 'a directory';
@@ -55,16 +57,24 @@ function notRegular(path: string, type: string, options: ReadFileOptions): Custo
 
 function cannotRead(path: string, err: unknown, options: ReadFileOptions): CustodyError {
   const errno = (err as NodeJS.ErrnoException | undefined)?.code;
-  return new CustodyError(options.code ?? 'FILE_UNREADABLE', `cannot read ${options.what} ${path}: ${errno ?? (err instanceof Error ? err.message : String(err))}`, {
-    cause: err,
-    details: { path, ...(errno ? { errno } : {}) },
-  });
+  return new CustodyError(
+    options.code ?? 'FILE_UNREADABLE',
+    `cannot read ${options.what} ${path}: ${errno ?? (err instanceof Error ? err.message : String(err))}`,
+    {
+      cause: err,
+      details: { path, ...(errno ? { errno } : {}) },
+    },
+  );
 }
 
 function tooLarge(path: string, size: number, maxBytes: number, options: ReadFileOptions): CustodyError {
-  return new CustodyError('INPUT_TOO_LARGE', `${options.what} ${path} is ${size} bytes, over the limit of ${maxBytes}${options.limitHint ? ` ${options.limitHint}` : ''}`, {
-    details: { path, size, maxBytes },
-  });
+  return new CustodyError(
+    'INPUT_TOO_LARGE',
+    `${options.what} ${path} is ${size} bytes, over the limit of ${maxBytes}${options.limitHint ? ` ${options.limitHint}` : ''}`,
+    {
+      details: { path, size, maxBytes },
+    },
+  );
 }
 
 /** The error of an open that failed: a link refused by O_NOFOLLOW, a socket (ENXIO) named as what it is. */
@@ -121,7 +131,8 @@ export async function readRegularFile(path: string, options: ReadFileOptions): P
       if (bytesRead === 0) break;
       chunks.push(buffer.subarray(0, bytesRead));
       total += bytesRead;
-      if (total > limit) throw tooLarge(path, total, limit, { ...options, limitHint: `(it grew while being read)${options.limitHint ? ` ${options.limitHint}` : ''}` });
+      if (total > limit)
+        throw tooLarge(path, total, limit, { ...options, limitHint: `(it grew while being read)${options.limitHint ? ` ${options.limitHint}` : ''}` });
     }
   } catch (err) {
     if (err instanceof CustodyError) throw err;

@@ -76,7 +76,14 @@ export async function normalizeFile(file: DocumentFile, input: Omit<NormalizeInp
     if (!scanned.layout) return whole();
     let outcome: SplitOutcome | undefined;
     try {
-      outcome = splitByLayout((start, end) => file.readRange(start, end), file.size, scanned.layout, limits, (detectInput) => detectFormat(detectInput, formats), base);
+      outcome = splitByLayout(
+        (start, end) => file.readRange(start, end),
+        file.size,
+        scanned.layout,
+        limits,
+        (detectInput) => detectFormat(detectInput, formats),
+        base,
+      );
     } catch {
       outcome = undefined; // A format that throws: parsed whole, where normalize() reports it.
     }

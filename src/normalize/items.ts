@@ -64,10 +64,12 @@ export async function normalizeAll(
         await document.close();
       }
     }
-    const mediaType = raw.mediaType || normalized.defaultMediaType || FORMATS.find((f) => f.id === normalized.format)?.defaultMediaType || 'application/octet-stream';
-    const verification = verify && bytes !== undefined && (raw.file === undefined || SIGNED_KINDS.has(normalized.kind))
-      ? await verify({ bytes, mediaType, origin: raw.origin }, normalized, subject)
-      : undefined;
+    const mediaType =
+      raw.mediaType || normalized.defaultMediaType || FORMATS.find((f) => f.id === normalized.format)?.defaultMediaType || 'application/octet-stream';
+    const verification =
+      verify && bytes !== undefined && (raw.file === undefined || SIGNED_KINDS.has(normalized.kind))
+        ? await verify({ bytes, mediaType, origin: raw.origin }, normalized, subject)
+        : undefined;
     const extra = { mediaType, origin: raw.origin, normalized, ...(verification ? { verification } : {}) };
     items.push(raw.file === undefined ? { bytes: raw.bytes, ...extra } : { file: raw.file, ...extra });
   }

@@ -150,12 +150,7 @@ function facts(format: Format, detection: Detection, judged: Judged, context: No
  * attributed to the format the media type names (an auditor sees "a broken
  * OCI manifest", not "something unknown"), with the parse problem.
  */
-export function rejected(
-  problem: Problem,
-  mediaType: string,
-  annotations: Record<string, string> | undefined,
-  formats: readonly Format[],
-): Normalized {
+export function rejected(problem: Problem, mediaType: string, annotations: Record<string, string> | undefined, formats: readonly Format[]): Normalized {
   const input: DetectInput = { mediaType };
   if (annotations) input.annotations = annotations;
   const match = detectFormat(input, formats);
@@ -173,10 +168,7 @@ export function rejected(
   };
 }
 
-export function detectFormat(
-  input: DetectInput,
-  formats: readonly Format[],
-): { format: Format; detection: Detection } | undefined {
+export function detectFormat(input: DetectInput, formats: readonly Format[]): { format: Format; detection: Detection } | undefined {
   let byContent: { format: Format; detection: Detection } | undefined;
   for (const format of formats) {
     let detection: Detection | undefined;

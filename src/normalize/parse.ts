@@ -3,10 +3,7 @@ import type { Limits } from '../lib/limits.js';
 import { checkJsonShape } from '../lib/json-scan.js';
 
 export type Parsed =
-  | { type: 'json'; value: unknown }
-  | { type: 'text'; value: string }
-  | { type: 'binary' }
-  | { type: 'rejected'; problem: Problem; text?: string };
+  { type: 'json'; value: unknown } | { type: 'text'; value: string } | { type: 'binary' } | { type: 'rejected'; problem: Problem; text?: string };
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
@@ -54,4 +51,3 @@ export function firstNonSpace(text: string): string | undefined {
   }
   return undefined;
 }
-

@@ -49,7 +49,8 @@ export class Offsets {
 
   push(value: number): void {
     if (this.length === this.values.length || (value > 0xffffffff && this.values instanceof Uint32Array)) {
-      const grown = value > 0xffffffff || this.values instanceof Float64Array ? new Float64Array(this.values.length * 2) : new Uint32Array(this.values.length * 2);
+      const grown =
+        value > 0xffffffff || this.values instanceof Float64Array ? new Float64Array(this.values.length * 2) : new Uint32Array(this.values.length * 2);
       grown.set(this.values);
       this.values = grown;
     }

@@ -207,7 +207,13 @@ export class LayoutSource implements Source {
       const { handle, size } = await openRegularFile(indexFile, { what: `${this.location}: index.json`, noFollow: true });
       try {
         checkAnnouncedSize(size, this.options.maxManifestBytes, `${this.location}: index.json`);
-        bytes = (await checkStream(handle.createReadStream({ autoClose: false }), {}, { maxBytes: this.options.maxManifestBytes, what: `${this.location}: index.json` })).bytes;
+        bytes = (
+          await checkStream(
+            handle.createReadStream({ autoClose: false }),
+            {},
+            { maxBytes: this.options.maxManifestBytes, what: `${this.location}: index.json` },
+          )
+        ).bytes;
       } finally {
         await handle.close();
       }

@@ -155,7 +155,11 @@ export function archiveSegments(ref: ImageReference): string[] {
   if (ref.type === 'registry') {
     return [safeSegment(ref.registry), ...ref.repository.split('/').map(safeSegment)];
   }
-  const base = ref.path.replace(/[\\/]+$/, '').split(/[\\/]/).pop() ?? '';
+  const base =
+    ref.path
+      .replace(/[\\/]+$/, '')
+      .split(/[\\/]/)
+      .pop() ?? '';
   return ['oci', safeSegment(base.toLowerCase() || 'layout')];
 }
 

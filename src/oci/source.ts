@@ -67,9 +67,7 @@ export interface ListReferrersOptions {
   artifactType?: string;
 }
 
-export type ReferrersListing =
-  | { supported: true; manifests: Descriptor[]; warnings: string[] }
-  | { supported: false; reason: string };
+export type ReferrersListing = { supported: true; manifests: Descriptor[]; warnings: string[] } | { supported: false; reason: string };
 
 export interface SourceOptions extends ConnectionOptions {
   /** Share HTTP agents, tokens, credentials and per-host limits between sources (one per run). */

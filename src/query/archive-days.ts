@@ -38,17 +38,24 @@ export function listDayFolders(root: string): string[] {
     entries = readdirSync(root, { withFileTypes: true });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new CustodyError(code === 'ENOTDIR' ? 'NOT_A_BUNDLE' : 'FILE_UNREADABLE', `cannot read the archive root ${root}: ${code ?? String(err)}`, { cause: err });
+    throw new CustodyError(code === 'ENOTDIR' ? 'NOT_A_BUNDLE' : 'FILE_UNREADABLE', `cannot read the archive root ${root}: ${code ?? String(err)}`, {
+      cause: err,
+    });
   }
   const days = entries.filter((e) => DATE_PATTERN.test(e.name));
   if (days.length === 0 && entries.some((e) => !ROOT_NAMES.has(e.name))) {
-    const hint = entries.some((e) => e.name === MANIFEST) ? ` (it looks like ${DATE_PATTERN.test(basename(root)) ? 'a day' : 'an image'} folder; give the archive root)` : '';
+    const hint = entries.some((e) => e.name === MANIFEST)
+      ? ` (it looks like ${DATE_PATTERN.test(basename(root)) ? 'a day' : 'an image'} folder; give the archive root)`
+      : '';
     throw new CustodyError('NOT_A_BUNDLE', `${root} is not a custody archive root: no YYYY-MM-DD day folders${hint}`);
   }
   for (const entry of days) {
     if (!entry.isDirectory()) {
       const what = entry.isSymbolicLink() ? 'a symbolic link' : 'not a folder';
-      throw new CustodyError('VERIFICATION_FAILED', `${join(root, entry.name)} is ${what}; an archive's days are real folders (custody verify ${root} reports it)`);
+      throw new CustodyError(
+        'VERIFICATION_FAILED',
+        `${join(root, entry.name)} is ${what}; an archive's days are real folders (custody verify ${root} reports it)`,
+      );
     }
   }
   return days.map((e) => e.name).sort();
@@ -73,7 +80,8 @@ export function readArchiveDays(root: string, dates: readonly string[], recorded
     const stat = fileIdentity(file);
     const known = recorded.get(date);
     // The manifest the index holds is still there, unchanged: whether a run is adding to the day does not matter yet.
-    if (stat && known && known.stat === stat.key && known.statAt !== null && stat.ctimeMs < known.statAt - RACY_MS) return { date, sha256: known.sha256, pending: false, stat: stat.key, statAt };
+    if (stat && known && known.stat === stat.key && known.statAt !== null && stat.ctimeMs < known.statAt - RACY_MS)
+      return { date, sha256: known.sha256, pending: false, stat: stat.key, statAt };
     const pending = existsSync(join(dir, JOURNAL));
     if (stat === undefined) return { date, sha256: undefined, pending, stat: undefined, statAt };
     return { date, sha256: hashFile(file), pending, stat: stat.key, statAt };

@@ -27,7 +27,8 @@ export async function openIndex(root: string): Promise<OpenedIndex> {
   const path = join(dir, INDEX_FILE);
   try {
     mkdirSync(dir, { recursive: true });
-    if (!existsSync(join(dir, '.gitignore'))) writeFileSync(join(dir, '.gitignore'), '# custody index: derived from the archive, rebuilt at will (custody index --rebuild)\n*\n');
+    if (!existsSync(join(dir, '.gitignore')))
+      writeFileSync(join(dir, '.gitignore'), '# custody index: derived from the archive, rebuilt at will (custody index --rebuild)\n*\n');
   } catch (err) {
     throw new CustodyError('DISK', `cannot create the index folder ${dir}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { cause: err });
   }

@@ -50,7 +50,15 @@ export function readDocument(file: string, shown: string, entry: EvidenceEntry, 
     bytes,
     mediaType: entry.mediaType,
     annotations: entry.origin.descriptor?.annotations ?? {},
-    normalized: { kind: entry.kind, format: entry.format, valid: entry.valid, problems: entry.problems, deviations: entry.deviations ?? [], subjects: entry.subjects, summary: entry.summary },
+    normalized: {
+      kind: entry.kind,
+      format: entry.format,
+      valid: entry.valid,
+      problems: entry.problems,
+      deviations: entry.deviations ?? [],
+      subjects: entry.subjects,
+      summary: entry.summary,
+    },
   });
   let components: SbomComponent[] = [];
   if (facts.sbom?.via === 'attestation') components = readSbomComponents(facts.statement?.predicate);

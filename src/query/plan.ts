@@ -30,14 +30,20 @@ export function planUpdate(recorded: ReadonlyMap<string, RecordedDay>, archive: 
   for (const day of archive) {
     const known = indexed.get(day.date);
     if (day.pending) {
-      plan.skipped.push({ date: day.date, reason: `a run is writing it, or was interrupted (the next custody archive completes it)${known ? '; its rows are from before' : ''}` });
+      plan.skipped.push({
+        date: day.date,
+        reason: `a run is writing it, or was interrupted (the next custody archive completes it)${known ? '; its rows are from before' : ''}`,
+      });
     } else if (day.sha256 === undefined) {
       if (known !== undefined) refuse(`${day.date}/manifest.json was indexed but is gone`);
       plan.skipped.push({ date: day.date, reason: 'no manifest.json yet' });
     } else if (known === undefined) plan.add.push(day);
     else if (known !== day.sha256) {
       if (day.date === newestIndexed) plan.reindex.push(day);
-      else refuse(`${day.date}/manifest.json has sha256 ${day.sha256}, the index recorded ${known}, and only the newest day may grow (custody verify --chain tells whether the archive was altered)`);
+      else
+        refuse(
+          `${day.date}/manifest.json has sha256 ${day.sha256}, the index recorded ${known}, and only the newest day may grow (custody verify --chain tells whether the archive was altered)`,
+        );
     }
   }
   return plan;

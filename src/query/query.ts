@@ -41,7 +41,9 @@ export async function queryArchive(root: string, query: Query, options: QueryOpt
   const { db, report } = await refreshIndex(root, options);
   try {
     const answer = run(db, range);
-    const days = db.prepare('SELECT count(*) AS count, min(date) AS first, max(date) AS last FROM days WHERE date >= ? AND date <= ?').get(range.since, range.until) as QueryResult['days'];
+    const days = db
+      .prepare('SELECT count(*) AS count, min(date) AS first, max(date) AS last FROM days WHERE date >= ? AND date <= ?')
+      .get(range.since, range.until) as QueryResult['days'];
     return { query, root, since: options.since ?? null, until: options.until ?? null, days, index: report, ...answer };
   } finally {
     db.close();
@@ -59,7 +61,8 @@ function prepare(query: Query): (db: DatabaseSync, range: DayRange) => Answer {
       return (db, range) => queryVuln(db, id, range);
     }
     case 'missing': {
-      if (!(MISSING_KINDS as readonly string[]).includes(query.what)) throw new CustodyError('USAGE', `query missing: "${String(query.what)}" is not one of ${MISSING_KINDS.join(', ')}`);
+      if (!(MISSING_KINDS as readonly string[]).includes(query.what))
+        throw new CustodyError('USAGE', `query missing: "${String(query.what)}" is not one of ${MISSING_KINDS.join(', ')}`);
       return (db, range) => queryMissing(db, query.what, range);
     }
     case 'image': {

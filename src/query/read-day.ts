@@ -93,7 +93,8 @@ function parseChecked<T>(bytes: Buffer, where: string, schema: string, root: str
     fail(`${where} is not JSON: ${(err as Error).message}`, root);
   }
   const problems = validateAgainst(schema, value);
-  if (problems.length > 0) fail(`${where}#${problems[0]!.path}: ${problems[0]!.message}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`, root);
+  if (problems.length > 0)
+    fail(`${where}#${problems[0]!.path}: ${problems[0]!.message}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`, root);
   return value as T;
 }
 

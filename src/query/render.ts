@@ -13,7 +13,10 @@ export function renderQuery(result: QueryResult, format: QueryFormat): string {
     const { index, ...rest } = result;
     return `${JSON.stringify({ ...rest, index: { path: index.index, rebuilt: index.rebuilt, added: index.days.added, reindexed: index.days.reindexed, skipped: index.days.skipped } }, null, 2)}\n`;
   }
-  return textTable(result.columns, result.rows.map((row) => result.columns.map((c) => textCell(row[c] ?? null))));
+  return textTable(
+    result.columns,
+    result.rows.map((row) => result.columns.map((c) => textCell(row[c] ?? null))),
+  );
 }
 
 /**
@@ -26,7 +29,16 @@ export function textTable(columns: readonly string[], rows: readonly string[][])
   if (rows.length === 0) return '';
   const all = [columns.map((c) => c.toUpperCase()), ...rows];
   const widths = columns.map((_, i) => Math.max(...all.map((r) => [...r[i]!].length)));
-  return all.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell + ' '.repeat(widths[i]! - [...cell].length))).join('  ').trimEnd()).join('\n') + '\n';
+  return (
+    all
+      .map((r) =>
+        r
+          .map((cell, i) => (i === r.length - 1 ? cell : cell + ' '.repeat(widths[i]! - [...cell].length)))
+          .join('  ')
+          .trimEnd(),
+      )
+      .join('\n') + '\n'
+  );
 }
 
 function textCell(value: Cell): string {

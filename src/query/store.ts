@@ -44,22 +44,33 @@ export class IndexStore {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.insertComponentStatement = db.prepare('INSERT INTO components (sha256, name, short_name, version, purl, purl_name) VALUES (?, ?, ?, ?, ?, ?)');
-    this.insertFindingStatement = db.prepare('INSERT INTO findings (sha256, vulnerability, aliases, severity, package, version, purl) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    this.insertFindingStatement = db.prepare(
+      'INSERT INTO findings (sha256, vulnerability, aliases, severity, package, version, purl) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
     this.insertFindingNameStatement = db.prepare('INSERT INTO finding_names (finding_id, name) VALUES (?, ?)');
-    this.insertVexStatement = db.prepare('INSERT INTO vex_statements (sha256, vulnerability, aliases, status, justification, timestamp, products) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    this.insertVexStatement = db.prepare(
+      'INSERT INTO vex_statements (sha256, vulnerability, aliases, status, justification, timestamp, products) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
     this.insertVexNameStatement = db.prepare('INSERT INTO vex_names (statement_id, name) VALUES (?, ?)');
   }
 
   /** The recorded sha256 of every indexed day manifest, and the file identity it had when hashed. */
   recordedDays(): Map<string, RecordedDay> {
-    const rows = this.db.prepare('SELECT date, manifest_sha256, stat, stat_at FROM days').all() as { date: string; manifest_sha256: string; stat: string | null; stat_at: number | null }[];
+    const rows = this.db.prepare('SELECT date, manifest_sha256, stat, stat_at FROM days').all() as {
+      date: string;
+      manifest_sha256: string;
+      stat: string | null;
+      stat_at: number | null;
+    }[];
     return new Map(rows.map((r) => [r.date, { sha256: r.manifest_sha256, stat: r.stat, statAt: r.stat_at }]));
   }
 
   /** Days whose manifest kept its sha256 under a new file identity (copied, touched): record the new one, so that the next look need not hash them. */
   refreshStats(days: readonly ArchiveDay[]): number {
     const recorded = this.recordedDays();
-    const changed = days.filter((d) => d.sha256 !== undefined && d.stat !== undefined && recorded.get(d.date)?.sha256 === d.sha256 && recorded.get(d.date)?.stat !== d.stat);
+    const changed = days.filter(
+      (d) => d.sha256 !== undefined && d.stat !== undefined && recorded.get(d.date)?.sha256 === d.sha256 && recorded.get(d.date)?.stat !== d.stat,
+    );
     if (changed.length === 0) return 0;
     const update = this.db.prepare('UPDATE days SET stat = ?, stat_at = ? WHERE date = ? AND manifest_sha256 = ?');
     this.db.exec('BEGIN IMMEDIATE');
@@ -154,19 +165,40 @@ export class IndexStore {
     );
     for (const c of doc.components) {
       const short = c.purl ? purlShortName(c.purl) : '';
-      this.insertComponentStatement.run(doc.sha256, c.name, short === '' ? c.name : short, c.version ?? null, c.purl ?? null, c.purl ? splitPurl(c.purl).name : null);
+      this.insertComponentStatement.run(
+        doc.sha256,
+        c.name,
+        short === '' ? c.name : short,
+        c.version ?? null,
+        c.purl ?? null,
+        c.purl ? splitPurl(c.purl).name : null,
+      );
     }
     for (const f of facts.scan?.findings ?? []) {
       const id = Number(
-        this.insertFindingStatement.run(doc.sha256, f.id, JSON.stringify(f.aliases), f.severity, f.package?.name ?? null, f.package?.version ?? null, f.package?.purl ?? null)
-          .lastInsertRowid,
+        this.insertFindingStatement.run(
+          doc.sha256,
+          f.id,
+          JSON.stringify(f.aliases),
+          f.severity,
+          f.package?.name ?? null,
+          f.package?.version ?? null,
+          f.package?.purl ?? null,
+        ).lastInsertRowid,
       );
       for (const name of new Set([f.id, ...f.aliases].map((n) => n.toUpperCase()))) this.insertFindingNameStatement.run(id, name);
     }
     for (const s of facts.vex?.statements ?? []) {
       const id = Number(
-        this.insertVexStatement.run(doc.sha256, s.vulnerability, JSON.stringify(s.aliases), s.status, s.justification ?? null, s.timestamp ?? null, JSON.stringify(s.products))
-          .lastInsertRowid,
+        this.insertVexStatement.run(
+          doc.sha256,
+          s.vulnerability,
+          JSON.stringify(s.aliases),
+          s.status,
+          s.justification ?? null,
+          s.timestamp ?? null,
+          JSON.stringify(s.products),
+        ).lastInsertRowid,
       );
       for (const name of new Set([s.vulnerability, ...s.aliases].map((n) => n.toUpperCase()))) this.insertVexNameStatement.run(id, name);
     }

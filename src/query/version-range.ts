@@ -24,7 +24,11 @@ const COMPARATOR = /^(>=|<=|==|!=|>|<|=)?([0-9A-Za-z][0-9A-Za-z.+~:_-]*)$/;
 export function parseVersionRange(text: string): VersionRange {
   const alternatives = text.split('||').map((alternative) => {
     // `>= 2.0.0` is read as `>=2.0.0`.
-    const tokens = alternative.trim().replace(/(>=|<=|==|!=|>|<|=)\s+/g, '$1').split(/\s+/).filter(Boolean);
+    const tokens = alternative
+      .trim()
+      .replace(/(>=|<=|==|!=|>|<|=)\s+/g, '$1')
+      .split(/\s+/)
+      .filter(Boolean);
     if (tokens.length === 0) throw bad(text, 'an empty alternative');
     return tokens.map((token): Comparator => {
       const match = COMPARATOR.exec(token);

@@ -68,7 +68,16 @@ export async function makeAuditReport(path: string, options: AuditReportOptions 
 
   const rows: ImageRow[] = [...images.values()]
     .sort((a, b) => (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0))
-    .map((s) => ({ ref: s.ref, latest: s.latest, days: s.days, failedDays: s.failedDays, firstDay: s.firstDay, lastDay: s.lastDay, versions: s.log.versions(), timeline: s.timeline.join('') }));
+    .map((s) => ({
+      ref: s.ref,
+      latest: s.latest,
+      days: s.days,
+      failedDays: s.failedDays,
+      firstDay: s.firstDay,
+      lastDay: s.lastDay,
+      versions: s.log.versions(),
+      timeline: s.timeline.join(''),
+    }));
 
   const report: AuditReport = {
     format: REPORT_FORMAT,
@@ -117,7 +126,9 @@ async function loadFacts(archive: VerifiedArchive, day: LoadedDay, facts: FactsC
 function grade(coverage: ImageCoverage): string {
   if (coverage.status === 'incomplete') return 'I';
   if (coverage.status !== 'ok') return 'F';
-  const have = [coverage.signed.verified > 0, coverage.sbom.documents > 0, coverage.provenance.attestations > 0, coverage.scan.reports > 0].filter(Boolean).length;
+  const have = [coverage.signed.verified > 0, coverage.sbom.documents > 0, coverage.provenance.attestations > 0, coverage.scan.reports > 0].filter(
+    Boolean,
+  ).length;
   return have === 4 ? 'A' : have === 0 ? 'N' : 'P';
 }
 
@@ -161,7 +172,16 @@ async function dayRowOf(
     const ref = referenceKey(image.entry.ref);
     let state = images.get(ref);
     if (!state) {
-      state = { ref, latest: coverage, days: 0, failedDays: 0, firstDay: date, lastDay: date, log: new VersionLog(), timeline: new Array<string>(position.count).fill('-') };
+      state = {
+        ref,
+        latest: coverage,
+        days: 0,
+        failedDays: 0,
+        firstDay: date,
+        lastDay: date,
+        log: new VersionLog(),
+        timeline: new Array<string>(position.count).fill('-'),
+      };
       images.set(ref, state);
     }
     state.latest = coverage;

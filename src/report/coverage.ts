@@ -102,7 +102,11 @@ function sbomsOf(image: ImageManifestView, factsOf: FactsOf): ImageCoverage['sbo
       perPlatform.set(label, slot);
     }
   }
-  const platforms: SbomPlatform[] = [...perPlatform.entries()].map(([platform, slot]) => ({ platform, formats: [...slot.formats], components: slot.components }));
+  const platforms: SbomPlatform[] = [...perPlatform.entries()].map(([platform, slot]) => ({
+    platform,
+    formats: [...slot.formats],
+    components: slot.components,
+  }));
   const missing = image.platforms.map((p) => digestLabel(image, p.digest)).filter((label) => !perPlatform.has(label));
   return { documents, formats: [...formats], components, platforms, missing: documents > 0 ? missing : [] };
 }
@@ -133,7 +137,8 @@ function toCounts(value: unknown): SeverityCounts | null {
   if (typeof value !== 'object' || value === null) return null;
   const source = value as Record<string, unknown>;
   const counts = {} as SeverityCounts;
-  for (const severity of SEVERITIES) counts[severity] = typeof source[severity] === 'number' && Number.isFinite(source[severity]) ? (source[severity] as number) : 0;
+  for (const severity of SEVERITIES)
+    counts[severity] = typeof source[severity] === 'number' && Number.isFinite(source[severity]) ? (source[severity] as number) : 0;
   return counts;
 }
 
@@ -159,7 +164,14 @@ function scanReports(image: ImageManifestView, factsOf: FactsOf): ScanReport[] {
 
 function scansOf(image: ImageManifestView, factsOf: FactsOf, archivedAt: number): ImageCoverage['scan'] {
   const reports = scanReports(image, factsOf);
-  const scan: ImageCoverage['scan'] = { reports: reports.length, scanners: [...new Set(reports.map((r) => r.scanner))], scannedAt: null, ageDays: null, counts: null, vexSuppressed: 0 };
+  const scan: ImageCoverage['scan'] = {
+    reports: reports.length,
+    scanners: [...new Set(reports.map((r) => r.scanner))],
+    scannedAt: null,
+    ageDays: null,
+    counts: null,
+    vexSuppressed: 0,
+  };
   if (reports.length === 0) return scan;
   // The newest report by its own clock; a report that states no time comes last.
   const newest = reports.reduce((a, b) => ((b.scannedAt ?? -Infinity) > (a.scannedAt ?? -Infinity) ? b : a));

@@ -40,7 +40,14 @@ export async function gateImages(archive: VerifiedArchive, targets: readonly Gat
         date: target.date,
         digest: target.digest,
         outcome: 'unobtainable',
-        results: [{ rule: 'bundle', mode: 'enforce', status: 'fail', reason: target.folder ? 'the image manifest cannot be read' : `no evidence: the image failed on ${target.date}` }],
+        results: [
+          {
+            rule: 'bundle',
+            mode: 'enforce',
+            status: 'fail',
+            reason: target.folder ? 'the image manifest cannot be read' : `no evidence: the image failed on ${target.date}`,
+          },
+        ],
       });
       continue;
     }

@@ -6,7 +6,11 @@ const LISTED = 5;
 /** What `custody report` prints: the verdict first, coverage in two lines, the report file and its sha256. */
 export function renderAuditText(report: AuditReport, written?: { path: string; sha256: string }): string {
   const v = report.verdict;
-  const range = report.range.firstDay ? (report.range.firstDay === report.range.lastDay ? report.range.firstDay : `${report.range.firstDay} … ${report.range.lastDay}`) : 'no day in the range';
+  const range = report.range.firstDay
+    ? report.range.firstDay === report.range.lastDay
+      ? report.range.firstDay
+      : `${report.range.firstDay} … ${report.range.lastDay}`
+    : 'no day in the range';
   const lines = [`custody report: ${report.source.target} ${report.source.path}, ${report.range.days} day(s): ${range}`];
   lines.push(
     `verify    ${v.ok ? 'OK' : 'FAILED'}  ${v.checked} files re-hashed, ${v.signatures} signature(s) re-verified, chain ${v.chain.status}, ${v.sealedDays} of ${v.days} day(s) sealed, ${v.problems.length} problem(s)`,
@@ -20,7 +24,11 @@ export function renderAuditText(report: AuditReport, written?: { path: string; s
     );
   }
   if (report.policy) {
-    lines.push(v.ok ? `policy    ${report.policy.pass} pass, ${report.policy.fail} fail (${report.policy.path})` : `policy    not evaluated: the archive does not verify`);
+    lines.push(
+      v.ok
+        ? `policy    ${report.policy.pass} pass, ${report.policy.fail} fail (${report.policy.path})`
+        : `policy    not evaluated: the archive does not verify`,
+    );
   }
   if (written) lines.push(`report    ${written.path}  sha256 ${written.sha256}`);
   return `${lines.join('\n')}\n`;

@@ -28,9 +28,18 @@ function chainOf(archive: VerifiedArchive): ChainVerdict {
   const broken = archive.verify.problems.filter((p) => p.code === 'chain-broken');
   if (archive.target === 'root') {
     if (broken.length > 0) return { status: 'fail', detail: `${broken.length} broken link(s); first: ${broken[0]!.message}` };
-    return { status: 'pass', detail: archive.days.length > 1 ? `${archive.days.length} days, each linked to the one before by its manifest's sha256` : `${archive.days.length} day(s): no link to check` };
+    return {
+      status: 'pass',
+      detail:
+        archive.days.length > 1
+          ? `${archive.days.length} days, each linked to the one before by its manifest's sha256`
+          : `${archive.days.length} day(s): no link to check`,
+    };
   }
-  return { status: 'not-checked', detail: `a ${archive.target === 'export' ? 'single exported day' : 'day folder given alone'}: its link to the day before is checked when the whole root is verified` };
+  return {
+    status: 'not-checked',
+    detail: `a ${archive.target === 'export' ? 'single exported day' : 'day folder given alone'}: its link to the day before is checked when the whole root is verified`,
+  };
 }
 
 /** The seal of a loaded day, judged from verification's problems and warnings about it. */

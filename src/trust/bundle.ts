@@ -87,7 +87,11 @@ function checkArtifactGiven(bundle: Bundle, target: Target): Finding {
 function checkStructure(bundle: Bundle): Finding {
   const content = bundle.verificationMaterial.content;
   const first =
-    content.$case === 'x509CertificateChain' ? content.x509CertificateChain.certificates[0]?.rawBytes : content.$case === 'certificate' ? content.certificate.rawBytes : undefined;
+    content.$case === 'x509CertificateChain'
+      ? content.x509CertificateChain.certificates[0]?.rawBytes
+      : content.$case === 'certificate'
+        ? content.certificate.rawBytes
+        : undefined;
   if (first) {
     try {
       if (X509Certificate.parse(Buffer.from(first)).isCA) return finding('malformed', 'the first certificate is a CA, not the signing leaf');
@@ -127,7 +131,10 @@ function verifyWithKeys(entity: SignedEntity, hint: string, trust: TrustMaterial
     if (claimsTrustedKey({ keyIds: [hint] }, trust.keys)) {
       return failed('signature-invalid', `${what}: names trusted key ${JSON.stringify(hint)} but does not verify with it (altered)`);
     }
-    return failed('untrusted-key', `${what}: signature verifies with none of the ${trust.keys.length} trusted key(s) (bundle key hint ${JSON.stringify(hint)})`);
+    return failed(
+      'untrusted-key',
+      `${what}: signature verifies with none of the ${trust.keys.length} trusted key(s) (bundle key hint ${JSON.stringify(hint)})`,
+    );
   }
   const checkTlog = trust.tlogs.length > 0;
   const scoped: SignedEntity = checkTlog ? entity : { ...entity, tlogEntries: [], timestamps: entity.timestamps.filter((t) => t.$case !== 'transparency-log') };

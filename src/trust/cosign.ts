@@ -51,9 +51,7 @@ export function verifyCosignSignature(
       notes: material.hasTimestamp ? ['RFC 3161 timestamp annotation not checked'] : [],
       ...(material.rekor ? { rekor: material.rekor } : {}),
       subject: () =>
-        matcher.matches(parsed.algorithm, parsed.hex)
-          ? undefined
-          : finding('subject-mismatch', `${what} is for ${signedDigest}, not ${matcher.describe}`),
+        matcher.matches(parsed.algorithm, parsed.hex) ? undefined : finding('subject-mismatch', `${what} is for ${signedDigest}, not ${matcher.describe}`),
     },
     { trust, now, what },
   );

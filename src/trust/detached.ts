@@ -246,7 +246,9 @@ function verifyWithCertificate(obj: SignedObject, cert: X509Certificate, ctx: Ve
   } catch (err) {
     const mapped = mapError(err);
     if (mapped.code === 'certificate-expired' && rekorUnchecked) {
-      return failed('no-trust-material', `${ctx.what}: ${mapped.reason}; its Rekor entry could prove the signing time, but no Rekor key was given`, { identity });
+      return failed('no-trust-material', `${ctx.what}: ${mapped.reason}; its Rekor entry could prove the signing time, but no Rekor key was given`, {
+        identity,
+      });
     }
     const reason = windowReason(cert, cas, at) ?? mapped.reason;
     const when =
@@ -264,17 +266,30 @@ function verifyWithCertificate(obj: SignedObject, cert: X509Certificate, ctx: Ve
   // Sigstore keyless: a short-lived Fulcio certificate is only good with a log entry proving when it signed.
   if (anchor.kind === 'fulcio' && (!obj.rekor || rekorUnchecked)) {
     return rekorUnchecked
-      ? failed('no-trust-material', `${ctx.what}: a Fulcio certificate needs its Rekor entry checked, but no Rekor key was given`, { identity, trustMaterial: used })
-      : failed('tlog-invalid', `${ctx.what}: a Fulcio certificate without a transparency-log entry proves nothing about when it signed`, { identity, trustMaterial: used });
+      ? failed('no-trust-material', `${ctx.what}: a Fulcio certificate needs its Rekor entry checked, but no Rekor key was given`, {
+          identity,
+          trustMaterial: used,
+        })
+      : failed('tlog-invalid', `${ctx.what}: a Fulcio certificate without a transparency-log entry proves nothing about when it signed`, {
+          identity,
+          trustMaterial: used,
+        });
   }
   const policy = checkIdentity(id, trust.policy, anchor.kind === 'fulcio' || id.issuer !== undefined);
   if (policy) return failed(policy.code, `${ctx.what}: ${policy.reason}`, { identity, trustMaterial: used });
   const by = anchor.kind === 'fulcio' ? 'a Fulcio CA of the trusted root' : 'a --ca-roots anchor';
-  return verified(`${ctx.what} verified: certificate for ${identity.san ?? '(no SAN)'} chains to ${by}; ${tlog}${notes(obj)}`, { identity, trustMaterial: used });
+  return verified(`${ctx.what} verified: certificate for ${identity.san ?? '(no SAN)'} chains to ${by}; ${tlog}${notes(obj)}`, {
+    identity,
+    trustMaterial: used,
+  });
 }
 
 /** When the certificate would chain to a CA that the trust material trusts only at other times, say so. */
-function windowReason(cert: X509Certificate, cas: { ca: CertAuthority; library: { certChain: X509Certificate[]; validFor: { start: Date; end: Date } } }[], at: Date): string | undefined {
+function windowReason(
+  cert: X509Certificate,
+  cas: { ca: CertAuthority; library: { certChain: X509Certificate[]; validFor: { start: Date; end: Date } } }[],
+  at: Date,
+): string | undefined {
   const outside = cas.filter((c) => !(c.ca.validFor.start <= at && at <= c.ca.validFor.end));
   for (const c of outside) {
     try {

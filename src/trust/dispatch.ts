@@ -125,7 +125,8 @@ function verifyContainersImageSignature(bytes: Uint8Array, target: Target, trust
   const mimeType = str(json.mimeType);
   const payloadText = str(json.payload);
   const annotations = isRecord(json.annotations) ? json.annotations : undefined;
-  if (!mimeType || payloadText === undefined || !annotations) return failed('malformed', 'containers/image signature: mimeType, payload or annotations missing');
+  if (!mimeType || payloadText === undefined || !annotations)
+    return failed('malformed', 'containers/image signature: mimeType, payload or annotations missing');
   if (Object.values(annotations).some((v) => typeof v !== 'string')) return failed('malformed', 'containers/image signature: annotations must be strings');
   const payload = decodeBase64(payloadText);
   if (!payload) return failed('malformed', 'containers/image signature: payload is not base64');

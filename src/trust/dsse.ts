@@ -107,7 +107,8 @@ export function checkPayloadSubject(envelope: { payloadType: string; payload: Bu
   if (envelope.payloadType === IN_TOTO_PAYLOAD_TYPE) {
     const payload = parseJson(envelope.payload);
     if (payload === undefined) return finding('malformed', 'in-toto payload is not JSON');
-    if (isRecord(payload) && typeof payload._type === 'string' && payload._type.startsWith('https://in-toto.io/Statement/')) return matchStatementSubject(payload, matcher);
+    if (isRecord(payload) && typeof payload._type === 'string' && payload._type.startsWith('https://in-toto.io/Statement/'))
+      return matchStatementSubject(payload, matcher);
     // in-toto v0.9 metadata (in-toto-run --use-dsse): a link is bound to an image by a layout's rules, which
     // custody does not evaluate, and a layout names no artifact; as in their {signed, signatures} form
     // (src/trust/in-toto-metadata.ts), the signature is what is checked.

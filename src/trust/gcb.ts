@@ -29,7 +29,8 @@ export function looksLikeGcbProvenance(json: unknown): boolean {
 
 export function verifyGcbProvenance(json: unknown, target: Target, trust: TrustMaterial): Verification {
   const what = 'GCB provenance';
-  const entries = isRecord(json) && isRecord(json.provenance_summary) && Array.isArray(json.provenance_summary.provenance) ? json.provenance_summary.provenance : [];
+  const entries =
+    isRecord(json) && isRecord(json.provenance_summary) && Array.isArray(json.provenance_summary.provenance) ? json.provenance_summary.provenance : [];
   if (entries.length === 0) return failed('malformed', `${what}: no provenance_summary.provenance[] build`);
   const matcher = toMatcher(target);
   if (!isMatcher(matcher)) return failed(matcher!.code, `${what}: ${matcher!.reason}`);
@@ -58,7 +59,8 @@ function verifyBuild(value: unknown, what: string, trust: TrustMaterial, matcher
       if (!overPae && !overPayload) continue;
       const identity: Identity = { keyHint: key.hint };
       const statement = parseJson(envelope.payload);
-      const subject = statement === undefined ? { code: 'malformed' as VerdictCode, reason: 'in-toto payload is not JSON' } : matchStatementSubject(statement, matcher);
+      const subject =
+        statement === undefined ? { code: 'malformed' as VerdictCode, reason: 'in-toto payload is not JSON' } : matchStatementSubject(statement, matcher);
       if (subject) return failed(subject.code, `${what}: ${subject.reason}`, { identity, trustMaterial: [key.source] });
       const how = overPayload ? 'over the payload (a GCB regional key; not the DSSE PAE)' : 'over the DSSE PAE';
       return verified(`${what} verified with trusted key ${key.hint.slice(0, 16)}… (${s.keyid}), signed ${how}`, { identity, trustMaterial: [key.source] });
@@ -67,5 +69,8 @@ function verifyBuild(value: unknown, what: string, trust: TrustMaterial, matcher
   if (claimsTrustedKey({ keyIds: envelope.signatures.flatMap((s) => (s.keyid ? [s.keyid] : [])) }, trust.keys)) {
     return failed('signature-invalid', `${what}: names a trusted key but does not verify with it (altered)`);
   }
-  return failed('untrusted-key', `${what}: verifies with none of the ${trust.keys.length} trusted key(s) (key ${envelope.signatures.map((s) => s.keyid).join(', ')}), or was altered`);
+  return failed(
+    'untrusted-key',
+    `${what}: verifies with none of the ${trust.keys.length} trusted key(s) (key ${envelope.signatures.map((s) => s.keyid).join(', ')}), or was altered`,
+  );
 }

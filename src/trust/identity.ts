@@ -94,10 +94,7 @@ function ipText(g: ASN1Obj): string {
  */
 export function checkIdentity(id: CertificateIdentity, policy: IdentityPolicy, requireIssuer: boolean): Finding {
   if (!hasIdentityConstraint(policy)) {
-    return finding(
-      'no-trust-material',
-      `certificate for ${describe(id)} cannot be accepted without --certificate-identity or --certificate-identity-regexp`,
-    );
+    return finding('no-trust-material', `certificate for ${describe(id)} cannot be accepted without --certificate-identity or --certificate-identity-regexp`);
   }
   if (requireIssuer && !hasIssuerConstraint(policy)) {
     return finding(
@@ -105,18 +102,14 @@ export function checkIdentity(id: CertificateIdentity, policy: IdentityPolicy, r
       `Fulcio certificate for ${describe(id)} cannot be accepted without --certificate-oidc-issuer or --certificate-oidc-issuer-regexp`,
     );
   }
-  const sanOk =
-    policy.identity !== undefined
-      ? id.sans.includes(policy.identity)
-      : id.sans.some((san) => policy.identityRegexp!.test(san));
+  const sanOk = policy.identity !== undefined ? id.sans.includes(policy.identity) : id.sans.some((san) => policy.identityRegexp!.test(san));
   if (!sanOk) {
     const wanted = policy.identity ?? `/${policy.identityRegexp!.source}/`;
     return finding('identity-mismatch', `certificate identity ${id.sans.map(clip).join(', ') || '(none)'} does not match ${wanted}`);
   }
   if (hasIssuerConstraint(policy)) {
     const issuer = id.issuer;
-    const issuerOk =
-      issuer !== undefined && (policy.issuer !== undefined ? issuer === policy.issuer : policy.issuerRegexp!.test(issuer));
+    const issuerOk = issuer !== undefined && (policy.issuer !== undefined ? issuer === policy.issuer : policy.issuerRegexp!.test(issuer));
     if (!issuerOk) {
       const wanted = policy.issuer ?? `/${policy.issuerRegexp!.source}/`;
       return finding('identity-mismatch', `certificate OIDC issuer ${issuer !== undefined ? clip(issuer) : '(none)'} does not match ${wanted}`);

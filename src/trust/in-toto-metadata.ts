@@ -28,7 +28,8 @@ export function verifyInTotoMetadata(json: unknown, target: Target, trust: Trust
   const type = str(signed._type) ?? '';
   const what = `in-toto ${type} ${JSON.stringify(str(signed.name) ?? str(signed.readme) ?? '')}`.trim();
   const canonical = canonicalJson(signed);
-  if (canonical === undefined) return failed('malformed', `${what}: signed part cannot be canonicalised (a non-integer number): in-toto tooling did not sign it`);
+  if (canonical === undefined)
+    return failed('malformed', `${what}: signed part cannot be canonicalised (a non-integer number): in-toto tooling did not sign it`);
   const signatures: { keyid: string; sig: Buffer }[] = [];
   for (const [i, s] of json.signatures.entries()) {
     const sig = isRecord(s) ? str(s.sig) : undefined;
@@ -45,7 +46,10 @@ export function verifyInTotoMetadata(json: unknown, target: Target, trust: Trust
   }
   const named = trust.keys.some((key) => signatures.some((s) => securesystemslibKeyIds(key).has(s.keyid)));
   if (named) return failed('signature-invalid', `${what} names a trusted key but does not verify with it (altered)`);
-  return failed('untrusted-key', `${what} verifies with none of the ${trust.keys.length} trusted key(s) (signed by key ids ${signatures.map((s) => s.keyid.slice(0, 8)).join(', ')})`);
+  return failed(
+    'untrusted-key',
+    `${what} verifies with none of the ${trust.keys.length} trusted key(s) (signed by key ids ${signatures.map((s) => s.keyid.slice(0, 8)).join(', ')})`,
+  );
 }
 
 /** The signature algorithms securesystemslib uses with each key type; RSA-PSS with any salt length. */

@@ -98,12 +98,7 @@ function onlyKeyBlock(text: string, name: string): { type: string; der: Buffer }
 export function verifySignature(key: KeyObject, data: Uint8Array, signature: Uint8Array): boolean {
   if (signature.length === 0 || signature.length > 1024) return false;
   const type = key.asymmetricKeyType;
-  const algorithms: (string | null)[] =
-    type === 'ed25519'
-      ? [null]
-      : type === 'ec'
-        ? ['sha256', ...curveHash(key)]
-        : ['sha256', 'sha384', 'sha512'];
+  const algorithms: (string | null)[] = type === 'ed25519' ? [null] : type === 'ec' ? ['sha256', ...curveHash(key)] : ['sha256', 'sha384', 'sha512'];
   // ECDSA signatures come DER-encoded, or as raw r||s (IEEE P1363) from some KMS signers (Google BCID).
   const encodings: ('der' | 'ieee-p1363')[] = type === 'ec' && signature.length === p1363Length(key) ? ['der', 'ieee-p1363'] : ['der'];
   return algorithms.some((alg) =>

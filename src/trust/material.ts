@@ -157,12 +157,15 @@ export function buildTrustMaterial(inputs: TrustInput[], options: Omit<TrustOpti
   if (notationStores) {
     const policy = notationPolicy?.policy ?? implicitPolicy(notationStores.stores);
     if (!notationPolicy) {
-      tm.warnings.push(`no Notation trust policy given: every store of ${notationStores.path} is trusted for every repository and any identity (strict; timestamps checked once a certificate has expired)`);
+      tm.warnings.push(
+        `no Notation trust policy given: every store of ${notationStores.path} is trusted for every repository and any identity (strict; timestamps checked once a certificate has expired)`,
+      );
     }
     tm.notation = { stores: notationStores.stores, policy, sources: [notationStores.sha256, ...(notationPolicy ? [notationPolicy.sha256] : [])] };
     for (const statement of policy.statements) {
       for (const store of statement.trustStores) {
-        if (!notationStores.stores.has(store)) tm.warnings.push(`Notation trust policy statement "${statement.name}" names ${store}, which the trust store does not hold`);
+        if (!notationStores.stores.has(store))
+          tm.warnings.push(`Notation trust policy statement "${statement.name}" names ${store}, which the trust store does not hold`);
       }
     }
   }

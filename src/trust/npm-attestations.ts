@@ -16,7 +16,9 @@ import { failed, UNJUDGED_CODES, verified } from './verdict.js';
  * for it).
  */
 export function looksLikeNpmAttestations(json: unknown): boolean {
-  return isRecord(json) && Array.isArray(json.attestations) && json.attestations.length > 0 && json.attestations.every((a) => isRecord(a) && isRecord(a.bundle));
+  return (
+    isRecord(json) && Array.isArray(json.attestations) && json.attestations.length > 0 && json.attestations.every((a) => isRecord(a) && isRecord(a.bundle))
+  );
 }
 
 export function verifyNpmAttestations(json: unknown, target: Target, trust: TrustMaterial): Verification {

@@ -61,8 +61,7 @@ export function toMatcher(target: Target): TargetMatcher | Finding {
   if (digest) {
     return {
       describe: `${digest.algorithm}:${digest.hex}`,
-      matches: (algorithm, value) =>
-        algorithm === digest.algorithm && (ALGORITHMS.has(algorithm) ? value.toLowerCase() === digest.hex : value === digest.hex),
+      matches: (algorithm, value) => algorithm === digest.algorithm && (ALGORITHMS.has(algorithm) ? value.toLowerCase() === digest.hex : value === digest.hex),
     };
   }
   if (artifact) {

@@ -38,8 +38,12 @@ export async function fetchTrustedRoot(options: TrustedRootFetch): Promise<strin
     });
   } catch (err) {
     const message = describe(err);
-    const network = /ECONNREFUSED|ENOTFOUND|ETIMEDOUT|EAI_AGAIN|ECONNRESET|fetch|timed out|network/i.test(message) && !/signature|threshold|expired|hash|length/i.test(message);
-    throw new CustodyError(network ? 'NETWORK' : 'VERIFICATION_FAILED', `cannot fetch the trusted root through TUF from ${mirrorURL}: ${message}`, { cause: err });
+    const network =
+      /ECONNREFUSED|ENOTFOUND|ETIMEDOUT|EAI_AGAIN|ECONNRESET|fetch|timed out|network/i.test(message) &&
+      !/signature|threshold|expired|hash|length/i.test(message);
+    throw new CustodyError(network ? 'NETWORK' : 'VERIFICATION_FAILED', `cannot fetch the trusted root through TUF from ${mirrorURL}: ${message}`, {
+      cause: err,
+    });
   }
   return `${JSON.stringify(TrustedRoot.toJSON(root), null, 2)}\n`;
 }

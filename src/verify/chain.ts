@@ -22,7 +22,11 @@ export function checkChain(days: readonly ChainDay[]): VerifyProblem[] {
     const path = `${day.date}/manifest.json#/previous`;
     const link = day.manifest?.previous;
     if (!day.manifest) {
-      problems.push({ code: 'chain-broken', path: `${day.date}/manifest.json`, message: `${day.date} has no readable day manifest, so the chain cannot pass through it` });
+      problems.push({
+        code: 'chain-broken',
+        path: `${day.date}/manifest.json`,
+        message: `${day.date} has no readable day manifest, so the chain cannot pass through it`,
+      });
     } else if (before === undefined) {
       if (link) {
         const why = known.has(link.date) ? 'which comes later' : 'which is not in the archive (removed?)';

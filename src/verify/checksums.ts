@@ -38,5 +38,9 @@ export function uncommitted(context: VerifyContext, file: string): boolean {
   const move = pending.moves.get(file);
   if (move?.before === null && move.after === sha) return true;
   // The checksum file of such a manifest, once the checksum loop has found it right.
-  return file.endsWith(CHECKSUM_SUFFIX) && pending.moves.get(file.slice(0, -CHECKSUM_SUFFIX.length))?.before === null && uncommitted(context, file.slice(0, -CHECKSUM_SUFFIX.length));
+  return (
+    file.endsWith(CHECKSUM_SUFFIX) &&
+    pending.moves.get(file.slice(0, -CHECKSUM_SUFFIX.length))?.before === null &&
+    uncommitted(context, file.slice(0, -CHECKSUM_SUFFIX.length))
+  );
 }

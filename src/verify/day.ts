@@ -21,7 +21,11 @@ export async function checkDayFolder(context: VerifyContext, prefix: string, fol
   if (!manifest) return undefined;
   const manifestFile = join2(prefix, MANIFEST);
   if (folderDate !== undefined && manifest.date !== folderDate) {
-    context.problems.push({ code: 'manifest-mismatch', path: `${manifestFile}#/date`, message: `${manifestFile} says date ${String(manifest.date)} but lives in ${folderDate}/` });
+    context.problems.push({
+      code: 'manifest-mismatch',
+      path: `${manifestFile}#/date`,
+      message: `${manifestFile} says date ${String(manifest.date)} but lives in ${folderDate}/`,
+    });
   }
   const dayTrust = checkTrustCopies(context, prefix, manifest);
   await checkDaySeal(context, prefix);

@@ -31,9 +31,11 @@ export function sortEntries(tree: ArchiveTree, target: VerifyTarget): SortedEntr
   for (const entry of tree.entries) {
     const name = basename(entry.path);
     if (target === 'root' && entry.path.startsWith(`${INDEX_DIR}/`)) continue;
-    if (entry.type === 'symlink') problems.push({ code: 'symlink', path: entry.path, message: `${entry.path} is a symbolic link; an archive holds only regular files` });
+    if (entry.type === 'symlink')
+      problems.push({ code: 'symlink', path: entry.path, message: `${entry.path} is a symbolic link; an archive holds only regular files` });
     else if (entry.type === 'special') problems.push({ code: 'special-file', path: entry.path, message: `${entry.path} is not a regular file` });
-    else if (entry.type === 'unreadable') problems.push({ code: 'unreadable', path: entry.path, message: `${entry.path} cannot be read (${entry.reason}); nothing in it was checked` });
+    else if (entry.type === 'unreadable')
+      problems.push({ code: 'unreadable', path: entry.path, message: `${entry.path} cannot be read (${entry.reason}); nothing in it was checked` });
     else if (entry.type === 'file') {
       if (name === JOURNAL) journals.push(entry.path);
       else if (isTempName(name)) warnings.push(`${entry.path}: temporary file left by an interrupted run (never listed; rerun archive to tidy)`);

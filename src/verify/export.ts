@@ -14,7 +14,11 @@ export async function checkExportSums(context: VerifyContext): Promise<void> {
     if (line === '') return;
     const match = /^([a-f0-9]{64}) {2}(\S[^\n]*)$/.exec(line);
     if (!match || !isSafeRelativePath(match[2])) {
-      context.problems.push({ code: 'checksum-format', path: `${EXPORT_SUMS}:${index + 1}`, message: `${EXPORT_SUMS} line ${index + 1} is not "<64 hex>  relative/path"` });
+      context.problems.push({
+        code: 'checksum-format',
+        path: `${EXPORT_SUMS}:${index + 1}`,
+        message: `${EXPORT_SUMS} line ${index + 1} is not "<64 hex>  relative/path"`,
+      });
       return;
     }
     const [, sha, file] = match as unknown as [string, string, string];

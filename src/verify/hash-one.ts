@@ -24,7 +24,15 @@ export function hashOneSync(buffer: Buffer, path: string, keepText: boolean): Ha
     fd = openSync(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY);
     const info = fstatSync(fd);
     if (!info.isFile()) {
-      const type = info.isFIFO() ? 'a FIFO' : info.isDirectory() ? 'a directory' : info.isSocket() ? 'a socket' : info.isCharacterDevice() || info.isBlockDevice() ? 'a device' : 'not a regular file';
+      const type = info.isFIFO()
+        ? 'a FIFO'
+        : info.isDirectory()
+          ? 'a directory'
+          : info.isSocket()
+            ? 'a socket'
+            : info.isCharacterDevice() || info.isBlockDevice()
+              ? 'a device'
+              : 'not a regular file';
       return [null, 0, `it is ${type}, not a regular file`];
     }
     let n = readSync(fd, buffer, 0, buffer.length, null);

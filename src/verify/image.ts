@@ -10,7 +10,11 @@ import type { DayTrust } from './types.js';
  * and every evidence entry present, inside the folder and unaltered (sha256
  * and size). Signed entries are queued for the signature checks.
  */
-export async function checkImageFolder(context: VerifyContext, prefix: string, dayTrust: DayTrust | undefined): Promise<{ sha256: string | undefined; digest: unknown }> {
+export async function checkImageFolder(
+  context: VerifyContext,
+  prefix: string,
+  dayTrust: DayTrust | undefined,
+): Promise<{ sha256: string | undefined; digest: unknown }> {
   const manifest = await readManifest<ImageManifest>(context, prefix, 'image-manifest.schema.json');
   const evidence = Array.isArray(manifest?.evidence) ? manifest.evidence : [];
   const imageDigest = typeof manifest?.subject?.digest === 'string' ? manifest.subject.digest : '';
@@ -28,7 +32,8 @@ export async function checkImageFolder(context: VerifyContext, prefix: string, d
     }
     const file = join2(prefix, entry.path);
     claim(context, file);
-    if (entry.verification && typeof entry.verification === 'object') context.signed.push({ file, entry, imageDigest, ...(isRecord(manifest?.subject) ? { subject: manifest.subject } : {}), trust: dayTrust });
+    if (entry.verification && typeof entry.verification === 'object')
+      context.signed.push({ file, entry, imageDigest, ...(isRecord(manifest?.subject) ? { subject: manifest.subject } : {}), trust: dayTrust });
     const actual = context.tree.digests.get(file);
     if (!context.files.has(file) || actual === undefined) {
       context.problems.push({ code: 'missing', path: file, message: `${file} is listed in ${join2(prefix, MANIFEST)} but missing` });

@@ -97,13 +97,23 @@ async function admitMoves(journal: Journal, prefix: string, context: JournalCont
     }
     if (context.sha256Of(path) !== move.after) continue; // not moved yet: nothing to excuse
     const why = await whyNotOnlyAdded(move, path, context, excuses);
-    if (why) problems.push({ code: 'journal-mismatch', path: journalPath, message: `${journalPath}: ${path} ${why}; an interrupted run only adds, so this is not excused` });
+    if (why)
+      problems.push({
+        code: 'journal-mismatch',
+        path: journalPath,
+        message: `${journalPath}: ${path} ${why}; an interrupted run only adds, so this is not excused`,
+      });
     else excuses.moves.set(path, { before: move.before, after: move.after });
   }
   return problems;
 }
 
-async function whyNotOnlyAdded(move: Journal['manifests'][number], path: string, context: JournalContext, excuses: JournalExcuses): Promise<string | undefined> {
+async function whyNotOnlyAdded(
+  move: Journal['manifests'][number],
+  path: string,
+  context: JournalContext,
+  excuses: JournalExcuses,
+): Promise<string | undefined> {
   const previous = move.previous ?? null;
   if (typeof previous !== 'string') return 'changed, and the journal does not keep the manifest it replaced';
   if (sha256Hex(previous) !== move.before) return `changed, and the manifest the journal keeps for it does not hash to ${move.before}`;

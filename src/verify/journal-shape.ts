@@ -13,7 +13,13 @@ export function isJournalShape(value: unknown): value is Journal {
     j.files.every((f) => f && typeof f.path === 'string' && typeof f.sha256 === 'string' && HEX.test(f.sha256)) &&
     Array.isArray(j.manifests) &&
     j.manifests.every(
-      (m) => m && typeof m.path === 'string' && (m.before === null || (typeof m.before === 'string' && HEX.test(m.before))) && typeof m.after === 'string' && HEX.test(m.after) && (m.previous === undefined || m.previous === null || typeof m.previous === 'string'),
+      (m) =>
+        m &&
+        typeof m.path === 'string' &&
+        (m.before === null || (typeof m.before === 'string' && HEX.test(m.before))) &&
+        typeof m.after === 'string' &&
+        HEX.test(m.after) &&
+        (m.previous === undefined || m.previous === null || typeof m.previous === 'string'),
     )
   );
 }

@@ -10,7 +10,8 @@ export async function checkDaySeal(context: VerifyContext, prefix: string): Prom
   const sealFile = join2(prefix, SEAL_FILE);
   const keyFile = join2(prefix, SEAL_KEY_FILE);
   if (!context.files.has(sealFile)) {
-    if (context.files.has(keyFile)) context.problems.push({ code: 'seal-invalid', path: keyFile, message: `${keyFile} is there but the seal ${SEAL_FILE} is missing` });
+    if (context.files.has(keyFile))
+      context.problems.push({ code: 'seal-invalid', path: keyFile, message: `${keyFile} is there but the seal ${SEAL_FILE} is missing` });
     return;
   }
   for (const file of [sealFile, keyFile]) claim(context, file);

@@ -46,7 +46,11 @@ export async function checkSignatures(
       const absent = wanted.find((sha) => !item.trust?.records.some((r) => r.sha256 === sha));
       if (absent !== undefined) {
         if (sha256 === undefined && !(await readBytes(item.file))) continue; // reported as missing by the file checks
-        problems.push({ code: 'trust-missing', path: item.file, message: `${item.file} was verified with trust material ${absent}, which the day folder no longer holds` });
+        problems.push({
+          code: 'trust-missing',
+          path: item.file,
+          message: `${item.file} was verified with trust material ${absent}, which the day folder no longer holds`,
+        });
         continue;
       }
     }
@@ -56,11 +60,23 @@ export async function checkSignatures(
       ? subject.platforms.filter((p): p is { digest: string; mediaType: string } => typeof p?.digest === 'string' && typeof p?.mediaType === 'string')
       : [];
     const scope = typeof subject.ref === 'string' ? signedScope(subject.ref) : undefined;
-    const target = signedTargetOf(item.entry.origin, { digest: item.imageDigest, mediaType: typeof subject.mediaType === 'string' ? subject.mediaType : null, platforms });
+    const target = signedTargetOf(item.entry.origin, {
+      digest: item.imageDigest,
+      mediaType: typeof subject.mediaType === 'string' ? subject.mediaType : null,
+      platforms,
+    });
     const key =
       sha256 === undefined
         ? undefined
-        : JSON.stringify([sha256, item.entry.mediaType, annotations ?? null, target, scope ?? null, auditor ? null : wanted, auditor ? null : (recorded.constraints ?? {})]);
+        : JSON.stringify([
+            sha256,
+            item.entry.mediaType,
+            annotations ?? null,
+            target,
+            scope ?? null,
+            auditor ? null : wanted,
+            auditor ? null : (recorded.constraints ?? {}),
+          ]);
     let verdict = key === undefined ? undefined : verdicts.get(key);
     if (!verdict) {
       const bytes = await readBytes(item.file);
@@ -73,7 +89,11 @@ export async function checkSignatures(
           const record = item.trust!.records.find((r) => r.sha256 === sha)!;
           const copy = await item.trust!.read(record);
           if (!copy) {
-            problems.push({ code: 'trust-missing', path: item.file, message: `${item.file} was verified with trust material ${sha}, which the day folder no longer holds` });
+            problems.push({
+              code: 'trust-missing',
+              path: item.file,
+              message: `${item.file} was verified with trust material ${sha}, which the day folder no longer holds`,
+            });
             break;
           }
           copies.push({ record, bytes: copy });
@@ -84,11 +104,20 @@ export async function checkSignatures(
         } catch (err) {
           // A recorded constraint custody cannot apply (a pattern RE2 refuses): the check cannot be repeated.
           if (!isCustodyError(err, 'USAGE')) throw err;
-          problems.push({ code: 'signature-failed', path: item.file, message: `${item.file} was verified at archive time but cannot be checked again: ${err.message}` });
+          problems.push({
+            code: 'signature-failed',
+            path: item.file,
+            message: `${item.file} was verified at archive time but cannot be checked again: ${err.message}`,
+          });
           continue;
         }
       }
-      verdict = await verifyEvidence({ bytes, mediaType: item.entry.mediaType, ...(annotations ? { annotations } : {}) }, target, trust, scope !== undefined ? { scope } : {});
+      verdict = await verifyEvidence(
+        { bytes, mediaType: item.entry.mediaType, ...(annotations ? { annotations } : {}) },
+        target,
+        trust,
+        scope !== undefined ? { scope } : {},
+      );
       // Only bytes that still hash to what verify saw may share a verdict.
       if (key !== undefined && sha256Hex(bytes) === sha256) verdicts.set(key, verdict);
     }

@@ -117,7 +117,8 @@ export function parsePax(data: Buffer): Map<string, string> {
     const digits = space === -1 ? '' : data.toString('latin1', at, space);
     const length = /^[0-9]{1,9}$/.test(digits) ? Number(digits) : NaN;
     const end = at + length;
-    if (!(length > digits.length + 1) || end > data.length || data[end - 1] !== 0x0a) throw new TarError('format', `malformed pax record at byte ${at} of an extended header`);
+    if (!(length > digits.length + 1) || end > data.length || data[end - 1] !== 0x0a)
+      throw new TarError('format', `malformed pax record at byte ${at} of an extended header`);
     const record = data.toString('latin1', space + 1, end - 1);
     const equals = record.indexOf('=');
     if (equals <= 0) throw new TarError('format', `pax record at byte ${at} of an extended header has no keyword`);

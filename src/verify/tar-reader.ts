@@ -42,7 +42,23 @@ const DATALESS = new Set(['1', '2', '3', '4', '5', '6']);
 /** Types GNU tar extracts as a regular file, or as a folder when the name ends in `/`. */
 const REGULAR = new Set(['0', '\u0000', '7']);
 /** Pax keywords that change neither a name nor the bytes extracted. */
-const PLAIN_KEYWORDS = new Set(['path', 'size', 'linkpath', 'mtime', 'atime', 'ctime', 'uid', 'gid', 'uname', 'gname', 'charset', 'hdrcharset', 'SCHILY.dev', 'SCHILY.ino', 'SCHILY.nlink']);
+const PLAIN_KEYWORDS = new Set([
+  'path',
+  'size',
+  'linkpath',
+  'mtime',
+  'atime',
+  'ctime',
+  'uid',
+  'gid',
+  'uname',
+  'gname',
+  'charset',
+  'hdrcharset',
+  'SCHILY.dev',
+  'SCHILY.ino',
+  'SCHILY.nlink',
+]);
 
 type State =
   | { at: 'header' }
@@ -110,7 +126,11 @@ export class TarReader {
       throw new TarError('format', `truncated: the archive ends inside ${inside} (byte ${this.offset})`);
     }
     if (this.entries === 0) throw new TarError('format', 'no tar entries');
-    this.visitor.problem({ code: 'truncated', path: '', message: `the export ends without tar's end-of-archive blocks after byte ${this.offset}; it may be cut short` });
+    this.visitor.problem({
+      code: 'truncated',
+      path: '',
+      message: `the export ends without tar's end-of-archive blocks after byte ${this.offset}; it may be cut short`,
+    });
   }
 
   /** A whole 512-byte block starting at `at`, copying only when it straddles two chunks. */
@@ -133,7 +153,11 @@ export class TarReader {
     if (isZeroBlock(block)) {
       // list.c: the first zero block ends the archive; GNU tar never reads what follows it.
       if (this.longName !== undefined || this.longLink !== undefined || this.local !== undefined) {
-        this.visitor.problem({ code: 'tar-entry', path: '', message: `the export has an extension record with no entry after it, just before its end (byte ${offset})` });
+        this.visitor.problem({
+          code: 'tar-entry',
+          path: '',
+          message: `the export has an extension record with no entry after it, just before its end (byte ${offset})`,
+        });
       }
       this.state = { at: 'end', trailing: 0, endAt: offset };
       return;
@@ -147,7 +171,8 @@ export class TarReader {
     }
     const { typeflag } = header;
     if ('xXgLK'.includes(typeflag)) {
-      if (header.size > this.limits.maxMeta) throw new TarError('limit', `the extension record at byte ${offset} is ${header.size} bytes (limit ${this.limits.maxMeta})`);
+      if (header.size > this.limits.maxMeta)
+        throw new TarError('limit', `the extension record at byte ${offset} is ${header.size} bytes (limit ${this.limits.maxMeta})`);
       this.startData(header.size, undefined, [], { typeflag, offset }, `extension record at byte ${offset}`);
       return;
     }
@@ -166,7 +191,10 @@ export class TarReader {
       size = Number(value);
     }
     const dataless = DATALESS.has(typeflag) || (REGULAR.has(typeflag) && name.endsWith('/'));
-    if (dataless && size !== 0) extensions.push(`declares ${size} bytes of data on a ${typeflag === '5' || REGULAR.has(typeflag) ? 'folder' : 'link or special file'}; GNU tar reads those bytes as the next header`);
+    if (dataless && size !== 0)
+      extensions.push(
+        `declares ${size} bytes of data on a ${typeflag === '5' || REGULAR.has(typeflag) ? 'folder' : 'link or special file'}; GNU tar reads those bytes as the next header`,
+      );
     this.longName = undefined;
     this.longLink = undefined;
     this.local = undefined;
@@ -205,7 +233,11 @@ export class TarReader {
     }
     const take = Math.min(state.pad, chunk.length - at);
     if (!isZero(chunk, at, at + take)) {
-      this.visitor.problem({ code: 'trailing-data', path: printable(state.name), message: `the export hides non-zero bytes in the block padding after "${printable(state.name)}" (byte ${this.offset})` });
+      this.visitor.problem({
+        code: 'trailing-data',
+        path: printable(state.name),
+        message: `the export hides non-zero bytes in the block padding after "${printable(state.name)}" (byte ${this.offset})`,
+      });
     }
     state.pad -= take;
     this.offset += take;
@@ -232,7 +264,11 @@ export class TarReader {
       case 'g':
         // xheader.c: a global header replaces the previous one and applies to every later entry.
         this.global = toPax(data);
-        this.visitor.problem({ code: 'tar-entry', path: '', message: `the export holds a global pax header (byte ${header.offset}); GNU tar applies it to every entry after it` });
+        this.visitor.problem({
+          code: 'tar-entry',
+          path: '',
+          message: `the export holds a global pax header (byte ${header.offset}); GNU tar applies it to every entry after it`,
+        });
         break;
       case 'L':
       case 'K': {
@@ -252,10 +288,18 @@ export class TarReader {
     state.trailing += take;
     this.offset += take;
     if (!isZero(chunk, at, at + take)) {
-      this.visitor.problem({ code: 'trailing-data', path: '', message: `the export holds non-zero bytes after the end of its tar archive (the end block at byte ${state.endAt}); tar never extracts them` });
+      this.visitor.problem({
+        code: 'trailing-data',
+        path: '',
+        message: `the export holds non-zero bytes after the end of its tar archive (the end block at byte ${state.endAt}); tar never extracts them`,
+      });
       this.state = { at: 'stopped' };
     } else if (state.trailing > this.limits.maxTrailing) {
-      this.visitor.problem({ code: 'trailing-data', path: '', message: `the export holds more than ${this.limits.maxTrailing} bytes after the end of its tar archive; tar pads to its record size, never this much` });
+      this.visitor.problem({
+        code: 'trailing-data',
+        path: '',
+        message: `the export holds more than ${this.limits.maxTrailing} bytes after the end of its tar archive; tar pads to its record size, never this much`,
+      });
       this.state = { at: 'stopped' };
     }
     return take;
@@ -276,7 +320,10 @@ function toPax(data: Buffer): Pax {
   if (sparse) clauses.push(`is a sparse file (pax keyword ${printable(sparse)}); GNU tar extracts other bytes than the archive holds`);
   const odd = keys.filter((key) => !key.startsWith('GNU.sparse.') && !PLAIN_KEYWORDS.has(key));
   if (odd.length > 0) {
-    const named = odd.slice(0, 3).map((key) => `"${printable(key)}"`).join(', ');
+    const named = odd
+      .slice(0, 3)
+      .map((key) => `"${printable(key)}"`)
+      .join(', ');
     clauses.push(`carries pax keyword${odd.length > 1 ? 's' : ''} ${named}${odd.length > 3 ? ` and ${odd.length - 3} more` : ''}, which an export never holds`);
   }
   return { records, clauses };

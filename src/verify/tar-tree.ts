@@ -41,9 +41,7 @@ function keepsText(path: string): boolean {
 /** Files whose bytes signature re-verification needs: signed evidence, trust copies, seals. */
 function keepsBytes(path: string): boolean {
   const name = basename(path);
-  return (
-    /\/evidence\/(signature|attestation)-/.test(path) || /(^|\/)trust\/[a-f0-9]{64}\.(pem|json)$/.test(path) || name.startsWith('manifest.json.sigstore')
-  );
+  return /\/evidence\/(signature|attestation)-/.test(path) || /(^|\/)trust\/[a-f0-9]{64}\.(pem|json)$/.test(path) || name.startsWith('manifest.json.sigstore');
 }
 
 /** What GNU tar makes of a member when extracting (extract.c `prepare_to_extract`). */
@@ -168,7 +166,8 @@ export async function tarTree(path: string): Promise<ArchiveTree & { problems: V
       seen.set(key, kind);
       addFolders(key, shown);
     } else if (prior === 'implied') {
-      if (kind !== 'dir') problems.add({ code: 'duplicate-entry', path: printable(key), message: `export entry "${shown}" is a ${kind} where other entries need a folder` });
+      if (kind !== 'dir')
+        problems.add({ code: 'duplicate-entry', path: printable(key), message: `export entry "${shown}" is a ${kind} where other entries need a folder` });
       seen.set(key, kind);
     } else {
       const at = printable(key);
@@ -184,7 +183,11 @@ export async function tarTree(path: string): Promise<ArchiveTree & { problems: V
     let keep = (keepsText(key) || keepsBytes(key)) && declared <= MAX_TEXT ? ([] as Buffer[]) : undefined;
     if (keep && kept + declared > MAX_KEPT) {
       // A hostile export cannot make verify hold more than MAX_KEPT bytes: what is not kept cannot be checked.
-      problems.add({ code: 'too-large', path: shown, message: `export holds more manifest, checksum and signed bytes than verify keeps in memory (${MAX_KEPT} bytes); ${shown} not checked` });
+      problems.add({
+        code: 'too-large',
+        path: shown,
+        message: `export holds more manifest, checksum and signed bytes than verify keeps in memory (${MAX_KEPT} bytes); ${shown} not checked`,
+      });
       keep = undefined;
     }
     if (keep) kept += declared;

@@ -68,7 +68,14 @@ export async function verifyTree(
   const days = await checkTarget(context, target, folderDate);
   const signatures =
     context.signed.length > 0
-      ? await (await import('./signatures.js')).checkSignatures(context.signed, (file) => tree.readBytes(file), options.trust, (file) => digestOf(tree, file)?.sha256)
+      ? await (
+          await import('./signatures.js')
+        ).checkSignatures(
+          context.signed,
+          (file) => tree.readBytes(file),
+          options.trust,
+          (file) => digestOf(tree, file)?.sha256,
+        )
       : { problems: [], checked: 0 };
   problems.push(...signatures.problems);
   if (options.chain && target === 'root') {
@@ -82,11 +89,23 @@ export async function verifyTree(
   }
   const checked = [...files.keys()].filter((p) => !p.endsWith(CHECKSUM_SUFFIX)).length;
   const reported = withoutMissingUnderUnreadable(problems, tree.entries);
-  return { ok: reported.length === 0, target, path: label, checked, signatures: signatures.checked + context.seals, problems: capProblems(sortProblems(reported)), warnings: capWarnings(warnings) };
+  return {
+    ok: reported.length === 0,
+    target,
+    path: label,
+    checked,
+    signatures: signatures.checked + context.seals,
+    problems: capProblems(sortProblems(reported)),
+    warnings: capWarnings(warnings),
+  };
 }
 
 /** The checks of the target: one image folder, one day folder, or every day folder of a root or an export. */
-async function checkTarget(context: VerifyContext, target: VerifyTarget, folderDate: string | undefined): Promise<{ date: string; manifest: DayManifest | undefined }[]> {
+async function checkTarget(
+  context: VerifyContext,
+  target: VerifyTarget,
+  folderDate: string | undefined,
+): Promise<{ date: string; manifest: DayManifest | undefined }[]> {
   const days: { date: string; manifest: DayManifest | undefined }[] = [];
   if (target === 'image') await checkImageFolder(context, '', context.options.outerTrust);
   else if (target === 'day') await checkDayFolder(context, '', folderDate);

@@ -26,7 +26,16 @@ describe('append-only writes', () => {
     const dir = await tempDir();
     await writeFile(join(dir, 'b.json'), 'kept');
     const created: string[] = [];
-    const [code] = await codeOf(writeFilesDurably(dir, [{ path: 'a.json', bytes: Buffer.from('new') }, { path: 'b.json', bytes: Buffer.from('other') }], created));
+    const [code] = await codeOf(
+      writeFilesDurably(
+        dir,
+        [
+          { path: 'a.json', bytes: Buffer.from('new') },
+          { path: 'b.json', bytes: Buffer.from('other') },
+        ],
+        created,
+      ),
+    );
     expect(code).toBe('DISK');
     expect(created).toEqual([join(dir, 'a.json')]);
     expect(await readFile(join(dir, 'b.json'), 'utf8')).toBe('kept');

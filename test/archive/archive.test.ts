@@ -41,7 +41,9 @@ describe('archive --no-discover', () => {
     const day = JSON.parse(await readFile(join(root, '2026-11-29', 'manifest.json'), 'utf8'));
     expect(validateAgainst('day-manifest.schema.json', day)).toEqual([]);
     expect(day).toMatchObject({ schemaVersion: 1, tool: { name: 'custody' }, date: '2026-11-29', previous: null });
-    expect(day.images).toEqual([{ ref: REF, digest: DIGEST, path: imagePath, manifestSha256: expect.stringMatching(/^[a-f0-9]{64}$/), status: 'ok', error: null }]);
+    expect(day.images).toEqual([
+      { ref: REF, digest: DIGEST, path: imagePath, manifestSha256: expect.stringMatching(/^[a-f0-9]{64}$/), status: 'ok', error: null },
+    ]);
 
     const image = JSON.parse(await readFile(join(root, '2026-11-29', imagePath, 'manifest.json'), 'utf8'));
     expect(validateAgainst('image-manifest.schema.json', image)).toEqual([]);
@@ -132,7 +134,12 @@ describe('archive --no-discover', () => {
     const notes = join(work, 'notes.txt');
     await writeFile(notes, 'release notes: nothing to see\n');
     const report = await archive({ refs: [REF], evidenceFiles: [notes], root, date: '2026-11-29' });
-    expect(report.images[0]!.evidence[0]).toMatchObject({ kind: 'other', format: 'unknown', valid: true, path: expect.stringMatching(/^evidence\/other-unknown-[a-f0-9]{12}\.txt$/) });
+    expect(report.images[0]!.evidence[0]).toMatchObject({
+      kind: 'other',
+      format: 'unknown',
+      valid: true,
+      path: expect.stringMatching(/^evidence\/other-unknown-[a-f0-9]{12}\.txt$/),
+    });
   });
 
   it('links a day to the newest earlier day (hash chain)', async () => {

@@ -64,12 +64,23 @@ describe('archive root lock', () => {
   it('two concurrent archive runs on one root both succeed and the tree verifies', async () => {
     const root = await tempDir();
     const evidence = join(REPO_ROOT, 'examples', 'evidence');
-    const runs = ['a', 'b'].map((label) =>
-      spawnCli([
-        'archive', '--no-discover', `registry.example/acme/${label}@${EXAMPLE_DIGEST}`,
-        '--evidence', join(evidence, 'sbom.spdx.json'), '--evidence', join(evidence, 'scan.trivy.json'),
-        '--evidence', join(evidence, 'sbom.cdx.json'), '--root', root, '--date', '2026-11-29',
-      ]).done,
+    const runs = ['a', 'b'].map(
+      (label) =>
+        spawnCli([
+          'archive',
+          '--no-discover',
+          `registry.example/acme/${label}@${EXAMPLE_DIGEST}`,
+          '--evidence',
+          join(evidence, 'sbom.spdx.json'),
+          '--evidence',
+          join(evidence, 'scan.trivy.json'),
+          '--evidence',
+          join(evidence, 'sbom.cdx.json'),
+          '--root',
+          root,
+          '--date',
+          '2026-11-29',
+        ]).done,
     );
     const results = await Promise.all(runs);
     for (const result of results) {
@@ -81,9 +92,6 @@ describe('archive root lock', () => {
     expect(report.problems).toEqual([]);
     const { readFile } = await import('node:fs/promises');
     const day = JSON.parse(await readFile(join(root, '2026-11-29', 'manifest.json'), 'utf8'));
-    expect(day.images.map((i: { ref: string }) => i.ref)).toEqual([
-      `registry.example/acme/a@${EXAMPLE_DIGEST}`,
-      `registry.example/acme/b@${EXAMPLE_DIGEST}`,
-    ]);
+    expect(day.images.map((i: { ref: string }) => i.ref)).toEqual([`registry.example/acme/a@${EXAMPLE_DIGEST}`, `registry.example/acme/b@${EXAMPLE_DIGEST}`]);
   });
 });

@@ -85,7 +85,11 @@ describe('archive: large blobs stream into the spool and are renamed into place'
         expect(archived.equals(readFileSync(blobPath(written.dir, blob.digest)))).toBe(true);
         expect(entry).toMatchObject({ size: blob.size, sha256: blob.digest.slice(7) });
       }
-      expect(a.evidence.find((e) => e.origin.descriptor?.digest === written.opaque.digest)).toMatchObject({ kind: 'other', format: 'unknown', path: expect.stringMatching(/\.bin$/) });
+      expect(a.evidence.find((e) => e.origin.descriptor?.digest === written.opaque.digest)).toMatchObject({
+        kind: 'other',
+        format: 'unknown',
+        path: expect.stringMatching(/\.bin$/),
+      });
       expect(a.evidence.find((e) => e.origin.descriptor?.digest === written.sbom.digest)).toMatchObject({ kind: 'sbom', format: 'spdx', valid: true });
       expect(await verifyArchive(streamed)).toMatchObject({ ok: true, problems: [], warnings: [] });
       expect(await rootEntries(streamed)).toEqual([]);
@@ -136,7 +140,8 @@ describe('archive: large blobs stream into the spool and are renamed into place'
       // The SBOM arrived whole and matched; when the image is over, it is gone too (not kept until the run ends).
       const leftAtImageEnd: string[] = [];
       const onImage = () => {
-        for (const spoolDir of readdirSync(root).filter((name) => name.startsWith('.custody-tmp-spool-'))) leftAtImageEnd.push(...readdirSync(join(root, spoolDir)));
+        for (const spoolDir of readdirSync(root).filter((name) => name.startsWith('.custody-tmp-spool-')))
+          leftAtImageEnd.push(...readdirSync(join(root, spoolDir)));
       };
       const report = await archive({ refs: [`oci:${layout}:1.0`], root, date: DATE, collect: watched.collect, spoolAbove: 0, retries: 0, onImage });
       expect(report.images[0]).toMatchObject({ status: 'failed', errorCode: 'DIGEST_MISMATCH', error: expect.stringContaining(bad.opaque.digest) });

@@ -25,12 +25,16 @@ function archiveArgs(root: string, file: string, ...extra: string[]): string[] {
 }
 
 async function dayImages(root: string) {
-  const day = JSON.parse(await readFile(join(root, '2026-11-29', 'manifest.json'), 'utf8')) as { images: { ref: string; digest: string; path: string; status: string; error: string | null }[] };
+  const day = JSON.parse(await readFile(join(root, '2026-11-29', 'manifest.json'), 'utf8')) as {
+    images: { ref: string; digest: string; path: string; status: string; error: string | null }[];
+  };
   return day.images.map(({ ref, digest, path, status, error }) => ({ ref, digest, path, status, error }));
 }
 
 async function evidenceFiles(root: string): Promise<string[]> {
-  return (await walkTree(root)).filter((e) => e.type === 'file' && !e.path.endsWith('manifest.json') && !e.path.endsWith('manifest.json.sha256')).map((e) => e.path);
+  return (await walkTree(root))
+    .filter((e) => e.type === 'file' && !e.path.endsWith('manifest.json') && !e.path.endsWith('manifest.json.sha256'))
+    .map((e) => e.path);
 }
 
 describe('images file', () => {
@@ -59,7 +63,12 @@ describe('archive --images', () => {
     expect(first.stderr).toContain('1 of 5 images failed');
     const images = await dayImages(root);
     expect(images.filter((i) => i.status === 'ok')).toHaveLength(4);
-    expect(images.find((i) => i.ref.endsWith(':no-such-tag'))).toMatchObject({ status: 'failed', digest: null, path: null, error: expect.stringContaining('no-such-tag') });
+    expect(images.find((i) => i.ref.endsWith(':no-such-tag'))).toMatchObject({
+      status: 'failed',
+      digest: null,
+      path: null,
+      error: expect.stringContaining('no-such-tag'),
+    });
 
     const rerun = await spawnCli([...archiveArgs(root, file), '--json']).done;
     expect(rerun.code).toBe(1);
@@ -73,7 +82,10 @@ describe('archive --images', () => {
     const root = await tempDir();
     const run = await spawnCli(archiveArgs(root, imagesFile)).done;
     expect(run.code).toBe(0);
-    const events = run.stderr.trim().split('\n').map((line) => JSON.parse(line) as { event: string; ref?: string; status?: string });
+    const events = run.stderr
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { event: string; ref?: string; status?: string });
     expect(events[0]).toMatchObject({ event: 'start', total: TAGS.length });
     expect(events.filter((e) => e.event === 'image')).toHaveLength(TAGS.length);
     expect(events.at(-1)).toMatchObject({ event: 'finish', done: TAGS.length });

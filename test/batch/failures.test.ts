@@ -50,7 +50,9 @@ describe('a failed image is listed in the day manifest', () => {
     const report = await archive({ refs: ['registry.example/acme/app:1.0'], root, date: DATE, collect, retries: 2, retryDelayMs: 1 });
     expect(calls).toBe(3);
     expect(report.images[0]).toMatchObject({ status: 'failed', errorCode: 'NETWORK' });
-    expect(await dayImages(root)).toEqual([expect.objectContaining({ ref: 'registry.example/acme/app:1.0', status: 'failed', error: 'connection refused by registry.example' })]);
+    expect(await dayImages(root)).toEqual([
+      expect.objectContaining({ ref: 'registry.example/acme/app:1.0', status: 'failed', error: 'connection refused by registry.example' }),
+    ]);
   });
 
   it('a failure that cannot be recorded stops the run: DISK, exit 3, one line naming the image', async () => {
@@ -79,6 +81,8 @@ describe('a failed image is listed in the day manifest', () => {
     };
     const run = await runCli(['archive', 'registry.example/acme/app:gone', '--root', other, '--date', DATE], context);
     expect(run.code).toBe(3);
-    expect(run.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^custody: cannot record the failure of registry\.example\/acme\/app:gone in .*manifest\.json: /)]);
+    expect(run.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^custody: cannot record the failure of registry\.example\/acme\/app:gone in .*manifest\.json: /),
+    ]);
   });
 });

@@ -53,11 +53,30 @@ describe('--evidence takes globs', () => {
 
   it('through the binary: a relative glob and a file, repeated, are archived in order; an empty glob exits 2 with one line', async () => {
     const dir = await reportsTree();
-    const archived = await spawnCli(['archive', '--no-discover', `registry.example/app@${DIGEST}`, '--evidence', 'reports/**/*.json', '--evidence', 'reports/notes.txt', '--root', 'root', '--date', '2026-01-01', '--json'], { cwd: dir }).done;
+    const archived = await spawnCli(
+      [
+        'archive',
+        '--no-discover',
+        `registry.example/app@${DIGEST}`,
+        '--evidence',
+        'reports/**/*.json',
+        '--evidence',
+        'reports/notes.txt',
+        '--root',
+        'root',
+        '--date',
+        '2026-01-01',
+        '--json',
+      ],
+      { cwd: dir },
+    ).done;
     const report = JSON.parse(archived.stdout) as { images: { evidence: { source: string }[] }[] };
     expect(report.images[0]!.evidence.map((e) => e.source)).toEqual(['y.json', 'z.json', 'x.json', 'notes.txt']);
 
-    const none = await spawnCli(['archive', '--no-discover', `registry.example/app@${DIGEST}`, '--evidence', 'reports/*.xml', '--root', 'root', '--date', '2026-01-01'], { cwd: dir }).done;
+    const none = await spawnCli(
+      ['archive', '--no-discover', `registry.example/app@${DIGEST}`, '--evidence', 'reports/*.xml', '--root', 'root', '--date', '2026-01-01'],
+      { cwd: dir },
+    ).done;
     expect(none.code).toBe(2);
     expect(none.stderr).toBe('custody: --evidence takes a file path, got "reports/*.xml", which matches no file\n');
   });

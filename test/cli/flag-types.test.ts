@@ -20,9 +20,12 @@ describe('sizes', () => {
     ['0.5KiB', 512],
   ])('%s is %i bytes', (text, bytes) => expect(parseSize(text)).toBe(bytes));
 
-  it.each(['', 'abc', 'NaN', 'Infinity', '-1', '1.5', '1e3', '0x10', '5XB', '1 TB', '1.0001KiB', '1.1KiB', '99999999999999999GiB', 'MiB', '1MiB ', ' 1'])('%j is not a size', (text) => {
-    expect(parseSize(text)).toBeUndefined();
-  });
+  it.each(['', 'abc', 'NaN', 'Infinity', '-1', '1.5', '1e3', '0x10', '5XB', '1 TB', '1.0001KiB', '1.1KiB', '99999999999999999GiB', 'MiB', '1MiB ', ' 1'])(
+    '%j is not a size',
+    (text) => {
+      expect(parseSize(text)).toBeUndefined();
+    },
+  );
 });
 
 describe('counts and seconds', () => {

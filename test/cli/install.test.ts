@@ -15,7 +15,10 @@ describe('custody installs as a command', () => {
     expect(tarball).toEqual([expect.stringMatching(/^custody-\d+\.\d+\.\d+\.tgz$/)]);
 
     const prefix = await tempDir('custody-prefix-');
-    execFileSync('npm', ['install', '-g', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', join(packed, tarball[0]!)], { env, encoding: 'utf8' });
+    execFileSync('npm', ['install', '-g', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', join(packed, tarball[0]!)], {
+      env,
+      encoding: 'utf8',
+    });
     const custody = join(prefix, 'bin', 'custody');
     const run = (args: string[]) => execFileSync(custody, args, { env, encoding: 'utf8', cwd: prefix });
     const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };

@@ -23,10 +23,13 @@ describe('a reference without oci: that names a local layout', () => {
     expect(() => refuseLayoutLookalike(input)).toThrow(`did you mean oci:${input}?`);
   });
 
-  it.each(['docker.io/acme/layout:1.0', 'localhost:5000/layout', 'registry.example/layout'])('%s names a registry host and is taken as written', async (input) => {
-    await layoutsAt('docker.io/acme/layout', 'localhost:5000/layout', 'registry.example/layout');
-    expect(() => refuseLayoutLookalike(input)).not.toThrow();
-  });
+  it.each(['docker.io/acme/layout:1.0', 'localhost:5000/layout', 'registry.example/layout'])(
+    '%s names a registry host and is taken as written',
+    async (input) => {
+      await layoutsAt('docker.io/acme/layout', 'localhost:5000/layout', 'registry.example/layout');
+      expect(() => refuseLayoutLookalike(input)).not.toThrow();
+    },
+  );
 
   it('a folder without index.json, or none at all, is left to the reference parser', async () => {
     await layoutsAt('layout');

@@ -19,10 +19,21 @@ async function lockedRoot(): Promise<string> {
   return root;
 }
 
-const archiveArgs = (root: string, ...extra: string[]) => ['archive', '--no-discover', REF, '--evidence', GOOD, '--root', root, '--date', '2026-11-29', ...extra];
+const archiveArgs = (root: string, ...extra: string[]) => [
+  'archive',
+  '--no-discover',
+  REF,
+  '--evidence',
+  GOOD,
+  '--root',
+  root,
+  '--date',
+  '2026-11-29',
+  ...extra,
+];
 const holder = `held by pid ${process.pid} on ${hostname()} since ${SINCE}`;
 
-describe('waiting for another run\'s lock', () => {
+describe("waiting for another run's lock", () => {
   it('says at once who holds the lock and how long it waits, then fails naming the holder', async () => {
     const root = await lockedRoot();
     const result = await runCli(archiveArgs(root, '--lock-timeout', '0.3'));
@@ -41,7 +52,9 @@ describe('waiting for another run\'s lock', () => {
     const result = await runCli(archiveArgs(root, '--lock-timeout', '0'));
     expect(Date.now() - started).toBeLessThan(2_000);
     expect(result.code).toBe(3);
-    expect(result.stderr).toBe(`custody: archive root ${root} is locked by pid ${process.pid} on ${hostname()} since ${SINCE}; waited 0 s (lock file ${join(root, LOCK_NAME)})\n`);
+    expect(result.stderr).toBe(
+      `custody: archive root ${root} is locked by pid ${process.pid} on ${hostname()} since ${SINCE}; waited 0 s (lock file ${join(root, LOCK_NAME)})\n`,
+    );
   });
 
   it('the notice comes before the wait ends: released after it, the run archives', async () => {
@@ -66,7 +79,10 @@ describe('waiting for another run\'s lock', () => {
   it('where progress is JSON lines, the wait is a lock-wait event', async () => {
     const root = await lockedRoot();
     const context: CommandContext = { isTerminal: () => false, collecting: () => Promise.reject(new Error('no registry in this test')) };
-    const result = await runCli(['archive', '--no-discover', REF, `registry.example/acme/other@${fakeDigest('other')}`, '--root', root, '--date', '2026-11-29', '--lock-timeout', '0.2'], context);
+    const result = await runCli(
+      ['archive', '--no-discover', REF, `registry.example/acme/other@${fakeDigest('other')}`, '--root', root, '--date', '2026-11-29', '--lock-timeout', '0.2'],
+      context,
+    );
     expect(result.code).toBe(3);
     const [first] = result.stderr.split('\n');
     expect(JSON.parse(first!)).toEqual({ event: 'lock-wait', root, pid: process.pid, host: hostname(), since: SINCE, waitSeconds: 0.2 });

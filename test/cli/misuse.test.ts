@@ -58,22 +58,72 @@ const ROWS: Row[] = [
   ['command cut short', ['archiv', REF], 2, 'unknown command "archiv": did you mean archive? (custody --help lists the commands)'],
   ['command swapped letters', ['gaet', REF], 2, 'unknown command "gaet": did you mean gate? (custody --help lists the commands)'],
   ['command unknown', ['frobnicate'], 2, 'unknown command "frobnicate" (custody --help lists the commands)'],
-  ['flag typo --rot', ['archive', ...OFFLINE, '--rot', NEVER], 2, 'unknown flag --rot for custody archive: did you mean --root? (custody archive --help lists its flags)'],
-  ['flag typo --concurency', ['archive', ...OFFLINE, '--root', NEVER, '--concurency', '2'], 2, 'unknown flag --concurency for custody archive: did you mean --concurrency? (custody archive --help lists its flags)'],
-  ['flag typo on verify', ['verify', ROOT, '--chian'], 2, 'unknown flag --chian for custody verify: did you mean --chain? (custody verify --help lists its flags)'],
-  ['flag typo on gate', ['gate', REF, '--polcy', 'p.yaml'], 2, 'unknown flag --polcy for custody gate: did you mean --policy? (custody gate --help lists its flags)'],
-  ['camelCase flag', ['archive', ...OFFLINE, '--root', NEVER, '--maxBytes', '1'], 2, 'unknown flag --maxBytes for custody archive: did you mean --max-bytes? (custody archive --help lists its flags)'],
-  ['single dash', ['archive', ...OFFLINE, '-root', NEVER], 2, 'unknown flag -root for custody archive: did you mean --root? (custody archive --help lists its flags)'],
-  ['flag of another command', ['verify', ROOT, '--root', ROOT], 2, 'unknown flag --root for custody verify; it is a flag of custody archive, diff or query (custody verify --help lists its flags)'],
-  ['flag unknown everywhere', ['export', DAY, '--out', join(SCRATCH, 'x.tar.gz'), '--zzzzzzzz'], 2, 'unknown flag --zzzzzzzz for custody export (custody export --help lists its flags)'],
+  [
+    'flag typo --rot',
+    ['archive', ...OFFLINE, '--rot', NEVER],
+    2,
+    'unknown flag --rot for custody archive: did you mean --root? (custody archive --help lists its flags)',
+  ],
+  [
+    'flag typo --concurency',
+    ['archive', ...OFFLINE, '--root', NEVER, '--concurency', '2'],
+    2,
+    'unknown flag --concurency for custody archive: did you mean --concurrency? (custody archive --help lists its flags)',
+  ],
+  [
+    'flag typo on verify',
+    ['verify', ROOT, '--chian'],
+    2,
+    'unknown flag --chian for custody verify: did you mean --chain? (custody verify --help lists its flags)',
+  ],
+  [
+    'flag typo on gate',
+    ['gate', REF, '--polcy', 'p.yaml'],
+    2,
+    'unknown flag --polcy for custody gate: did you mean --policy? (custody gate --help lists its flags)',
+  ],
+  [
+    'camelCase flag',
+    ['archive', ...OFFLINE, '--root', NEVER, '--maxBytes', '1'],
+    2,
+    'unknown flag --maxBytes for custody archive: did you mean --max-bytes? (custody archive --help lists its flags)',
+  ],
+  [
+    'single dash',
+    ['archive', ...OFFLINE, '-root', NEVER],
+    2,
+    'unknown flag -root for custody archive: did you mean --root? (custody archive --help lists its flags)',
+  ],
+  [
+    'flag of another command',
+    ['verify', ROOT, '--root', ROOT],
+    2,
+    'unknown flag --root for custody verify; it is a flag of custody archive, diff or query (custody verify --help lists its flags)',
+  ],
+  [
+    'flag unknown everywhere',
+    ['export', DAY, '--out', join(SCRATCH, 'x.tar.gz'), '--zzzzzzzz'],
+    2,
+    'unknown flag --zzzzzzzz for custody export (custody export --help lists its flags)',
+  ],
   // a value-taking flag without its value: at the end, before another flag, empty
   ['--root at the end', ['archive', ...OFFLINE, '--root'], 2, `--root takes ${TAKES.folder}, got nothing (it ends the command line)`],
-  ['--root before a flag', ['archive', ...OFFLINE, '--root', '--date', '2026-11-29'], 2, `--root takes ${TAKES.folder}, got nothing (it is followed by --date)`],
+  [
+    '--root before a flag',
+    ['archive', ...OFFLINE, '--root', '--date', '2026-11-29'],
+    2,
+    `--root takes ${TAKES.folder}, got nothing (it is followed by --date)`,
+  ],
   ['--key at the end of verify', ['verify', ROOT, '--key'], 2, `--key takes ${TAKES.file}, got nothing (it ends the command line)`],
   ['--key before --chain', ['verify', ROOT, '--key', '--chain'], 2, `--key takes ${TAKES.file}, got nothing (it is followed by --chain)`],
   ['--out at the end of export', ['export', DAY, '--out'], 2, `--out takes ${TAKES.file}, got nothing (it ends the command line)`],
   ['--out= empty', ['export', DAY, '--out='], 2, `--out takes ${TAKES.file}, got nothing (an empty value)`],
-  ['--evidence twice, second empty', ['archive', '--no-discover', REF, '--evidence', GOOD, '--evidence', '--root', NEVER], 2, `--evidence takes ${TAKES.file}, got nothing (it is followed by --root)`],
+  [
+    '--evidence twice, second empty',
+    ['archive', '--no-discover', REF, '--evidence', GOOD, '--evidence', '--root', NEVER],
+    2,
+    `--evidence takes ${TAKES.file}, got nothing (it is followed by --root)`,
+  ],
   ['--policy at the end of gate', ['gate', REF, '--policy'], 2, `--policy takes ${TAKES.file}, got nothing (it ends the command line)`],
   ['--out at the end of fetch-trusted-root', ['fetch-trusted-root', '--out'], 2, `--out takes ${TAKES.file}, got nothing (it ends the command line)`],
   ['--key at the end of seal', ['seal', DAY, '--key'], 2, '--key takes a private key file path, got nothing (it ends the command line)'],
@@ -100,30 +150,100 @@ const ROWS: Row[] = [
   ['--lock-timeout soon', ['archive', ...OFFLINE, '--root', NEVER, '--lock-timeout', 'soon'], 2, `--lock-timeout takes ${TAKES.lockTimeout}, got "soon"`],
   ['--lock-timeout -1', ['archive', ...OFFLINE, '--root', NEVER, '--lock-timeout', '-1'], 2, `--lock-timeout takes ${TAKES.lockTimeout}, got "-1"`],
   // one value where only one makes sense
-  ['--root twice', ['archive', ...OFFLINE, '--root', NEVER, '--root', join(SCRATCH, 'other')], 2, `--root is given more than once ("${NEVER}", "${join(SCRATCH, 'other')}"); it takes one value: ${TAKES.folder}`],
-  ['--discover and --no-discover', ['archive', REF, '--evidence', GOOD, '--root', NEVER, '--no-discover', '--discover'], 2, '--discover is given more than once (--no-discover, --discover); give it once'],
-  ['--policy twice', ['gate', REF, '--policy', 'a.yaml', '--policy', 'b.yaml'], 2, `--policy is given more than once ("a.yaml", "b.yaml"); it takes one value: ${TAKES.file}`],
-  ['seal --key twice', ['seal', DAY, '--key', 'a.pem', '--key', 'b.pem'], 2, '--key is given more than once ("a.pem", "b.pem"); it takes one value: a private key file path'],
-  ['--max-bytes twice', ['archive', ...OFFLINE, '--root', NEVER, '--max-bytes', '1MiB', '--max-bytes', '2MiB'], 2, `--max-bytes is given more than once ("1MiB", "2MiB"); it takes one value: ${TAKES.size}`],
+  [
+    '--root twice',
+    ['archive', ...OFFLINE, '--root', NEVER, '--root', join(SCRATCH, 'other')],
+    2,
+    `--root is given more than once ("${NEVER}", "${join(SCRATCH, 'other')}"); it takes one value: ${TAKES.folder}`,
+  ],
+  [
+    '--discover and --no-discover',
+    ['archive', REF, '--evidence', GOOD, '--root', NEVER, '--no-discover', '--discover'],
+    2,
+    '--discover is given more than once (--no-discover, --discover); give it once',
+  ],
+  [
+    '--policy twice',
+    ['gate', REF, '--policy', 'a.yaml', '--policy', 'b.yaml'],
+    2,
+    `--policy is given more than once ("a.yaml", "b.yaml"); it takes one value: ${TAKES.file}`,
+  ],
+  [
+    'seal --key twice',
+    ['seal', DAY, '--key', 'a.pem', '--key', 'b.pem'],
+    2,
+    '--key is given more than once ("a.pem", "b.pem"); it takes one value: a private key file path',
+  ],
+  [
+    '--max-bytes twice',
+    ['archive', ...OFFLINE, '--root', NEVER, '--max-bytes', '1MiB', '--max-bytes', '2MiB'],
+    2,
+    `--max-bytes is given more than once ("1MiB", "2MiB"); it takes one value: ${TAKES.size}`,
+  ],
   // values of other types
   ['--no- on a value flag', ['archive', ...OFFLINE, '--no-root'], 2, '--no-root: --root takes a folder path and cannot be switched off with --no-'],
   ['a switch with a value', ['archive', ...OFFLINE, '--root', NEVER, '--quiet=yes'], 2, '--quiet takes no value, got "yes"'],
-  ['--date not a day', ['archive', ...OFFLINE, '--root', NEVER, '--date', '2026-02-30'], 2, '--date takes a date YYYY-MM-DD, got "2026-02-30", which is not a calendar date'],
+  [
+    '--date not a day',
+    ['archive', ...OFFLINE, '--root', NEVER, '--date', '2026-02-30'],
+    2,
+    '--date takes a date YYYY-MM-DD, got "2026-02-30", which is not a calendar date',
+  ],
   ['--date a word', ['archive', ...OFFLINE, '--root', NEVER, '--date', 'tomorrow'], 2, '--date takes a date YYYY-MM-DD, got "tomorrow"'],
-  ['--date in the future', ['archive', ...OFFLINE, '--root', NEVER, '--date', '2030-01-01'], 2, `--date 2030-01-01 is later than tomorrow (${TOMORROW}, UTC); once archived, no earlier day of the root can take evidence: pass --allow-future-date if that is meant`],
+  [
+    '--date in the future',
+    ['archive', ...OFFLINE, '--root', NEVER, '--date', '2030-01-01'],
+    2,
+    `--date 2030-01-01 is later than tomorrow (${TOMORROW}, UTC); once archived, no earlier day of the root can take evidence: pass --allow-future-date if that is meant`,
+  ],
   ['--shard K > N', ['archive', '--images', IMAGES, '--root', NEVER, '--shard', '3/2'], 2, '--shard takes K/N with 1 <= K <= N <= 10000 (e.g. 2/4), got "3/2"'],
   ['gate --format html', ['gate', REF, '--policy', 'p.yaml', '--format', 'html'], 2, '--format takes one of text, json, junit, sarif, markdown, got "html"'],
   ['seal --fulcio-url ftp', ['seal', DAY, '--fulcio-url', 'ftp://fulcio.example'], 2, '--fulcio-url takes an http(s) URL, got "ftp://fulcio.example"'],
   ['verify-evidence --digest short', ['verify-evidence', GOOD, '--digest', 'sha256:abc'], 2, '--digest takes a digest (sha256:<64 hex>), got "sha256:abc"'],
-  ['fetch-trusted-root --mirror not a URL', ['fetch-trusted-root', '--out', join(SCRATCH, 'tr.json'), '--mirror', 'tuf.example'], 2, '--mirror takes an http(s) URL, got "tuf.example"'],
+  [
+    'fetch-trusted-root --mirror not a URL',
+    ['fetch-trusted-root', '--out', join(SCRATCH, 'tr.json'), '--mirror', 'tuf.example'],
+    2,
+    '--mirror takes an http(s) URL, got "tuf.example"',
+  ],
   // not an archive
-  ['verify an empty folder', ['verify', EMPTY], 2, `${EMPTY} is not a custody archive (it is empty): give an archive root, a day or image folder, or an export .tar.gz`],
-  ['verify a folder of other files', ['verify', UNRELATED], 2, `${UNRELATED} is not a custody archive (no manifest.json and no YYYY-MM-DD folders): give an archive root, a day or image folder, or an export .tar.gz`],
+  [
+    'verify an empty folder',
+    ['verify', EMPTY],
+    2,
+    `${EMPTY} is not a custody archive (it is empty): give an archive root, a day or image folder, or an export .tar.gz`,
+  ],
+  [
+    'verify a folder of other files',
+    ['verify', UNRELATED],
+    2,
+    `${UNRELATED} is not a custody archive (no manifest.json and no YYYY-MM-DD folders): give an archive root, a day or image folder, or an export .tar.gz`,
+  ],
   // a local layout named without oci:
-  ['archive a layout without oci:', ['archive', `${LAYOUT_HERE}:1.0`, '--root', NEVER], 2, `"${LAYOUT_HERE}:1.0" is a local OCI layout folder (${join(LAYOUT_HERE, 'index.json')} exists), not a registry image: did you mean oci:${LAYOUT_HERE}:1.0?`],
-  ['discover ./layout', ['discover', `./${LAYOUT_HERE}`], 2, `"./${LAYOUT_HERE}" is a local OCI layout folder (${join(LAYOUT_HERE, 'index.json')} exists), not a registry image: did you mean oci:./${LAYOUT_HERE}?`],
-  ['gate /abs/layout@digest', ['gate', `${LAYOUT}@${LAYOUT_DIGEST}`, '--policy', 'p.yaml'], 2, `"${LAYOUT}@${LAYOUT_DIGEST}" is a local OCI layout folder (${join(LAYOUT, 'index.json')} exists), not a registry image: did you mean oci:${LAYOUT}@${LAYOUT_DIGEST}?`],
-  ['an --images entry', ['archive', '--images', IMAGES, '--root', NEVER], 2, `${IMAGES}:3: "${LAYOUT}:1.0" is a local OCI layout folder (${join(LAYOUT, 'index.json')} exists), not a registry image: did you mean oci:${LAYOUT}:1.0?`],
+  [
+    'archive a layout without oci:',
+    ['archive', `${LAYOUT_HERE}:1.0`, '--root', NEVER],
+    2,
+    `"${LAYOUT_HERE}:1.0" is a local OCI layout folder (${join(LAYOUT_HERE, 'index.json')} exists), not a registry image: did you mean oci:${LAYOUT_HERE}:1.0?`,
+  ],
+  [
+    'discover ./layout',
+    ['discover', `./${LAYOUT_HERE}`],
+    2,
+    `"./${LAYOUT_HERE}" is a local OCI layout folder (${join(LAYOUT_HERE, 'index.json')} exists), not a registry image: did you mean oci:./${LAYOUT_HERE}?`,
+  ],
+  [
+    'gate /abs/layout@digest',
+    ['gate', `${LAYOUT}@${LAYOUT_DIGEST}`, '--policy', 'p.yaml'],
+    2,
+    `"${LAYOUT}@${LAYOUT_DIGEST}" is a local OCI layout folder (${join(LAYOUT, 'index.json')} exists), not a registry image: did you mean oci:${LAYOUT}@${LAYOUT_DIGEST}?`,
+  ],
+  [
+    'an --images entry',
+    ['archive', '--images', IMAGES, '--root', NEVER],
+    2,
+    `${IMAGES}:3: "${LAYOUT}:1.0" is a local OCI layout folder (${join(LAYOUT, 'index.json')} exists), not a registry image: did you mean oci:${LAYOUT}:1.0?`,
+  ],
   // yargs' own checks keep one line
   ['no command', [], 2, 'name a command: custody --help lists them'],
   ['a second path to verify', ['verify', ROOT, ROOT], 2, `Unknown argument: ${ROOT} (custody --help)`],
@@ -134,7 +254,8 @@ describe('misuse of the command line: exit 2, exactly one line naming the flag',
   it('has rows for every command', () => {
     expect(ROWS.length).toBeGreaterThanOrEqual(40);
     const commands = new Set(ROWS.map(([, args]) => args[0]));
-    for (const command of ['archive', 'verify', 'verify-evidence', 'gate', 'seal', 'export', 'discover', 'fetch-trusted-root']) expect(commands).toContain(command);
+    for (const command of ['archive', 'verify', 'verify-evidence', 'gate', 'seal', 'export', 'discover', 'fetch-trusted-root'])
+      expect(commands).toContain(command);
   });
 
   it.each(ROWS)('%s', async (_label, args, code, message) => {
@@ -175,8 +296,28 @@ describe('what still works', () => {
     const root = join(SCRATCH, 'controls');
     const scan = join(REPO_ROOT, 'examples', 'evidence', 'scan.trivy.json');
     const archived = await runCli([
-      'archive', '--no-discover', '--evidence', GOOD, REF, '--evidence', scan, `--root=${root}`, '--date', TOMORROW,
-      '--max-bytes', '1MiB', '--concurrency', '1', '--retries', '0', '--timeout', '2.5s', '--lock-timeout', '0', '--quiet', '--json',
+      'archive',
+      '--no-discover',
+      '--evidence',
+      GOOD,
+      REF,
+      '--evidence',
+      scan,
+      `--root=${root}`,
+      '--date',
+      TOMORROW,
+      '--max-bytes',
+      '1MiB',
+      '--concurrency',
+      '1',
+      '--retries',
+      '0',
+      '--timeout',
+      '2.5s',
+      '--lock-timeout',
+      '0',
+      '--quiet',
+      '--json',
     ]);
     expect(archived.stderr).toBe('');
     expect(archived.code).toBe(0);
@@ -213,7 +354,20 @@ describe('what still works', () => {
   });
 
   it('a value that starts with - is given with =', async () => {
-    const result = await runCli(['archive', '--no-discover', `registry.example/x@${fakeDigest('x')}`, '--evidence', GOOD, '--root', NEVER, '--certificate-identity=-odd', '--concurrency', '1', '--max-bytes', '-1']);
+    const result = await runCli([
+      'archive',
+      '--no-discover',
+      `registry.example/x@${fakeDigest('x')}`,
+      '--evidence',
+      GOOD,
+      '--root',
+      NEVER,
+      '--certificate-identity=-odd',
+      '--concurrency',
+      '1',
+      '--max-bytes',
+      '-1',
+    ]);
     expect(result.stderr).toBe(`custody: --max-bytes takes ${TAKES.size}, got "-1"\n`);
   });
 });

@@ -31,7 +31,10 @@ describe('progress', () => {
     progress.image({ ...result('a', 'ok'), skipped: true });
     progress.image(result('b', 'failed'));
     progress.finish();
-    const events = err.trim().split('\n').map((l) => JSON.parse(l));
+    const events = err
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(events.map((e) => e.event)).toEqual(['start', 'image', 'image', 'finish']);
     expect(events[1]).toMatchObject({ ref: 'a', status: 'skipped', n: 1, total: 2 });
     expect(events[2]).toMatchObject({ ref: 'b', status: 'failed', error: 'boom' });

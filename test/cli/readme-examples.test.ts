@@ -17,11 +17,15 @@ describe('README example outputs', () => {
     for (const [path, text] of files) expect(text, path).toBe(await readFile(join(REPO_ROOT, path), 'utf8'));
   });
 
-  it.skipIf(unavailable !== undefined)(`are produced again, identical (scripts/lib/readme-examples.mjs)${unavailable ? ` [skipped: ${unavailable}]` : ''}`, async () => {
-    const shown = readmeExamples(await readme());
-    const rendered = renderExamples();
-    // The registry example is checked with a real registry (test/integration/readme-registry.test.ts).
-    expect([...shown.keys()].filter((name) => name !== 'registry').sort()).toEqual([...rendered.keys()].sort());
-    for (const [name, text] of rendered) expect(shown.get(name), `README block ${name}`).toBe(text);
-  }, 180_000);
+  it.skipIf(unavailable !== undefined)(
+    `are produced again, identical (scripts/lib/readme-examples.mjs)${unavailable ? ` [skipped: ${unavailable}]` : ''}`,
+    async () => {
+      const shown = readmeExamples(await readme());
+      const rendered = renderExamples();
+      // The registry example is checked with a real registry (test/integration/readme-registry.test.ts).
+      expect([...shown.keys()].filter((name) => name !== 'registry').sort()).toEqual([...rendered.keys()].sort());
+      for (const [name, text] of rendered) expect(shown.get(name), `README block ${name}`).toBe(text);
+    },
+    180_000,
+  );
 });

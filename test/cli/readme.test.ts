@@ -18,7 +18,10 @@ describe('README stays true to the code', () => {
   it('starts with the demo command and the test command, and .ci/run is that test command', async () => {
     const text = await readme();
     const firstBlock = /```sh\n([\s\S]*?)```/.exec(text)?.[1] ?? '';
-    const commands = firstBlock.trim().split('\n').map((line) => line.replace(/\s+#.*$/, '').trim());
+    const commands = firstBlock
+      .trim()
+      .split('\n')
+      .map((line) => line.replace(/\s+#.*$/, '').trim());
     expect(commands).toEqual(['bash scripts/demo.sh', 'bash .ci/run']);
   });
 

@@ -19,11 +19,20 @@ import { rejection } from '../helpers/errors.js';
 
 type Kind = 'layout' | 'registry (tag schema)' | 'registry (referrers API test double)';
 
-
 /** An evidence list with nothing that depends on the Source: the referrers method counts as one. */
 function evidenceList(c: Collection): string[] {
   return c.evidence
-    .map((r) => [r.origin.method.replace(/^referrers-(api|tag)$/, 'referrers'), r.mediaType, digestOf(r.bytes), r.origin.attachedTo, r.origin.manifest?.digest ?? '-', r.origin.via ?? '-', JSON.stringify(r.origin.descriptor?.annotations ?? {})].join(' '))
+    .map((r) =>
+      [
+        r.origin.method.replace(/^referrers-(api|tag)$/, 'referrers'),
+        r.mediaType,
+        digestOf(r.bytes),
+        r.origin.attachedTo,
+        r.origin.manifest?.digest ?? '-',
+        r.origin.via ?? '-',
+        JSON.stringify(r.origin.descriptor?.annotations ?? {}),
+      ].join(' '),
+    )
     .sort();
 }
 
@@ -63,7 +72,8 @@ const implementations: { kind: Kind; ref: () => ImageReference; needsRegistry: b
 
 for (const impl of implementations) {
   const suite = impl.needsRegistry && !registryAvailable ? describe.skip : describe;
-  const name = impl.needsRegistry && !registryAvailable ? `Source conformance: ${impl.kind} [skipped: ${registryUnavailableReason}]` : `Source conformance: ${impl.kind}`;
+  const name =
+    impl.needsRegistry && !registryAvailable ? `Source conformance: ${impl.kind} [skipped: ${registryUnavailableReason}]` : `Source conformance: ${impl.kind}`;
   suite(name, () => {
     let source: Source;
     beforeAll(() => {
@@ -73,7 +83,11 @@ for (const impl of implementations) {
 
     it('resolves the tag to the image digest, and the digest to the same descriptor', async () => {
       const byTag = await source.resolve(impl.ref());
-      expect(byTag).toMatchObject({ digest: scenario.written.root.digest, size: scenario.written.root.size, mediaType: 'application/vnd.oci.image.index.v1+json' });
+      expect(byTag).toMatchObject({
+        digest: scenario.written.root.digest,
+        size: scenario.written.root.size,
+        mediaType: 'application/vnd.oci.image.index.v1+json',
+      });
       const byDigest = await source.resolve({ ...impl.ref(), tag: undefined, digest: byTag.digest } as ImageReference);
       expect(byDigest).toMatchObject({ digest: byTag.digest, size: byTag.size, mediaType: byTag.mediaType });
     });

@@ -7,9 +7,13 @@ import { digestOf } from '../../src/oci/digest.js';
 import { parseReference } from '../../src/oci/reference.js';
 
 const EXAMPLE = new URL('../../examples/layout', import.meta.url).pathname;
-const index = JSON.parse(readFileSync(join(EXAMPLE, 'index.json'), 'utf8')) as { manifests: { digest: string; mediaType: string; size: number; annotations?: Record<string, string> }[] };
+const index = JSON.parse(readFileSync(join(EXAMPLE, 'index.json'), 'utf8')) as {
+  manifests: { digest: string; mediaType: string; size: number; annotations?: Record<string, string> }[];
+};
 const ROOT = index.manifests[0]!.digest;
-const imageIndex = JSON.parse(readFileSync(join(EXAMPLE, 'blobs', 'sha256', ROOT.slice(7)), 'utf8')) as { manifests: { digest: string; annotations?: Record<string, string> }[] };
+const imageIndex = JSON.parse(readFileSync(join(EXAMPLE, 'blobs', 'sha256', ROOT.slice(7)), 'utf8')) as {
+  manifests: { digest: string; annotations?: Record<string, string> }[];
+};
 const AMD64 = imageIndex.manifests[0]!.digest;
 const ARM64 = imageIndex.manifests[1]!.digest;
 
@@ -84,7 +88,11 @@ describe('discovery on odd layouts', () => {
     const dir = copy();
     const junk = Buffer.from('this is not a manifest');
     const blob = addBlob(dir, junk);
-    addEntry(dir, { mediaType: 'application/vnd.oci.image.manifest.v1+json', ...blob, annotations: { 'org.opencontainers.image.ref.name': `${ROOT.replace(':', '-')}.att` } });
+    addEntry(dir, {
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      ...blob,
+      annotations: { 'org.opencontainers.image.ref.name': `${ROOT.replace(':', '-')}.att` },
+    });
     const ref = parseReference(`oci:${dir}:1.0`);
     const c = await collect(openSource(ref), ref);
     const kept = c.evidence.find((r) => r.origin.descriptor?.digest === blob.digest);

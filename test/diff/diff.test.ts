@@ -41,7 +41,9 @@ describe('custody diff', () => {
   it('an image added (dates under --root), exit 1 with one line saying so', async () => {
     const { code, diff, stderr } = await diffJson([D1, D2, '--root', demo]);
     expect(code).toBe(1);
-    expect(stderr).toBe(`custody: ${D1} (${D1}) and ${D2} (${D2}) differ: images +1 -0 ~0 re-pointed; evidence +0 -0; signers +0 -0; vulnerabilities 0 new, 0 fixed; components +0 -0 ~0\n`);
+    expect(stderr).toBe(
+      `custody: ${D1} (${D1}) and ${D2} (${D2}) differ: images +1 -0 ~0 re-pointed; evidence +0 -0; signers +0 -0; vulnerabilities 0 new, 0 fixed; components +0 -0 ~0\n`,
+    );
     expect(diff.images.added.map((i) => i.ref)).toEqual([SHOP_REF]);
     expect(diff.images.removed).toEqual([]);
     expect(diff.images.repointed).toEqual([]);
@@ -160,7 +162,11 @@ describe('custody diff: bad input (exit 2)', () => {
       },
       /not a readable \.tar\.gz export/,
     ],
-    ['an unknown format', async () => ['diff', join(demo, D1), join(demo, D2), '--format', 'html'], /^custody: --format takes one of text, json, markdown, got "html"/],
+    [
+      'an unknown format',
+      async () => ['diff', join(demo, D1), join(demo, D2), '--format', 'html'],
+      /^custody: --format takes one of text, json, markdown, got "html"/,
+    ],
   ];
 
   it.each(cases)('%s', async (_name, args, message) => {

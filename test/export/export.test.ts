@@ -79,7 +79,9 @@ describe('custody export', () => {
     const sealed = join(await tempDir(), 'sealed.tar.gz');
     const result = await runCli(['export', join(copyRoot, DATE), '--out', sealed]);
     expect(result.code).toBe(0);
-    expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^custody: warning from verify: manifest\.json\.sigstore\.json: checked against the key kept beside it/)]);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^custody: warning from verify: manifest\.json\.sigstore\.json: checked against the key kept beside it/),
+    ]);
     expect(execFileSync('tar', ['tzf', sealed], { encoding: 'utf8' })).toContain(`${DATE}/manifest.json.sigstore.json`);
     const json = await runCli(['export', join(copyRoot, DATE), '--out', `${sealed}.again`, '--json']);
     expect(JSON.parse(json.stdout).warnings).toHaveLength(1);
@@ -118,7 +120,7 @@ describe('verify on hostile exports', () => {
     ['a hard link', { path: `${DATE}/images/hard`, type: 'Link', linkpath: `${DATE}/manifest.json` }, 'symlink'],
     ['a character device', { path: `${DATE}/dev`, type: 'CharacterDevice' }, 'special-file'],
     ['a FIFO', { path: `${DATE}/fifo`, type: 'FIFO' }, 'special-file'],
-  ] as const)("refuses %s (exit 1)", async (_what, hostile, code) => {
+  ] as const)('refuses %s (exit 1)', async (_what, hostile, code) => {
     const entries = [...(await tarEntriesOfGoodExport()), hostile as RawTarEntry];
     const result = await verifyTar(entries);
     expect(result.code).toBe(1);

@@ -48,8 +48,7 @@ export interface Rule {
   expect: Expectation;
 }
 
-const VERIFICATION_ONLY =
-  'verification only: the bundle/signature is well-formed; the failure the corpus describes is cryptographic or policy (src/trust)';
+const VERIFICATION_ONLY = 'verification only: the bundle/signature is well-formed; the failure the corpus describes is cryptographic or policy (src/trust)';
 
 const valid = (kind: EvidenceKind, format: string, extra: Partial<EvidenceExpectation> = {}): EvidenceExpectation => ({
   type: 'evidence',
@@ -82,7 +81,10 @@ export const RULES: readonly Rule[] = [
   { path: /\.(pem|pub)$/, expect: notEvidence('key or certificate (trust material)') },
   { path: /(^|\/)README(\.md)?$/, expect: notEvidence('upstream README text') },
   { path: /_fail\/(identity|issuer)$/, expect: notEvidence('conformance input: expected identity / issuer') },
-  { path: /(^|\/)(a\.txt|artifact|MODULE(-wrong-signer)?\.bazel|multi-subject-first\.txt)$/, expect: notEvidence('signed artifact (what a signature is about), not evidence') },
+  {
+    path: /(^|\/)(a\.txt|artifact|MODULE(-wrong-signer)?\.bazel|multi-subject-first\.txt)$/,
+    expect: notEvidence('signed artifact (what a signature is about), not evidence'),
+  },
   { path: /\.digest(\.txt)?$/, expect: notEvidence('a digest written as text') },
   { path: /OMITTED-BLOBS\.txt$/, expect: notEvidence('note written by the corpus collector') },
   { path: /\/oci-layout$/, expect: notEvidence('OCI image layout marker file') },
@@ -116,7 +118,10 @@ export const RULES: readonly Rule[] = [
       subjects: ['sha256:634a8f35b5f16dcf4aaa0822adc0b1964bb786fca12f6831de8ddc45e5986a00'],
     }),
   },
-  { path: /^invalid\/containers-image\/dir-img-cosign-other-attachment\/signature-1$/, expect: invalid('signature', 'cosign-simplesigning', '/mimeType', { code: 'schema-const' }) },
+  {
+    path: /^invalid\/containers-image\/dir-img-cosign-other-attachment\/signature-1$/,
+    expect: invalid('signature', 'cosign-simplesigning', '/mimeType', { code: 'schema-const' }),
+  },
   { path: /^invalid\/containers-image\/unknown-cosign-key\.signature$/, expect: valid('signature', 'cosign-simplesigning', { differs: VERIFICATION_ONLY }) },
   { path: /containers-image\/.*\/manifest\.json$/, expect: valid('image', 'oci-manifest') },
   { path: /(simplesigning-payload|rekor-payload)\.json$/, expect: valid('signature', 'cosign-simplesigning') },
@@ -187,7 +192,8 @@ export const RULES: readonly Rule[] = [
     path: /^oci\/containers-image\/ociv1\.artifact\.json$/,
     expect: invalid('image', 'oci-manifest', '/layers', {
       code: 'schema-type',
-      differs: 'stricter than upstream: layers is null and config.digest empty (containers/image parser test data); the OCI manifest schema requires a layers array',
+      differs:
+        'stricter than upstream: layers is null and config.digest empty (containers/image parser test data); the OCI manifest schema requires a layers array',
     }),
   },
   {
@@ -209,7 +215,10 @@ export const RULES: readonly Rule[] = [
   { path: /^intoto\//, description: /sigstore bundle/, expect: valid('attestation', 'sigstore-bundle') },
   { path: /^intoto\//, description: /DSSE envelope/, expect: valid('attestation', 'dsse') },
   { path: /^intoto\//, description: /Statement/, expect: valid('attestation', 'in-toto') },
-  { path: /^invalid\/slsa-verifier\/gcb-invalid-signature-encoding/, expect: invalid('attestation', 'gcb-provenance', '/provenance_summary/provenance/0/envelope/signatures/0/sig', { code: 'schema-pattern' }) },
+  {
+    path: /^invalid\/slsa-verifier\/gcb-invalid-signature-encoding/,
+    expect: invalid('attestation', 'gcb-provenance', '/provenance_summary/provenance/0/envelope/signatures/0/sig', { code: 'schema-pattern' }),
+  },
   { path: /^invalid\/slsa-verifier\/gcb-no-signature/, expect: invalid('other', 'unknown', '', { code: 'json-invalid' }) },
   { path: /^invalid\/slsa-verifier\/gcb-/, expect: valid('attestation', 'gcb-provenance', { differs: VERIFICATION_ONLY }) },
   {
@@ -229,8 +238,14 @@ export const RULES: readonly Rule[] = [
     }),
   },
   { path: /^sigstore-bundles\/.*statement\.json$/, expect: valid('attestation', 'in-toto') },
-  { path: /bundle-empty-certificate-chain_fail\/bundle/, expect: invalid('signature', 'sigstore-bundle', '/verificationMaterial/x509CertificateChain/certificates', { code: 'schema-min-items' }) },
-  { path: /bundle-invalid-base64-signature_fail\/bundle/, expect: invalid('signature', 'sigstore-bundle', '/messageSignature/signature', { code: 'schema-pattern' }) },
+  {
+    path: /bundle-empty-certificate-chain_fail\/bundle/,
+    expect: invalid('signature', 'sigstore-bundle', '/verificationMaterial/x509CertificateChain/certificates', { code: 'schema-min-items' }),
+  },
+  {
+    path: /bundle-invalid-base64-signature_fail\/bundle/,
+    expect: invalid('signature', 'sigstore-bundle', '/messageSignature/signature', { code: 'schema-pattern' }),
+  },
   { path: /bundle-malformed-json_fail\/bundle/, expect: invalid('other', 'unknown', '', { code: 'json-invalid' }) },
   { path: /bundle-unknown-version_fail\/bundle/, expect: invalid('signature', 'sigstore-bundle', '/mediaType', { code: 'schema-enum' }) },
   {
@@ -244,14 +259,21 @@ export const RULES: readonly Rule[] = [
     path: /rekor2-dsse-mismatch-(envelope|sig)_fail\/bundle/,
     expect: valid('attestation', 'sigstore-bundle', { differs: VERIFICATION_ONLY, deviations: ['sigstore-conformance-no-external-parameters'] }),
   },
-  { path: /^invalid\/sigstore-conformance\//, description: /in-toto|intoto|DSSE|dsse/, expect: valid('attestation', 'sigstore-bundle', { differs: VERIFICATION_ONLY }) },
+  {
+    path: /^invalid\/sigstore-conformance\//,
+    description: /in-toto|intoto|DSSE|dsse/,
+    expect: valid('attestation', 'sigstore-bundle', { differs: VERIFICATION_ONLY }),
+  },
   { path: /^invalid\/sigstore-conformance\//, expect: valid('signature', 'sigstore-bundle', { differs: VERIFICATION_ONLY }) },
   // ---- Notary Project (Notation) envelopes from notation-go's test data. Whether each verifies with a trust
   // store and policy is src/trust's question (and the Notation corpus test's); here: recognised, well-formed. ----
   { path: /^notation\/truststore\/.+\.(crt|cer|der)$/, expect: notEvidence('Notation trust store certificate (trust material)') },
   { path: /^notation\/timestamp-tokens\//, expect: notEvidence('a bare RFC 3161 timestamp token: a part of an envelope, not evidence') },
   { path: /^notation\/oci-layout-artifact\/blobs\//, expect: valid('image', 'oci-manifest', { mediaType: 'application/vnd.oci.image.manifest.v1+json' }) },
-  { path: /^notation\/[^/]+\/envelope\.jws\.json$/, expect: valid('signature', 'notation', { mediaType: 'application/jose+json', differs: VERIFICATION_ONLY }) },
+  {
+    path: /^notation\/[^/]+\/envelope\.jws\.json$/,
+    expect: valid('signature', 'notation', { mediaType: 'application/jose+json', differs: VERIFICATION_ONLY }),
+  },
   { path: /^notation\/[^/]+\/envelope\.cose$/, expect: valid('signature', 'notation', { mediaType: 'application/cose', differs: VERIFICATION_ONLY }) },
   { path: /^sigstore-bundles\//, description: /in-toto|intoto|DSSE|dsse|attestation/, expect: valid('attestation', 'sigstore-bundle') },
   { path: /^sigstore-bundles\//, expect: valid('signature', 'sigstore-bundle') },

@@ -10,7 +10,9 @@ import { CORPUS } from '../helpers/cli.js';
  * the same break from anything else staying a problem: a rule excuses one
  * producer's quirk, not a field.
  */
-const BUILDKIT = readFileSync(join(CORPUS, 'cosign/slsa-verifier-oci-layout-v2.1.0/blobs/sha256/8d63b5e440cc7cfa68622b4a3cae2dbe215f8f8dcc9f2fa4ffd3078d40d61a84'));
+const BUILDKIT = readFileSync(
+  join(CORPUS, 'cosign/slsa-verifier-oci-layout-v2.1.0/blobs/sha256/8d63b5e440cc7cfa68622b4a3cae2dbe215f8f8dcc9f2fa4ffd3078d40d61a84'),
+);
 const GCB = readFileSync(join(CORPUS, 'intoto/slsa-verifier/gcb/gcloud-container-github.json'));
 const CONFORMANCE = readFileSync(join(CORPUS, 'invalid/sigstore-conformance/rekor2-dsse-mismatch-sig_fail/bundle.sigstore.json'));
 const IN_TOTO = 'application/vnd.in-toto+json';
@@ -56,7 +58,12 @@ describe('BuildKit: empty SLSA v0.2 builder.id (real buildx output from the slsa
     expect(result.valid).toBe(true);
     expect(result.problems).toEqual([]);
     expect(result.deviations).toEqual([
-      { code: 'buildkit-empty-builder-id', path: '/predicate/builder/id', message: expect.stringContaining('BUILDKIT_BUILDER_ID'), producer: 'BuildKit (docker buildx --provenance)' },
+      {
+        code: 'buildkit-empty-builder-id',
+        path: '/predicate/builder/id',
+        message: expect.stringContaining('BUILDKIT_BUILDER_ID'),
+        producer: 'BuildKit (docker buildx --provenance)',
+      },
     ]);
     expect(result.summary).toMatchObject({ predicateKind: 'slsa-provenance', builderId: '', buildType: 'https://mobyproject.org/buildkit@v1' });
   });
@@ -108,7 +115,9 @@ describe('Google Cloud Build: recipe.definedInMaterial as a string (GCB provenan
     const result = normalize({ bytes: gcbWith((s) => (s.predicate.recipe.definedInMaterial = '-1')) });
     expect(result.problems).toEqual([]);
     expect(result.deviations).toEqual([expect.objectContaining({ code: 'gcb-defined-in-material-string', path, producer: 'Google Cloud Build' })]);
-    expect(codes(normalize({ bytes: gcbWith((s) => (s.predicate.recipe.definedInMaterial = '-1')) }, { strict: true }))).toEqual([`gcb-defined-in-material-string ${path}`]);
+    expect(codes(normalize({ bytes: gcbWith((s) => (s.predicate.recipe.definedInMaterial = '-1')) }, { strict: true }))).toEqual([
+      `gcb-defined-in-material-string ${path}`,
+    ]);
   });
 
   it('a string that is not an integer, or a statement from another builder, stays a problem', () => {

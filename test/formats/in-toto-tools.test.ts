@@ -35,7 +35,13 @@ function toPem(dir: string, name: string): string {
   const key = JSON.parse(text) as { keytype: string; keyval: { public: string } };
   const pem =
     key.keytype === 'ed25519'
-      ? createPublicKey({ key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), Buffer.from(key.keyval.public, 'hex')]), format: 'der', type: 'spki' }).export({ type: 'spki', format: 'pem' }).toString()
+      ? createPublicKey({
+          key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), Buffer.from(key.keyval.public, 'hex')]),
+          format: 'der',
+          type: 'spki',
+        })
+          .export({ type: 'spki', format: 'pem' })
+          .toString()
       : key.keyval.public;
   writeFileSync(path, pem);
   return path;
@@ -79,7 +85,11 @@ async function make(): Promise<Made> {
     { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] },
   );
   run(dir, 'in-toto-sign', ['-f', 'root.layout', '-k', 'alice']);
-  const find = (prefix: string) => join(dir, readdirSync(dir).find((f) => f.startsWith(`${prefix}.`) && f.endsWith('.link'))!);
+  const find = (prefix: string) =>
+    join(
+      dir,
+      readdirSync(dir).find((f) => f.startsWith(`${prefix}.`) && f.endsWith('.link'))!,
+    );
   const link = JSON.parse(readFileSync(find('build'), 'utf8')) as { signed: { products: Record<string, { sha256: string }> } };
   return {
     dir,
@@ -99,8 +109,17 @@ describe.skipIf(!available)('in-toto v0.9 metadata made by in-toto-run, in-toto-
   it('links are in-toto 0.9 attestations with the step, command, materials and products', () => {
     const build = normalize({ bytes: readFileSync(made.links.rsa) });
     expect(build).toMatchObject({ kind: 'attestation', format: 'in-toto', formatVersion: '0.9', valid: true, problems: [], subjects: [] });
-    expect(build.summary).toMatchObject({ metadataType: 'link', stepName: 'build', command: ['cp', 'src.txt', 'out.txt'], materialCount: 1, productCount: 1, returnValue: 0, signatureCount: 1 });
-    for (const link of [made.links.ed25519, made.links.ecdsa]) expect(normalize({ bytes: readFileSync(link) })).toMatchObject({ format: 'in-toto', valid: true });
+    expect(build.summary).toMatchObject({
+      metadataType: 'link',
+      stepName: 'build',
+      command: ['cp', 'src.txt', 'out.txt'],
+      materialCount: 1,
+      productCount: 1,
+      returnValue: 0,
+      signatureCount: 1,
+    });
+    for (const link of [made.links.ed25519, made.links.ecdsa])
+      expect(normalize({ bytes: readFileSync(link) })).toMatchObject({ format: 'in-toto', valid: true });
   });
 
   it('the layout: expiry, steps and inspections', () => {
@@ -154,9 +173,22 @@ describe.skipIf(!available)('in-toto v0.9 metadata made by in-toto-run, in-toto-
     const root = await tempDir('custody-in-toto-root-');
     const keys = Object.values(made.pems).flatMap((p) => ['--key', p]);
     const evidence = [...Object.values(made.links), made.layout].flatMap((f) => ['--evidence', f]);
-    const result = await runCli(['archive', '--no-discover', `registry.example/acme/app@sha256:${made.productSha256}`, ...evidence, ...keys, '--root', root, '--date', DATE, '--json']);
+    const result = await runCli([
+      'archive',
+      '--no-discover',
+      `registry.example/acme/app@sha256:${made.productSha256}`,
+      ...evidence,
+      ...keys,
+      '--root',
+      root,
+      '--date',
+      DATE,
+      '--json',
+    ]);
     expect(result.code, result.stderr).toBe(0);
-    const entries = (JSON.parse(result.stdout) as { images: { evidence: { kind: string; format: string; valid: boolean; verification?: { verified: boolean } }[] }[] }).images[0]!.evidence;
+    const entries = (
+      JSON.parse(result.stdout) as { images: { evidence: { kind: string; format: string; valid: boolean; verification?: { verified: boolean } }[] }[] }
+    ).images[0]!.evidence;
     expect(entries).toHaveLength(4);
     for (const entry of entries) expect(entry).toMatchObject({ kind: 'attestation', format: 'in-toto', valid: true, verification: { verified: true } });
     expect((await runCli(['verify', root])).code).toBe(0);

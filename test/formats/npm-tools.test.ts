@@ -27,7 +27,12 @@ describe.skipIf(!available)('SBOMs from cyclonedx-npm and npm sbom', () => {
   beforeAll(async () => {
     dir = await tempDir('custody-npm-project-');
     for (const f of ['package.json', 'package-lock.json']) copyFileSync(join(REPO_ROOT, 'test', 'fixtures', 'npm-project', f), join(dir, f));
-    const cdx = (args: string[]) => execFileSync(process.execPath, [CYCLONEDX_NPM, '--package-lock-only', '--output-reproducible', ...args], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'], timeout: 120_000 });
+    const cdx = (args: string[]) =>
+      execFileSync(process.execPath, [CYCLONEDX_NPM, '--package-lock-only', '--output-reproducible', ...args], {
+        cwd: dir,
+        stdio: ['ignore', 'ignore', 'pipe'],
+        timeout: 120_000,
+      });
     for (const v of VERSIONS) {
       cdx(['--output-format', 'XML', '--spec-version', v, '--output-file', `bom-${v}.xml`]);
       cdx(['--output-format', 'JSON', '--spec-version', v, '--output-file', `bom-${v}.json`]);
@@ -53,7 +58,11 @@ describe.skipIf(!available)('SBOMs from cyclonedx-npm and npm sbom', () => {
 
   it('CycloneDX XML by its media type, and its problems at JSON-model paths', () => {
     const text = out('bom-1.6.xml').toString('utf8');
-    expect(normalize({ bytes: Buffer.from(text), mediaType: 'application/vnd.cyclonedx+xml' })).toMatchObject({ format: 'cyclonedx', detectedBy: 'media type application/vnd.cyclonedx+xml', valid: true });
+    expect(normalize({ bytes: Buffer.from(text), mediaType: 'application/vnd.cyclonedx+xml' })).toMatchObject({
+      format: 'cyclonedx',
+      detectedBy: 'media type application/vnd.cyclonedx+xml',
+      valid: true,
+    });
     // The first component of the BOM (after the metadata) loses its name, which the XSD requires.
     const second = text.indexOf('<component', text.indexOf('<components>', text.indexOf('</metadata>')));
     const nameless = text.slice(0, second) + text.slice(second).replace(/<name>[^<]*<\/name>/, '');
@@ -78,18 +87,34 @@ describe.skipIf(!available)('SBOMs from cyclonedx-npm and npm sbom', () => {
     expect(yaml.summary).toEqual({ ...json.summary, serialization: 'yaml' });
     const bad = normalize({ bytes: Buffer.from(stringify({ ...doc, dataLicense: 'MIT' })) });
     expect(bad.problems).toContainEqual(expect.objectContaining({ code: 'schema-const', path: '/dataLicense' }));
-    expect(normalize({ bytes: Buffer.from(stringify({ ...doc, spdxVersion: 'SPDX-9.9' })) }).problems).toEqual([expect.objectContaining({ code: 'unsupported-version' })]);
+    expect(normalize({ bytes: Buffer.from(stringify({ ...doc, spdxVersion: 'SPDX-9.9' })) }).problems).toEqual([
+      expect.objectContaining({ code: 'unsupported-version' }),
+    ]);
   });
 
   it('archive: the XML BOM is an sbom (.xml), which the gate counts', async () => {
     const root = await tempDir('custody-npm-root-');
     const image = `sha256:${'7'.repeat(64)}`;
-    const archived = await runCli(['archive', '--no-discover', `registry.example/acme/app@${image}`, '--evidence', join(dir, 'bom-1.6.xml'), '--root', root, '--date', DATE, '--json']);
+    const archived = await runCli([
+      'archive',
+      '--no-discover',
+      `registry.example/acme/app@${image}`,
+      '--evidence',
+      join(dir, 'bom-1.6.xml'),
+      '--root',
+      root,
+      '--date',
+      DATE,
+      '--json',
+    ]);
     expect(archived.code, archived.stderr).toBe(0);
     const entry = (JSON.parse(archived.stdout) as { images: { path: string; evidence: { kind: string; format: string; path: string }[] }[] }).images[0]!;
     expect(entry.evidence[0]).toMatchObject({ kind: 'sbom', format: 'cyclonedx', path: expect.stringMatching(/^evidence\/sbom-cyclonedx-[0-9a-f]{12}\.xml$/) });
     const policy = join(await tempDir('custody-npm-policy-'), 'policy.yaml');
-    writeFileSync(policy, 'apiVersion: custody/v1\nkind: Policy\nmetadata: {name: sbom}\nrules:\n  sbom: {mode: enforce, formats: [cyclonedx], minComponents: 1}\n');
+    writeFileSync(
+      policy,
+      'apiVersion: custody/v1\nkind: Policy\nmetadata: {name: sbom}\nrules:\n  sbom: {mode: enforce, formats: [cyclonedx], minComponents: 1}\n',
+    );
     const gate = await runCli(['gate', '--bundle', join(root, DATE, entry.path), '--policy', policy]);
     expect(gate.code, gate.stdout + gate.stderr).toBe(0);
   });

@@ -35,7 +35,10 @@ describe('finding repeated items (uniqueItems, SPDXIDs)', () => {
   });
 
   it('items whose fingerprints all collide are still told apart exactly, across thousands of items (the store grows)', () => {
-    const finder = new RepeatFinder<string>(() => 42, (s) => s);
+    const finder = new RepeatFinder<string>(
+      () => 42,
+      (s) => s,
+    );
     const items = Array.from({ length: 5_000 }, (_, i) => `id-${i % 4_000}`);
     for (const item of items) finder.add(item);
     const pairs = finder.repeats((i) => items[i]!);
@@ -45,7 +48,10 @@ describe('finding repeated items (uniqueItems, SPDXIDs)', () => {
   });
 
   it('a repeat is paired with the first occurrence, not the one before it', () => {
-    const finder = new RepeatFinder<string>((s) => s.length, (s) => s);
+    const finder = new RepeatFinder<string>(
+      (s) => s.length,
+      (s) => s,
+    );
     const items = ['a', 'b', 'a', 'a'];
     for (const item of items) finder.add(item);
     expect(finder.repeats((i) => items[i]!)).toEqual([

@@ -49,7 +49,9 @@ describe('SPDX tag-value: 10 MB hostile inputs are read in linear time', () => {
   });
 
   it('a <text> of 10 MB that does close is a valid value, and the lines after it are still read', () => {
-    const { result, ms } = judge(`${HEAD}PackageCopyrightText: <text>${fill('x\n')}</text>\nPackageName: q\nSPDXID: SPDXRef-q\nPackageDownloadLocation: NOASSERTION\n`);
+    const { result, ms } = judge(
+      `${HEAD}PackageCopyrightText: <text>${fill('x\n')}</text>\nPackageName: q\nSPDXID: SPDXRef-q\nPackageDownloadLocation: NOASSERTION\n`,
+    );
     expect(ms).toBeLessThan(BOUND_MS);
     expect(result.problems).toEqual([]);
     expect(result.summary).toMatchObject({ componentCount: 2 });
@@ -95,7 +97,11 @@ describe('SPDX tag-value: problems name their line', () => {
   it('a field problem names the line of the field, a missing field the line its element starts on', () => {
     const text = `${HEAD}PackageName: q\nSPDXID: SPDXRef-q\nPrimaryPackagePurpose: IMAGE\n`;
     const result = normalize({ bytes: Buffer.from(text), mediaType: 'text/spdx' });
-    expect(result.problems).toContainEqual(expect.objectContaining({ code: 'schema-enum', path: '/packages/1/primaryPackagePurpose', message: expect.stringMatching(/\(line 14\)$/) }));
-    expect(result.problems).toContainEqual(expect.objectContaining({ code: 'schema-required', path: '/packages/1/downloadLocation', message: expect.stringMatching(/\(line 12\)$/) }));
+    expect(result.problems).toContainEqual(
+      expect.objectContaining({ code: 'schema-enum', path: '/packages/1/primaryPackagePurpose', message: expect.stringMatching(/\(line 14\)$/) }),
+    );
+    expect(result.problems).toContainEqual(
+      expect.objectContaining({ code: 'schema-required', path: '/packages/1/downloadLocation', message: expect.stringMatching(/\(line 12\)$/) }),
+    );
   });
 });

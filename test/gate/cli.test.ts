@@ -57,7 +57,9 @@ describe('custody gate (runGate): exit codes', () => {
     const policy = await writePolicy(LOCAL_POLICY, { 'release.pub': key.publicPem });
     const { code, stdout, stderr } = await gate({ bundle, policy });
     expect(code).toBe(1);
-    expect(stderr).toMatch(/^custody: gate failed for ghcr.io\/acme\/app@sha256:\S+: scan: 1 finding\(s\) at or above CRITICAL: CVE-2026-9999 \(CRITICAL, openssl 3.0.1-r0\)\n$/);
+    expect(stderr).toMatch(
+      /^custody: gate failed for ghcr.io\/acme\/app@sha256:\S+: scan: 1 finding\(s\) at or above CRITICAL: CVE-2026-9999 \(CRITICAL, openssl 3.0.1-r0\)\n$/,
+    );
     // Failures first.
     expect(stdout.split('\n')[2]).toMatch(/^FAIL\s+scan/);
   });
@@ -75,7 +77,9 @@ describe('custody gate (runGate): exit codes', () => {
     const policy = await writePolicy(LOCAL_POLICY, { 'release.pub': key.publicPem });
     const { code, stderr } = await gate({ bundle, policy });
     expect(code).toBe(1);
-    expect(stderr).toMatch(/: signature: 1 signature\(s\) found, none verified by the policy's signers; untrusted-key: cosign signature verifies with none of the 1 trusted key\(s\).* \(2 enforced checks failed\)\n$/);
+    expect(stderr).toMatch(
+      /: signature: 1 signature\(s\) found, none verified by the policy's signers; untrusted-key: cosign signature verifies with none of the 1 trusted key\(s\).* \(2 enforced checks failed\)\n$/,
+    );
   });
 
   it('1: a stale scan fails', async () => {
@@ -93,7 +97,9 @@ describe('custody gate (runGate): exit codes', () => {
     const policy = await writePolicy(LOCAL_POLICY, { 'release.pub': key.publicPem });
     const { code, stdout, stderr } = await gate({ bundle, policy, format: 'json' });
     expect(code).toBe(1);
-    expect(stderr).toMatch(new RegExp(`^custody: gate failed for .*: bundle: bundle does not verify: \\d+ problem\\(s\\); first: altered evidence/${evidence}`));
+    expect(stderr).toMatch(
+      new RegExp(`^custody: gate failed for .*: bundle: bundle does not verify: \\d+ problem\\(s\\); first: altered evidence/${evidence}`),
+    );
     const report = JSON.parse(stdout) as { outcome: string; results: { rule: string }[] };
     expect(report.outcome).toBe('fail');
     expect(report.results.map((r) => r.rule)).toEqual(['bundle']);
@@ -143,7 +149,10 @@ describe('custody gate (runGate): exit codes', () => {
 
   it('2: both a reference and --bundle, or neither', async () => {
     const policy = await writePolicy(LOCAL_POLICY, { 'release.pub': key.publicPem });
-    expect(await gate({ ref: 'ghcr.io/acme/app:1', bundle: '/tmp', policy })).toMatchObject({ code: 2, stderr: 'custody: gate takes an image reference or --bundle DIR, not both\n' });
+    expect(await gate({ ref: 'ghcr.io/acme/app:1', bundle: '/tmp', policy })).toMatchObject({
+      code: 2,
+      stderr: 'custody: gate takes an image reference or --bundle DIR, not both\n',
+    });
     expect(await gate({ policy })).toMatchObject({ code: 2, stderr: expect.stringMatching(/needs an image reference or --bundle DIR/) });
   });
 
@@ -152,7 +161,9 @@ describe('custody gate (runGate): exit codes', () => {
     const out = join(await tempDir(), 'reports', 'gate.xml');
     const { code, stdout, stderr } = await gate({ ref: 'registry.example.com/acme/app:1.0', policy, format: 'junit', output: out });
     expect(code).toBe(3);
-    expect(stderr).toBe('custody: gate could not decide registry.example.com/acme/app:1.0: evidence for registry.example.com/acme/app:1.0 could not be obtained (NETWORK): registry.example.com: connect ECONNREFUSED (after 3 attempts)\n');
+    expect(stderr).toBe(
+      'custody: gate could not decide registry.example.com/acme/app:1.0: evidence for registry.example.com/acme/app:1.0 could not be obtained (NETWORK): registry.example.com: connect ECONNREFUSED (after 3 attempts)\n',
+    );
     expect(stdout).toMatch(/^custody gate ERROR/);
     const xml = new XMLParser({ ignoreAttributes: false }).parse(await readFile(out, 'utf8'));
     expect(xml.testsuites['@_errors']).toBe('1');
@@ -175,12 +186,23 @@ describe('custody gate: flag wiring', () => {
   }
 
   it('parses into the arguments runGate takes', async () => {
-    expect(await parse(['gate', '--bundle', 'B', '--policy', 'P', '--format', 'sarif', '--output', 'o.sarif'])).toMatchObject({ bundle: 'B', policy: 'P', format: 'sarif', output: 'o.sarif' });
-    expect(await parse(['gate', 'ghcr.io/acme/app:1', '--policy', 'P', '--timeout', '5', '--insecure'])).toMatchObject({ ref: 'ghcr.io/acme/app:1', timeout: 5, insecure: true });
+    expect(await parse(['gate', '--bundle', 'B', '--policy', 'P', '--format', 'sarif', '--output', 'o.sarif'])).toMatchObject({
+      bundle: 'B',
+      policy: 'P',
+      format: 'sarif',
+      output: 'o.sarif',
+    });
+    expect(await parse(['gate', 'ghcr.io/acme/app:1', '--policy', 'P', '--timeout', '5', '--insecure'])).toMatchObject({
+      ref: 'ghcr.io/acme/app:1',
+      timeout: 5,
+      insecure: true,
+    });
   });
 
   it('refuses an unknown format and a missing --policy', async () => {
-    await expect(parse(['gate', 'x', '--policy', 'P', '--format', 'html'])).rejects.toThrow('--format takes one of text, json, junit, sarif, markdown, got "html"');
+    await expect(parse(['gate', 'x', '--policy', 'P', '--format', 'html'])).rejects.toThrow(
+      '--format takes one of text, json, junit, sarif, markdown, got "html"',
+    );
     await expect(parse(['gate', 'x'])).rejects.toThrow(/Missing required argument: policy/);
   });
 

@@ -68,7 +68,10 @@ describe('facts read from real evidence (../shared/corpus)', () => {
   });
 
   it('a cosign .att layer: DSSE-wrapped SLSA v0.2 provenance with builder, source and subject', () => {
-    const facts = factsOf(corpusBytes('cosign/slsa-verifier-oci-layout-v2.1.0/blobs/sha256/e163b472f2e5d66e5a2a45e26e020c51a0d2da7dc8b567b31fc2ebfd33dbc33a'), 'application/vnd.dsse.envelope.v1+json');
+    const facts = factsOf(
+      corpusBytes('cosign/slsa-verifier-oci-layout-v2.1.0/blobs/sha256/e163b472f2e5d66e5a2a45e26e020c51a0d2da7dc8b567b31fc2ebfd33dbc33a'),
+      'application/vnd.dsse.envelope.v1+json',
+    );
     expect(facts.statement).toMatchObject({ predicateType: 'https://slsa.dev/provenance/v0.2', subjects: [SLSA_IMAGE], wrapping: 'dsse' });
     expect(facts.signed).toEqual({ format: 'dsse', purpose: 'attestation', claims: [SLSA_IMAGE] });
     expect(facts.provenance).toEqual({
@@ -85,12 +88,20 @@ describe('facts read from real evidence (../shared/corpus)', () => {
     const facts = factsOf(corpusBytes('intoto/slsa-verifier/gha_container-based-v2.1.0-workflow_dispatch.intoto.build.slsa.json'));
     expect(facts.statement!.wrapping).toBe('sigstore-bundle');
     expect(facts.signed).toMatchObject({ format: 'sigstore-bundle', purpose: 'attestation' });
-    expect(facts.provenance).toMatchObject({ slsaVersion: 'v1', sourceRepository: 'https://github.com/slsa-framework/example-package', sourceField: 'externalParameters.source.uri' });
+    expect(facts.provenance).toMatchObject({
+      slsaVersion: 'v1',
+      sourceRepository: 'https://github.com/slsa-framework/example-package',
+      sourceField: 'externalParameters.source.uri',
+    });
   });
 
   it('a containers/image signature: a signature claiming the manifest digest', () => {
     const facts = factsOf(corpusBytes('cosign/containers-image/dir-img-cosign-valid/signature-1'));
-    expect(facts.signed).toEqual({ format: 'containers-image', purpose: 'signature', claims: [sha256(corpusBytes('cosign/containers-image/dir-img-cosign-valid/manifest.json'))] });
+    expect(facts.signed).toEqual({
+      format: 'containers-image',
+      purpose: 'signature',
+      claims: [sha256(corpusBytes('cosign/containers-image/dir-img-cosign-valid/manifest.json'))],
+    });
   });
 
   it('an unsigned in-toto statement is a statement, not signed material', () => {
@@ -101,13 +112,26 @@ describe('facts read from real evidence (../shared/corpus)', () => {
   });
 
   it('image config: User and Labels; an image manifest names its config', () => {
-    expect(readConfig({ architecture: 'arm64', os: 'linux', variant: 'v8', config: { User: '1000', Labels: { a: 'b', n: 1 } }, rootfs: { type: 'layers', diff_ids: [] } })).toEqual({
+    expect(
+      readConfig({
+        architecture: 'arm64',
+        os: 'linux',
+        variant: 'v8',
+        config: { User: '1000', Labels: { a: 'b', n: 1 } },
+        rootfs: { type: 'layers', diff_ids: [] },
+      }),
+    ).toEqual({
       user: '1000',
       labels: { a: 'b' },
       platform: 'linux/arm64/v8',
     });
     expect(readConfig({ architecture: 'amd64', os: 'linux', config: {} }).user).toBe('');
-    const manifest = { schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: SLSA_IMAGE, size: 1 }, layers: [] };
+    const manifest = {
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: SLSA_IMAGE, size: 1 },
+      layers: [],
+    };
     expect(manifestConfigDigest(manifest, '')).toBe(SLSA_IMAGE);
     expect(manifestConfigDigest({ ...manifest, config: { ...manifest.config, mediaType: 'application/vnd.in-toto+json' } }, '')).toBeUndefined();
   });
@@ -119,7 +143,12 @@ describe('facts read from real evidence (../shared/corpus)', () => {
   });
 
   it('hostile bytes give no facts and no crash', () => {
-    for (const bytes of [Buffer.from('\x00\xff'), Buffer.from('{"payloadType":"application/vnd.in-toto+json","payload":"!!","signatures":[]}'), Buffer.from('[]'), Buffer.from('{"SchemaVersion":2,"Results":"x"}')]) {
+    for (const bytes of [
+      Buffer.from('\x00\xff'),
+      Buffer.from('{"payloadType":"application/vnd.in-toto+json","payload":"!!","signatures":[]}'),
+      Buffer.from('[]'),
+      Buffer.from('{"SchemaVersion":2,"Results":"x"}'),
+    ]) {
       const facts = factsOf(bytes);
       expect(facts.provenance).toBeUndefined();
       expect(facts.errors).toEqual([]);

@@ -7,7 +7,8 @@ import { buildImage } from './helpers/image.js';
 import { BUILDER, FULL_POLICY, policyFrom, SOURCE_LABEL } from './helpers/policy-files.js';
 import { makeKey } from './helpers/signing.js';
 
-const summary = (results: { rule: string; platform?: string; status: string }[]) => results.map((r) => `${r.rule}${r.platform ? `[${r.platform}]` : ''}=${r.status}`);
+const summary = (results: { rule: string; platform?: string; status: string }[]) =>
+  results.map((r) => `${r.rule}${r.platform ? `[${r.platform}]` : ''}=${r.status}`);
 
 describe('gateLive', () => {
   it('with an in-memory collector test double: a compliant two-platform image passes every rule', async () => {
@@ -21,7 +22,10 @@ describe('gateLive', () => {
         { architecture: 'arm64', user: '65532', labels: SOURCE_LABEL, sbom: true },
       ],
       provenance: { builderId: BUILDER, repository: 'https://github.com/acme/app' },
-      findings: [{ id: 'CVE-2026-1000', severity: 'HIGH' }, { id: 'CVE-2024-0001', severity: 'CRITICAL' }],
+      findings: [
+        { id: 'CVE-2026-1000', severity: 'HIGH' },
+        { id: 'CVE-2024-0001', severity: 'CRITICAL' },
+      ],
     });
     const report = await gateLive(collected.subject.ref, policy, async () => collected);
     expect(report.outcome, JSON.stringify(report.results, null, 1)).toBe('pass');
@@ -76,7 +80,14 @@ describe('gateLive', () => {
       `apiVersion: custody/v1\nkind: Policy\nrules:\n  scan: {mode: enforce, maxAgeDays: 1, failOn: CRITICAL, vex: {keys: [keys/vex.pub]}}\n`,
       { 'vex.pub': key.publicPem },
     );
-    const built = buildImage({ repository: 'ghcr.io/acme/app', signer: key.privateKey, platforms: [{ architecture: 'amd64', user: '1' }], findings: [{ id: 'CVE-2026-3000', severity: 'CRITICAL' }], vex: ['CVE-2026-3000'], signature: false });
+    const built = buildImage({
+      repository: 'ghcr.io/acme/app',
+      signer: key.privateKey,
+      platforms: [{ architecture: 'amd64', user: '1' }],
+      findings: [{ id: 'CVE-2026-3000', severity: 'CRITICAL' }],
+      vex: ['CVE-2026-3000'],
+      signature: false,
+    });
     const report = await gateLive(built.collected.subject.ref, policy, async () => built.collected);
     expect(report.results).toEqual([expect.objectContaining({ rule: 'scan', status: 'pass', reason: expect.stringMatching(/1 suppressed by verified VEX/) })]);
   });
@@ -88,7 +99,11 @@ describe('gateLive', () => {
     });
     expect(report).toMatchObject({ outcome: 'unobtainable', pass: false });
     expect(report.results).toEqual([
-      expect.objectContaining({ rule: 'evidence', status: 'error', reason: expect.stringMatching(/could not be obtained \(NETWORK\): registry.example.com: connect ECONNREFUSED/) }),
+      expect.objectContaining({
+        rule: 'evidence',
+        status: 'error',
+        reason: expect.stringMatching(/could not be obtained \(NETWORK\): registry.example.com: connect ECONNREFUSED/),
+      }),
     ]);
   });
 
@@ -121,7 +136,13 @@ rules:
     const ref = `oci:${SLSA_LAYOUT}@${SLSA_IMAGE}`;
     const good = await gateLive(ref, await policyFrom(policyText(SLSA_IDENTITY)), collector);
     expect(good.outcome, JSON.stringify(good.results, null, 1)).toBe('pass');
-    expect(good.results[0]).toMatchObject({ rule: 'provenance', status: 'pass', reason: expect.stringMatching(/^SLSA v0.2 provenance by .* from https:\/\/github.com\/slsa-framework\/example-package, signed by https:\/\/github.com\/slsa-framework\//) });
+    expect(good.results[0]).toMatchObject({
+      rule: 'provenance',
+      status: 'pass',
+      reason: expect.stringMatching(
+        /^SLSA v0.2 provenance by .* from https:\/\/github.com\/slsa-framework\/example-package, signed by https:\/\/github.com\/slsa-framework\//,
+      ),
+    });
     // The image runs as root (User "0"): a warning, not a failure.
     expect(good.results[1]).toMatchObject({ rule: 'image', mode: 'warn', status: 'warn', reason: expect.stringMatching(/runs as root \(User "0"\)/) });
 

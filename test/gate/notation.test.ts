@@ -21,8 +21,17 @@ async function signedLayout(dir: string): Promise<string> {
   const sign = async (tag: string, leaf: TestCert, root: TestCert, format: 'jws' | 'cose') => {
     const digest = await builder.image(tag, { sbom: false });
     const manifest = builder.manifests.get(digest)!;
-    const bytes = signNotation({ format, alg: 'ES256', key: leaf.keys.privateKey, chain: [leaf, root], target: { mediaType: manifest.mediaType, digest, size: manifest.size } });
-    await builder.attach(digest, 'application/vnd.cncf.notary.signature', { bytes, mediaType: format === 'jws' ? 'application/jose+json' : 'application/cose' });
+    const bytes = signNotation({
+      format,
+      alg: 'ES256',
+      key: leaf.keys.privateKey,
+      chain: [leaf, root],
+      target: { mediaType: manifest.mediaType, digest, size: manifest.size },
+    });
+    await builder.attach(digest, 'application/vnd.cncf.notary.signature', {
+      bytes,
+      mediaType: format === 'jws' ? 'application/jose+json' : 'application/cose',
+    });
   };
   await sign('trusted', acmeLeaf, acmeRoot, 'jws');
   await sign('trusted-cose', acmeLeaf, acmeRoot, 'cose');
@@ -38,7 +47,10 @@ describe('gate: signature.notation', () => {
     writeTrustStore(join(dir, 'truststore'), { 'ca:acme': [acmeRoot], 'ca:other': [otherRoot] });
     writeTrustPolicy(join(dir, 'trustpolicy.json'), [{ trustStores: ['ca:acme'], trustedIdentities: ['x509.subject:C=US,ST=WA,O=acme'] }]);
     const policy = join(dir, 'policy.yaml');
-    await writeFile(policy, 'apiVersion: custody/v1\nkind: Policy\nrules:\n  signature:\n    notation:\n      trustStore: truststore\n      trustPolicy: trustpolicy.json\n');
+    await writeFile(
+      policy,
+      'apiVersion: custody/v1\nkind: Policy\nrules:\n  signature:\n    notation:\n      trustStore: truststore\n      trustPolicy: trustpolicy.json\n',
+    );
 
     const pass = await runCli(['gate', `oci:${layout}:trusted`, '--policy', policy]);
     expect(pass.code, pass.stdout + pass.stderr).toBe(0);
@@ -48,7 +60,9 @@ describe('gate: signature.notation', () => {
 
     const fail = await runCli(['gate', `oci:${layout}:stranger`, '--policy', policy]);
     expect(fail.code).toBe(1);
-    expect(fail.stderr).toMatch(/signature: 1 signature\(s\) found, none verified by the policy's signers; untrusted-key: Notation JWS signature: the certificate chain contains no certificate of the trust stores ca:acme/);
+    expect(fail.stderr).toMatch(
+      /signature: 1 signature\(s\) found, none verified by the policy's signers; untrusted-key: Notation JWS signature: the certificate chain contains no certificate of the trust stores ca:acme/,
+    );
 
     // Trusting the other store instead flips both verdicts.
     writeTrustPolicy(join(dir, 'trustpolicy.json'), [{ trustStores: ['ca:other'] }]);

@@ -17,8 +17,24 @@ const addFormats = ((addFormatsModule as unknown as { default?: AddFormats }).de
 
 const results: RuleResult[] = [
   { rule: 'signature', mode: 'enforce', status: 'pass', digest: INDEX, reason: 'signed by key 0123456789abcdef… (cosign-simplesigning)', details: {} },
-  { rule: 'sbom', mode: 'enforce', status: 'pass', platform: 'linux/amd64', digest: AMD64, reason: 'spdx SBOM with 25 component(s): evidence/sbom-spdx-1.json', details: {} },
-  { rule: 'sbom', mode: 'enforce', status: 'fail', platform: 'linux/arm64', digest: ARM64, reason: 'no SBOM for linux/arm64 (sha256:0123456789ab…)', details: {} },
+  {
+    rule: 'sbom',
+    mode: 'enforce',
+    status: 'pass',
+    platform: 'linux/amd64',
+    digest: AMD64,
+    reason: 'spdx SBOM with 25 component(s): evidence/sbom-spdx-1.json',
+    details: {},
+  },
+  {
+    rule: 'sbom',
+    mode: 'enforce',
+    status: 'fail',
+    platform: 'linux/arm64',
+    digest: ARM64,
+    reason: 'no SBOM for linux/arm64 (sha256:0123456789ab…)',
+    details: {},
+  },
   {
     rule: 'scan',
     mode: 'enforce',
@@ -36,7 +52,14 @@ function report(): GateReport {
   policy.path = 'ci/policy.yaml';
   policy.lines = { signature: 4, sbom: 9, scan: 15, image: 20, provenance: 11 };
   policy.warnings = ['/rules/signature: keyless identities are listed but no trustedRoots'];
-  return buildReport({ source: { type: 'bundle', location: 'artifacts/x' }, policy, now: new Date('2026-06-15T12:00:00.123Z'), subject: twoPlatformIndex(), ref: 'x', results });
+  return buildReport({
+    source: { type: 'bundle', location: 'artifacts/x' },
+    policy,
+    now: new Date('2026-06-15T12:00:00.123Z'),
+    subject: twoPlatformIndex(),
+    ref: 'x',
+    results,
+  });
 }
 
 describe('report formats, each parsed back', () => {
@@ -60,7 +83,17 @@ describe('report formats, each parsed back', () => {
   it('json: the whole report round-trips', () => {
     const r = report();
     expect(JSON.parse(renderReport(r, 'json'))).toEqual(JSON.parse(JSON.stringify(r)));
-    expect(r).toMatchObject({ outcome: 'fail', pass: false, subject: { digest: INDEX, platforms: [{ digest: AMD64, platform: 'linux/amd64' }, { digest: ARM64, platform: 'linux/arm64' }] } });
+    expect(r).toMatchObject({
+      outcome: 'fail',
+      pass: false,
+      subject: {
+        digest: INDEX,
+        platforms: [
+          { digest: AMD64, platform: 'linux/amd64' },
+          { digest: ARM64, platform: 'linux/arm64' },
+        ],
+      },
+    });
   });
 
   it('junit: one test case per rule and platform; failures and errors as such, warnings in system-out', () => {
@@ -82,10 +115,25 @@ describe('report formats, each parsed back', () => {
   });
 
   it('sarif: valid against the official SARIF 2.1.0 schema, one result per failed, errored or warned rule', async () => {
-    const log = JSON.parse(renderReport(report(), 'sarif')) as { runs: { tool: { driver: { rules: { id: string }[] } }; results: { ruleId: string; ruleIndex: number; level: string; message: { text: string }; locations: { physicalLocation: { artifactLocation: { uri: string }; region?: { startLine: number } } }[] }[] }[] };
+    const log = JSON.parse(renderReport(report(), 'sarif')) as {
+      runs: {
+        tool: { driver: { rules: { id: string }[] } };
+        results: {
+          ruleId: string;
+          ruleIndex: number;
+          level: string;
+          message: { text: string };
+          locations: { physicalLocation: { artifactLocation: { uri: string }; region?: { startLine: number } } }[];
+        }[];
+      }[];
+    };
     // The official schema, read in place. It is draft-04, which Ajv 8 does not load; it uses no keyword whose
     // meaning changed after draft-04 except the root `id`, so it is compiled as draft-07 with `id` read as `$id`.
-    const { $schema: _draft04, id, ...rest } = JSON.parse(await readFile(corpusPath('sarif/schemas/sarif-schema-2.1.0.json'), 'utf8')) as Record<string, unknown>;
+    const {
+      $schema: _draft04,
+      id,
+      ...rest
+    } = JSON.parse(await readFile(corpusPath('sarif/schemas/sarif-schema-2.1.0.json'), 'utf8')) as Record<string, unknown>;
     expect(_draft04).toBe('http://json-schema.org/draft-04/schema#');
     const schema = { $id: id as string, ...rest };
     const ajv = new Ajv({ strict: false, allErrors: true });
@@ -124,7 +172,9 @@ describe('report formats, each parsed back', () => {
     const rows = lines.filter((l) => l.startsWith('| ') && !l.startsWith('| |'));
     expect(rows).toHaveLength(6);
     expect(rows[0]).toBe('| ❌ fail | sbom | linux/arm64 | enforce | no SBOM for linux/arm64 (sha256:0123456789ab…) |');
-    expect(rows[1]).toBe('| ❌ fail | scan |  | enforce | 1 finding(s) at or above CRITICAL: CVE-2026-0001 (CRITICAL, &lt;openssl&gt; &amp; "libssl" \\| 3.0)\\nsecond line\\x1b[31m |');
+    expect(rows[1]).toBe(
+      '| ❌ fail | scan |  | enforce | 1 finding(s) at or above CRITICAL: CVE-2026-0001 (CRITICAL, &lt;openssl&gt; &amp; "libssl" \\| 3.0)\\nsecond line\\x1b[31m |',
+    );
     // Every row has exactly six unescaped pipes: the table holds.
     for (const row of rows) expect(row.replace(/\\\|/g, '').split('|')).toHaveLength(7);
     expect(md).toMatch(/\*\*Warnings\*\*\n\n- \/rules\/signature: keyless/);

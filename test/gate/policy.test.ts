@@ -54,11 +54,23 @@ describe('loadPolicy', () => {
     await writeFile(join(dir, 'policy.yaml'), ISSUE_EXAMPLE);
     const policy = await loadPolicy(join(dir, 'policy.yaml'));
     expect(policy.rules.signature!.signers.keys).toEqual([join(dir, 'keys', 'release.pub')]);
-    expect(policy.rules.signature!.signers.keyless).toEqual([{ issuer: 'https://token.actions.githubusercontent.com', identityRegexp: '^https://github.com/acme/' }]);
+    expect(policy.rules.signature!.signers.keyless).toEqual([
+      { issuer: 'https://token.actions.githubusercontent.com', identityRegexp: '^https://github.com/acme/' },
+    ]);
     expect(policy.rules.sbom).toEqual({ mode: 'enforce', formats: ['spdx', 'cyclonedx'], minComponents: 1, scope: 'every-platform' });
     // provenance names no signers of its own: it uses the signature rule's.
-    expect(policy.rules.provenance).toMatchObject({ mode: 'enforce', predicateTypes: ['https://slsa.dev/provenance/v1'], scope: 'index', signers: policy.rules.signature!.signers });
-    expect(policy.rules.scan).toMatchObject({ maxAgeDays: 7, failOn: 'CRITICAL', scope: 'image', allow: [{ id: 'CVE-2024-0001', expires: '2027-01-01', reason: 'no fix upstream' }] });
+    expect(policy.rules.provenance).toMatchObject({
+      mode: 'enforce',
+      predicateTypes: ['https://slsa.dev/provenance/v1'],
+      scope: 'index',
+      signers: policy.rules.signature!.signers,
+    });
+    expect(policy.rules.scan).toMatchObject({
+      maxAgeDays: 7,
+      failOn: 'CRITICAL',
+      scope: 'image',
+      allow: [{ id: 'CVE-2024-0001', expires: '2027-01-01', reason: 'no fix upstream' }],
+    });
     expect(policy.rules.image).toEqual({ mode: 'warn', nonRoot: true, requiredLabels: ['org.opencontainers.image.source'] });
     expect(policy.lines).toEqual({ signature: 4, sbom: 10, provenance: 11, scan: 15, image: 20 });
     // Keyless identities without a root can never verify: loaded, but said.
@@ -168,7 +180,10 @@ rules:
   });
 
   it('names an unreadable policy file', async () => {
-    await expect(loadPolicy('/nonexistent/policy.yaml')).rejects.toMatchObject({ code: 'INVALID_POLICY', message: 'cannot read policy /nonexistent/policy.yaml: ENOENT' });
+    await expect(loadPolicy('/nonexistent/policy.yaml')).rejects.toMatchObject({
+      code: 'INVALID_POLICY',
+      message: 'cannot read policy /nonexistent/policy.yaml: ENOENT',
+    });
   });
 
   it('the schema itself: identity and identityRegexp are mutually exclusive', () => {

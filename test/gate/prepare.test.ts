@@ -7,14 +7,35 @@ import type { Origin, Subject } from '../../src/types.js';
 import { KEY_SIGNERS, NOW, policyWith } from './helpers/evidence.js';
 import { cosignSignature, dsseEnvelope, makeKey, sha256, SLSA_V1, slsaV1, spdxSbom, statement } from './helpers/signing.js';
 
-const CONFIG = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', config: { User: '1000', Labels: { 'org.opencontainers.image.source': 'x' } }, rootfs: { type: 'layers', diff_ids: [] } }));
+const CONFIG = Buffer.from(
+  JSON.stringify({
+    architecture: 'amd64',
+    os: 'linux',
+    config: { User: '1000', Labels: { 'org.opencontainers.image.source': 'x' } },
+    rootfs: { type: 'layers', diff_ids: [] },
+  }),
+);
 const MANIFEST = Buffer.from(
-  JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha256(CONFIG), size: CONFIG.length }, layers: [] }),
+  JSON.stringify({
+    schemaVersion: 2,
+    mediaType: 'application/vnd.oci.image.manifest.v1+json',
+    config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha256(CONFIG), size: CONFIG.length },
+    layers: [],
+  }),
 );
 const IMAGE = sha256(MANIFEST);
 
 function item(bytes: Buffer, origin: Origin, mediaType = ''): GateItem {
-  return { id: origin.file ?? origin.method, bytes, mediaType, origin, normalized: normalize({ bytes, mediaType, ...(origin.descriptor?.annotations ? { annotations: origin.descriptor.annotations } : {}) }, { imageDigests: [IMAGE] }) };
+  return {
+    id: origin.file ?? origin.method,
+    bytes,
+    mediaType,
+    origin,
+    normalized: normalize(
+      { bytes, mediaType, ...(origin.descriptor?.annotations ? { annotations: origin.descriptor.annotations } : {}) },
+      { imageDigests: [IMAGE] },
+    ),
+  };
 }
 const local = (name: string): Origin => ({ method: 'local-file', file: name });
 const subject: Subject = { ref: `ghcr.io/acme/app@${IMAGE}`, digest: IMAGE, mediaType: null, platforms: [] };
@@ -31,7 +52,10 @@ describe('prepareInput', () => {
     const { reverify } = recording();
     const alone = await prepareInput(subject, [item(CONFIG, local('config.json'))], image, reverify);
     expect(alone.evidence[0]!.about).toEqual([]);
-    expect(evaluate(alone, image, NOW).results[0]).toMatchObject({ status: 'fail', reason: expect.stringMatching(/image config of the image .* is not available/) });
+    expect(evaluate(alone, image, NOW).results[0]).toMatchObject({
+      status: 'fail',
+      reason: expect.stringMatching(/image config of the image .* is not available/),
+    });
 
     const bound = await prepareInput(subject, [item(CONFIG, local('config.json')), item(MANIFEST, local('manifest.json'))], image, reverify);
     expect(bound.evidence[0]!.about).toEqual([IMAGE]);
@@ -51,7 +75,15 @@ describe('prepareInput', () => {
   it('re-verifies only what the policy asks for, with the layer annotations and against the claimed digest', async () => {
     const key = makeKey();
     const { payload, annotations } = cosignSignature(IMAGE, 'ghcr.io/acme/app', key.privateKey);
-    const sig = item(payload, { method: 'cosign-tag', attachedTo: IMAGE, descriptor: { mediaType: 'application/vnd.dev.cosign.simplesigning.v1+json', digest: sha256(payload), size: payload.length, annotations } }, 'application/vnd.dev.cosign.simplesigning.v1+json');
+    const sig = item(
+      payload,
+      {
+        method: 'cosign-tag',
+        attachedTo: IMAGE,
+        descriptor: { mediaType: 'application/vnd.dev.cosign.simplesigning.v1+json', digest: sha256(payload), size: payload.length, annotations },
+      },
+      'application/vnd.dev.cosign.simplesigning.v1+json',
+    );
     const att = item(dsseEnvelope(statement(SLSA_V1, slsaV1('b', 'r'), [IMAGE]), key.privateKey), local('att.json'));
 
     const onlySbom = recording();
@@ -62,7 +94,10 @@ describe('prepareInput', () => {
     const input = await prepareInput(
       subject,
       [sig, att],
-      policyWith({ signature: { mode: 'enforce', signers: KEY_SIGNERS }, provenance: { mode: 'enforce', predicateTypes: [SLSA_V1], scope: 'index', signers: KEY_SIGNERS } }),
+      policyWith({
+        signature: { mode: 'enforce', signers: KEY_SIGNERS },
+        provenance: { mode: 'enforce', predicateTypes: [SLSA_V1], scope: 'index', signers: KEY_SIGNERS },
+      }),
       both.reverify,
     );
     expect(both.calls.map((c) => [c.role, c.digest, c.annotations?.['dev.cosignproject.cosign/signature'] !== undefined])).toEqual([

@@ -58,7 +58,10 @@ describe('trustReverifier: the policy re-verifies signed bytes through src/trust
     const mediaType = 'application/vnd.dev.cosign.simplesigning.v1+json';
     expect(await reverify({ role: 'signature', bytes: payload, mediaType, annotations, digest: IMAGE })).toMatchObject({ verified: true });
     const forged = cosignSignature(IMAGE, 'ghcr.io/acme/app', makeKey().privateKey);
-    expect(await reverify({ role: 'signature', bytes: forged.payload, mediaType, annotations: forged.annotations, digest: IMAGE })).toMatchObject({ verified: false, code: 'untrusted-key' });
+    expect(await reverify({ role: 'signature', bytes: forged.payload, mediaType, annotations: forged.annotations, digest: IMAGE })).toMatchObject({
+      verified: false,
+      code: 'untrusted-key',
+    });
   });
 
   it('verifies the real keyless SLSA attestation offline with the right identity and issuer', async () => {
@@ -94,6 +97,9 @@ describe('trustReverifier: the policy re-verifies signed bytes through src/trust
 
   it('a role the policy has no signers for is no-trust-material, never a pass', async () => {
     const reverify = await trustReverifier(policyWith({ sbom: { mode: 'enforce', formats: ['spdx'], minComponents: 1, scope: 'index' } }), NOW);
-    expect(await reverify({ role: 'vex', bytes: Buffer.from('{}'), mediaType: '', digest: IMAGE })).toMatchObject({ verified: false, code: 'no-trust-material' });
+    expect(await reverify({ role: 'vex', bytes: Buffer.from('{}'), mediaType: '', digest: IMAGE })).toMatchObject({
+      verified: false,
+      code: 'no-trust-material',
+    });
   });
 });

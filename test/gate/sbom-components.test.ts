@@ -41,7 +41,13 @@ describe.skipIf(!available)('readSbomComponents on the corpus', () => {
 });
 
 describe('readSbomComponents', () => {
-  const spdx = { spdxVersion: 'SPDX-2.3', packages: [{ name: 'zlib', versionInfo: '1.3', externalRefs: [{ referenceType: 'purl', referenceLocator: 'pkg:deb/debian/zlib@1.3' }] }, { name: 'noversion' }] };
+  const spdx = {
+    spdxVersion: 'SPDX-2.3',
+    packages: [
+      { name: 'zlib', versionInfo: '1.3', externalRefs: [{ referenceType: 'purl', referenceLocator: 'pkg:deb/debian/zlib@1.3' }] },
+      { name: 'noversion' },
+    ],
+  };
 
   it('SPDX 2 packages: name, versionInfo, the purl external reference', () => {
     expect(readSbomComponents(spdx)).toEqual([{ name: 'zlib', version: '1.3', purl: 'pkg:deb/debian/zlib@1.3' }, { name: 'noversion' }]);
@@ -67,14 +73,21 @@ describe('readSbomComponents', () => {
   });
 
   it('CycloneDX nested components (the name as the document states it; the group is in the purl); syft artifacts', () => {
-    const bom = { bomFormat: 'CycloneDX', components: [{ group: 'org.acme', name: 'core', version: '2', components: [{ name: 'inner', purl: 'pkg:npm/inner@1' }] }] };
-    expect(readSbomComponents(bom)).toEqual([{ name: 'core', version: '2' }, { name: 'inner', purl: 'pkg:npm/inner@1' }]);
+    const bom = {
+      bomFormat: 'CycloneDX',
+      components: [{ group: 'org.acme', name: 'core', version: '2', components: [{ name: 'inner', purl: 'pkg:npm/inner@1' }] }],
+    };
+    expect(readSbomComponents(bom)).toEqual([
+      { name: 'core', version: '2' },
+      { name: 'inner', purl: 'pkg:npm/inner@1' },
+    ]);
     const syft = { descriptor: { name: 'syft' }, artifacts: [{ name: 'musl', version: '1.2.5', purl: 'pkg:apk/alpine/musl@1.2.5' }] };
     expect(readSbomComponents(syft)).toEqual([{ name: 'musl', version: '1.2.5', purl: 'pkg:apk/alpine/musl@1.2.5' }]);
   });
 
   it('anything else: an empty list, never a throw', () => {
-    for (const value of [null, 1, 'x', [], {}, { bomFormat: 'CycloneDX' }, { spdxVersion: 'SPDX-2.3', packages: 'no' }]) expect(() => readSbomComponents(value)).not.toThrow();
+    for (const value of [null, 1, 'x', [], {}, { bomFormat: 'CycloneDX' }, { spdxVersion: 'SPDX-2.3', packages: 'no' }])
+      expect(() => readSbomComponents(value)).not.toThrow();
     expect(readSbomComponents({ bomFormat: 'CycloneDX' })).toEqual([]);
   });
 });

@@ -26,7 +26,10 @@ export async function runCli(args: string[], context?: CommandContext): Promise<
 }
 
 /** Run the built binary in a child process (for kills, concurrency, real exit codes). */
-export function spawnCli(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): { child: ReturnType<typeof spawn>; done: Promise<CliResult> } {
+export function spawnCli(
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
+): { child: ReturnType<typeof spawn>; done: Promise<CliResult> } {
   if (!existsSync(BUILT_CLI)) throw new Error(`${BUILT_CLI} is missing: run npm run build before the tests`);
   const child = spawn(process.execPath, [BUILT_CLI, ...args], { cwd: options.cwd ?? REPO_ROOT, env: { ...process.env, ...options.env } });
   let stdout = '';

@@ -25,7 +25,12 @@ export function gnuExtract(file: string, into: string): GnuExtraction {
       else if (dirent.isDirectory()) {
         tree.push(`d ${path} ${mode}`);
         walk(path);
-      } else if (dirent.isFile()) tree.push(`f ${path} ${mode} ${createHash('sha256').update(readFileSync(join(into, path))).digest('hex')}`);
+      } else if (dirent.isFile())
+        tree.push(
+          `f ${path} ${mode} ${createHash('sha256')
+            .update(readFileSync(join(into, path)))
+            .digest('hex')}`,
+        );
       else tree.push(`s ${path}`);
     }
   };

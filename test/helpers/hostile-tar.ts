@@ -97,7 +97,8 @@ export function tarFile(name: string, body: Buffer | string = '', header: Partia
   const data = Buffer.from(body);
   let split = { name, prefix: '' };
   const cut = name.lastIndexOf('/', 155);
-  if (Buffer.byteLength(name) > 100 && cut > 0 && Buffer.byteLength(name.slice(cut + 1)) <= 100) split = { name: name.slice(cut + 1), prefix: name.slice(0, cut) };
+  if (Buffer.byteLength(name) > 100 && cut > 0 && Buffer.byteLength(name.slice(cut + 1)) <= 100)
+    split = { name: name.slice(cut + 1), prefix: name.slice(0, cut) };
   return Buffer.concat([tarHeader({ ...split, size: data.length, ...header }), padded(data)]);
 }
 
@@ -126,7 +127,14 @@ export function tarWithoutEnd(gz: Buffer): Buffer {
   const tar = gunzipSync(gz);
   let offset = 0;
   while (offset + 512 <= tar.length && tar.subarray(offset, offset + 512).some((byte) => byte !== 0)) {
-    const size = parseInt(tar.subarray(offset + 124, offset + 136).toString('latin1').replace(/\0.*$/s, '').trim() || '0', 8);
+    const size = parseInt(
+      tar
+        .subarray(offset + 124, offset + 136)
+        .toString('latin1')
+        .replace(/\0.*$/s, '')
+        .trim() || '0',
+      8,
+    );
     offset += 512 + Math.ceil(size / 512) * 512;
   }
   return tar.subarray(0, offset);
@@ -147,7 +155,11 @@ export async function writeTarGz(file: string, chunks: Iterable<Buffer>, level =
 /** The files of a plain ustar archive (as custody's exporter writes it): name, prefix and data of each. */
 export function ustarEntries(tar: Buffer): { path: string; body: Buffer }[] {
   const entries: { path: string; body: Buffer }[] = [];
-  const field = (start: number, length: number) => tar.subarray(start, start + length).toString('latin1').replace(/\0.*$/s, '');
+  const field = (start: number, length: number) =>
+    tar
+      .subarray(start, start + length)
+      .toString('latin1')
+      .replace(/\0.*$/s, '');
   let offset = 0;
   while (offset + 512 <= tar.length && tar.subarray(offset, offset + 512).some((byte) => byte !== 0)) {
     const size = parseInt(field(offset + 124, 12).trim() || '0', 8);

@@ -53,7 +53,9 @@ export class LayoutBuilder {
             name: tag,
             downloadLocation: 'NOASSERTION',
             primaryPackagePurpose: 'CONTAINER',
-            externalRefs: [{ referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: `pkg:oci/${tag}@${encodeURIComponent(manifest.digest)}` }],
+            externalRefs: [
+              { referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: `pkg:oci/${tag}@${encodeURIComponent(manifest.digest)}` },
+            ],
           },
         ],
       });
@@ -77,7 +79,12 @@ export class LayoutBuilder {
   }
 
   /** Attach one more OCI 1.1 referrer (one layer) to an image made by `image()`. */
-  async attach(imageDigest: string, artifactType: string, layer: { bytes: Buffer; mediaType: string }, annotations?: Record<string, string>): Promise<Descriptor> {
+  async attach(
+    imageDigest: string,
+    artifactType: string,
+    layer: { bytes: Buffer; mediaType: string },
+    annotations?: Record<string, string>,
+  ): Promise<Descriptor> {
     const subject = this.manifests.get(imageDigest);
     if (!subject) throw new Error(`no image ${imageDigest} in this layout`);
     const content = await this.blob(layer.bytes, layer.mediaType);
@@ -102,6 +109,9 @@ export class LayoutBuilder {
   async flush(): Promise<void> {
     await mkdir(this.dir, { recursive: true });
     await writeFile(join(this.dir, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));
-    await writeFile(join(this.dir, 'index.json'), JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: this.index }));
+    await writeFile(
+      join(this.dir, 'index.json'),
+      JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: this.index }),
+    );
   }
 }

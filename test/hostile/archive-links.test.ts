@@ -26,7 +26,13 @@ const ROWS: Row[] = [
   { name: 'the day folder is a link', link: DATE, existingDay: false, exit: 2, message: /2026-11-29 is a symbolic link/ },
   { name: 'images/ is a link', link: `${DATE}/images`, existingDay: false, exit: 2, message: /images is a symbolic link/ },
   { name: 'trust/ is a link', link: `${DATE}/trust`, existingDay: false, exit: 2, message: /trust is a symbolic link/ },
-  { name: 'the registry folder is a link', link: `${DATE}/images/registry.example`, existingDay: false, exit: 1, message: /registry\.example is a symbolic link/ },
+  {
+    name: 'the registry folder is a link',
+    link: `${DATE}/images/registry.example`,
+    existingDay: false,
+    exit: 1,
+    message: /registry\.example is a symbolic link/,
+  },
   { name: 'the image folder is a link', link: `${DATE}/${IMAGE}`, existingDay: false, exit: 1, message: /sha256-[0-9a-f]+ is a symbolic link/ },
   { name: "an existing image's evidence/ is a link", link: `${DATE}/${IMAGE}/evidence`, existingDay: true, exit: 1, message: /evidence is a symbolic link/ },
 ];

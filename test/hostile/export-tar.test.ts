@@ -66,7 +66,8 @@ const appended = (good: Good, ...extra: Buffer[]): Buffer[] => [good.body, ...ex
 function* manyEntries(n: number): Generator<Buffer> {
   const template = Buffer.concat([tarHeader({ name: '', size: 1 }), padded('x')]);
   const blank = Buffer.from('        ');
-  const baseSum = [...template.subarray(0, 512)].reduce((sum, byte) => sum + byte, 0) - [...template.subarray(148, 156)].reduce((sum, byte) => sum + byte, 0) + 8 * 0x20;
+  const baseSum =
+    [...template.subarray(0, 512)].reduce((sum, byte) => sum + byte, 0) - [...template.subarray(148, 156)].reduce((sum, byte) => sum + byte, 0) + 8 * 0x20;
   for (let start = 0; start < n; start += 1000) {
     const count = Math.min(n, start + 1000) - start;
     const batch = Buffer.alloc(count * 1024);
@@ -89,7 +90,10 @@ const ATTACKS: Attack[] = [
   { name: 'a rebuild of the export (control)', build: (g) => rebuild(g), exit: 0, codes: [], gnu: 'same' },
   {
     name: 'pax path and size for every file, header name and size blank (control)',
-    build: (g) => [...g.files.flatMap((f) => [paxHeader({ path: f.path, size: String(f.body.length) }), tarHeader({ name: 'ignored', size: 0 }), padded(f.body)]), TAR_END],
+    build: (g) => [
+      ...g.files.flatMap((f) => [paxHeader({ path: f.path, size: String(f.body.length) }), tarHeader({ name: 'ignored', size: 0 }), padded(f.body)]),
+      TAR_END,
+    ],
     exit: 0,
     codes: [],
     gnu: 'same',
@@ -103,7 +107,14 @@ const ATTACKS: Attack[] = [
   },
 
   // Entries that are not plain regular files or folders.
-  { name: 'typeflag Z appended', build: (g) => appended(g, tarFile(`${DATE}/extra.json`, 'x', { type: 'Z' })), exit: 1, codes: ['tar-entry'], names: `${DATE}/extra.json`, gnu: 'differs' },
+  {
+    name: 'typeflag Z appended',
+    build: (g) => appended(g, tarFile(`${DATE}/extra.json`, 'x', { type: 'Z' })),
+    exit: 1,
+    codes: ['tar-entry'],
+    names: `${DATE}/extra.json`,
+    gnu: 'differs',
+  },
   {
     name: 'typeflag Z re-using a listed path after the real one',
     build: (g) => appended(g, tarFile(MANIFEST, FORGED, { type: 'Z' })),
@@ -112,12 +123,54 @@ const ATTACKS: Attack[] = [
     names: MANIFEST,
     gnu: 'differs',
   },
-  { name: 'a hard link', build: (g) => appended(g, tarHeader({ name: `${DATE}/hard`, type: '1', linkname: MANIFEST })), exit: 1, codes: ['symlink'], names: `${DATE}/hard`, gnu: 'differs' },
-  { name: 'a symbolic link', build: (g) => appended(g, tarHeader({ name: `${DATE}/link`, type: '2', linkname: '/etc/passwd' })), exit: 1, codes: ['symlink'], names: `${DATE}/link`, gnu: 'differs' },
-  { name: 'a character device', build: (g) => appended(g, tarHeader({ name: `${DATE}/tty`, type: '3' })), exit: 1, codes: ['special-file'], names: `${DATE}/tty`, gnu: 'differs' },
-  { name: 'a block device', build: (g) => appended(g, tarHeader({ name: `${DATE}/sda`, type: '4' })), exit: 1, codes: ['special-file'], names: `${DATE}/sda`, gnu: 'differs' },
-  { name: 'a FIFO', build: (g) => appended(g, tarHeader({ name: `${DATE}/fifo`, type: '6' })), exit: 1, codes: ['special-file'], names: `${DATE}/fifo`, gnu: 'differs' },
-  { name: 'a contiguous file', build: (g) => appended(g, tarFile(`${DATE}/contig`, 'x', { type: '7' })), exit: 1, codes: ['special-file'], names: `${DATE}/contig`, gnu: 'differs' },
+  {
+    name: 'a hard link',
+    build: (g) => appended(g, tarHeader({ name: `${DATE}/hard`, type: '1', linkname: MANIFEST })),
+    exit: 1,
+    codes: ['symlink'],
+    names: `${DATE}/hard`,
+    gnu: 'differs',
+  },
+  {
+    name: 'a symbolic link',
+    build: (g) => appended(g, tarHeader({ name: `${DATE}/link`, type: '2', linkname: '/etc/passwd' })),
+    exit: 1,
+    codes: ['symlink'],
+    names: `${DATE}/link`,
+    gnu: 'differs',
+  },
+  {
+    name: 'a character device',
+    build: (g) => appended(g, tarHeader({ name: `${DATE}/tty`, type: '3' })),
+    exit: 1,
+    codes: ['special-file'],
+    names: `${DATE}/tty`,
+    gnu: 'differs',
+  },
+  {
+    name: 'a block device',
+    build: (g) => appended(g, tarHeader({ name: `${DATE}/sda`, type: '4' })),
+    exit: 1,
+    codes: ['special-file'],
+    names: `${DATE}/sda`,
+    gnu: 'differs',
+  },
+  {
+    name: 'a FIFO',
+    build: (g) => appended(g, tarHeader({ name: `${DATE}/fifo`, type: '6' })),
+    exit: 1,
+    codes: ['special-file'],
+    names: `${DATE}/fifo`,
+    gnu: 'differs',
+  },
+  {
+    name: 'a contiguous file',
+    build: (g) => appended(g, tarFile(`${DATE}/contig`, 'x', { type: '7' })),
+    exit: 1,
+    codes: ['special-file'],
+    names: `${DATE}/contig`,
+    gnu: 'differs',
+  },
   {
     name: 'an old GNU sparse file',
     build: (g) => appended(g, tarFile(`${DATE}/sparse`, 'DATA', { type: 'S', magic: 'gnu' })),
@@ -141,8 +194,22 @@ const ATTACKS: Attack[] = [
   },
   { name: 'a volume label', build: (g) => rebuild(g, [tarHeader({ name: 'label', type: 'V' })]), exit: 1, codes: ['tar-entry'], names: 'label', gnu: 'same' },
   { name: 'a long link name before a regular file', build: (g) => rebuild(g, [longName('target', 'K')]), exit: 1, codes: ['tar-entry'], gnu: 'same' },
-  { name: 'a pax comment (hidden bytes)', build: (g) => rebuild(g, [paxHeader({ comment: 'hidden' })]), exit: 1, codes: ['tar-entry'], names: 'comment', gnu: 'same' },
-  { name: 'a set-user-ID file', build: (g) => appended(g, tarFile(`${DATE}/run`, 'x', { mode: 0o4755 })), exit: 1, codes: ['tar-entry'], names: `${DATE}/run`, gnu: 'differs' },
+  {
+    name: 'a pax comment (hidden bytes)',
+    build: (g) => rebuild(g, [paxHeader({ comment: 'hidden' })]),
+    exit: 1,
+    codes: ['tar-entry'],
+    names: 'comment',
+    gnu: 'same',
+  },
+  {
+    name: 'a set-user-ID file',
+    build: (g) => appended(g, tarFile(`${DATE}/run`, 'x', { mode: 0o4755 })),
+    exit: 1,
+    codes: ['tar-entry'],
+    names: `${DATE}/run`,
+    gnu: 'differs',
+  },
   {
     name: 'a listed file its owner cannot read once extracted',
     build: (g) => [...g.files.map((f) => tarFile(f.path, f.body, f.path === MANIFEST ? { mode: 0o200 } : {})), TAR_END],
@@ -162,17 +229,80 @@ const ATTACKS: Attack[] = [
 
   // The same path twice, however it is spelled.
   { name: 'a listed path twice', build: (g) => appended(g, tarFile(MANIFEST, FORGED)), exit: 1, codes: ['duplicate-entry'], names: MANIFEST, gnu: 'differs' },
-  { name: 'a ./-spelled duplicate', build: (g) => appended(g, tarFile(`./${DATE}/./manifest.json`, FORGED)), exit: 1, codes: ['duplicate-entry'], names: MANIFEST, gnu: 'differs' },
-  { name: 'a //-spelled duplicate', build: (g) => appended(g, tarFile(`${DATE}//manifest.json`, FORGED)), exit: 1, codes: ['duplicate-entry'], names: MANIFEST, gnu: 'differs' },
-  { name: 'a file with a trailing slash (a folder) over a listed file', build: (g) => appended(g, tarFile(`${MANIFEST}/`)), exit: 1, codes: ['duplicate-entry'], names: MANIFEST, gnu: 'differs' },
-  { name: 'a file over a folder the export implies', build: (g) => appended(g, tarFile(`${DATE}/images`, FORGED)), exit: 1, codes: ['duplicate-entry'], names: `${DATE}/images`, gnu: 'differs' },
-  { name: 'a listed file used as a folder', build: (g) => appended(g, tarFile(`${MANIFEST}/x`, 'x')), exit: 1, codes: ['duplicate-entry'], names: MANIFEST, gnu: 'differs' },
+  {
+    name: 'a ./-spelled duplicate',
+    build: (g) => appended(g, tarFile(`./${DATE}/./manifest.json`, FORGED)),
+    exit: 1,
+    codes: ['duplicate-entry'],
+    names: MANIFEST,
+    gnu: 'differs',
+  },
+  {
+    name: 'a //-spelled duplicate',
+    build: (g) => appended(g, tarFile(`${DATE}//manifest.json`, FORGED)),
+    exit: 1,
+    codes: ['duplicate-entry'],
+    names: MANIFEST,
+    gnu: 'differs',
+  },
+  {
+    name: 'a file with a trailing slash (a folder) over a listed file',
+    build: (g) => appended(g, tarFile(`${MANIFEST}/`)),
+    exit: 1,
+    codes: ['duplicate-entry'],
+    names: MANIFEST,
+    gnu: 'differs',
+  },
+  {
+    name: 'a file over a folder the export implies',
+    build: (g) => appended(g, tarFile(`${DATE}/images`, FORGED)),
+    exit: 1,
+    codes: ['duplicate-entry'],
+    names: `${DATE}/images`,
+    gnu: 'differs',
+  },
+  {
+    name: 'a listed file used as a folder',
+    build: (g) => appended(g, tarFile(`${MANIFEST}/x`, 'x')),
+    exit: 1,
+    codes: ['duplicate-entry'],
+    names: MANIFEST,
+    gnu: 'differs',
+  },
 
   // Names GNU tar strips, rewrites or refuses.
-  { name: 'an absolute path over a listed file', build: (g) => appended(g, tarFile(`/${MANIFEST}`, FORGED)), exit: 1, codes: ['unsafe-path', 'duplicate-entry'], names: `/${MANIFEST}`, gnu: 'differs' },
-  { name: 'a .. path', build: (g) => appended(g, tarFile(`${DATE}/../../evil`, 'x')), exit: 1, codes: ['unsafe-path'], names: `${DATE}/../../evil`, gnu: 'differs' },
-  { name: 'a non-ASCII name', build: (g) => appended(g, tarFile(`${DATE}/évidence.json`, 'x')), exit: 1, codes: ['unsafe-path'], names: `${DATE}/\\xc3\\xa9vidence.json`, gnu: 'differs' },
-  { name: 'a control character in a name', build: (g) => appended(g, tarFile(`${DATE}/a\nb`, 'x')), exit: 1, codes: ['unsafe-path'], names: `${DATE}/a\\x0ab`, gnu: 'differs' },
+  {
+    name: 'an absolute path over a listed file',
+    build: (g) => appended(g, tarFile(`/${MANIFEST}`, FORGED)),
+    exit: 1,
+    codes: ['unsafe-path', 'duplicate-entry'],
+    names: `/${MANIFEST}`,
+    gnu: 'differs',
+  },
+  {
+    name: 'a .. path',
+    build: (g) => appended(g, tarFile(`${DATE}/../../evil`, 'x')),
+    exit: 1,
+    codes: ['unsafe-path'],
+    names: `${DATE}/../../evil`,
+    gnu: 'differs',
+  },
+  {
+    name: 'a non-ASCII name',
+    build: (g) => appended(g, tarFile(`${DATE}/évidence.json`, 'x')),
+    exit: 1,
+    codes: ['unsafe-path'],
+    names: `${DATE}/\\xc3\\xa9vidence.json`,
+    gnu: 'differs',
+  },
+  {
+    name: 'a control character in a name',
+    build: (g) => appended(g, tarFile(`${DATE}/a\nb`, 'x')),
+    exit: 1,
+    codes: ['unsafe-path'],
+    names: `${DATE}/a\\x0ab`,
+    gnu: 'differs',
+  },
   {
     name: 'a name over 1024 characters',
     build: (g) => appended(g, paxHeader({ path: `${DATE}/${'d'.repeat(200)}/`.repeat(6) + 'f' }), tarHeader({ name: 'short', size: 0 })),
@@ -247,17 +377,31 @@ const ATTACKS: Attack[] = [
     codes: ['trailing-data'],
     gnu: 'skip',
   },
-  { name: 'non-zero bytes after the end of the archive', build: (g) => [g.body, TAR_END, Buffer.from('hidden bytes')], exit: 1, codes: ['trailing-data'], gnu: 'same' },
+  {
+    name: 'non-zero bytes after the end of the archive',
+    build: (g) => [g.body, TAR_END, Buffer.from('hidden bytes')],
+    exit: 1,
+    codes: ['trailing-data'],
+    gnu: 'same',
+  },
   {
     name: 'a listed file hidden after a lone zero block',
-    build: (g) => [...g.files.filter((f) => f.path !== MANIFEST).map((f) => tarFile(f.path, f.body)), Buffer.alloc(512), tarFile(MANIFEST, g.files.find((f) => f.path === MANIFEST)!.body), TAR_END],
+    build: (g) => [
+      ...g.files.filter((f) => f.path !== MANIFEST).map((f) => tarFile(f.path, f.body)),
+      Buffer.alloc(512),
+      tarFile(MANIFEST, g.files.find((f) => f.path === MANIFEST)!.body),
+      TAR_END,
+    ],
     exit: 1,
     codes: ['trailing-data', 'missing'],
     gnu: 'differs',
   },
   {
     name: 'non-zero padding after a file (hidden bytes)',
-    build: (g) => [...g.files.map((f, i) => (i === 0 ? Buffer.concat([tarHeader({ name: f.path, size: f.body.length }), padded(f.body, 0x48)]) : tarFile(f.path, f.body))), TAR_END],
+    build: (g) => [
+      ...g.files.map((f, i) => (i === 0 ? Buffer.concat([tarHeader({ name: f.path, size: f.body.length }), padded(f.body, 0x48)]) : tarFile(f.path, f.body))),
+      TAR_END,
+    ],
     exit: 1,
     codes: ['trailing-data'],
     names: 'SHA256SUMS',
@@ -279,10 +423,37 @@ const ATTACKS: Attack[] = [
     names: 'gzip',
     gnu: 'differs',
   },
-  { name: 'garbage after the gzip stream', build: (g) => ({ bytes: Buffer.concat([g.gz, Buffer.from('hidden bytes')]) }), exit: 2, codes: ['NOT_A_BUNDLE'], gnu: 'differs' },
-  { name: 'cut inside an entry', build: (g) => ({ bytes: gzipSync(g.body.subarray(0, g.body.length - 700)) }), exit: 2, codes: ['NOT_A_BUNDLE'], names: 'truncated', gnu: 'differs' },
-  { name: 'a header with a bad checksum', build: (g) => appended(g, tarFile(`${DATE}/x`, 'x', { badChecksum: true })), exit: 2, codes: ['NOT_A_BUNDLE'], names: 'checksum', gnu: 'differs' },
-  { name: 'an uncompressed tar named .tar.gz', build: (g) => ({ bytes: Buffer.concat([g.body, TAR_END]) }), exit: 2, codes: ['NOT_A_BUNDLE'], names: 'gzip', gnu: 'differs' },
+  {
+    name: 'garbage after the gzip stream',
+    build: (g) => ({ bytes: Buffer.concat([g.gz, Buffer.from('hidden bytes')]) }),
+    exit: 2,
+    codes: ['NOT_A_BUNDLE'],
+    gnu: 'differs',
+  },
+  {
+    name: 'cut inside an entry',
+    build: (g) => ({ bytes: gzipSync(g.body.subarray(0, g.body.length - 700)) }),
+    exit: 2,
+    codes: ['NOT_A_BUNDLE'],
+    names: 'truncated',
+    gnu: 'differs',
+  },
+  {
+    name: 'a header with a bad checksum',
+    build: (g) => appended(g, tarFile(`${DATE}/x`, 'x', { badChecksum: true })),
+    exit: 2,
+    codes: ['NOT_A_BUNDLE'],
+    names: 'checksum',
+    gnu: 'differs',
+  },
+  {
+    name: 'an uncompressed tar named .tar.gz',
+    build: (g) => ({ bytes: Buffer.concat([g.body, TAR_END]) }),
+    exit: 2,
+    codes: ['NOT_A_BUNDLE'],
+    names: 'gzip',
+    gnu: 'differs',
+  },
 
   // Size.
   {
@@ -349,7 +520,9 @@ beforeAll(async () => {
 /** The CLI in a child process, reporting its own peak resident memory. */
 function verifyInChild(file: string): Promise<{ code: number; stderr: string; maxRssMiB: number }> {
   const report = "process.on('exit',()=>process.stderr.write('maxrss='+process.resourceUsage().maxRSS+'\\n'))";
-  const child = spawn(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(report)}`, BUILT_CLI, 'verify', file, '--json'], { cwd: REPO_ROOT });
+  const child = spawn(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(report)}`, BUILT_CLI, 'verify', file, '--json'], {
+    cwd: REPO_ROOT,
+  });
   let stderr = '';
   child.stdout.resume();
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -362,59 +535,64 @@ function verifyInChild(file: string): Promise<{ code: number; stderr: string; ma
 }
 
 describe('custody verify on hostile exports', () => {
-  for (const attack of ATTACKS) it(attack.name, async () => {
-    const dir = await tempDir();
-    const built = await attack.build(good, dir);
-    let file: string;
-    if ('file' in built) file = built.file;
-    else {
-      file = join(dir, 'hostile.tar.gz');
-      await writeFile(file, Array.isArray(built) ? gzipSync(Buffer.concat(built)) : built.bytes);
-    }
+  for (const attack of ATTACKS)
+    it(
+      attack.name,
+      async () => {
+        const dir = await tempDir();
+        const built = await attack.build(good, dir);
+        let file: string;
+        if ('file' in built) file = built.file;
+        else {
+          file = join(dir, 'hostile.tar.gz');
+          await writeFile(file, Array.isArray(built) ? gzipSync(Buffer.concat(built)) : built.bytes);
+        }
 
-    if (attack.gnu !== 'skip') {
-      const gnu = gnuExtract(file, await tempDir());
-      const differs = gnu.status !== 0 || !gnu.sumsPass || gnu.tree.join('\n') !== cleanTree.join('\n');
-      expect({ differs, stderr: gnu.stderr }).toMatchObject({ differs: attack.gnu === 'differs' });
-    }
+        if (attack.gnu !== 'skip') {
+          const gnu = gnuExtract(file, await tempDir());
+          const differs = gnu.status !== 0 || !gnu.sumsPass || gnu.tree.join('\n') !== cleanTree.join('\n');
+          expect({ differs, stderr: gnu.stderr }).toMatchObject({ differs: attack.gnu === 'differs' });
+        }
 
-    if (attack.maxRssMiB !== undefined) {
-      const child = await verifyInChild(file);
-      expect(child.code).toBe(attack.exit);
-      expect(child.stderr.trim().split('\n')).toHaveLength(1);
-      expect(child.stderr).toContain(file);
-      expect(child.maxRssMiB).toBeLessThan(attack.maxRssMiB);
-    }
+        if (attack.maxRssMiB !== undefined) {
+          const child = await verifyInChild(file);
+          expect(child.code).toBe(attack.exit);
+          expect(child.stderr.trim().split('\n')).toHaveLength(1);
+          expect(child.stderr).toContain(file);
+          expect(child.maxRssMiB).toBeLessThan(attack.maxRssMiB);
+        }
 
-    if (attack.exit === 2) {
-      const error = await verifyArchive(file).then(
-        () => undefined,
-        (err: unknown) => err,
-      );
-      expect(isCustodyError(error) && error.code).toBe(attack.codes[0]);
-      expect((error as Error).message).toContain(file);
-      if (attack.names) expect((error as Error).message).toContain(attack.names);
-      if (attack.maxRssMiB === undefined) {
-        const result = await runCli(['verify', file]);
-        expect(result.code).toBe(2);
-        expect(result.stderr.trim().split('\n')).toHaveLength(1);
-      }
-      return;
-    }
+        if (attack.exit === 2) {
+          const error = await verifyArchive(file).then(
+            () => undefined,
+            (err: unknown) => err,
+          );
+          expect(isCustodyError(error) && error.code).toBe(attack.codes[0]);
+          expect((error as Error).message).toContain(file);
+          if (attack.names) expect((error as Error).message).toContain(attack.names);
+          if (attack.maxRssMiB === undefined) {
+            const result = await runCli(['verify', file]);
+            expect(result.code).toBe(2);
+            expect(result.stderr.trim().split('\n')).toHaveLength(1);
+          }
+          return;
+        }
 
-    const result = await runCli(['verify', file, '--json']);
-    // Valid and bounded JSON, however hostile the input.
-    expect(result.stdout.length).toBeLessThan(1_000_000);
-    const report = JSON.parse(result.stdout) as { ok: boolean; problems: Problem[] };
-    expect({ code: result.code, problems: report.problems }).toMatchObject({ code: attack.exit });
-    const codes = new Set(report.problems.map((p) => p.code));
-    for (const code of attack.codes) expect([...codes]).toContain(code);
-    for (const code of attack.absent ?? []) expect([...codes]).not.toContain(code);
-    if (attack.unnamed) expect(report.problems.filter((p) => `${p.path} ${p.message}`.includes(attack.unnamed!))).toEqual([]);
-    if (attack.names) {
-      const named = report.problems.filter((p) => p.code === attack.codes[0]);
-      expect(named.some((p) => p.message.includes(attack.names!))).toBe(true);
-    }
-    attack.also?.(report.problems);
-  }, attack.timeoutMs ?? 60_000);
+        const result = await runCli(['verify', file, '--json']);
+        // Valid and bounded JSON, however hostile the input.
+        expect(result.stdout.length).toBeLessThan(1_000_000);
+        const report = JSON.parse(result.stdout) as { ok: boolean; problems: Problem[] };
+        expect({ code: result.code, problems: report.problems }).toMatchObject({ code: attack.exit });
+        const codes = new Set(report.problems.map((p) => p.code));
+        for (const code of attack.codes) expect([...codes]).toContain(code);
+        for (const code of attack.absent ?? []) expect([...codes]).not.toContain(code);
+        if (attack.unnamed) expect(report.problems.filter((p) => `${p.path} ${p.message}`.includes(attack.unnamed!))).toEqual([]);
+        if (attack.names) {
+          const named = report.problems.filter((p) => p.code === attack.codes[0]);
+          expect(named.some((p) => p.message.includes(attack.names!))).toBe(true);
+        }
+        attack.also?.(report.problems);
+      },
+      attack.timeoutMs ?? 60_000,
+    );
 });

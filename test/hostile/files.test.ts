@@ -96,39 +96,144 @@ const FIFO = (path: string) => `${path} is a FIFO, not a regular file`;
 const ROWS: Row[] = [
   // FIFOs where a command reads a file
   { name: 'archive --evidence FIFO', args: () => archiveWith('--evidence', f.fifo), exit: 2, message: () => `evidence file ${FIFO(f.fifo)}` },
-  { name: 'archive --images FIFO', args: () => ['archive', '--images', f.fifo, '--root', join(f.dir, 'new-root')], exit: 2, message: () => `images file ${FIFO(f.fifo)}` },
+  {
+    name: 'archive --images FIFO',
+    args: () => ['archive', '--images', f.fifo, '--root', join(f.dir, 'new-root')],
+    exit: 2,
+    message: () => `images file ${FIFO(f.fifo)}`,
+  },
   { name: 'archive --key FIFO', args: () => archiveWith('--evidence', GOOD, '--key', f.fifo), exit: 2, message: () => `--key ${FIFO(f.fifo)}` },
-  { name: 'archive --trusted-root FIFO', args: () => archiveWith('--evidence', GOOD, '--trusted-root', f.fifo), exit: 2, message: () => `--trusted-root ${FIFO(f.fifo)}` },
-  { name: 'archive --ca-file FIFO', args: () => ['archive', `registry.example/acme/shop@${f.digest}`, '--ca-file', f.fifo, '--root', join(f.dir, 'new-root')], exit: 2, message: () => `CA file ${FIFO(f.fifo)}` },
-  { name: 'discover --ca-file FIFO', args: () => ['discover', 'registry.example/acme/shop:1', '--ca-file', f.fifo], exit: 2, message: () => `CA file ${FIFO(f.fifo)}` },
+  {
+    name: 'archive --trusted-root FIFO',
+    args: () => archiveWith('--evidence', GOOD, '--trusted-root', f.fifo),
+    exit: 2,
+    message: () => `--trusted-root ${FIFO(f.fifo)}`,
+  },
+  {
+    name: 'archive --ca-file FIFO',
+    args: () => ['archive', `registry.example/acme/shop@${f.digest}`, '--ca-file', f.fifo, '--root', join(f.dir, 'new-root')],
+    exit: 2,
+    message: () => `CA file ${FIFO(f.fifo)}`,
+  },
+  {
+    name: 'discover --ca-file FIFO',
+    args: () => ['discover', 'registry.example/acme/shop:1', '--ca-file', f.fifo],
+    exit: 2,
+    message: () => `CA file ${FIFO(f.fifo)}`,
+  },
   { name: 'verify --key FIFO', args: () => ['verify', f.root, '--key', f.fifo], exit: 2, message: () => `--key ${FIFO(f.fifo)}` },
   { name: 'verify --trusted-root FIFO', args: () => ['verify', f.root, '--trusted-root', f.fifo], exit: 2, message: () => `--trusted-root ${FIFO(f.fifo)}` },
   { name: 'verify --rekor-key FIFO', args: () => ['verify', f.root, '--rekor-key', f.fifo], exit: 2, message: () => `--rekor-key ${FIFO(f.fifo)}` },
   { name: 'verify --ca-roots FIFO', args: () => ['verify', f.root, '--ca-roots', f.fifo], exit: 2, message: () => `--ca-roots ${FIFO(f.fifo)}` },
-  { name: 'verify FIFO.tar.gz', args: () => ['verify', mkfifoOnce(join(f.dir, 'export.tar.gz'))], exit: 2, message: () => `export ${FIFO(join(f.dir, 'export.tar.gz'))}` },
+  {
+    name: 'verify FIFO.tar.gz',
+    args: () => ['verify', mkfifoOnce(join(f.dir, 'export.tar.gz'))],
+    exit: 2,
+    message: () => `export ${FIFO(join(f.dir, 'export.tar.gz'))}`,
+  },
   { name: 'verify FIFO (a path without .tar.gz)', args: () => ['verify', f.fifo], exit: 2, message: () => `${f.fifo} is not a custody archive folder` },
-  { name: 'gate --bundle FIFO', args: () => ['gate', '--bundle', f.fifo, '--policy', f.policy], exit: 2, message: () => `${f.fifo} is not a custody archive folder` },
+  {
+    name: 'gate --bundle FIFO',
+    args: () => ['gate', '--bundle', f.fifo, '--policy', f.policy],
+    exit: 2,
+    message: () => `${f.fifo} is not a custody archive folder`,
+  },
   { name: 'verify-evidence FIFO', args: () => ['verify-evidence', f.fifo, '--digest', f.digest], exit: 2, message: () => `evidence ${FIFO(f.fifo)}` },
   { name: 'verify-evidence --artifact FIFO', args: () => ['verify-evidence', GOOD, '--artifact', f.fifo], exit: 2, message: () => `artifact ${FIFO(f.fifo)}` },
-  { name: 'verify-evidence --annotations FIFO', args: () => ['verify-evidence', GOOD, '--digest', f.digest, '--annotations', f.fifo], exit: 2, message: () => `annotations ${FIFO(f.fifo)}` },
-  { name: 'verify-evidence --key FIFO', args: () => ['verify-evidence', GOOD, '--digest', f.digest, '--key', f.fifo], exit: 2, message: () => `--key ${FIFO(f.fifo)}` },
+  {
+    name: 'verify-evidence --annotations FIFO',
+    args: () => ['verify-evidence', GOOD, '--digest', f.digest, '--annotations', f.fifo],
+    exit: 2,
+    message: () => `annotations ${FIFO(f.fifo)}`,
+  },
+  {
+    name: 'verify-evidence --key FIFO',
+    args: () => ['verify-evidence', GOOD, '--digest', f.digest, '--key', f.fifo],
+    exit: 2,
+    message: () => `--key ${FIFO(f.fifo)}`,
+  },
   { name: 'seal --key FIFO', args: () => ['seal', f.day, '--key', f.fifo], exit: 2, message: () => `signing key ${FIFO(f.fifo)}` },
   { name: 'gate --policy FIFO', args: () => ['gate', '--bundle', f.image, '--policy', f.fifo], exit: 2, message: () => `policy ${FIFO(f.fifo)}` },
-  { name: 'gate: a policy key that is a FIFO', args: () => ['gate', '--bundle', f.image, '--policy', f.policyWithFifoKey], exit: 2, message: () => `(${f.fifo}) is a FIFO, not a regular file` },
-  { name: 'fetch-trusted-root --tuf-root FIFO', args: () => ['fetch-trusted-root', '--out', join(f.dir, 'root.json'), '--tuf-root', f.fifo, '--mirror', 'http://127.0.0.1:9'], exit: 2, message: () => `--tuf-root ${FIFO(f.fifo)}` },
+  {
+    name: 'gate: a policy key that is a FIFO',
+    args: () => ['gate', '--bundle', f.image, '--policy', f.policyWithFifoKey],
+    exit: 2,
+    message: () => `(${f.fifo}) is a FIFO, not a regular file`,
+  },
+  {
+    name: 'fetch-trusted-root --tuf-root FIFO',
+    args: () => ['fetch-trusted-root', '--out', join(f.dir, 'root.json'), '--tuf-root', f.fifo, '--mirror', 'http://127.0.0.1:9'],
+    exit: 2,
+    message: () => `--tuf-root ${FIFO(f.fifo)}`,
+  },
   // FIFOs and folders inside an OCI layout: never waited on, the blob named by its digest
-  { name: 'archive oci:LAYOUT whose SBOM blob is a FIFO', args: () => ['archive', `oci:${f.layouts.blobFifo.dir}:v1`, '--root', join(f.dir, 'layout-root-1')], exit: 1, message: () => `blob ${f.layouts.blobFifo.blob} at` },
-  { name: 'archive oci:LAYOUT whose SBOM blob is a folder', args: () => ['archive', `oci:${f.layouts.blobFolder.dir}:v1`, '--root', join(f.dir, 'layout-root-2')], exit: 1, message: () => `blob ${f.layouts.blobFolder.blob} at` },
-  { name: 'discover oci:LAYOUT whose index.json is a FIFO', args: () => ['discover', `oci:${f.layouts.indexFifo.dir}:v1`], exit: 2, message: () => `index.json ${FIFO(join(f.layouts.indexFifo.dir, 'index.json'))}` },
-  { name: 'discover oci:LAYOUT whose oci-layout is a FIFO', args: () => ['discover', `oci:${f.layouts.markerFifo.dir}:v1`], exit: 2, message: () => `oci-layout ${FIFO(join(f.layouts.markerFifo.dir, 'oci-layout'))}` },
+  {
+    name: 'archive oci:LAYOUT whose SBOM blob is a FIFO',
+    args: () => ['archive', `oci:${f.layouts.blobFifo.dir}:v1`, '--root', join(f.dir, 'layout-root-1')],
+    exit: 1,
+    message: () => `blob ${f.layouts.blobFifo.blob} at`,
+  },
+  {
+    name: 'archive oci:LAYOUT whose SBOM blob is a folder',
+    args: () => ['archive', `oci:${f.layouts.blobFolder.dir}:v1`, '--root', join(f.dir, 'layout-root-2')],
+    exit: 1,
+    message: () => `blob ${f.layouts.blobFolder.blob} at`,
+  },
+  {
+    name: 'discover oci:LAYOUT whose index.json is a FIFO',
+    args: () => ['discover', `oci:${f.layouts.indexFifo.dir}:v1`],
+    exit: 2,
+    message: () => `index.json ${FIFO(join(f.layouts.indexFifo.dir, 'index.json'))}`,
+  },
+  {
+    name: 'discover oci:LAYOUT whose oci-layout is a FIFO',
+    args: () => ['discover', `oci:${f.layouts.markerFifo.dir}:v1`],
+    exit: 2,
+    message: () => `oci-layout ${FIFO(join(f.layouts.markerFifo.dir, 'oci-layout'))}`,
+  },
   // a folder, a device, a link to a FIFO
-  { name: 'archive --evidence FOLDER', args: () => archiveWith('--evidence', f.folder), exit: 2, message: () => `evidence file ${f.folder} is a directory, not a regular file` },
-  { name: 'archive --evidence /dev/zero (read forever otherwise)', args: () => archiveWith('--evidence', '/dev/zero'), exit: 2, message: () => 'evidence file /dev/zero is a character device, not a regular file' },
-  { name: 'verify --key /dev/zero', args: () => ['verify', f.root, '--key', '/dev/zero'], exit: 2, message: () => '--key /dev/zero is a character device, not a regular file' },
-  { name: 'verify --key FOLDER', args: () => ['verify', f.root, '--key', f.folder], exit: 2, message: () => `--key ${f.folder} is a directory, not a regular file` },
-  { name: 'gate --policy FOLDER', args: () => ['gate', '--bundle', f.image, '--policy', f.folder], exit: 2, message: () => `policy ${f.folder} is a directory, not a regular file` },
-  { name: 'archive --evidence LINK-TO-FIFO (a user may name a link; its target is judged)', args: () => archiveWith('--evidence', f.linkToFifo), exit: 2, message: () => `evidence file ${FIFO(f.linkToFifo)}` },
-  { name: 'verify --trusted-root LINK-TO-FIFO', args: () => ['verify', f.root, '--trusted-root', f.linkToFifo], exit: 2, message: () => `--trusted-root ${FIFO(f.linkToFifo)}` },
+  {
+    name: 'archive --evidence FOLDER',
+    args: () => archiveWith('--evidence', f.folder),
+    exit: 2,
+    message: () => `evidence file ${f.folder} is a directory, not a regular file`,
+  },
+  {
+    name: 'archive --evidence /dev/zero (read forever otherwise)',
+    args: () => archiveWith('--evidence', '/dev/zero'),
+    exit: 2,
+    message: () => 'evidence file /dev/zero is a character device, not a regular file',
+  },
+  {
+    name: 'verify --key /dev/zero',
+    args: () => ['verify', f.root, '--key', '/dev/zero'],
+    exit: 2,
+    message: () => '--key /dev/zero is a character device, not a regular file',
+  },
+  {
+    name: 'verify --key FOLDER',
+    args: () => ['verify', f.root, '--key', f.folder],
+    exit: 2,
+    message: () => `--key ${f.folder} is a directory, not a regular file`,
+  },
+  {
+    name: 'gate --policy FOLDER',
+    args: () => ['gate', '--bundle', f.image, '--policy', f.folder],
+    exit: 2,
+    message: () => `policy ${f.folder} is a directory, not a regular file`,
+  },
+  {
+    name: 'archive --evidence LINK-TO-FIFO (a user may name a link; its target is judged)',
+    args: () => archiveWith('--evidence', f.linkToFifo),
+    exit: 2,
+    message: () => `evidence file ${FIFO(f.linkToFifo)}`,
+  },
+  {
+    name: 'verify --trusted-root LINK-TO-FIFO',
+    args: () => ['verify', f.root, '--trusted-root', f.linkToFifo],
+    exit: 2,
+    message: () => `--trusted-root ${FIFO(f.linkToFifo)}`,
+  },
 ];
 
 const made = new Set<string>();
@@ -245,6 +350,11 @@ describe('FIFOs inside an archive: reported, never opened for a blocking read', 
     expect(code, 'the hashing child hung or crashed').toBe(0);
     const { errors, hashed } = JSON.parse(out) as { errors: string[]; hashed: number };
     expect(hashed).toBe(300);
-    expect(errors.sort()).toEqual(paths.filter((p) => p.startsWith('fifo')).map((p) => `${p}: it is a FIFO, not a regular file`).sort());
+    expect(errors.sort()).toEqual(
+      paths
+        .filter((p) => p.startsWith('fifo'))
+        .map((p) => `${p}: it is a FIFO, not a regular file`)
+        .sort(),
+    );
   });
 });

@@ -41,7 +41,10 @@ const ROWS: Row[] = [
     setup: async () => {
       const { root } = await makeArchive();
       await mkdir(join(root, '.custody.lock'));
-      return { args: ['archive', '--no-discover', REF, '--evidence', GOOD, '--root', root, '--date', DATE], message: `archive lock ${join(root, '.custody.lock')} is a directory, not a regular file` };
+      return {
+        args: ['archive', '--no-discover', REF, '--evidence', GOOD, '--root', root, '--date', DATE],
+        message: `archive lock ${join(root, '.custody.lock')} is a directory, not a regular file`,
+      };
     },
     exit: 3,
   },
@@ -59,7 +62,10 @@ const ROWS: Row[] = [
     setup: async () => {
       const file = join(await tempDir(), 'root-file');
       await writeFile(file, 'x');
-      return { args: ['archive', '--no-discover', REF, '--evidence', GOOD, '--root', join(file, 'sub')], message: `archive root ${join(file, 'sub')} is not a folder` };
+      return {
+        args: ['archive', '--no-discover', REF, '--evidence', GOOD, '--root', join(file, 'sub')],
+        message: `archive root ${join(file, 'sub')} is not a folder`,
+      };
     },
     exit: 2,
   },
@@ -105,7 +111,10 @@ const ROWS: Row[] = [
     setup: async () => {
       const { root } = await makeArchive();
       await chmod(root, 0o555);
-      return { args: ['archive', '--no-discover', REF, '--evidence', SCAN, '--root', root, '--date', DATE], message: `cannot create lock ${join(root, '.custody.lock')}: EACCES` };
+      return {
+        args: ['archive', '--no-discover', REF, '--evidence', SCAN, '--root', root, '--date', DATE],
+        message: `cannot create lock ${join(root, '.custody.lock')}: EACCES`,
+      };
     },
     exit: 3,
     unprivileged: true,

@@ -50,7 +50,18 @@ async function bigEvidence(bytes: number): Promise<string> {
   return file;
 }
 
-const archiveArgs = (root: string, files: string[]) => ['archive', '--no-discover', REF, ...files.flatMap((f) => ['--evidence', f]), '--root', root, '--date', DATE, '--retries', '0'];
+const archiveArgs = (root: string, files: string[]) => [
+  'archive',
+  '--no-discover',
+  REF,
+  ...files.flatMap((f) => ['--evidence', f]),
+  '--root',
+  root,
+  '--date',
+  DATE,
+  '--retries',
+  '0',
+];
 
 describe.skipIf(!canMount)('a full disk (tmpfs)', () => {
   it('a run that meets ENOSPC mid-image records the image failed, leaves no leftover, and a rerun on a roomy disk completes', async () => {
@@ -65,7 +76,12 @@ describe.skipIf(!canMount)('a full disk (tmpfs)', () => {
     const day = await readJson<{ images: { status: string; error: string }[] }>(join(root, DATE, 'manifest.json'));
     expect(day.images).toEqual([expect.objectContaining({ status: 'failed', error: expect.stringMatching(/ENOSPC/) })]);
     // Nothing but the day manifest and its checksum: the image's files were rolled back.
-    expect((await walkTree(join(root, DATE))).filter((e) => e.type === 'file').map((e) => e.path).sort()).toEqual(['manifest.json', 'manifest.json.sha256']);
+    expect(
+      (await walkTree(join(root, DATE)))
+        .filter((e) => e.type === 'file')
+        .map((e) => e.path)
+        .sort(),
+    ).toEqual(['manifest.json', 'manifest.json.sha256']);
 
     const verify = await runCli(['verify', root, '--json']);
     const report = JSON.parse(verify.stdout) as { problems: unknown[]; warnings: string[] };

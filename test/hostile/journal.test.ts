@@ -90,14 +90,56 @@ const laterDay = async (f: Fixture) => {
 };
 
 const ROWS: Row[] = [
-  { name: 'a forged journal without the replaced manifest hides an altered file', edit: { evidence: alterEvidence, previous: 'absent' }, exit: 1, codes: ['journal-mismatch', 'manifest-mismatch'] },
-  { name: 'a forged journal keeping the real replaced manifest: the change is not an addition', edit: { evidence: alterEvidence, previous: 'kept' }, exit: 1, codes: ['journal-mismatch', 'manifest-mismatch'] },
-  { name: 'a forged journal whose kept manifest does not hash to before', edit: { evidence: alterEvidence, previous: 'other' }, exit: 1, codes: ['journal-mismatch', 'manifest-mismatch'] },
-  { name: 'a version-1 journal (no kept manifests) excuses no manifest', edit: { evidence: alterEvidence, previous: 'kept', schemaVersion: 1 }, exit: 1, codes: ['manifest-mismatch'] },
-  { name: 'a forged journal hides a deleted file', edit: { evidence: dropEvidence, previous: 'kept' }, exit: 1, codes: ['journal-mismatch', 'manifest-mismatch'] },
-  { name: 'a journal in a sealed day', edit: { evidence: addEvidence, previous: 'kept' }, prepare: sealDay, exit: 1, codes: ['journal-unexpected', 'manifest-mismatch'] },
-  { name: 'a journal in a day that later days chain to', edit: { evidence: addEvidence, previous: 'kept' }, prepare: laterDay, exit: 1, codes: ['journal-unexpected', 'manifest-mismatch'] },
-  { name: 'a journal inside an image folder', edit: { evidence: addEvidence, previous: 'kept', at: IMAGE }, exit: 1, codes: ['journal-unexpected', 'manifest-mismatch'] },
+  {
+    name: 'a forged journal without the replaced manifest hides an altered file',
+    edit: { evidence: alterEvidence, previous: 'absent' },
+    exit: 1,
+    codes: ['journal-mismatch', 'manifest-mismatch'],
+  },
+  {
+    name: 'a forged journal keeping the real replaced manifest: the change is not an addition',
+    edit: { evidence: alterEvidence, previous: 'kept' },
+    exit: 1,
+    codes: ['journal-mismatch', 'manifest-mismatch'],
+  },
+  {
+    name: 'a forged journal whose kept manifest does not hash to before',
+    edit: { evidence: alterEvidence, previous: 'other' },
+    exit: 1,
+    codes: ['journal-mismatch', 'manifest-mismatch'],
+  },
+  {
+    name: 'a version-1 journal (no kept manifests) excuses no manifest',
+    edit: { evidence: alterEvidence, previous: 'kept', schemaVersion: 1 },
+    exit: 1,
+    codes: ['manifest-mismatch'],
+  },
+  {
+    name: 'a forged journal hides a deleted file',
+    edit: { evidence: dropEvidence, previous: 'kept' },
+    exit: 1,
+    codes: ['journal-mismatch', 'manifest-mismatch'],
+  },
+  {
+    name: 'a journal in a sealed day',
+    edit: { evidence: addEvidence, previous: 'kept' },
+    prepare: sealDay,
+    exit: 1,
+    codes: ['journal-unexpected', 'manifest-mismatch'],
+  },
+  {
+    name: 'a journal in a day that later days chain to',
+    edit: { evidence: addEvidence, previous: 'kept' },
+    prepare: laterDay,
+    exit: 1,
+    codes: ['journal-unexpected', 'manifest-mismatch'],
+  },
+  {
+    name: 'a journal inside an image folder',
+    edit: { evidence: addEvidence, previous: 'kept', at: IMAGE },
+    exit: 1,
+    codes: ['journal-unexpected', 'manifest-mismatch'],
+  },
 ];
 
 describe('hostile journals: verify never exits 0 over tampering', () => {
@@ -139,7 +181,7 @@ describe('hostile journals: verify never exits 0 over tampering', () => {
     expect(report!.problems).toContainEqual(expect.objectContaining({ code: 'journal-invalid', path: '.custody-journal.json' }));
   });
 
-  it('an image manifest and its day manifest entry both rewritten under a journal: the next day\'s chain link catches it', async () => {
+  it("an image manifest and its day manifest entry both rewritten under a journal: the next day's chain link catches it", async () => {
     const f = await archivedExample();
     await archivedExample('2026-11-30', f.root);
     await forge(f, { evidence: alterEvidence, previous: 'kept' });

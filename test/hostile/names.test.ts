@@ -12,7 +12,11 @@ import { DATE, REF, makeArchive } from './support.js';
  * Each name is shown escaped: `\n`, `\x1b`, `\u202e`; a backslash stays as it is.
  */
 const NAMES: { label: string; name: string; shown: string }[] = [
-  { label: 'newline, forged OK line, erase-line and cursor-up', name: `x\nOK  root ${DATE}: ok\x1b[2K\x1b[1A`, shown: `x\\nOK  root ${DATE}: ok\\x1b[2K\\x1b[1A` },
+  {
+    label: 'newline, forged OK line, erase-line and cursor-up',
+    name: `x\nOK  root ${DATE}: ok\x1b[2K\x1b[1A`,
+    shown: `x\\nOK  root ${DATE}: ok\\x1b[2K\\x1b[1A`,
+  },
   { label: 'OSC title sequence with BEL', name: 't\x1b]0;pwned\x07', shown: 't\\x1b]0;pwned\\x07' },
   { label: 'carriage return', name: 'a\rOK  forged', shown: 'a\\rOK  forged' },
   { label: 'tab', name: 'a\tb', shown: 'a\\tb' },

@@ -29,13 +29,20 @@ describeWithRegistry('archive from a real registry', () => {
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'custody-archive-registry-'));
     [open, locked] = await Promise.all([startRegistry(), startRegistry({ auth: 'htpasswd' })]);
-    for (const [registry, name] of [[open, 'shop'], [open, 'payments'], [locked, 'secret']] as const) {
+    for (const [registry, name] of [
+      [open, 'shop'],
+      [open, 'payments'],
+      [locked, 'secret'],
+    ] as const) {
       const dir = join(work, `${registry === open ? 'open' : 'locked'}-${name}`);
       writeEvidenceImage(dir, {
         name,
         repository: `${registry.host}/acme/${name}`,
         tag: '1.0',
-        platforms: [{ os: 'linux', architecture: 'amd64' }, { os: 'linux', architecture: 'arm64' }],
+        platforms: [
+          { os: 'linux', architecture: 'amd64' },
+          { os: 'linux', architecture: 'arm64' },
+        ],
         index: true,
         sign: (payload: Buffer) => sign('sha256', payload, privateKey).toString('base64'),
         referrersTags: true,
@@ -58,8 +65,7 @@ describeWithRegistry('archive from a real registry', () => {
     await Promise.all([open?.stop(), locked?.stop()]);
   });
 
-  const archive = (root: string, ...args: string[]) =>
-    spawnCli(['archive', ...args, '--root', root, '--date', DATE, '--retries', '0', '--json'], { env }).done;
+  const archive = (root: string, ...args: string[]) => spawnCli(['archive', ...args, '--root', root, '--date', DATE, '--retries', '0', '--json'], { env }).done;
 
   it('archives a signed two-platform image and verifies its cosign signatures with the key, offline afterwards', async () => {
     const root = mkdtempSync(join(tmpdir(), 'custody-archive-root-'));
@@ -73,7 +79,8 @@ describeWithRegistry('archive from a real registry', () => {
     expect(signatures).toHaveLength(2);
     for (const s of signatures) expect(s.verification).toMatchObject({ verified: true });
     const kinds = new Set(image.evidence.map((e: { kind: string; format: string }) => `${e.kind}/${e.format}`));
-    for (const kind of ['sbom/spdx', 'sbom/cyclonedx', 'attestation/in-toto', 'image/oci-index', 'image/oci-manifest', 'image/oci-config']) expect(kinds).toContain(kind);
+    for (const kind of ['sbom/spdx', 'sbom/cyclonedx', 'attestation/in-toto', 'image/oci-index', 'image/oci-manifest', 'image/oci-config'])
+      expect(kinds).toContain(kind);
     const report = await verifyArchive(root);
     expect(report).toMatchObject({ ok: true, problems: [], signatures: 2 });
   });
@@ -91,21 +98,35 @@ describeWithRegistry('archive from a real registry', () => {
   it('goes on past missing and unauthorised images (exit 1, others archived), and a rerun retries only those', async () => {
     const root = mkdtempSync(join(tmpdir(), 'custody-archive-root-'));
     const images = join(work, 'images.txt');
-    writeFileSync(images, [`${open.host}/acme/shop:1.0`, `${open.host}/acme/payments:1.0`, `${open.host}/acme/nothing:1.0`, `${locked.host}/acme/secret:1.0`].join('\n'));
+    writeFileSync(
+      images,
+      [`${open.host}/acme/shop:1.0`, `${open.host}/acme/payments:1.0`, `${open.host}/acme/nothing:1.0`, `${locked.host}/acme/secret:1.0`].join('\n'),
+    );
     const run = await archive(root, '--images', images);
     expect(run.code).toBe(1);
     const day = JSON.parse(readFileSync(join(root, DATE, 'manifest.json'), 'utf8')) as { images: { ref: string; status: string; error: string | null }[] };
     const byRef = new Map(day.images.map((i) => [i.ref, i]));
     expect(byRef.get(`${open.host}/acme/shop:1.0`)?.status).toBe('ok');
     expect(byRef.get(`${open.host}/acme/payments:1.0`)?.status).toBe('ok');
-    expect(byRef.get(`${open.host}/acme/nothing:1.0`)).toMatchObject({ status: 'failed', error: expect.stringMatching(/not found|unknown|NAME_UNKNOWN|MANIFEST_UNKNOWN/i) });
-    expect(byRef.get(`${locked.host}/acme/secret:1.0`)).toMatchObject({ status: 'failed', error: expect.stringMatching(/auth|401|unauthori[sz]ed|credentials/i) });
+    expect(byRef.get(`${open.host}/acme/nothing:1.0`)).toMatchObject({
+      status: 'failed',
+      error: expect.stringMatching(/not found|unknown|NAME_UNKNOWN|MANIFEST_UNKNOWN/i),
+    });
+    expect(byRef.get(`${locked.host}/acme/secret:1.0`)).toMatchObject({
+      status: 'failed',
+      error: expect.stringMatching(/auth|401|unauthori[sz]ed|credentials/i),
+    });
     expect(day.images[3]?.error ?? '').not.toContain(locked.users.alice!);
 
     const rerun = await archive(root, '--images', images);
     expect(rerun.code).toBe(1);
     const report = JSON.parse(rerun.stdout) as { images: { ref: string; skipped?: boolean }[] };
-    expect(report.images.filter((i) => i.skipped).map((i) => i.ref).sort()).toEqual([`${open.host}/acme/payments:1.0`, `${open.host}/acme/shop:1.0`]);
+    expect(
+      report.images
+        .filter((i) => i.skipped)
+        .map((i) => i.ref)
+        .sort(),
+    ).toEqual([`${open.host}/acme/payments:1.0`, `${open.host}/acme/shop:1.0`]);
     expect((await verifyArchive(root)).problems).toEqual([]);
   });
 
@@ -119,7 +140,10 @@ describeWithRegistry('archive from a real registry', () => {
     const day = JSON.parse(readFileSync(join(root, DATE, 'manifest.json'), 'utf8')) as { images: { ref: string; status: string; error: string | null }[] };
     const byRef = new Map(day.images.map((i) => [i.ref, i]));
     expect(byRef.get(`${open.host}/acme/shop:1.0`)?.status).toBe('ok');
-    expect(byRef.get(`${open.host}/acme/shop:no-such-tag`)).toMatchObject({ status: 'failed', error: expect.stringMatching(/no-such-tag.*(not found|unknown)/i) });
+    expect(byRef.get(`${open.host}/acme/shop:no-such-tag`)).toMatchObject({
+      status: 'failed',
+      error: expect.stringMatching(/no-such-tag.*(not found|unknown)/i),
+    });
     expect((await verifyArchive(root)).problems).toEqual([]);
   });
 

@@ -12,7 +12,6 @@ import { rejection } from '../helpers/errors.js';
 const PASSWORD = 'wonderland-Pa55';
 const FAST = { retries: 1, retryBaseDelayMs: 10, retryMaxDelayMs: 20 } satisfies SourceOptions;
 
-
 /** An environment with only a docker config folder (and PATH for helpers): nothing leaks in from the machine. */
 function makeEnv(work: string, name: string, config: object, helpers: Record<string, string> = {}): NodeJS.ProcessEnv {
   const home = join(work, name);
@@ -74,7 +73,10 @@ describeWithRegistry('registry authentication and TLS (real registry)', () => {
     it('with `auths` (base64 user:password) in DOCKER_CONFIG/config.json', async () => {
       const dockerConfig = join(work, 'dc-basic');
       mkdirSync(dockerConfig, { recursive: true });
-      writeFileSync(join(dockerConfig, 'config.json'), JSON.stringify({ auths: { [`http://${registry.host}/v2/`]: { auth: Buffer.from(`alice:${PASSWORD}`).toString('base64') } } }));
+      writeFileSync(
+        join(dockerConfig, 'config.json'),
+        JSON.stringify({ auths: { [`http://${registry.host}/v2/`]: { auth: Buffer.from(`alice:${PASSWORD}`).toString('base64') } } }),
+      );
       const source = openSource(ref(), { env: { DOCKER_CONFIG: dockerConfig, PATH: '/usr/bin:/bin' } });
       try {
         const result = await discover(source, ref());
@@ -100,7 +102,15 @@ describeWithRegistry('registry authentication and TLS (real registry)', () => {
 
     it('REGISTRY_AUTH_FILE with a repository-scoped key wins over the docker config', async () => {
       const authFile = join(work, 'auth.json');
-      writeFileSync(authFile, JSON.stringify({ auths: { [`${registry.host}/custody`]: { auth: Buffer.from(`alice:${PASSWORD}`).toString('base64') }, [registry.host]: { auth: Buffer.from('alice:wrong').toString('base64') } } }));
+      writeFileSync(
+        authFile,
+        JSON.stringify({
+          auths: {
+            [`${registry.host}/custody`]: { auth: Buffer.from(`alice:${PASSWORD}`).toString('base64') },
+            [registry.host]: { auth: Buffer.from('alice:wrong').toString('base64') },
+          },
+        }),
+      );
       const env = makeEnv(work, 'authfile', { auths: { [registry.host]: { auth: Buffer.from('alice:also-wrong').toString('base64') } } });
       const source = openSource(ref(), { env: { ...env, REGISTRY_AUTH_FILE: authFile } });
       try {
@@ -152,7 +162,12 @@ describeWithRegistry('registry authentication and TLS (real registry)', () => {
 
     it('an identity token from a credential helper (Username "<token>") is exchanged with the OAuth2 refresh grant', async () => {
       const before = registry.tokenServer!.requests.length;
-      const env = makeEnv(work, 'token-identity', { credHelpers: { [registry.host]: 'test' } }, { test: helperScript(registry.host, '<token>', 'refresh-me-0123') });
+      const env = makeEnv(
+        work,
+        'token-identity',
+        { credHelpers: { [registry.host]: 'test' } },
+        { test: helperScript(registry.host, '<token>', 'refresh-me-0123') },
+      );
       const source = openSource(ref(), { env });
       try {
         expect(attachmentLines((await discover(source, ref())).nodes)).toEqual(expectedAttachments(scenario, 'referrers-tag'));

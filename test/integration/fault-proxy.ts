@@ -195,7 +195,10 @@ export class ReferrersApiDouble {
     return true;
   };
 
-  private async referrers(name: string, digest: string): Promise<{ mediaType: string; digest: string; size: number; artifactType?: string; annotations?: Record<string, string> }[]> {
+  private async referrers(
+    name: string,
+    digest: string,
+  ): Promise<{ mediaType: string; digest: string; size: number; artifactType?: string; annotations?: Record<string, string> }[]> {
     const dir = join(this.dataDir, 'docker', 'registry', 'v2', 'repositories', name, '_manifests', 'revisions', 'sha256');
     let hexes: string[];
     try {
@@ -210,7 +213,13 @@ export class ReferrersApiDouble {
       });
       if (got.status !== 200) continue;
       const bytes = Buffer.from(await got.arrayBuffer());
-      const doc = JSON.parse(bytes.toString('utf8')) as { mediaType?: string; artifactType?: string; config?: { mediaType?: string }; subject?: { digest?: string }; annotations?: Record<string, string> };
+      const doc = JSON.parse(bytes.toString('utf8')) as {
+        mediaType?: string;
+        artifactType?: string;
+        config?: { mediaType?: string };
+        subject?: { digest?: string };
+        annotations?: Record<string, string>;
+      };
       if (doc.subject?.digest !== digest) continue;
       const artifactType = doc.artifactType ?? doc.config?.mediaType;
       out.push({

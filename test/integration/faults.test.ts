@@ -11,7 +11,6 @@ import { rejection } from '../helpers/errors.js';
 
 const FAST: SourceOptions = { retries: 2, retryBaseDelayMs: 10, retryMaxDelayMs: 40, requestTimeoutMs: 2000, stallTimeoutMs: 300 };
 
-
 describeWithRegistry('faults between custody and a real registry (through a fault-injecting test proxy)', () => {
   let registry: RunningRegistry;
   let proxy: FaultProxy;
@@ -26,9 +25,8 @@ describeWithRegistry('faults between custody and a real registry (through a faul
     await pushEvidenceLayout(s.dir, s.tag, registry, s.repository);
     proxy = new FaultProxy(registry.url);
     await proxy.start();
-    sbomLayer = JSON.parse(
-      (await import('node:fs')).readFileSync(join(s.dir, 'blobs', 'sha256', s.written.referrers[0]!.descriptor.digest.slice(7)), 'utf8'),
-    ).layers[0].digest as string;
+    sbomLayer = JSON.parse((await import('node:fs')).readFileSync(join(s.dir, 'blobs', 'sha256', s.written.referrers[0]!.descriptor.digest.slice(7)), 'utf8'))
+      .layers[0].digest as string;
   });
 
   afterEach(() => proxy.reset());
@@ -67,7 +65,11 @@ describeWithRegistry('faults between custody and a real registry (through a faul
   });
 
   it('429 with Retry-After: waits as told, then succeeds', async () => {
-    proxy.inject(isBlob(sbomLayer), { kind: 'status', status: 429, headers: { 'Retry-After': '1' }, body: '{"errors":[{"code":"TOOMANYREQUESTS","message":"slow down"}]}' }, 1);
+    proxy.inject(
+      isBlob(sbomLayer),
+      { kind: 'status', status: 429, headers: { 'Retry-After': '1' }, body: '{"errors":[{"code":"TOOMANYREQUESTS","message":"slow down"}]}' },
+      1,
+    );
     const started = Date.now();
     await run();
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
@@ -75,7 +77,11 @@ describeWithRegistry('faults between custody and a real registry (through a faul
   });
 
   it('TOOMANYREQUESTS asking for longer than allowed: fails at once instead of sleeping', async () => {
-    proxy.inject(isBlob(sbomLayer), { kind: 'status', status: 503, headers: { 'Retry-After': '3600' }, body: '{"errors":[{"code":"TOOMANYREQUESTS","message":"quota"}]}' }, 5);
+    proxy.inject(
+      isBlob(sbomLayer),
+      { kind: 'status', status: 503, headers: { 'Retry-After': '3600' }, body: '{"errors":[{"code":"TOOMANYREQUESTS","message":"quota"}]}' },
+      5,
+    );
     const started = Date.now();
     const err = await rejection(run({ ...FAST, maxRetryAfterMs: 2000 }));
     expect(err.code).toBe('REGISTRY');

@@ -31,13 +31,78 @@ function openssl(args: string[], cwd: string): void {
 
 /** A private CA and a code-signing leaf certificate whose URI SAN is `identity` (keyless-style signing, cosign --ca-roots). */
 function pkiSigner(dir: string, name: string, identity: string): { signer: ImageSigner; caFile: string } {
-  openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', `${name}-ca.key`, '-out', `${name}-ca.crt`, '-days', '2', '-subj', `/CN=custody gate test CA ${name}`, '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'], dir);
-  openssl(['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', `${name}-leaf.key`, '-out', `${name}-leaf.csr`, '-subj', '/O=custody test'], dir);
-  writeFileSync(join(dir, `${name}-leaf.ext`), `subjectAltName=URI:${identity}\nbasicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=codeSigning\n`);
-  openssl(['x509', '-req', '-in', `${name}-leaf.csr`, '-CA', `${name}-ca.crt`, '-CAkey', `${name}-ca.key`, '-CAcreateserial', '-out', `${name}-leaf.crt`, '-days', '1', '-extfile', `${name}-leaf.ext`], dir);
+  openssl(
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      `${name}-ca.key`,
+      '-out',
+      `${name}-ca.crt`,
+      '-days',
+      '2',
+      '-subj',
+      `/CN=custody gate test CA ${name}`,
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign',
+    ],
+    dir,
+  );
+  openssl(
+    [
+      'req',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      `${name}-leaf.key`,
+      '-out',
+      `${name}-leaf.csr`,
+      '-subj',
+      '/O=custody test',
+    ],
+    dir,
+  );
+  writeFileSync(
+    join(dir, `${name}-leaf.ext`),
+    `subjectAltName=URI:${identity}\nbasicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=codeSigning\n`,
+  );
+  openssl(
+    [
+      'x509',
+      '-req',
+      '-in',
+      `${name}-leaf.csr`,
+      '-CA',
+      `${name}-ca.crt`,
+      '-CAkey',
+      `${name}-ca.key`,
+      '-CAcreateserial',
+      '-out',
+      `${name}-leaf.crt`,
+      '-days',
+      '1',
+      '-extfile',
+      `${name}-leaf.ext`,
+    ],
+    dir,
+  );
   const ca = readFileSync(join(dir, `${name}-ca.crt`), 'utf8');
   return {
-    signer: { key: createPrivateKey(readFileSync(join(dir, `${name}-leaf.key`))), certificatePem: readFileSync(join(dir, `${name}-leaf.crt`), 'utf8'), chainPem: ca },
+    signer: {
+      key: createPrivateKey(readFileSync(join(dir, `${name}-leaf.key`))),
+      certificatePem: readFileSync(join(dir, `${name}-leaf.crt`), 'utf8'),
+      chainPem: ca,
+    },
     caFile: join(dir, `${name}-ca.crt`),
   };
 }
@@ -106,7 +171,11 @@ rules:
       'wrong-identity': (s) => ({ ...s, signer: wrong.signer }),
       'sbom-one-platform': (s) => ({ ...s, platforms: [s.platforms[0]!, { ...s.platforms[1]!, sbom: false }] }),
       critical: (s) => ({ ...s, scan: { createdAt: today, findings: [{ id: 'CVE-2026-6666', severity: 'CRITICAL' }] } }),
-      'critical-vex': (s) => ({ ...s, scan: { createdAt: today, findings: [{ id: 'CVE-2026-6666', severity: 'CRITICAL' }] }, vexNotAffected: ['CVE-2026-6666'] }),
+      'critical-vex': (s) => ({
+        ...s,
+        scan: { createdAt: today, findings: [{ id: 'CVE-2026-6666', severity: 'CRITICAL' }] },
+        vexNotAffected: ['CVE-2026-6666'],
+      }),
       stale: (s) => ({ ...s, scan: { createdAt: old, findings: [] } }),
       root: (s) => ({ ...s, platforms: [s.platforms[0]!, { ...s.platforms[1]!, user: '0:0' }] }),
     };
@@ -174,7 +243,9 @@ rules:
     const { code, stderr, status } = await judged('wrong-identity');
     expect(code).toBe(1);
     expect(status).toEqual({ ...ALL_PASS, signature: 'fail' });
-    expect(stderr).toMatch(/signature: 1 signature\(s\) found, none verified by the policy's signers; identity-mismatch: .*certificate identity https:\/\/github.com\/mallory\/app\/\S+ does not match \/\^https:\/\/github\.com\/acme\/\/$/m);
+    expect(stderr).toMatch(
+      /signature: 1 signature\(s\) found, none verified by the policy's signers; identity-mismatch: .*certificate identity https:\/\/github.com\/mallory\/app\/\S+ does not match \/\^https:\/\/github\.com\/acme\/\/$/m,
+    );
   });
 
   it('no SBOM on one platform of the index: that platform fails, exit 1', async () => {
@@ -242,7 +313,11 @@ rules:
     const { code, stdout, stderr } = await gate(`${host}/custody/gate-good:1.0`, { timeout: 2 });
     expect(code).toBe(3);
     expect((JSON.parse(stdout) as GateReport).outcome).toBe('unobtainable');
-    expect(stderr).toMatch(new RegExp(`^custody: gate could not decide ${host.replace('.', '\\.')}/custody/gate-good:1\\.0: evidence for .* could not be obtained \\((NETWORK|TIMEOUT|REGISTRY)\\): `));
+    expect(stderr).toMatch(
+      new RegExp(
+        `^custody: gate could not decide ${host.replace('.', '\\.')}/custody/gate-good:1\\.0: evidence for .* could not be obtained \\((NETWORK|TIMEOUT|REGISTRY)\\): `,
+      ),
+    );
     expect(stderr.trimEnd().split('\n')).toHaveLength(1);
   }, 120_000);
 });

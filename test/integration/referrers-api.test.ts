@@ -68,7 +68,12 @@ describeWithRegistry('referrers API (test double in front of the real registry)'
         const listing = await source.listReferrers(multi.written.root.digest, { artifactType: 'application/spdx+json' });
         expect(listing.supported).toBe(true);
         if (!listing.supported) continue;
-        expect(listing.manifests.map((d) => d.artifactType)).toEqual(['application/spdx+json', 'application/spdx+json', 'application/spdx+json', 'application/spdx+json']);
+        expect(listing.manifests.map((d) => d.artifactType)).toEqual([
+          'application/spdx+json',
+          'application/spdx+json',
+          'application/spdx+json',
+          'application/spdx+json',
+        ]);
         expect(listing.warnings).toEqual([]);
         const cdx = await source.listReferrers(multi.written.root.digest, { artifactType: 'application/vnd.cyclonedx+json' });
         expect(cdx.supported && cdx.manifests).toEqual([]);
@@ -98,7 +103,12 @@ describeWithRegistry('referrers API (test double in front of the real registry)'
       const source = openSource(ref);
       try {
         const c = await collect(source, ref);
-        return c.evidence.map((r) => `${r.origin.method.replace(/^referrers-(api|tag)$/, 'referrers')} ${r.origin.attachedTo} ${r.origin.descriptor!.digest} ${r.origin.via ?? ''}`).sort();
+        return c.evidence
+          .map(
+            (r) =>
+              `${r.origin.method.replace(/^referrers-(api|tag)$/, 'referrers')} ${r.origin.attachedTo} ${r.origin.descriptor!.digest} ${r.origin.via ?? ''}`,
+          )
+          .sort();
       } finally {
         await source.close();
       }
@@ -116,7 +126,12 @@ describeWithRegistry('referrers API (test double in front of the real registry)'
     const lying = async (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, path: string): Promise<boolean> => {
       if (!path.includes(`/referrers/${plain.written.root.digest}`)) return false;
       res.writeHead(200, { 'Content-Type': 'application/vnd.oci.image.index.v1+json', Link: '<http://elsewhere.example/v2/x/referrers/y>; rel="next"' });
-      res.end(JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: other.mediaType, digest: other.digest, size: other.size, artifactType: other.artifactType }] }));
+      res.end(
+        JSON.stringify({
+          schemaVersion: 2,
+          manifests: [{ mediaType: other.mediaType, digest: other.digest, size: other.size, artifactType: other.artifactType }],
+        }),
+      );
       return true;
     };
     const notIndex = async (_req: unknown, res: import('node:http').ServerResponse, path: string): Promise<boolean> => {

@@ -16,7 +16,11 @@ describeWithRegistry('discovery against a real registry (Distribution 2.8: no re
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'custody-disc-'));
     registry = await startRegistry();
-    for (const [name, shape] of [['plain', 'manifest'], ['single', 'single'], ['multi', 'multi']] as const) {
+    for (const [name, shape] of [
+      ['plain', 'manifest'],
+      ['single', 'single'],
+      ['multi', 'multi'],
+    ] as const) {
       const s = writeScenario(work, name, shape);
       await pushEvidenceLayout(s.dir, s.tag, registry, s.repository);
       scenarios[name] = s;
@@ -90,7 +94,7 @@ describeWithRegistry('discovery against a real registry (Distribution 2.8: no re
     }
   });
 
-  it('a shared session lists each repository\'s tags once and asks for the referrers API once per registry', async () => {
+  it("a shared session lists each repository's tags once and asks for the referrers API once per registry", async () => {
     const session = new RegistrySession();
     try {
       for (const name of ['plain', 'single', 'multi']) {

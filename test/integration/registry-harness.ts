@@ -92,10 +92,35 @@ function openssl(args: string[], cwd: string): void {
 
 /** A CA and a server certificate for 127.0.0.1/localhost, made with openssl. */
 export function makeTlsCertificates(dir: string): { caFile: string; certFile: string; keyFile: string; certDir: string } {
-  openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=custody test CA'], dir);
-  openssl(['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1'], dir);
+  openssl(
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      'ca.key',
+      '-out',
+      'ca.crt',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=custody test CA',
+    ],
+    dir,
+  );
+  openssl(
+    ['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1'],
+    dir,
+  );
   writeFileSync(join(dir, 'server.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n');
-  openssl(['x509', '-req', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.crt', '-days', '2', '-extfile', 'server.ext'], dir);
+  openssl(
+    ['x509', '-req', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.crt', '-days', '2', '-extfile', 'server.ext'],
+    dir,
+  );
   // skopeo --dest-cert-dir takes every *.crt as a CA and pairs *.key with *.cert: a folder with the CA alone.
   const certDir = join(dir, 'trust');
   mkdirSync(certDir);
@@ -118,7 +143,26 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Runn
     const [user, password] = Object.entries(users)[0]!;
     authorization = async () => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
   } else if (options.auth === 'token') {
-    openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'token.key', '-out', 'token.crt', '-days', '2', '-subj', '/CN=custody test token issuer'], dir);
+    openssl(
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-keyout',
+        'token.key',
+        '-out',
+        'token.crt',
+        '-days',
+        '2',
+        '-subj',
+        '/CN=custody test token issuer',
+      ],
+      dir,
+    );
     const certDer = Buffer.from(new X509Certificate(readFileSync(join(dir, 'token.crt'))).raw);
     tokenServer = new TokenServer({
       key: createPrivateKey(readFileSync(join(dir, 'token.key'))),
@@ -176,7 +220,10 @@ export async function skopeoCopy(layoutDir: string, tag: string, registry: Runni
   const [user, password] = Object.entries(registry.users)[0]!;
   if (registry.auth) args.push('--dest-creds', `${user}:${password}`);
   args.push(`oci:${layoutDir}:${tag}`, `docker://${registry.host}/${repository}:${tag}`);
-  const child = spawn('skopeo', args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, REGISTRY_AUTH_FILE: join(layoutDir, '..', 'skopeo-auth.json') } });
+  const child = spawn('skopeo', args, {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, REGISTRY_AUTH_FILE: join(layoutDir, '..', 'skopeo-auth.json') },
+  });
   let stderr = '';
   child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
   const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);

@@ -92,17 +92,39 @@ describeWithRegistry('hostile attachments in a real registry', () => {
   it('an artifact with no evidence layer (empty config, no layers): the manifest itself is the evidence', async () => {
     const img = await bareImage('nolayers');
     await registry.pusher.pushBlob(img.repo, 'sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a', Buffer.from('{}'));
-    const odd = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { mediaType: 'application/vnd.oci.empty.v1+json', digest: 'sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a', size: 2 }, layers: [], annotations: { n: 'x' }, subject: { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: img.digest, size: img.bytes.length }, artifactType: 'application/vnd.example.empty' }));
+    const odd = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        config: { mediaType: 'application/vnd.oci.empty.v1+json', digest: 'sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a', size: 2 },
+        layers: [],
+        annotations: { n: 'x' },
+        subject: { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: img.digest, size: img.bytes.length },
+        artifactType: 'application/vnd.example.empty',
+      }),
+    );
     const { createHash } = await import('node:crypto');
     const oddDigest = `sha256:${createHash('sha256').update(odd).digest('hex')}`;
     await registry.pusher.pushManifest(img.repo, oddDigest, 'application/vnd.oci.image.manifest.v1+json', odd);
-    const index = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: oddDigest, size: odd.length, artifactType: 'application/vnd.example.empty' }] }));
+    const index = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.index.v1+json',
+        manifests: [
+          { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: oddDigest, size: odd.length, artifactType: 'application/vnd.example.empty' },
+        ],
+      }),
+    );
     await registry.pusher.pushManifest(img.repo, img.digest.replace(':', '-'), 'application/vnd.oci.image.index.v1+json', index);
     const result = await run(img.repo);
     // An artifact with no evidence layer: the manifest itself is what is archived.
-    expect(result.nodes.map((n) => [n.method, n.descriptor.digest, n.layers.length, n.artifactType])).toEqual([['referrers-tag', oddDigest, 0, 'application/vnd.example.empty']]);
+    expect(result.nodes.map((n) => [n.method, n.descriptor.digest, n.layers.length, n.artifactType])).toEqual([
+      ['referrers-tag', oddDigest, 0, 'application/vnd.example.empty'],
+    ]);
     const ref = parseReference(`${registry.host}/${img.repo}:1.0`);
     const c = await collect(openSource(ref), ref);
-    expect(c.evidence.map((r) => [r.mediaType, Buffer.from(r.bytes).equals(odd), r.origin.descriptor?.digest])).toEqual([['application/vnd.oci.image.manifest.v1+json', true, oddDigest]]);
+    expect(c.evidence.map((r) => [r.mediaType, Buffer.from(r.bytes).equals(odd), r.origin.descriptor?.digest])).toEqual([
+      ['application/vnd.oci.image.manifest.v1+json', true, oddDigest],
+    ]);
   });
 });

@@ -39,7 +39,12 @@ describeWithRegistry('streaming large evidence from a registry into the archive'
     work = mkdtempSync(join(tmpdir(), 'custody-streaming-'));
     registry = await startRegistry();
     // An SBOM over the 16 MiB from which documents are judged in slices (read from the spooled file), and an opaque blob.
-    written = writeLargeEvidenceImage(join(work, 'layout'), { name: 'big', tag: '1.0', sbomBytes: 17 << 20, opaqueBytes: 6 << 20 }) as unknown as typeof written;
+    written = writeLargeEvidenceImage(join(work, 'layout'), {
+      name: 'big',
+      tag: '1.0',
+      sbomBytes: 17 << 20,
+      opaqueBytes: 6 << 20,
+    }) as unknown as typeof written;
     await pushLargeLayout(registry.url, written, repository);
     proxy = new FaultProxy(registry.url);
     await proxy.start();
@@ -140,7 +145,11 @@ describeWithRegistry('streaming large evidence from a registry into the archive'
     proxy.inject(isBlob(written.opaque.digest), { kind: 'corrupt' });
     const run = await spawnCli(['archive', `${proxy.host}/${repository}:${written.tag}`, '--root', root, '--date', DATE, '--retries', '0', '--json']).done;
     expect(run.code).toBe(1);
-    expect(JSON.parse(run.stdout).images[0]).toMatchObject({ status: 'failed', errorCode: 'DIGEST_MISMATCH', error: expect.stringContaining(written.opaque.digest) });
+    expect(JSON.parse(run.stdout).images[0]).toMatchObject({
+      status: 'failed',
+      errorCode: 'DIGEST_MISMATCH',
+      error: expect.stringContaining(written.opaque.digest),
+    });
     expect(readdirSync(root).filter((name) => name.startsWith('.custody-tmp-'))).toEqual([]);
   });
 
@@ -198,7 +207,8 @@ describeWithRegistry('streaming large evidence from a registry into the archive'
     expect(afterKill.problems).toEqual([]);
     expect(afterKill.ok).toBe(true);
     expect(afterKill.warnings.length).toBeGreaterThan(0);
-    for (const warning of afterKill.warnings) expect(warning).toMatch(/\.custody-tmp-spool-[^/]+\/\.custody-tmp-[^ ]+: temporary file left by an interrupted run/);
+    for (const warning of afterKill.warnings)
+      expect(warning).toMatch(/\.custody-tmp-spool-[^/]+\/\.custody-tmp-[^ ]+: temporary file left by an interrupted run/);
 
     proxy.reset();
     const rerun = await spawnCli(args(DATE)).done;

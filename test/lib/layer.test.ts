@@ -12,7 +12,12 @@ describe('src/lib is the ground layer', () => {
       const text = await readFile(join(dir, file), 'utf8');
       const specifiers = [...text.matchAll(/^\s*(?:import|export)\b[^'"]*?from\s+['"]([^'"]+)['"]/gm)].map((m) => m[1]!);
       for (const specifier of specifiers) {
-        const allowed = specifier.startsWith('node:') || !specifier.startsWith('.') || specifier.startsWith('./') || specifier === '../errors.js' || specifier === '../types.js';
+        const allowed =
+          specifier.startsWith('node:') ||
+          !specifier.startsWith('.') ||
+          specifier.startsWith('./') ||
+          specifier === '../errors.js' ||
+          specifier === '../types.js';
         expect(allowed, `src/lib/${file} imports ${specifier}`).toBe(true);
       }
     }

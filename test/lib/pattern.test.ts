@@ -42,7 +42,9 @@ describe('compilePattern: RE2, searched', () => {
   });
 
   it('refuses what RE2 cannot do, saying why in one line', () => {
-    expect(refusal('(a)\\1')).toBe("is not a valid regular expression (RE2 syntax, as cosign's): invalid escape sequence: `\\1` (backreferences are not supported)");
+    expect(refusal('(a)\\1')).toBe(
+      "is not a valid regular expression (RE2 syntax, as cosign's): invalid escape sequence: `\\1` (backreferences are not supported)",
+    );
     expect(refusal('(?=a)')).toMatch(/`\(\?=` \(lookahead and lookbehind are not supported\)$/);
     expect(refusal('a(?!b)')).toMatch(/\(lookahead and lookbehind are not supported\)$/);
     expect(refusal('(?<=a)b')).toMatch(/\(lookahead and lookbehind are not supported\)$/);
@@ -54,9 +56,13 @@ describe('compilePattern: RE2, searched', () => {
   });
 
   it('bounds the pattern and its program', () => {
-    expect(refusal('a'.repeat(MAX_PATTERN_LENGTH + 1))).toBe(`is ${MAX_PATTERN_LENGTH + 1} characters long, more than a pattern can be (${MAX_PATTERN_LENGTH})`);
+    expect(refusal('a'.repeat(MAX_PATTERN_LENGTH + 1))).toBe(
+      `is ${MAX_PATTERN_LENGTH + 1} characters long, more than a pattern can be (${MAX_PATTERN_LENGTH})`,
+    );
     expect(compilePattern('a'.repeat(MAX_PATTERN_LENGTH)).test('a'.repeat(MAX_PATTERN_LENGTH))).toBe(true);
-    expect(refusal('\\pL{1000}'.repeat(6))).toMatch(new RegExp(`^is too large a regular expression \\(RE2 program of \\d+ instructions; at most ${MAX_PROGRAM_SIZE}\\)$`));
+    expect(refusal('\\pL{1000}'.repeat(6))).toMatch(
+      new RegExp(`^is too large a regular expression \\(RE2 program of \\d+ instructions; at most ${MAX_PROGRAM_SIZE}\\)$`),
+    );
     expect(() => compilePattern('[\\s\\S]{1000}')).not.toThrow();
   });
 
@@ -77,6 +83,8 @@ describe('clip: subjects in messages', () => {
   it('shows a short subject as it is, a long one by its start and length', () => {
     expect(clip('https://github.com/acme/app')).toBe('https://github.com/acme/app');
     expect(clip('a'.repeat(300))).toBe(`${'a'.repeat(200)}… (300 characters)`);
-    expect(clip('a'.repeat(MAX_SUBJECT_LENGTH + 1))).toBe(`${'a'.repeat(200)}… (${MAX_SUBJECT_LENGTH + 1} characters, too long to match (at most ${MAX_SUBJECT_LENGTH}))`);
+    expect(clip('a'.repeat(MAX_SUBJECT_LENGTH + 1))).toBe(
+      `${'a'.repeat(200)}… (${MAX_SUBJECT_LENGTH + 1} characters, too long to match (at most ${MAX_SUBJECT_LENGTH}))`,
+    );
   });
 });

@@ -43,7 +43,10 @@ describe('readRegularFile: regular files only, with a size limit', () => {
       `file ${join(dir, 'big')} is 11 bytes, over the limit of 10 (set --max-bytes)`,
     ]);
     expect((await readRegularFile(join(dir, 'big'), { what: 'file', maxBytes: 11 })).length).toBe(11);
-    expect(await codeOf(readRegularFile(join(dir, 'none'), { what: 'policy', code: 'INVALID_POLICY' }))).toEqual(['INVALID_POLICY', `cannot read policy ${join(dir, 'none')}: ENOENT`]);
+    expect(await codeOf(readRegularFile(join(dir, 'none'), { what: 'policy', code: 'INVALID_POLICY' }))).toEqual([
+      'INVALID_POLICY',
+      `cannot read policy ${join(dir, 'none')}: ENOENT`,
+    ]);
   });
 
   it('a missing file is undefined for readRegularFileIfExists, and isMissingFile says so', async () => {

@@ -83,7 +83,13 @@ const SPDX_HEAD = {
   documentNamespace: 'https://example.com/app',
   creationInfo: { created: '2026-01-01T00:00:00Z', creators: ['Tool: syft-1.0.0'] },
 };
-const pkg = (i: number, extra: Record<string, unknown> = {}) => ({ SPDXID: `SPDXRef-P${i}`, name: `p${i}`, downloadLocation: 'NOASSERTION', licenseConcluded: 'MIT', ...extra });
+const pkg = (i: number, extra: Record<string, unknown> = {}) => ({
+  SPDXID: `SPDXRef-P${i}`,
+  name: `p${i}`,
+  downloadLocation: 'NOASSERTION',
+  licenseConcluded: 'MIT',
+  ...extra,
+});
 
 describe('JsonScanner: scanJson over bytes that arrive in chunks', () => {
   const small = withLimits({ maxDepth: 6, maxArrayLength: 12 });
@@ -115,7 +121,9 @@ describe('JsonScanner: scanJson over bytes that arrive in chunks', () => {
   });
 
   it('the same answers for documents broken by a few edits (property)', () => {
-    const doc = fc.dictionary(fc.string({ maxLength: 4 }), fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 6 }), { minKeys: 1, maxKeys: 4 }).map((v) => JSON.stringify(v, null, 1));
+    const doc = fc
+      .dictionary(fc.string({ maxLength: 4 }), fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 6 }), { minKeys: 1, maxKeys: 4 })
+      .map((v) => JSON.stringify(v, null, 1));
     const edit = fc.record({ at: fc.nat(), drop: fc.boolean(), insert: fc.constantFrom(',', ']', '[', '}', '{', '"', '\\', ' ', ':') });
     fc.assert(
       fc.property(doc, fc.array(edit, { minLength: 1, maxLength: 3 }), fc.array(fc.nat(), { maxLength: 8 }), (text, edits, cuts) => {
@@ -219,7 +227,16 @@ describe('normalizeFile: a document in a file is judged as the same bytes in mem
     ['a UTF-8 text whose invalid byte comes after the first 64 KiB', Buffer.concat([Buffer.from('a'.repeat(70_000)), Buffer.from([0xff])]), ''],
     ['JSON with a byte-order mark', Buffer.from(`\uFEFF${JSON.stringify({ ...SPDX_HEAD, packages: [pkg(1)] })}`), ''],
     ['a top-level array', Buffer.from(JSON.stringify([SPDX_HEAD, SPDX_HEAD])), 'application/json'],
-    ['an object with an invalid byte late in it', Buffer.concat([Buffer.from(JSON.stringify({ ...SPDX_HEAD, packages: [pkg(1)] }).slice(0, -1)), Buffer.from(',"x":"'), Buffer.from([0xc3, 0x28]), Buffer.from('"}')]), ''],
+    [
+      'an object with an invalid byte late in it',
+      Buffer.concat([
+        Buffer.from(JSON.stringify({ ...SPDX_HEAD, packages: [pkg(1)] }).slice(0, -1)),
+        Buffer.from(',"x":"'),
+        Buffer.from([0xc3, 0x28]),
+        Buffer.from('"}'),
+      ]),
+      '',
+    ],
     ['an object too deep for the limits', Buffer.from(`{"a":${'['.repeat(300)}${']'.repeat(300)}}`), ''],
     ['broken JSON of a streaming format', Buffer.from(`{"spdxVersion":"SPDX-2.3","packages":[{"SPDXID":"SPDXRef-A"},,{"SPDXID":"SPDXRef-B"}]}`), ''],
     ['an unterminated string', Buffer.from(`{"spdxVersion":"SPDX-2.3","packages":["abc`), ''],
@@ -242,7 +259,14 @@ describe('normalizeFile: a document in a file is judged as the same bytes in mem
   it('subjects are checked against the image digests as in memory', async () => {
     const digest = `sha256:${'a'.repeat(64)}`;
     const bytes = Buffer.from(
-      JSON.stringify({ ...SPDX_HEAD, packages: [pkg(1, { externalRefs: [{ referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: `pkg:oci/app@${encodeURIComponent(digest)}` }] })] }),
+      JSON.stringify({
+        ...SPDX_HEAD,
+        packages: [
+          pkg(1, {
+            externalRefs: [{ referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: `pkg:oci/app@${encodeURIComponent(digest)}` }],
+          }),
+        ],
+      }),
     );
     await sameVerdict({ bytes }, { imageDigests: [digest] });
     await sameVerdict({ bytes }, { imageDigests: [`sha256:${'b'.repeat(64)}`] });
@@ -251,7 +275,14 @@ describe('normalizeFile: a document in a file is judged as the same bytes in mem
   it('from a real file (the archive spool reader): slices, chunks and whole reads agree with memory', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'custody-normalize-file-'));
     try {
-      const bytes = Buffer.from(JSON.stringify({ bomFormat: 'CycloneDX', specVersion: '1.6', version: 1, components: Array.from({ length: 3_000 }, (_, i) => ({ type: 'library', name: `c${i}`, version: '1.0.0' })) }));
+      const bytes = Buffer.from(
+        JSON.stringify({
+          bomFormat: 'CycloneDX',
+          specVersion: '1.6',
+          version: 1,
+          components: Array.from({ length: 3_000 }, (_, i) => ({ type: 'library', name: `c${i}`, version: '1.0.0' })),
+        }),
+      );
       const path = join(dir, 'bom.json');
       writeFileSync(path, bytes);
       const document = await openSpooled({ path, size: bytes.length, sha256: '', head: bytes.subarray(0, 65_536) });
@@ -272,7 +303,13 @@ describe('normalizeFile: a document in a file is judged as the same bytes in mem
 describe('Offsets: where the scanner keeps element offsets', () => {
   it('are kept exactly past 4 GiB (32-bit offsets widen to 64 bits when one needs it), in order, through growth', () => {
     const offsets = new Offsets();
-    const values = [...Array.from({ length: 3000 }, (_, i) => i * 1_000_003), 2 ** 32 - 1, 2 ** 32, 2 ** 40 + 7, ...Array.from({ length: 3000 }, (_, i) => 2 ** 41 + i)];
+    const values = [
+      ...Array.from({ length: 3000 }, (_, i) => i * 1_000_003),
+      2 ** 32 - 1,
+      2 ** 32,
+      2 ** 40 + 7,
+      ...Array.from({ length: 3000 }, (_, i) => 2 ** 41 + i),
+    ];
     for (const value of values) offsets.push(value);
     expect(offsets.length).toBe(values.length);
     expect(Array.from(offsets.done())).toEqual(values);

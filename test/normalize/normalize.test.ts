@@ -46,7 +46,26 @@ describe('normalize', () => {
   });
 
   it('does not alter the parsed document while validating (every format, every valid fixture)', () => {
-    for (const dir of ['spdx', 'cyclonedx', 'in-toto', 'dsse', 'sigstore-bundle', 'sarif', 'trivy', 'grype', 'syft', 'clair', 'openvex', 'oci-manifest', 'oci-index', 'oci-config', 'npm-attestations', 'gcb-provenance', 'notation', 'spdx3']) {
+    for (const dir of [
+      'spdx',
+      'cyclonedx',
+      'in-toto',
+      'dsse',
+      'sigstore-bundle',
+      'sarif',
+      'trivy',
+      'grype',
+      'syft',
+      'clair',
+      'openvex',
+      'oci-manifest',
+      'oci-index',
+      'oci-config',
+      'npm-attestations',
+      'gcb-provenance',
+      'notation',
+      'spdx3',
+    ]) {
       const expected = JSON.parse(fixture(dir, 'expected.json').toString()) as Record<string, { mediaType?: string; valid: boolean }>;
       for (const [file, want] of Object.entries(expected)) {
         if (!file.endsWith('.json')) continue;
@@ -64,7 +83,13 @@ describe('normalize', () => {
   });
 
   it('turns a format module that throws into a problem, not a crash', () => {
-    const boom = { ...FORMATS[0]!, detect: () => ({ by: 'content' as const, reason: 'test' }), validate: () => { throw new Error('boom'); } };
+    const boom = {
+      ...FORMATS[0]!,
+      detect: () => ({ by: 'content' as const, reason: 'test' }),
+      validate: () => {
+        throw new Error('boom');
+      },
+    };
     const result = normalize({ bytes: Buffer.from('{}') }, { formats: [boom] });
     expect(result.problems).toContainEqual(expect.objectContaining({ code: 'format-error' }));
   });

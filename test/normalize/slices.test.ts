@@ -33,7 +33,13 @@ const SPDX_HEAD = {
   documentNamespace: 'https://example.com/app',
   creationInfo: { created: '2026-01-01T00:00:00Z', creators: ['Tool: syft-1.0.0'] },
 };
-const pkg = (i: number, extra: Record<string, unknown> = {}) => ({ SPDXID: `SPDXRef-P${i}`, name: `p${i}`, downloadLocation: 'NOASSERTION', licenseConcluded: 'MIT', ...extra });
+const pkg = (i: number, extra: Record<string, unknown> = {}) => ({
+  SPDXID: `SPDXRef-P${i}`,
+  name: `p${i}`,
+  downloadLocation: 'NOASSERTION',
+  licenseConcluded: 'MIT',
+  ...extra,
+});
 
 describe('judging a large document in slices', () => {
   let sliceCount = 0;
@@ -53,7 +59,11 @@ describe('judging a large document in slices', () => {
         } catch {
           json = undefined;
         }
-        const streams = json !== null && typeof json === 'object' && !Array.isArray(json) && detectFormat({ mediaType: input.mediaType ?? '', json }, FORMATS)?.format.streaming;
+        const streams =
+          json !== null &&
+          typeof json === 'object' &&
+          !Array.isArray(json) &&
+          detectFormat({ mediaType: input.mediaType ?? '', json }, FORMATS)?.format.streaming;
         if (streams && !whole.problems.some((p) => p.code.startsWith('json-'))) {
           expect(normalizeSplit(bytes, DEFAULT_LIMITS, (i) => detectFormat(i, FORMATS), { mediaType: input.mediaType ?? '' }).outcome).toBeDefined();
           sliceCount++;
@@ -80,7 +90,11 @@ describe('judging a large document in slices', () => {
     const packages: Record<string, unknown>[] = Array.from({ length: 12_000 }, (_, i) => pkg(i, { description: 'x'.repeat(200) }));
     packages[9_000] = { ...packages[9_000], name: 7 };
     packages[11_999] = { ...packages[11_999], SPDXID: 'SPDXRef-P3' };
-    const doc = { ...SPDX_HEAD, packages, relationships: [{ spdxElementId: 'SPDXRef-DOCUMENT', relationshipType: 'DESCRIBES', relatedSpdxElement: 'SPDXRef-P1' }] };
+    const doc = {
+      ...SPDX_HEAD,
+      packages,
+      relationships: [{ spdxElementId: 'SPDXRef-DOCUMENT', relationshipType: 'DESCRIBES', relatedSpdxElement: 'SPDXRef-P1' }],
+    };
     const bytes = text(doc);
     expect(bytes.length).toBeGreaterThan(3 << 20); // several slices of 1 MiB
     const { whole, sliced } = bothWays({ bytes });
@@ -142,7 +156,9 @@ describe('judging a large document in slices', () => {
       expect(sliced).toEqual(whole);
       expect(sliced.valid).toBe(false);
       expect(sliced.problems[0]!.code).toBe('json-invalid');
-      expect(normalizeSplit(Buffer.from(body), DEFAULT_LIMITS, (i) => detectFormat(i, FORMATS), { mediaType: 'application/spdx+json' }).outcome).toBeUndefined();
+      expect(
+        normalizeSplit(Buffer.from(body), DEFAULT_LIMITS, (i) => detectFormat(i, FORMATS), { mediaType: 'application/spdx+json' }).outcome,
+      ).toBeUndefined();
     });
   }
 
@@ -180,9 +196,15 @@ describe('what makes folding over elements exact', () => {
   const require = createRequire(import.meta.url);
 
   it('SPDX 2: bulk arrays have only type and items; the if/then adds item rules for packages and files only', () => {
-    const schema = JSON.parse(readFileSync(join(SCHEMAS_DIR, 'formats/spdx-2.schema.json'), 'utf8')) as Record<string, Record<string, Record<string, Record<string, unknown>>>>;
+    const schema = JSON.parse(readFileSync(join(SCHEMAS_DIR, 'formats/spdx-2.schema.json'), 'utf8')) as Record<
+      string,
+      Record<string, Record<string, Record<string, unknown>>>
+    >;
     for (const member of spdx.streaming!.members) {
-      expect(Object.keys(schema.properties![member]!).filter((k) => !ARRAY_KEYWORDS.has(k)), member).toEqual([]);
+      expect(
+        Object.keys(schema.properties![member]!).filter((k) => !ARRAY_KEYWORDS.has(k)),
+        member,
+      ).toEqual([]);
     }
     expect(Object.keys(schema.then!.properties!).sort()).toEqual(['files', 'packages']);
     for (const member of ['files', 'packages']) expect(Object.keys(schema.then!.properties![member]!).sort()).toEqual(['items', 'type']);
@@ -192,15 +214,24 @@ describe('what makes folding over elements exact', () => {
   it('CycloneDX 1.2–1.7: bulk arrays have only type, items and uniqueItems; no top-level condition', () => {
     const dir = join(dirname(require.resolve('@cyclonedx/cyclonedx-library/package.json')), 'res', 'schema');
     for (const version of ['1.2', '1.3', '1.4', '1.5', '1.6', '1.7']) {
-      const schema = JSON.parse(readFileSync(join(dir, `bom-${version}.SNAPSHOT.schema.json`), 'utf8')) as Record<string, Record<string, Record<string, unknown>>>;
+      const schema = JSON.parse(readFileSync(join(dir, `bom-${version}.SNAPSHOT.schema.json`), 'utf8')) as Record<
+        string,
+        Record<string, Record<string, unknown>>
+      >;
       for (const member of cyclonedx.streaming!.members) {
         const rule = schema.properties![member];
         if (!rule) continue;
         // additionalItems means nothing when items is one schema (draft-07), as it is here.
         expect(Array.isArray(rule.items), `${version} ${member}`).toBe(false);
-        expect(Object.keys(rule).filter((k) => !ARRAY_KEYWORDS.has(k) && k !== 'additionalItems'), `${version} ${member}`).toEqual([]);
+        expect(
+          Object.keys(rule).filter((k) => !ARRAY_KEYWORDS.has(k) && k !== 'additionalItems'),
+          `${version} ${member}`,
+        ).toEqual([]);
       }
-      expect(Object.keys(schema).filter((k) => ['if', 'then', 'else', 'allOf', 'anyOf', 'oneOf', 'not', 'dependencies'].includes(k)), version).toEqual([]);
+      expect(
+        Object.keys(schema).filter((k) => ['if', 'then', 'else', 'allOf', 'anyOf', 'oneOf', 'not', 'dependencies'].includes(k)),
+        version,
+      ).toEqual([]);
     }
   });
 });

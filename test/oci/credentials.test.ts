@@ -78,8 +78,12 @@ describe('findCredential', () => {
     const authFile = join(work, 'containers-auth.json');
     writeFileSync(authFile, JSON.stringify({ auths: { 'r.example/team': { auth: b64('authfile:3') } } }));
     expect(await findCredential('r.example', 'x', { env: { ...env, DOCKER_CONFIG: other } })).toMatchObject({ username: 'dockerconfig' });
-    expect(await findCredential('r.example', 'team/app', { env: { ...env, DOCKER_CONFIG: other, REGISTRY_AUTH_FILE: authFile } })).toMatchObject({ username: 'authfile' });
-    expect(await findCredential('r.example', 'elsewhere/app', { env: { ...env, DOCKER_CONFIG: other, REGISTRY_AUTH_FILE: authFile } })).toMatchObject({ username: 'dockerconfig' });
+    expect(await findCredential('r.example', 'team/app', { env: { ...env, DOCKER_CONFIG: other, REGISTRY_AUTH_FILE: authFile } })).toMatchObject({
+      username: 'authfile',
+    });
+    expect(await findCredential('r.example', 'elsewhere/app', { env: { ...env, DOCKER_CONFIG: other, REGISTRY_AUTH_FILE: authFile } })).toMatchObject({
+      username: 'dockerconfig',
+    });
     expect(credentialFiles({ env: { ...env, DOCKER_CONFIG: other, REGISTRY_AUTH_FILE: authFile } })).toEqual([authFile, join(other, 'config.json')]);
   });
 
@@ -92,7 +96,10 @@ case "$server" in
   *) echo "credentials not found in native keychain"; exit 1 ;;
 esac
 `;
-    const env = home({ credsStore: 'store', credHelpers: { 'r.example:5000': 'store' }, auths: { 'fallback.example': { auth: b64('file:4') } } }, { store: helper });
+    const env = home(
+      { credsStore: 'store', credHelpers: { 'r.example:5000': 'store' }, auths: { 'fallback.example': { auth: b64('file:4') } } },
+      { store: helper },
+    );
     expect(await findCredential('docker.io', 'library/alpine', { env })).toEqual({ kind: 'basic', username: 'hub-user', password: 'hub-secret' });
     expect(await findCredential('r.example:5000', 'x', { env })).toEqual({ kind: 'identity-token', token: 'identity-abc' });
     // The store knows nothing of it: the file entry is used.
@@ -100,10 +107,13 @@ esac
   });
 
   it('a helper that is missing, fails, prints garbage or has a path for a name: AUTH, nothing it printed repeated', async () => {
-    const env = home({ credHelpers: { a: 'missing', b: 'broken', c: 'garbage', d: '../../bin/sh' } }, {
-      broken: '#!/bin/sh\necho "secret-leak-1 exploded" >&2\necho "secret-leak-2"\nexit 3\n',
-      garbage: '#!/bin/sh\necho "{not json secret-leak-3"\n',
-    });
+    const env = home(
+      { credHelpers: { a: 'missing', b: 'broken', c: 'garbage', d: '../../bin/sh' } },
+      {
+        broken: '#!/bin/sh\necho "secret-leak-1 exploded" >&2\necho "secret-leak-2"\nexit 3\n',
+        garbage: '#!/bin/sh\necho "{not json secret-leak-3"\n',
+      },
+    );
     const [missing, m1] = await codeOf(findCredential('a', 'x', { env }));
     expect([missing, m1]).toEqual(['AUTH', 'credential helper docker-credential-missing not found on PATH']);
     const [broken, m2] = await codeOf(findCredential('b', 'x', { env }));

@@ -2,7 +2,16 @@ import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CustodyError } from '../../src/errors.js';
-import { checkAnnouncedSize, checkBuffer, checkStream, checkStreamTo, digestOf, splitDigest, type ChunkSink, type StreamChecked } from '../../src/oci/digest.js';
+import {
+  checkAnnouncedSize,
+  checkBuffer,
+  checkStream,
+  checkStreamTo,
+  digestOf,
+  splitDigest,
+  type ChunkSink,
+  type StreamChecked,
+} from '../../src/oci/digest.js';
 
 function code(fn: () => unknown): string | undefined {
   try {
@@ -65,7 +74,9 @@ describe('digest checks', () => {
         if (bytes.length > 0) {
           const altered = Uint8Array.from(bytes);
           altered[flip % bytes.length] = altered[flip % bytes.length]! ^ 0xff;
-          expect(await codeOf(checkStream(Readable.from(chunked(altered, cuts)), { digest, size: bytes.length }, { maxBytes: 4096, what: 'p' }))).toBe('DIGEST_MISMATCH');
+          expect(await codeOf(checkStream(Readable.from(chunked(altered, cuts)), { digest, size: bytes.length }, { maxBytes: 4096, what: 'p' }))).toBe(
+            'DIGEST_MISMATCH',
+          );
         }
       }),
       { numRuns: 150 },
@@ -129,7 +140,9 @@ describe('digest checks', () => {
           const altered = Uint8Array.from(bytes);
           altered[flip % bytes.length] = altered[flip % bytes.length]! ^ 0xff;
           const bad = recordingSink();
-          expect(await codeOf(checkStreamTo(Readable.from(chunked(altered, cuts)), { digest, size: bytes.length }, { maxBytes: 4096, what: 'p' }, bad))).toBe('DIGEST_MISMATCH');
+          expect(await codeOf(checkStreamTo(Readable.from(chunked(altered, cuts)), { digest, size: bytes.length }, { maxBytes: 4096, what: 'p' }, bad))).toBe(
+            'DIGEST_MISMATCH',
+          );
           expect(bad).toMatchObject({ closed: undefined, aborted: 1 });
         }
       }),

@@ -17,8 +17,9 @@ function copy(): string {
   return dir;
 }
 
-
-const index = JSON.parse(readFileSync(join(EXAMPLE, 'index.json'), 'utf8')) as { manifests: { digest: string; size: number; mediaType: string; annotations?: Record<string, string> }[] };
+const index = JSON.parse(readFileSync(join(EXAMPLE, 'index.json'), 'utf8')) as {
+  manifests: { digest: string; size: number; mediaType: string; annotations?: Record<string, string> }[];
+};
 const image = index.manifests[0]!;
 
 beforeAll(() => {
@@ -95,7 +96,12 @@ describe('LayoutSource', () => {
     const dir = copy();
     const doc = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8'));
     const platform = JSON.parse(readFileSync(join(dir, 'blobs', 'sha256', image.digest.slice(7)), 'utf8')).manifests[0];
-    doc.manifests.push({ mediaType: platform.mediaType, digest: platform.digest, size: platform.size, annotations: { 'org.opencontainers.image.ref.name': 'amd64' } });
+    doc.manifests.push({
+      mediaType: platform.mediaType,
+      digest: platform.digest,
+      size: platform.size,
+      annotations: { 'org.opencontainers.image.ref.name': 'amd64' },
+    });
     writeFileSync(join(dir, 'index.json'), JSON.stringify(doc));
     const [code, message] = await codeOf(new LayoutSource(dir).resolve(parseReference(`oci:${dir}`)));
     expect(code).toBe('INVALID_REFERENCE');

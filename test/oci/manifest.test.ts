@@ -9,11 +9,21 @@ const D = (n: string) => ({ mediaType: 'application/vnd.oci.image.layer.v1.tar+g
 
 describe('parseManifest: hostile manifests and indexes', () => {
   it('reads real manifests and indexes (containers/image and image-spec examples)', () => {
-    for (const file of ['oci/containers-image/ociv1.manifest.json', 'oci/containers-image/v2s2.manifest.json', 'oci/spec-examples/manifest-example-1.json', 'oci/containers-image/oci1-artifact.json']) {
+    for (const file of [
+      'oci/containers-image/ociv1.manifest.json',
+      'oci/containers-image/v2s2.manifest.json',
+      'oci/spec-examples/manifest-example-1.json',
+      'oci/containers-image/oci1-artifact.json',
+    ]) {
       const parsed = parseManifest(corpus(file));
       expect(parsed.ok && parsed.value.kind, file).toBe('manifest');
     }
-    for (const file of ['oci/containers-image/oci1index.json', 'oci/containers-image/v2list.manifest.json', 'oci/spec-examples/image-index-example-1.json', 'oci/containers-image/oci1.index.everything.json']) {
+    for (const file of [
+      'oci/containers-image/oci1index.json',
+      'oci/containers-image/v2list.manifest.json',
+      'oci/spec-examples/image-index-example-1.json',
+      'oci/containers-image/oci1.index.everything.json',
+    ]) {
       const parsed = parseManifest(corpus(file));
       expect(parsed.ok && parsed.value.kind, file).toBe('index');
     }
@@ -30,7 +40,10 @@ describe('parseManifest: hostile manifests and indexes', () => {
     expect(parsed.ok).toBe(true);
     if (!parsed.ok || parsed.value.kind !== 'index') return;
     expect(parsed.value.manifests.map((m) => m.artifactType)).toEqual(['application/vnd.example.sbom.v1', 'application/vnd.example.signature.v1', undefined]);
-    expect(parsed.value.manifests[1]!.annotations).toEqual({ 'org.opencontainers.image.created': '2022-01-01T07:21:33Z', 'org.example.signature.fingerprint': 'abcd' });
+    expect(parsed.value.manifests[1]!.annotations).toEqual({
+      'org.opencontainers.image.created': '2022-01-01T07:21:33Z',
+      'org.example.signature.fingerprint': 'abcd',
+    });
   });
 
   it.each([
@@ -46,13 +59,41 @@ describe('parseManifest: hostile manifests and indexes', () => {
 
   it.each([
     ['both manifests and layers (ambiguous)', { schemaVersion: 2, manifests: [], layers: [], config: D('a') }, 'ambiguous'],
-    ['a negative size', { schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { ...D('a'), size: -1 }, layers: [] }, '/config/size'],
-    ['a size beyond 2^53', { schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { ...D('a'), size: 2 ** 60 }, layers: [] }, '/config/size'],
-    ['an upper-case digest', { schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { ...D('a'), digest: `sha256:${'A'.repeat(64)}` }, layers: [] }, '/config/digest'],
-    ['a path in a digest', { schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { ...D('a'), digest: 'sha256:../../../etc/passwd' }, layers: [] }, '/config/digest'],
-    ['a non-string annotation', { schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: D('a'), layers: [{ ...D('b'), annotations: { x: 1 } }] }, '/layers/0/annotations/x'],
-    ['a media type with spaces', { schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { ...D('a'), mediaType: 'text/html; <script>' }, layers: [] }, '/config/mediaType'],
-    ['an unknown manifest media type', { schemaVersion: 2, mediaType: 'application/vnd.docker.distribution.manifest.v1+prettyjws' }, 'unsupported manifest media type'],
+    [
+      'a negative size',
+      { schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { ...D('a'), size: -1 }, layers: [] },
+      '/config/size',
+    ],
+    [
+      'a size beyond 2^53',
+      { schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { ...D('a'), size: 2 ** 60 }, layers: [] },
+      '/config/size',
+    ],
+    [
+      'an upper-case digest',
+      { schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { ...D('a'), digest: `sha256:${'A'.repeat(64)}` }, layers: [] },
+      '/config/digest',
+    ],
+    [
+      'a path in a digest',
+      { schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { ...D('a'), digest: 'sha256:../../../etc/passwd' }, layers: [] },
+      '/config/digest',
+    ],
+    [
+      'a non-string annotation',
+      { schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: D('a'), layers: [{ ...D('b'), annotations: { x: 1 } }] },
+      '/layers/0/annotations/x',
+    ],
+    [
+      'a media type with spaces',
+      { schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { ...D('a'), mediaType: 'text/html; <script>' }, layers: [] },
+      '/config/mediaType',
+    ],
+    [
+      'an unknown manifest media type',
+      { schemaVersion: 2, mediaType: 'application/vnd.docker.distribution.manifest.v1+prettyjws' },
+      'unsupported manifest media type',
+    ],
     ['an index with layers', { schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', layers: [] }, 'with config/layers'],
     ['a manifests field that is not an array', { schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: {} }, '/manifests'],
     ['a JSON array', [1, 2], 'not a JSON object'],

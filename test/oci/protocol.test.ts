@@ -7,7 +7,9 @@ import { cosignTags, referrersTag } from '../../src/oci/tag-schemas.js';
 
 describe('WWW-Authenticate', () => {
   it('reads a Docker Hub style Bearer challenge, with commas inside a quoted scope', () => {
-    expect(parseWwwAuthenticate('Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:library/alpine:pull,push"')).toEqual([
+    expect(
+      parseWwwAuthenticate('Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:library/alpine:pull,push"'),
+    ).toEqual([
       { scheme: 'bearer', params: { realm: 'https://auth.docker.io/token', service: 'registry.docker.io', scope: 'repository:library/alpine:pull,push' } },
     ]);
   });
@@ -87,7 +89,7 @@ describe('tag schemas', () => {
     expect(referrersTag('sha256+b64u:abc=')).toBe('sha256-b64u-abc-');
   });
 
-  it("cosign tags: sha256-<hex>.sig/.att/.sbom; none for sha512 (longer than a tag may be)", () => {
+  it('cosign tags: sha256-<hex>.sig/.att/.sbom; none for sha512 (longer than a tag may be)', () => {
     const hex = 'd'.repeat(64);
     expect(cosignTags(`sha256:${hex}`).map((t) => t.tag)).toEqual([`sha256-${hex}.sig`, `sha256-${hex}.att`, `sha256-${hex}.sbom`]);
     expect(cosignTags(`sha512:${'e'.repeat(128)}`)).toEqual([]);

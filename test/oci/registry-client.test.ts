@@ -35,12 +35,18 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
 });
 
-const MANIFEST = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { mediaType: 'application/vnd.oci.empty.v1+json', digest: `sha256:${'4'.repeat(64)}`, size: 2 }, layers: [] }));
+const MANIFEST = Buffer.from(
+  JSON.stringify({
+    schemaVersion: 2,
+    mediaType: 'application/vnd.oci.image.manifest.v1+json',
+    config: { mediaType: 'application/vnd.oci.empty.v1+json', digest: `sha256:${'4'.repeat(64)}`, size: 2 },
+    layers: [],
+  }),
+);
 const MANIFEST_DIGEST = `sha256:${createHash('sha256').update(MANIFEST).digest('hex')}`;
 const BLOB = Buffer.from('evidence bytes');
 const BLOB_DIGEST = `sha256:${createHash('sha256').update(BLOB).digest('hex')}`;
 const FAST = { retries: 0, requestTimeoutMs: 2000 };
-
 
 function source(host: string, options: ConstructorParameters<typeof RegistrySource>[1] = {}): RegistrySource {
   const ref = parseReference(`${host}/team/app:1.0`);
@@ -113,7 +119,11 @@ describe('registry client against a test double of a registry', () => {
 
   it('a tag is resolved with HEAD, then the manifest is read by digest and checked against it', async () => {
     const reg = await registryDouble((req, res) => {
-      const headers = { 'Content-Type': 'application/vnd.oci.image.manifest.v1+json', 'Docker-Content-Digest': MANIFEST_DIGEST, 'Content-Length': String(MANIFEST.length) };
+      const headers = {
+        'Content-Type': 'application/vnd.oci.image.manifest.v1+json',
+        'Docker-Content-Digest': MANIFEST_DIGEST,
+        'Content-Length': String(MANIFEST.length),
+      };
       res.writeHead(200, req.url === '/v2/' ? {} : headers);
       res.end(req.method === 'HEAD' || req.url === '/v2/' ? undefined : MANIFEST);
     });
@@ -121,7 +131,10 @@ describe('registry client against a test double of a registry', () => {
     const descriptor = await s.resolve(parseReference(`${reg.host}/team/app:1.0`));
     expect(descriptor).toEqual({ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: MANIFEST_DIGEST, size: MANIFEST.length });
     expect(Buffer.from(await s.fetchManifest(descriptor)).equals(MANIFEST)).toBe(true);
-    expect(reg.requests.filter((r) => r.url !== '/v2/').map((r) => `${r.method} ${r.url}`)).toEqual(['HEAD /v2/team/app/manifests/1.0', `GET /v2/team/app/manifests/${MANIFEST_DIGEST}`]);
+    expect(reg.requests.filter((r) => r.url !== '/v2/').map((r) => `${r.method} ${r.url}`)).toEqual([
+      'HEAD /v2/team/app/manifests/1.0',
+      `GET /v2/team/app/manifests/${MANIFEST_DIGEST}`,
+    ]);
   });
 
   it('a HEAD that lies about the digest is caught when the manifest is read: DIGEST_MISMATCH', async () => {

@@ -19,7 +19,9 @@ describe('readArchiveDays', () => {
 
   it('hashes a manifest it knows nothing of', async () => {
     const { root } = await day('{"a":1}');
-    expect(readArchiveDays(root, ['2026-07-01'])).toEqual([{ date: '2026-07-01', sha256: sha256('{"a":1}'), pending: false, stat: expect.any(String), statAt: expect.any(Number) }]);
+    expect(readArchiveDays(root, ['2026-07-01'])).toEqual([
+      { date: '2026-07-01', sha256: sha256('{"a":1}'), pending: false, stat: expect.any(String), statAt: expect.any(Number) },
+    ]);
   });
 
   it('trusts the recorded sha256 while the file identity is the recorded one and was old when recorded', async () => {

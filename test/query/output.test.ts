@@ -31,13 +31,29 @@ describe('csvField and toCsv (RFC 4180)', () => {
     expect(csvField('@SUM(A1)')).toBe("'@SUM(A1)");
   });
   it('a header, CRLF after every line', () => {
-    expect(toCsv(['a', 'b'], [{ a: 'x', b: null }, { a: 'y,z', b: 2 }])).toBe('a,b\r\nx,\r\n"y,z",2\r\n');
+    expect(
+      toCsv(
+        ['a', 'b'],
+        [
+          { a: 'x', b: null },
+          { a: 'y,z', b: 2 },
+        ],
+      ),
+    ).toBe('a,b\r\nx,\r\n"y,z",2\r\n');
   });
 });
 
 describe('textTable', () => {
   it('pads columns to the widest cell, in characters', () => {
-    expect(textTable(['name', 'v'], [['ü', '1'], ['abc', '2']])).toBe('NAME  V\nü     1\nabc   2\n');
+    expect(
+      textTable(
+        ['name', 'v'],
+        [
+          ['ü', '1'],
+          ['abc', '2'],
+        ],
+      ),
+    ).toBe('NAME  V\nü     1\nabc   2\n');
   });
   it('prints nothing for no rows', () => {
     expect(textTable(['a'], [])).toBe('');

@@ -53,7 +53,12 @@ describe('custody query', () => {
     });
 
     it('by purl, with or without a version, case-insensitively', async () => {
-      for (const purl of ['pkg:deb/debian/openssl', 'pkg:deb/debian/openssl@3.0.15-1~deb12u1', 'pkg:deb/Debian/OpenSSL', 'pkg:deb/debian/openssl@3.0.15-1~deb12u1?arch=amd64']) {
+      for (const purl of [
+        'pkg:deb/debian/openssl',
+        'pkg:deb/debian/openssl@3.0.15-1~deb12u1',
+        'pkg:deb/Debian/OpenSSL',
+        'pkg:deb/debian/openssl@3.0.15-1~deb12u1?arch=amd64',
+      ]) {
         const { code, answer } = await queryJson(root, 'package', purl);
         expect(code, purl).toBe(0);
         expect(answer!.rows.map((r) => r.date)).toEqual(['2026-04-01', '2026-04-02']);
@@ -96,7 +101,17 @@ describe('custody query', () => {
       const { code, answer } = await queryJson(root, 'vuln', 'CVE-2023-45853');
       expect(code).toBe(0);
       expect(answer!.rows).toEqual([
-        expect.objectContaining({ date: '2026-04-01', ref: SHOP, vulnerability: 'CVE-2023-45853', severity: 'CRITICAL', package: 'zlib1g', version: '1:1.2.13.dfsg-1', vex: null, scanner: 'trivy', valid: true }),
+        expect.objectContaining({
+          date: '2026-04-01',
+          ref: SHOP,
+          vulnerability: 'CVE-2023-45853',
+          severity: 'CRITICAL',
+          package: 'zlib1g',
+          version: '1:1.2.13.dfsg-1',
+          vex: null,
+          scanner: 'trivy',
+          valid: true,
+        }),
         expect.objectContaining({
           date: '2026-04-02',
           ref: SHOP,
@@ -195,7 +210,9 @@ describe('custody query', () => {
       expect(csv.code).toBe(0);
       const lines = csv.stdout.split('\r\n');
       expect(lines[0]).toBe('date,ref,digest,digest_changed,status,signature,sbom,provenance,scan,vex,evidence,invalid');
-      expect(lines[1]).toBe(`2026-04-01,${SHOP},${EXAMPLE_DIGEST},false,ok,none,spdx (4 components),https://ci.example/builders/container@v2,"trivy: 1 CRITICAL, 1 LOW",0,3,0`);
+      expect(lines[1]).toBe(
+        `2026-04-01,${SHOP},${EXAMPLE_DIGEST},false,ok,none,spdx (4 components),https://ci.example/builders/container@v2,"trivy: 1 CRITICAL, 1 LOW",0,3,0`,
+      );
       expect(lines.at(-1)).toBe('');
       expect(lines).toHaveLength(4);
     });

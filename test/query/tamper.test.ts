@@ -96,7 +96,11 @@ describe('an archive that does not verify is not indexed (exit 1, one line namin
       const result = await runCli(['query', 'missing', 'signature', '--root', root]);
       expect(result.code).toBe(1);
       expect(result.stdout).toBe('');
-      expect(result.stderr).toMatch(new RegExp(`^custody: 2026-05-01/manifest.json has sha256 ${now}, its manifest.json.sha256 says [0-9a-f]{64}; not indexed \\(custody verify .* lists every problem\\)\\n$`));
+      expect(result.stderr).toMatch(
+        new RegExp(
+          `^custody: 2026-05-01/manifest.json has sha256 ${now}, its manifest.json.sha256 says [0-9a-f]{64}; not indexed \\(custody verify .* lists every problem\\)\\n$`,
+        ),
+      );
     }
   });
 
@@ -104,7 +108,11 @@ describe('an archive that does not verify is not indexed (exit 1, one line namin
     editManifest(join(root, '2026-05-02', SHOP_IMAGE, 'manifest.json'), (m) => (m.updatedAt = '2020-01-01T00:00:00.000Z'), true);
     const result = await runCli(['index', root]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(new RegExp(`^custody: 2026-05-02/${SHOP_IMAGE}/manifest.json has sha256 [0-9a-f]{64}; 2026-05-02/manifest.json#/images/\\d+/manifestSha256 records [0-9a-f]{64}; not indexed`));
+    expect(result.stderr).toMatch(
+      new RegExp(
+        `^custody: 2026-05-02/${SHOP_IMAGE}/manifest.json has sha256 [0-9a-f]{64}; 2026-05-02/manifest.json#/images/\\d+/manifestSha256 records [0-9a-f]{64}; not indexed`,
+      ),
+    );
     expect(existsSync(join(root, '.custody-index', 'index.sqlite'))).toBe(true);
   });
 
@@ -116,7 +124,11 @@ describe('an archive that does not verify is not indexed (exit 1, one line namin
     const result = await runCli(['query', 'vuln', 'CVE-2023-45853', '--root', root]);
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toMatch(new RegExp(`^custody: 2026-05-01/${SHOP_IMAGE}/evidence/scan-trivy-[0-9a-f]{12}\\.json has sha256 ${sha256(bytes)}; its image manifest says [0-9a-f]{64}; not indexed`));
+    expect(result.stderr).toMatch(
+      new RegExp(
+        `^custody: 2026-05-01/${SHOP_IMAGE}/evidence/scan-trivy-[0-9a-f]{12}\\.json has sha256 ${sha256(bytes)}; its image manifest says [0-9a-f]{64}; not indexed`,
+      ),
+    );
   });
 
   it('a missing evidence file', async () => {
@@ -135,7 +147,7 @@ describe('an archive that does not verify is not indexed (exit 1, one line namin
     expect(result.stderr).toMatch(/2026-05-02 is a symbolic link; an archive's days are real folders/);
   });
 
-  it('a document already indexed is not read again: its copy on a later day is vouched for by that day\'s manifest, and the answer comes from the verified copy (custody verify re-hashes every copy)', async () => {
+  it("a document already indexed is not read again: its copy on a later day is vouched for by that day's manifest, and the answer comes from the verified copy (custody verify re-hashes every copy)", async () => {
     await indexJson(root);
     // Day 3 repeats the shop's scan; its copy is then altered before anything indexes day 3.
     await archiveDay(root, '2026-05-03', ['shop']);

@@ -68,7 +68,10 @@ describe('parseVersionRange', () => {
 describe('splitPurl', () => {
   it('name and version, decoded, qualifiers and subpath dropped; a scoped npm name keeps its @', async () => {
     const { splitPurl, purlShortName } = await import('../../src/query/purl.js');
-    expect(splitPurl('pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1?type=jar#sub')).toEqual({ name: 'pkg:maven/org.apache.logging.log4j/log4j-core', version: '2.14.1' });
+    expect(splitPurl('pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1?type=jar#sub')).toEqual({
+      name: 'pkg:maven/org.apache.logging.log4j/log4j-core',
+      version: '2.14.1',
+    });
     expect(splitPurl('pkg:npm/%40angular/core@16.0.0')).toEqual({ name: 'pkg:npm/@angular/core', version: '16.0.0' });
     expect(splitPurl('pkg:npm/@angular/core')).toEqual({ name: 'pkg:npm/@angular/core' });
     expect(splitPurl('pkg:npm/%40angular/core')).toEqual({ name: 'pkg:npm/@angular/core' });

@@ -14,7 +14,8 @@ import { demoRoot, hostileRoot, LAYOUT_REF, SHOP_REF } from './fixture.js';
  * JavaScript; hostile strings stay text.
  */
 const available = chromiumAvailable();
-if (!available && process.env.CI === 'true') throw new Error(`${CHROMIUM} is missing: the report's browser test must run with CI=true (apt-get install chromium)`);
+if (!available && process.env.CI === 'true')
+  throw new Error(`${CHROMIUM} is missing: the report's browser test must run with CI=true (apt-get install chromium)`);
 
 type Page = Awaited<ReturnType<typeof loadPage>>;
 const pages: Page[] = [];
@@ -50,12 +51,16 @@ describe.skipIf(!available)(`the report in chromium${available ? '' : ` [skipped
     expect(page.console.filter((m) => m.type === 'error' || m.type === 'warning')).toEqual([]);
     expect(page.log.filter((l) => l.level === 'error' || l.level === 'warning')).toEqual([]);
     // No URL anywhere in the DOM that a browser would fetch or follow off the page.
-    const external = await page.evaluate(`[...document.querySelectorAll('*')].flatMap((e) => ['src', 'href', 'xlink:href', 'action', 'srcset', 'poster', 'data'].map((a) => e.getAttribute(a)).filter((v) => v !== null && !v.startsWith('#')))`);
+    const external = await page.evaluate(
+      `[...document.querySelectorAll('*')].flatMap((e) => ['src', 'href', 'xlink:href', 'action', 'srcset', 'poster', 'data'].map((a) => e.getAttribute(a)).filter((v) => v !== null && !v.startsWith('#')))`,
+    );
     expect(external).toEqual([]);
     expect(await page.evaluate(`document.querySelectorAll('link, iframe, object, embed, img, video, audio, source, base, form').length`)).toBe(0);
     expect(await page.evaluate(`[...document.styleSheets].map((s) => s.href)`)).toEqual([null]);
     // The script sorts a table when a header is clicked (the CSP let it run).
-    const sorted = await page.evaluate(`(() => { const th = document.querySelector('#coverage-table th'); th.click(); th.click(); return [th.getAttribute('aria-sort'), [...document.querySelectorAll('#coverage-table tbody tr td:first-child strong')].map((s) => s.textContent)]; })()`);
+    const sorted = await page.evaluate(
+      `(() => { const th = document.querySelector('#coverage-table th'); th.click(); th.click(); return [th.getAttribute('aria-sort'), [...document.querySelectorAll('#coverage-table tbody tr td:first-child strong')].map((s) => s.textContent)]; })()`,
+    );
     expect(sorted).toEqual(['descending', [SHOP_REF, LAYOUT_REF]]);
   });
 
@@ -91,7 +96,9 @@ describe.skipIf(!available)(`the report in chromium${available ? '' : ` [skipped
   it('is complete without JavaScript', async () => {
     const page = await open(url, { javascript: false });
     expect(page.requests).toEqual([url]);
-    const parts = await page.evaluate(`({ rows: document.querySelectorAll('#coverage-table tbody tr').length, charts: document.querySelectorAll('figure.chart svg').length, enhanced: document.querySelector('#coverage-table th').hasAttribute('data-sort') })`);
+    const parts = await page.evaluate(
+      `({ rows: document.querySelectorAll('#coverage-table tbody tr').length, charts: document.querySelectorAll('figure.chart svg').length, enhanced: document.querySelector('#coverage-table th').hasAttribute('data-sort') })`,
+    );
     expect(parts).toEqual({ rows: 2, charts: 4, enhanced: false });
   });
 

@@ -17,7 +17,9 @@ export const D1 = '2026-11-28';
 export const D2 = '2026-11-29';
 export const LAYOUT_REF = `oci:${REPO_ROOT}/examples/layout:1.0`;
 export const SHOP_REF = `registry.example/acme/shop@${EXAMPLE_DIGEST}`;
-export const SHOP_EVIDENCE = ['sbom.spdx.json', 'sbom.cdx.json', 'provenance.intoto.json', 'scan.trivy.json'].map((f) => join(REPO_ROOT, 'examples', 'evidence', f));
+export const SHOP_EVIDENCE = ['sbom.spdx.json', 'sbom.cdx.json', 'provenance.intoto.json', 'scan.trivy.json'].map((f) =>
+  join(REPO_ROOT, 'examples', 'evidence', f),
+);
 export const EXAMPLE_KEY = join(REPO_ROOT, 'examples', 'cosign.pub');
 
 export const sha256 = (bytes: string | Uint8Array) => createHash('sha256').update(bytes).digest('hex');
@@ -71,7 +73,11 @@ function collected(version: Version): CollectedImage {
     tag: '1.0',
     image: [],
     evidence: [
-      { bytes: sbom, mediaType: 'application/vnd.cyclonedx+json', origin: { method: 'referrers-api', attachedTo: version.digest, descriptor: descriptor(sbom, 'application/vnd.cyclonedx+json') } },
+      {
+        bytes: sbom,
+        mediaType: 'application/vnd.cyclonedx+json',
+        origin: { method: 'referrers-api', attachedTo: version.digest, descriptor: descriptor(sbom, 'application/vnd.cyclonedx+json') },
+      },
       { bytes: trivyReport('2026-11-27T10:00:00Z', version.findings), mediaType: 'application/json', origin: { method: 'local-file', file: 'trivy.json' } },
       {
         bytes: signature.payload,

@@ -121,7 +121,9 @@ describe('custody report', () => {
     const page = join(await tempDir('custody-report-policy-'), 'r.html');
     const result = await runCli(['report', root, '--out', page, '--policy', join(REPO_ROOT, 'docs', 'gate-policy.example.yaml')]);
     expect(result.code).toBe(1);
-    expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^custody: 2 of 2 image\(s\) fail the policy .*gate-policy\.example\.yaml; first: /)]);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^custody: 2 of 2 image\(s\) fail the policy .*gate-policy\.example\.yaml; first: /),
+    ]);
     const text = await readFile(page, 'utf8');
     expect(text).toContain('<section id="policy">');
     expect(text).toMatch(/<td><span class="status-fail">fail<\/span><\/td><td>sbom<\/td><td>linux\/arm64<\/td>/);
@@ -221,7 +223,11 @@ describe('custody report on a tampered archive: the failure on top, exit 1', () 
     const page = join(await tempDir('custody-report-tampered-'), 'r.html');
     const result = await runCli(['report', copy, '--out', page]);
     expect(result.code).toBe(1);
-    expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(new RegExp(`^custody: .* does not verify: \\d+ problem\\(s\\); first: .*; ${page.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} shows it at the top$`))]);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(
+        new RegExp(`^custody: .* does not verify: \\d+ problem\\(s\\); first: .*; ${page.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} shows it at the top$`),
+      ),
+    ]);
     expect(result.stdout).toMatch(/^verify {4}FAILED /m);
     const text = await readFile(page, 'utf8');
     const verdict = verdictOf(text);
@@ -255,8 +261,16 @@ describe('custody report: bad input (exit 2)', () => {
       },
       /not a readable \.tar\.gz export/,
     ],
-    ['an image folder', async () => ['report', join(root, D1, await imagePathOf(join(root, D1), LAYOUT_REF)), '--out', join(await tempDir(), 'r.html')], /is an image folder/],
-    ['a bad --from', async () => ['report', root, '--json', '--from', '2026-02-30'], /^custody: --from takes a date YYYY-MM-DD, got "2026-02-30", which is not a calendar date/],
+    [
+      'an image folder',
+      async () => ['report', join(root, D1, await imagePathOf(join(root, D1), LAYOUT_REF)), '--out', join(await tempDir(), 'r.html')],
+      /is an image folder/,
+    ],
+    [
+      'a bad --from',
+      async () => ['report', root, '--json', '--from', '2026-02-30'],
+      /^custody: --from takes a date YYYY-MM-DD, got "2026-02-30", which is not a calendar date/,
+    ],
     ['--from after --to', async () => ['report', root, '--json', '--from', D2, '--to', D1], /--from 2026-11-29 is after --to 2026-11-28/],
     ['no --out and no --json', async () => ['report', root], /give --out FILE\.html, or --json/],
     ['an unreadable policy', async () => ['report', root, '--json', '--policy', '/nonexistent/p.yaml'], /p\.yaml/],

@@ -7,7 +7,7 @@ const NODE_VERSION = '24.21.0';
 const SETUP = 'set -euo pipefail; source scripts/setup-node.sh; node --version';
 const CI_PACKAGES = 'docker-registry skopeo umoci apache2-utils openssl coreutils ca-certificates curl jq in-toto chromium';
 
-describe('scripts/setup-node.sh on a machine with neither node nor npm (FAKE apt-get/sudo/npm shims: the real apt-get would replace this machine\'s Node)', () => {
+describe("scripts/setup-node.sh on a machine with neither node nor npm (FAKE apt-get/sudo/npm shims: the real apt-get would replace this machine's Node)", () => {
   const npmInstall = (repo: string) =>
     `CI= npm install --prefix ${join(repo, '.tools', 'node24')} --no-save --no-audit --no-fund --loglevel=error node@${NODE_VERSION}`;
 
@@ -17,11 +17,7 @@ describe('scripts/setup-node.sh on a machine with neither node nor npm (FAKE apt
     expect(run.stderr).toContain("installing Debian's nodejs npm with apt-get");
     expect(run.status).toBe(0);
     expect(run.stdout.trim()).toBe(process.version);
-    expect(machine.log()).toEqual([
-      'apt-get update -qq',
-      'apt-get install -y -qq --no-install-recommends nodejs npm',
-      npmInstall(machine.repo),
-    ]);
+    expect(machine.log()).toEqual(['apt-get update -qq', 'apt-get install -y -qq --no-install-recommends nodejs npm', npmInstall(machine.repo)]);
     expect(run.stderr).toContain(`using node ${process.version} at ${join(machine.repo, '.tools', 'node24', 'node_modules', '.bin', 'node')}`);
   });
 

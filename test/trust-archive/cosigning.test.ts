@@ -34,14 +34,20 @@ async function layout(extra: Partial<GateImageSpec>): Promise<string> {
 async function files() {
   const dir = await tempDir('custody-cosign-keys-');
   await writeFile(join(dir, 'release.pub'), release.publicPem);
-  await writeFile(join(dir, 'policy.yaml'), `apiVersion: custody/v1\nkind: Policy\nmetadata: {name: cosign}\nrules:\n  signature: {mode: enforce, keys: [release.pub]}\n`);
+  await writeFile(
+    join(dir, 'policy.yaml'),
+    `apiVersion: custody/v1\nkind: Policy\nmetadata: {name: cosign}\nrules:\n  signature: {mode: enforce, keys: [release.pub]}\n`,
+  );
   return { key: join(dir, 'release.pub'), policy: join(dir, 'policy.yaml') };
 }
 
 async function archive(ref: string, key: string) {
   const root = await tempDir('custody-cosign-root-');
   const run = await runCli(['archive', ref, '--key', key, '--root', root, '--date', DATE, '--json']);
-  const report = JSON.parse(run.stdout) as { failedSignatures: number; images: { path: string; evidence: { kind: string; verification?: { verified: boolean; code?: string } }[] }[] };
+  const report = JSON.parse(run.stdout) as {
+    failedSignatures: number;
+    images: { path: string; evidence: { kind: string; verification?: { verified: boolean; code?: string } }[] }[];
+  };
   const signatures = report.images[0]!.evidence.filter((e) => e.kind === 'signature').map((e) => e.verification);
   return { ...run, root, report, signatures };
 }
@@ -100,7 +106,14 @@ describe('co-signed images (two signers, one key given)', () => {
     const blob = (d: string) => join(dir, 'blobs', 'sha256', d.slice('sha256:'.length));
     const manifest = JSON.parse(await readFile(blob(sig.digest), 'utf8')) as { layers: { annotations: Record<string, string> }[] };
     const body = Buffer.from(
-      JSON.stringify({ apiVersion: '0.0.1', kind: 'hashedrekord', spec: { signature: { content: '', publicKey: { content: Buffer.from(release.publicPem).toString('base64') } }, data: { hash: { algorithm: 'sha256', value: '' } } } }),
+      JSON.stringify({
+        apiVersion: '0.0.1',
+        kind: 'hashedrekord',
+        spec: {
+          signature: { content: '', publicKey: { content: Buffer.from(release.publicPem).toString('base64') } },
+          data: { hash: { algorithm: 'sha256', value: '' } },
+        },
+      }),
     ).toString('base64');
     manifest.layers[1]!.annotations['dev.sigstore.cosign/bundle'] = JSON.stringify({
       SignedEntryTimestamp: Buffer.from('x').toString('base64'),
@@ -116,6 +129,8 @@ describe('co-signed images (two signers, one key given)', () => {
     const { key } = await files();
     const run = await archive(ref, key);
     expect(run.code).toBe(1);
-    expect(run.signatures).toEqual(expect.arrayContaining([expect.objectContaining({ verified: true }), expect.objectContaining({ verified: false, code: 'signature-invalid' })]));
+    expect(run.signatures).toEqual(
+      expect.arrayContaining([expect.objectContaining({ verified: true }), expect.objectContaining({ verified: false, code: 'signature-invalid' })]),
+    );
   });
 });

@@ -22,7 +22,14 @@ const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex')
 
 async function writePolicy(dir: string, stores: string[], extra: Record<string, unknown> = {}): Promise<string> {
   const path = join(dir, `policy-${sha(JSON.stringify([stores, extra])).slice(0, 8)}.json`);
-  const statement = { name: 'test', registryScopes: ['*'], signatureVerification: { level: 'strict' }, trustStores: stores, trustedIdentities: ['*'], ...extra };
+  const statement = {
+    name: 'test',
+    registryScopes: ['*'],
+    signatureVerification: { level: 'strict' },
+    trustStores: stores,
+    trustedIdentities: ['*'],
+    ...extra,
+  };
   await writeFile(path, JSON.stringify({ version: '1.0', trustPolicies: [statement] }));
   return path;
 }
@@ -48,8 +55,19 @@ async function notationLayout(signer: { leaf: TestCert; root: TestCert } = { lea
     ['jws', 'application/jose+json'],
     ['cose', 'application/cose'],
   ] as const) {
-    const bytes = signNotation({ format, alg: 'ES256', key: signer.leaf.keys.privateKey, chain: [signer.leaf, signer.root], target: { mediaType: manifest.mediaType, digest, size: manifest.size } });
-    await builder.attach(digest, 'application/vnd.cncf.notary.signature', { bytes, mediaType }, { 'io.cncf.notary.x509chain.thumbprint#S256': `["${sha(signer.leaf.der)}"]` });
+    const bytes = signNotation({
+      format,
+      alg: 'ES256',
+      key: signer.leaf.keys.privateKey,
+      chain: [signer.leaf, signer.root],
+      target: { mediaType: manifest.mediaType, digest, size: manifest.size },
+    });
+    await builder.attach(
+      digest,
+      'application/vnd.cncf.notary.signature',
+      { bytes, mediaType },
+      { 'io.cncf.notary.x509chain.thumbprint#S256': `["${sha(signer.leaf.der)}"]` },
+    );
   }
   return { layout, digest };
 }
@@ -80,7 +98,19 @@ describe('archive of an OCI layout carrying Notation signatures as referrers', (
     const work = await tempDir();
     const root = join(work, 'artifacts');
     const policy = await writePolicy(work, ['ca:acme'], { trustedIdentities: ['x509.subject:C=US,ST=WA,O=acme'] });
-    const run = await runCli(['archive', `oci:${layout}:v1`, '--root', root, '--date', DATE, '--notation-trust-store', localStore(work), '--notation-trust-policy', policy, '--json']);
+    const run = await runCli([
+      'archive',
+      `oci:${layout}:v1`,
+      '--root',
+      root,
+      '--date',
+      DATE,
+      '--notation-trust-store',
+      localStore(work),
+      '--notation-trust-policy',
+      policy,
+      '--json',
+    ]);
     expect(run.code, run.stderr).toBe(0);
     const { day, entries } = await notationEntries(root);
     expect(entries.map((e) => e.mediaType).sort()).toEqual(['application/cose', 'application/jose+json']);
@@ -107,7 +137,19 @@ describe('archive of an OCI layout carrying Notation signatures as referrers', (
     const { layout } = await notationLayout({ leaf: strangerLeaf, root: stranger });
     const work = await tempDir();
     const policy = await writePolicy(work, ['ca:acme']);
-    const run = await runCli(['archive', `oci:${layout}:v1`, '--root', join(work, 'a'), '--date', DATE, '--notation-trust-store', localStore(work), '--notation-trust-policy', policy, '--json']);
+    const run = await runCli([
+      'archive',
+      `oci:${layout}:v1`,
+      '--root',
+      join(work, 'a'),
+      '--date',
+      DATE,
+      '--notation-trust-store',
+      localStore(work),
+      '--notation-trust-policy',
+      policy,
+      '--json',
+    ]);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/2 signature\(s\) failed/);
     const { entries } = await notationEntries(join(work, 'a'));
@@ -130,7 +172,18 @@ describe('archive of an OCI layout carrying Notation signatures as referrers', (
     const work = await tempDir();
     const root = join(work, 'a');
     const store = localStore(work);
-    await runCli(['archive', `oci:${layout}:v1`, '--root', root, '--date', DATE, '--notation-trust-store', store, '--notation-trust-policy', await writePolicy(work, ['ca:acme'])]);
+    await runCli([
+      'archive',
+      `oci:${layout}:v1`,
+      '--root',
+      root,
+      '--date',
+      DATE,
+      '--notation-trust-store',
+      store,
+      '--notation-trust-policy',
+      await writePolicy(work, ['ca:acme']),
+    ]);
     const other = await writePolicy(work, ['ca:mallory']);
     const verify = await runCli(['verify', root, '--notation-trust-store', store, '--notation-trust-policy', other, '--json']);
     expect(verify.code).toBe(1);
@@ -143,10 +196,28 @@ describe('archive of an OCI layout carrying Notation signatures as referrers', (
     const { layout } = await notationLayout();
     const work = await tempDir();
     const root = join(work, 'a');
-    await runCli(['archive', `oci:${layout}:v1`, '--root', root, '--date', DATE, '--notation-trust-store', localStore(work), '--notation-trust-policy', await writePolicy(work, ['ca:acme'])]);
+    await runCli([
+      'archive',
+      `oci:${layout}:v1`,
+      '--root',
+      root,
+      '--date',
+      DATE,
+      '--notation-trust-store',
+      localStore(work),
+      '--notation-trust-policy',
+      await writePolicy(work, ['ca:acme']),
+    ]);
     const { day } = await notationEntries(root);
     const kept = day.trust!.find((r) => r.role === 'notation-trust-policy')!;
-    const forged = Buffer.from(JSON.stringify({ version: '1.0', trustPolicies: [{ name: 'x', registryScopes: ['*'], signatureVerification: { level: 'strict' }, trustStores: ['ca:mallory'], trustedIdentities: ['*'] }] }));
+    const forged = Buffer.from(
+      JSON.stringify({
+        version: '1.0',
+        trustPolicies: [
+          { name: 'x', registryScopes: ['*'], signatureVerification: { level: 'strict' }, trustStores: ['ca:mallory'], trustedIdentities: ['*'] },
+        ],
+      }),
+    );
     await writeFile(join(root, DATE, kept.path), forged);
     await writeFile(join(root, DATE, `${kept.path}.sha256`), `${sha(forged)}  ${kept.sha256}.json\n`);
     const verify = await runCli(['verify', root, '--json']);
@@ -195,8 +266,20 @@ describe('archive --evidence of Notation envelopes for an image named by digest'
       const root = join(work, 'artifacts');
       const policy = await writePolicy(work, stores);
       const run = await runCli([
-        'archive', `registry.example/app@${digest}`, '--no-discover', '--evidence', join(NOTATION, file),
-        '--root', root, '--date', DATE, '--notation-trust-store', STORE, '--notation-trust-policy', policy, '--json',
+        'archive',
+        `registry.example/app@${digest}`,
+        '--no-discover',
+        '--evidence',
+        join(NOTATION, file),
+        '--root',
+        root,
+        '--date',
+        DATE,
+        '--notation-trust-store',
+        STORE,
+        '--notation-trust-policy',
+        policy,
+        '--json',
       ]);
       // A signature that does not verify is a finding: the run exits 1, the verdict is still archived.
       expect(run.code, run.stderr).toBe(expected === 'verified' ? 0 : 1);

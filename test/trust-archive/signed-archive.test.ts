@@ -127,7 +127,9 @@ describe('archive verifies signatures and keeps the trust material', () => {
     expect((await runCli(['verify', root, '--key', KEY])).code).toBe(0);
     const wrong = await runCli(['verify', root, '--key', OTHER_KEY, '--json']);
     expect(wrong.code).toBe(1);
-    expect(JSON.parse(wrong.stdout).problems).toEqual([expect.objectContaining({ code: 'signature-unverified', path: expect.stringContaining('/evidence/signature-cosign-simplesigning-') })]);
+    expect(JSON.parse(wrong.stdout).problems).toEqual([
+      expect.objectContaining({ code: 'signature-unverified', path: expect.stringContaining('/evidence/signature-cosign-simplesigning-') }),
+    ]);
   });
 
   it('a Notation signature without a Notation trust store is no-trust-material: archived, never a pass, and not a failure of the run', async () => {
@@ -136,7 +138,12 @@ describe('archive verifies signatures and keeps the trust material', () => {
     const ref = `registry.example/acme/notary@sha256:${'a'.repeat(64)}`;
     const { code, report } = await archiveJson(['archive', '--no-discover', ref, '--evidence', notation, '--key', KEY, '--root', root, '--date', DATE]);
     expect(code).toBe(0);
-    expect(report.images[0].evidence[0]).toMatchObject({ kind: 'signature', format: 'notation', valid: true, verification: { verified: false, code: 'no-trust-material' } });
+    expect(report.images[0].evidence[0]).toMatchObject({
+      kind: 'signature',
+      format: 'notation',
+      valid: true,
+      verification: { verified: false, code: 'no-trust-material' },
+    });
     expect(report.failedSignatures).toBe(0);
   });
 
@@ -166,7 +173,17 @@ describe('archive verifies signatures and keeps the trust material', () => {
     expect(JSON.parse(verify.stdout).problems.filter((p: { code: string }) => p.code.startsWith('signature'))).toEqual([]);
 
     const other = await tempDir();
-    const bad = await archiveJson(['archive', ref, ...trustFlags, '--certificate-identity', SLSA_IDENTITY.replace('v2.1.0', 'v9'), '--root', other, '--date', DATE]);
+    const bad = await archiveJson([
+      'archive',
+      ref,
+      ...trustFlags,
+      '--certificate-identity',
+      SLSA_IDENTITY.replace('v2.1.0', 'v9'),
+      '--root',
+      other,
+      '--date',
+      DATE,
+    ]);
     expect(bad.code).toBe(1);
     const rejected = bad.report.images[0].evidence.find((e: { format: string }) => e.format === 'dsse');
     expect(rejected.verification).toMatchObject({ verified: false, code: 'identity-mismatch' });
@@ -182,7 +199,11 @@ describe('known producer deviations in the archive', () => {
     expect(plain.stdout).toMatch(/valid\*.*deviation: buildkit-empty-builder-id \(BuildKit/);
     const { image } = await signatureEntries(root);
     const entry = image.evidence.find((e: { format: string }) => e.format === 'in-toto');
-    expect(entry).toMatchObject({ valid: true, problems: [], deviations: [{ code: 'buildkit-empty-builder-id', path: '/predicate/builder/id', producer: expect.stringContaining('BuildKit') }] });
+    expect(entry).toMatchObject({
+      valid: true,
+      problems: [],
+      deviations: [{ code: 'buildkit-empty-builder-id', path: '/predicate/builder/id', producer: expect.stringContaining('BuildKit') }],
+    });
     // Evidence without deviations carries no deviations field: manifests of earlier versions stay as they were.
     expect(image.evidence.filter((e: { deviations?: unknown }) => e.deviations !== undefined)).toHaveLength(1);
     expect((await runCli(['verify', root])).code).toBe(0);
@@ -209,7 +230,11 @@ describe('known producer deviations in the archive', () => {
     );
     const plain = await runCli(['gate', '--bundle', bundle, '--policy', policy, '--json']);
     const strict = await runCli(['gate', '--bundle', bundle, '--policy', policy, '--json', '--strict']);
-    const reason = (out: string) => (JSON.parse(out) as { results: { rule: string; reason: string }[] }).results.filter((r) => r.rule === 'provenance').map((r) => r.reason).join(' ');
+    const reason = (out: string) =>
+      (JSON.parse(out) as { results: { rule: string; reason: string }[] }).results
+        .filter((r) => r.rule === 'provenance')
+        .map((r) => r.reason)
+        .join(' ');
     expect(reason(plain.stdout)).not.toMatch(/buildkit-empty-builder-id|is invalid/);
     expect(reason(strict.stdout)).toMatch(/is invalid: .*BuildKit/);
   });
@@ -268,10 +293,21 @@ describe('custody seal', () => {
 describe('custody verify-evidence', () => {
   const CONFORMANCE = join(CORPUS, 'sigstore-bundles', 'conformance');
   // The conformance folder's README gives these defaults for cases that carry no identity/issuer/artifact files.
-  const IDENTITY = 'https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main';
+  const IDENTITY =
+    'https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main';
   const ISSUER = 'https://token.actions.githubusercontent.com';
-  const args = (bundle: string, artifact: string) => ['verify-evidence', bundle, '--artifact', artifact,
-    '--trusted-root', PUBLIC_GOOD, '--certificate-identity', IDENTITY, '--certificate-oidc-issuer', ISSUER];
+  const args = (bundle: string, artifact: string) => [
+    'verify-evidence',
+    bundle,
+    '--artifact',
+    artifact,
+    '--trusted-root',
+    PUBLIC_GOOD,
+    '--certificate-identity',
+    IDENTITY,
+    '--certificate-oidc-issuer',
+    ISSUER,
+  ];
 
   it('verifies a conformance bundle (exit 0) and fails a _fail case (exit 1)', async () => {
     const ok = await runCli(args(join(CONFORMANCE, 'happy-path-v0.3', 'bundle.sigstore.json'), join(CONFORMANCE, 'a.txt')));

@@ -36,7 +36,19 @@ async function badPublish(): Promise<string> {
 
 async function archiveOne(file: string, digest: string, trust: string[]) {
   const root = await tempDir('custody-signed-formats-');
-  const run = await runCli(['archive', '--no-discover', `registry.example/acme/pkg@${digest}`, '--evidence', file, ...trust, '--root', root, '--date', DATE, '--json']);
+  const run = await runCli([
+    'archive',
+    '--no-discover',
+    `registry.example/acme/pkg@${digest}`,
+    '--evidence',
+    file,
+    ...trust,
+    '--root',
+    root,
+    '--date',
+    DATE,
+    '--json',
+  ]);
   const report = JSON.parse(run.stdout) as Json;
   return { ...run, root, evidence: report.images[0].evidence[0] as Json };
 }

@@ -93,7 +93,9 @@ describe('sigstore-conformance _fail cases fail', () => {
     await expect(runCase(corpus('invalid/sigstore-conformance/managed-key-wrong-key_fail'))).rejects.toMatchObject({ code: 'INVALID_KEY' });
   });
   it('trust-root-tlog-missing-validity-start_fail: the trusted root warning names the log', async () => {
-    const trust = await loadTrustMaterial({ trustedRoots: [corpus('invalid/sigstore-conformance/trust-root-tlog-missing-validity-start_fail/trusted_root.json')] });
+    const trust = await loadTrustMaterial({
+      trustedRoots: [corpus('invalid/sigstore-conformance/trust-root-tlog-missing-validity-start_fail/trusted_root.json')],
+    });
     expect(trust.warnings.join('\n')).toMatch(/tlogs\[1\].*no validFor.start/);
   });
 });

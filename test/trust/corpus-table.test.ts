@@ -26,7 +26,9 @@ const FULCIO_REKOR = `${CI}/dir-img-cosign-fulcio-rekor-valid`;
 const COSIGN_KEY = corpus('cosign/keys/containers-image-cosign.pub');
 const PGI = corpus('sigstore-bundles/cosign-testdata/trusted_root_pgi.json');
 
-const file = (path: string, mediaType = 'application/octet-stream') => () => ({ bytes: readCorpus(path), mediaType });
+const file =
+  (path: string, mediaType = 'application/octet-stream') =>
+  () => ({ bytes: readCorpus(path), mediaType });
 const firstLine = (path: string) => () => ({ bytes: Buffer.from(corpusText(path).split('\n')[0]!), mediaType: 'application/json' });
 const artifact = (path: string) => () => ({ artifact: readCorpus(path) });
 const digest = (d: string) => () => ({ digest: d });
@@ -61,10 +63,14 @@ const NPM_KEYS_JSON = corpus('sigstore-bundles/trust/npm-registry-keys.from-tuf-
 /** GCB's us-west2 provenance key (test/fixtures/trust/README.md) and the image of the corpus GCB document. */
 const GCB_KEY = join(import.meta.dirname, '..', 'fixtures', 'trust', 'gcb-us-west2.pub');
 const GCB_IMAGE = 'sha256:f472ca4b68898c951ac3b476cba919d0d56fca4ced631fabcead51e4b2b690e7';
-const NPM_PROVENANCE_IDENTITY = 'https://github.com/slsa-framework/slsa-github-generator/.github/workflows/delegator_lowperms-generic_slsa3.yml@refs/tags/v1.6.0';
-const NPM_OSSF_SHA512 = 'sha512:563bc6d88c7cc60917b13cf4838473eeea6ec7ea0430f2672b16f43c2a5c82c239949c7cae7fe13bbe3b30d0571c3e56de624aa31ea43c98c12f1f190b8a7ca0';
-const SIGSTORE_JS_SHA512 = 'sha512:7bea9f6e7ff37f5fab0b36bf061200fff03099fd2fd696b91d04bc5e4f225eb9fd6e0cadcad54ba980f43fb352a99e8810b4e0abeb5c0ef2cf9108cd1f258b36';
-const SIGSTORE_130_SHA512 = 'sha512:76176ffa33808b54602c7c35de5c6e9a4deb96066dba6533f50ac234f4f1f4c6b3527515dc17c06fbe2860030f410eee69ea20079bd3a2c6f3dcf3b329b10751';
+const NPM_PROVENANCE_IDENTITY =
+  'https://github.com/slsa-framework/slsa-github-generator/.github/workflows/delegator_lowperms-generic_slsa3.yml@refs/tags/v1.6.0';
+const NPM_OSSF_SHA512 =
+  'sha512:563bc6d88c7cc60917b13cf4838473eeea6ec7ea0430f2672b16f43c2a5c82c239949c7cae7fe13bbe3b30d0571c3e56de624aa31ea43c98c12f1f190b8a7ca0';
+const SIGSTORE_JS_SHA512 =
+  'sha512:7bea9f6e7ff37f5fab0b36bf061200fff03099fd2fd696b91d04bc5e4f225eb9fd6e0cadcad54ba980f43fb352a99e8810b4e0abeb5c0ef2cf9108cd1f258b36';
+const SIGSTORE_130_SHA512 =
+  'sha512:76176ffa33808b54602c7c35de5c6e9a4deb96066dba6533f50ac234f4f1f4c6b3527515dc17c06fbe2860030f410eee69ea20079bd3a2c6f3dcf3b329b10751';
 
 const sigstoreJs = (name: string): Row => ({
   path: `sigstore-bundles/sigstore-js/${name}.sigstore.json`,
@@ -198,7 +204,7 @@ const VERIFY: Row[] = [
   {
     path: 'sigstore-bundles/cosign-testdata/oci-attestation.sigstore.json',
     expect: 'verified',
-    why: 'cosign test bundle for an OCI image, with cosign\'s own copy of the public-good root',
+    why: "cosign test bundle for an OCI image, with cosign's own copy of the public-good root",
     input: file('sigstore-bundles/cosign-testdata/oci-attestation.sigstore.json', 'application/json'),
     target: digest('sha256:732112270d7e59418a8c080b134b24cabd67d250d0d0147a97ed95ba5c280aa4'),
     trust: keyless('cody@soyland.com', GITHUB_OAUTH, PGI),
@@ -224,9 +230,7 @@ const VERIFY: Row[] = [
     expect: 'verified',
     why: 'public-good DSSE bundle',
     input: file('sigstore-bundles/sigstore-go/dsse.sigstore.json', 'application/json'),
-    target: digest(
-      'sha512:bbfd372fc9beeb777fe35d05bb10c0c70a9733d366a75fed7dd18866c7391de3ee7e88ba74dd47abf3e15c845e547fcf0e5c3da80854c751554224d3a6d4e55f',
-    ),
+    target: digest('sha512:bbfd372fc9beeb777fe35d05bb10c0c70a9733d366a75fed7dd18866c7391de3ee7e88ba74dd47abf3e15c845e547fcf0e5c3da80854c751554224d3a6d4e55f'),
     trust: keyless('brian@dehamer.com', GITHUB_OAUTH),
   },
   sigstoreJs('bundleV01-dsse-no-proof'),
@@ -264,18 +268,19 @@ const CANNOT_VERIFY_OFFLINE: Row[] = [
     why: 'a message signature whose artifact is not in the corpus',
     input: file('sigstore-bundles/sigstore-go/public-key-validity.sigstore.json', 'application/json'),
     target: digest(`sha256:${'0'.repeat(64)}`),
-    trust: { keys: [corpus('sigstore-bundles/sigstore-go/public-key-validity.pem')], trustedRoots: [corpus('sigstore-bundles/sigstore-go/public-key-validity.json')] },
+    trust: {
+      keys: [corpus('sigstore-bundles/sigstore-go/public-key-validity.pem')],
+      trustedRoots: [corpus('sigstore-bundles/sigstore-go/public-key-validity.json')],
+    },
   },
-  ...['annotated-tag', 'multi-subject', 'gha_generic-v1.2.0-workflow_dispatch'].map(
-    (name): Row => ({
-      path: `intoto/slsa-verifier/${name}.intoto.jsonl`,
-      expect: 'certificate-expired',
-      why: 'legacy envelope with a Fulcio certificate and no log entry: only an online Rekor lookup proves the signing time',
-      input: firstLine(`intoto/slsa-verifier/${name}.intoto.jsonl`),
-      target: () => ({ digest: firstSubject(`intoto/slsa-verifier/${name}.intoto.jsonl`) }),
-      trust: keyless('https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_generic_slsa3.yml@refs/tags/v1.2.0', GH),
-    }),
-  ),
+  ...['annotated-tag', 'multi-subject', 'gha_generic-v1.2.0-workflow_dispatch'].map((name): Row => ({
+    path: `intoto/slsa-verifier/${name}.intoto.jsonl`,
+    expect: 'certificate-expired',
+    why: 'legacy envelope with a Fulcio certificate and no log entry: only an online Rekor lookup proves the signing time',
+    input: firstLine(`intoto/slsa-verifier/${name}.intoto.jsonl`),
+    target: () => ({ digest: firstSubject(`intoto/slsa-verifier/${name}.intoto.jsonl`) }),
+    trust: keyless('https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_generic_slsa3.yml@refs/tags/v1.2.0', GH),
+  })),
 ];
 
 function firstSubject(path: string): string {
@@ -378,9 +383,7 @@ const FAIL: Row[] = [
     expect: 'signature-invalid',
     why: "the publish statement without subjects does not carry the npm registry signature; its hint names npm's key (keys.json keyId), so it was altered",
     input: npmBundle('invalid/slsa-verifier/npm-att-publish-nosubjects.intoto.sigstore.json', 'publish'),
-    target: digest(
-      'sha512:29d19f26233f4441328412b34fd73ed104ecfef62f14097890cccf7455b521b65c5acff851849faa85c85395aa22d401436f01f3afb61b19c780e906c88c7f20',
-    ),
+    target: digest('sha512:29d19f26233f4441328412b34fd73ed104ecfef62f14097890cccf7455b521b65c5acff851849faa85c85395aa22d401436f01f3afb61b19c780e906c88c7f20'),
     trust: { keys: [corpus('sigstore-bundles/trust/npm-registry-keys.from-tuf-seed.json')], trustedRoots: [PUBLIC_GOOD_ROOT] },
   },
   {

@@ -20,7 +20,12 @@ describe('cosign attestation in an OCI layout (slsa-verifier v2.1.0)', () => {
     expect(layer!.mediaType).toBe('application/vnd.dsse.envelope.v1+json');
     expect(`sha256:${createHash('sha256').update(layer!.bytes).digest('hex')}`).toBe(layer!.digest);
     expect(Object.keys(layer!.annotations)).toEqual(
-      expect.arrayContaining(['dev.cosignproject.cosign/signature', 'dev.sigstore.cosign/certificate', 'dev.sigstore.cosign/chain', 'dev.sigstore.cosign/bundle']),
+      expect.arrayContaining([
+        'dev.cosignproject.cosign/signature',
+        'dev.sigstore.cosign/certificate',
+        'dev.sigstore.cosign/chain',
+        'dev.sigstore.cosign/bundle',
+      ]),
     );
   });
 
@@ -47,7 +52,11 @@ describe('cosign attestation in an OCI layout (slsa-verifier v2.1.0)', () => {
   it('fails with identity-mismatch for another issuer, and matches a regexp the way cosign searches it', async () => {
     const layer = layers[0]!;
     const input = { bytes: layer.bytes, mediaType: layer.mediaType, annotations: layer.annotations };
-    const wrongIssuer = await loadTrustMaterial({ trustedRoots: [PUBLIC_GOOD_ROOT], certificateIdentity: IDENTITY, certificateOidcIssuer: 'https://accounts.google.com' });
+    const wrongIssuer = await loadTrustMaterial({
+      trustedRoots: [PUBLIC_GOOD_ROOT],
+      certificateIdentity: IDENTITY,
+      certificateOidcIssuer: 'https://accounts.google.com',
+    });
     expect(await verifyEvidence(input, { digest }, wrongIssuer)).toMatchObject({ verified: false, code: 'identity-mismatch' });
     const regexp = await loadTrustMaterial({
       trustedRoots: [PUBLIC_GOOD_ROOT],

@@ -5,10 +5,13 @@ import { corpus, readCorpus } from './helpers/corpus.js';
 import { cosignLayers } from './helpers/layout.js';
 
 /** Hostile bytes never crash a verifier and never verify: every answer is a verdict with a known code. */
-const trust = buildTrustMaterial([
-  { path: 'trusted_root.public-good.json', role: 'trusted-root', bytes: readCorpus('sigstore-bundles/trust/trusted_root.public-good.json') },
-  { path: 'containers-image-cosign.pub', role: 'key', bytes: readCorpus('cosign/keys/containers-image-cosign.pub') },
-], { certificateIdentityRegexp: '.', certificateOidcIssuerRegexp: '.' });
+const trust = buildTrustMaterial(
+  [
+    { path: 'trusted_root.public-good.json', role: 'trusted-root', bytes: readCorpus('sigstore-bundles/trust/trusted_root.public-good.json') },
+    { path: 'containers-image-cosign.pub', role: 'key', bytes: readCorpus('cosign/keys/containers-image-cosign.pub') },
+  ],
+  { certificateIdentityRegexp: '.', certificateOidcIssuerRegexp: '.' },
+);
 const target = { digest: `sha256:${'0'.repeat(64)}`, artifact: undefined };
 const MEDIA_TYPES = [
   'application/vnd.dev.sigstore.bundle.v0.3+json',
@@ -39,11 +42,20 @@ describe('hostile input', () => {
     const anyJson = fc.jsonValue({ maxDepth: 4 });
     const shaped = fc.oneof(
       fc.record({ mediaType: fc.constantFrom(...MEDIA_TYPES), verificationMaterial: anyJson, messageSignature: anyJson, dsseEnvelope: anyJson }),
-      fc.record({ payloadType: fc.string(), payload: fc.oneof(fc.base64String(), fc.string()), signatures: fc.array(fc.record({ sig: fc.oneof(fc.base64String(), fc.string()), cert: fc.string() })) }),
-      fc.record({ critical: fc.record({ type: fc.constant('cosign container image signature'), image: fc.record({ 'docker-manifest-digest': fc.string() }) }) }),
+      fc.record({
+        payloadType: fc.string(),
+        payload: fc.oneof(fc.base64String(), fc.string()),
+        signatures: fc.array(fc.record({ sig: fc.oneof(fc.base64String(), fc.string()), cert: fc.string() })),
+      }),
+      fc.record({
+        critical: fc.record({ type: fc.constant('cosign container image signature'), image: fc.record({ 'docker-manifest-digest': fc.string() }) }),
+      }),
       anyJson,
     );
-    const annotations = fc.dictionary(fc.constantFrom(...ANNOTATION_KEYS), fc.oneof(fc.string(), fc.base64String(), fc.constant('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n')));
+    const annotations = fc.dictionary(
+      fc.constantFrom(...ANNOTATION_KEYS),
+      fc.oneof(fc.string(), fc.base64String(), fc.constant('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n')),
+    );
     fc.assert(
       fc.property(shaped, fc.constantFrom(...MEDIA_TYPES), annotations, (value, mediaType, ann) =>
         check({ bytes: Buffer.from(JSON.stringify(value)), mediaType, annotations: ann }),
@@ -74,7 +86,11 @@ describe('hostile input', () => {
 
   it('a huge certificate annotation is refused as malformed, quickly', () => {
     const huge = `-----BEGIN CERTIFICATE-----\n${'A'.repeat(2_000_000)}\n-----END CERTIFICATE-----\n`;
-    const input = { bytes: readCorpus('cosign/containers-image/dir-img-cosign-valid/simplesigning-payload.json'), mediaType: 'application/vnd.dev.cosign.simplesigning.v1+json', annotations: { 'dev.cosignproject.cosign/signature': 'AAAA', 'dev.sigstore.cosign/certificate': huge } };
+    const input = {
+      bytes: readCorpus('cosign/containers-image/dir-img-cosign-valid/simplesigning-payload.json'),
+      mediaType: 'application/vnd.dev.cosign.simplesigning.v1+json',
+      annotations: { 'dev.cosignproject.cosign/signature': 'AAAA', 'dev.sigstore.cosign/certificate': huge },
+    };
     const started = Date.now();
     expect(verifyEvidenceSync(input, { digest: target.digest }, trust)).toMatchObject({ verified: false, code: 'malformed' });
     expect(Date.now() - started).toBeLessThan(2000);
@@ -93,10 +109,13 @@ describe('codes name the first real cause', () => {
     expect(verdict.reason).toMatch(/not this signature's/);
   });
 
-  it("a cosign simple-signing payload without its annotations names the missing annotation (malformed), whatever its media type says", () => {
+  it('a cosign simple-signing payload without its annotations names the missing annotation (malformed), whatever its media type says', () => {
     const payload = readCorpus('cosign/containers-image/dir-img-cosign-valid/simplesigning-payload.json');
     for (const mediaType of ['', 'application/vnd.dev.cosign.simplesigning.v1+json', 'application/json']) {
-      expect(verifyEvidenceSync({ bytes: payload, mediaType }, { digest: target.digest }, trust)).toMatchObject({ code: 'malformed', reason: expect.stringMatching(/no dev.cosignproject.cosign\/signature annotation/) });
+      expect(verifyEvidenceSync({ bytes: payload, mediaType }, { digest: target.digest }, trust)).toMatchObject({
+        code: 'malformed',
+        reason: expect.stringMatching(/no dev.cosignproject.cosign\/signature annotation/),
+      });
     }
   });
 });

@@ -69,7 +69,12 @@ describe('keyless cosign signature (local Fulcio-like CA, local Rekor log key)',
 
   it('verifies with --ca-roots and --rekor-key instead of a trusted root', async () => {
     const pki = writeTemp({ 'root.pem': fulcio.root.pem });
-    const verdict = await verify(keylessSignature(), { caRoots: [pki['root.pem']!], rekorKeys: [files['rekor.pub']!], certificateIdentity: ID, certificateOidcIssuer: ISSUER });
+    const verdict = await verify(keylessSignature(), {
+      caRoots: [pki['root.pem']!],
+      rekorKeys: [files['rekor.pub']!],
+      certificateIdentity: ID,
+      certificateOidcIssuer: ISSUER,
+    });
     expect(verdict, verdict.reason).toMatchObject({ verified: true });
     expect(verdict.trustMaterial).toHaveLength(2);
   });
@@ -97,7 +102,10 @@ describe('keyless cosign signature (local Fulcio-like CA, local Rekor log key)',
   it('identity-mismatch: another workflow identity, and another issuer', async () => {
     const input = keylessSignature();
     expect(await verify(input, { ...keyless, certificateIdentity: `${ID}x` })).toMatchObject({ verified: false, code: 'identity-mismatch' });
-    expect(await verify(input, { ...keyless, certificateOidcIssuer: 'https://accounts.google.com' })).toMatchObject({ verified: false, code: 'identity-mismatch' });
+    expect(await verify(input, { ...keyless, certificateOidcIssuer: 'https://accounts.google.com' })).toMatchObject({
+      verified: false,
+      code: 'identity-mismatch',
+    });
     const anchored = { ...keyless, certificateIdentity: undefined, certificateIdentityRegexp: '^https://github\\.com/acme/other/' };
     expect(await verify(input, anchored)).toMatchObject({ verified: false, code: 'identity-mismatch' });
   });
@@ -146,7 +154,9 @@ describe('keyless cosign signature (local Fulcio-like CA, local Rekor log key)',
   it('malformed: broken signature base64, broken certificate, broken bundle, bad digest', async () => {
     const bad = (annotations: Record<string, string>) => verify(keylessSignature({ annotations }), keyless);
     expect(await bad({ 'dev.cosignproject.cosign/signature': 'not*base64' })).toMatchObject({ code: 'malformed' });
-    expect(await bad({ 'dev.sigstore.cosign/certificate': '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n' })).toMatchObject({ code: 'malformed' });
+    expect(await bad({ 'dev.sigstore.cosign/certificate': '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n' })).toMatchObject({
+      code: 'malformed',
+    });
     expect(await bad({ 'dev.sigstore.cosign/bundle': '{"SignedEntryTimestamp":1}' })).toMatchObject({ code: 'malformed' });
     expect(await verify(keylessSignature(), keyless, 'sha256:xyz')).toMatchObject({ code: 'malformed' });
     const notJson = { bytes: Buffer.from('not json'), mediaType: SIMPLE, annotations: keylessSignature().annotations! };
@@ -204,12 +214,19 @@ describe('key-signed cosign signature', () => {
     const payload = simpleSigningPayload(DIGEST);
     const signature = sign('sha256', payload, ec.privateKey);
     const body = hashedRekordBody(payload, signature, publicPem(rsa.publicKey));
-    const input = { bytes: payload, mediaType: SIMPLE, annotations: { 'dev.cosignproject.cosign/signature': signature.toString('base64'), 'dev.sigstore.cosign/bundle': log.cosignBundle(body, 1_700_000_000) } };
+    const input = {
+      bytes: payload,
+      mediaType: SIMPLE,
+      annotations: { 'dev.cosignproject.cosign/signature': signature.toString('base64'), 'dev.sigstore.cosign/bundle': log.cosignBundle(body, 1_700_000_000) },
+    };
     expect(await verify(input, { keys: [keyFiles['ec.pub']!], rekorKeys: [keyFiles['rekor.pub']!] })).toMatchObject({ verified: false, code: 'tlog-invalid' });
   });
 
   it('untrusted-key: signed by a key that was not given (another signer; co-signing does not fail on it)', async () => {
-    expect(await verify(keySigned(ec.privateKey), { keys: [keyFiles['rsa.pub']!, keyFiles['ed.pub']!] })).toMatchObject({ verified: false, code: 'untrusted-key' });
+    expect(await verify(keySigned(ec.privateKey), { keys: [keyFiles['rsa.pub']!, keyFiles['ed.pub']!] })).toMatchObject({
+      verified: false,
+      code: 'untrusted-key',
+    });
   });
 
   it('untrusted-key: certificate from a private PKI that is not the one given', async () => {
@@ -219,19 +236,40 @@ describe('key-signed cosign signature', () => {
     const input = {
       bytes: payload,
       mediaType: SIMPLE,
-      annotations: { 'dev.cosignproject.cosign/signature': sign('sha256', payload, leaf.keys.privateKey).toString('base64'), 'dev.sigstore.cosign/certificate': leaf.pem, 'dev.sigstore.cosign/chain': pki.intermediate.pem },
+      annotations: {
+        'dev.cosignproject.cosign/signature': sign('sha256', payload, leaf.keys.privateKey).toString('base64'),
+        'dev.sigstore.cosign/certificate': leaf.pem,
+        'dev.sigstore.cosign/chain': pki.intermediate.pem,
+      },
     };
     const good = writeTemp({ 'roots.pem': pki.root.pem, 'other.pem': rogue.root.pem });
     expect(await verify(input, { caRoots: [good['roots.pem']!], certificateIdentity: 'team@acme.test' })).toMatchObject({ verified: true });
-    expect(await verify(input, { caRoots: [good['other.pem']!], certificateIdentity: 'team@acme.test' })).toMatchObject({ verified: false, code: 'untrusted-key' });
+    expect(await verify(input, { caRoots: [good['other.pem']!], certificateIdentity: 'team@acme.test' })).toMatchObject({
+      verified: false,
+      code: 'untrusted-key',
+    });
     const noCodeSigning = pki.leaf({ subject: 'team', sans: ['email:team@acme.test'], eku: ['1.3.6.1.5.5.7.3.1'] });
-    const tls = { ...input, annotations: { ...input.annotations, 'dev.cosignproject.cosign/signature': sign('sha256', payload, noCodeSigning.keys.privateKey).toString('base64'), 'dev.sigstore.cosign/certificate': noCodeSigning.pem } };
-    expect(await verify(tls, { caRoots: [good['roots.pem']!], certificateIdentity: 'team@acme.test' })).toMatchObject({ verified: false, code: 'untrusted-key' });
+    const tls = {
+      ...input,
+      annotations: {
+        ...input.annotations,
+        'dev.cosignproject.cosign/signature': sign('sha256', payload, noCodeSigning.keys.privateKey).toString('base64'),
+        'dev.sigstore.cosign/certificate': noCodeSigning.pem,
+      },
+    };
+    expect(await verify(tls, { caRoots: [good['roots.pem']!], certificateIdentity: 'team@acme.test' })).toMatchObject({
+      verified: false,
+      code: 'untrusted-key',
+    });
   });
 
   it('unsupported: another simple-signing type; a Notation signature with only a key is no-trust-material', async () => {
     const payload = Buffer.from(JSON.stringify({ critical: { type: 'something else', image: { 'docker-manifest-digest': DIGEST } } }));
-    const input = { bytes: payload, mediaType: SIMPLE, annotations: { 'dev.cosignproject.cosign/signature': sign('sha256', payload, ec.privateKey).toString('base64') } };
+    const input = {
+      bytes: payload,
+      mediaType: SIMPLE,
+      annotations: { 'dev.cosignproject.cosign/signature': sign('sha256', payload, ec.privateKey).toString('base64') },
+    };
     expect(await verify(input, { keys: [keyFiles['ec.pub']!] })).toMatchObject({ verified: false, code: 'unsupported' });
     const notation = { bytes: Buffer.from('{}'), mediaType: 'application/vnd.cncf.notary.signature' };
     expect(await verify(notation, { keys: [keyFiles['ec.pub']!] })).toMatchObject({ verified: false, code: 'no-trust-material' });

@@ -83,14 +83,19 @@ describe('bare DSSE envelopes', () => {
     expect(await verify({ bytes: a.bytes, mediaType: DSSE }, { keys: [keys['ec.pub']!] })).toMatchObject({ verified: true });
     const payload = statement(DIGEST);
     const sig = sign(null, pae('application/vnd.in-toto+json', payload), ed.privateKey);
-    const env = Buffer.from(JSON.stringify({ payloadType: 'application/vnd.in-toto+json', payload: payload.toString('base64'), signatures: [{ sig: sig.toString('base64') }] }));
+    const env = Buffer.from(
+      JSON.stringify({ payloadType: 'application/vnd.in-toto+json', payload: payload.toString('base64'), signatures: [{ sig: sig.toString('base64') }] }),
+    );
     expect(await verify({ bytes: env, mediaType: DSSE }, { keys: [keys['ed.pub']!] })).toMatchObject({ verified: true });
   });
 
   it('verifies when any one of several signatures is by a trusted key (DSSE allows many)', async () => {
     const payload = statement(DIGEST);
     const other = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    const sigs = [other.privateKey, ec.privateKey].map((k) => ({ keyid: '', sig: sign('sha256', pae('application/vnd.in-toto+json', payload), k).toString('base64') }));
+    const sigs = [other.privateKey, ec.privateKey].map((k) => ({
+      keyid: '',
+      sig: sign('sha256', pae('application/vnd.in-toto+json', payload), k).toString('base64'),
+    }));
     const env = Buffer.from(JSON.stringify({ payloadType: 'application/vnd.in-toto+json', payload: payload.toString('base64'), signatures: sigs }));
     expect(await verify({ bytes: env, mediaType: DSSE }, { keys: [keys['ec.pub']!] })).toMatchObject({ verified: true });
   });
@@ -114,12 +119,18 @@ describe('bare DSSE envelopes', () => {
     const payload = statement(DIGEST);
     const sig = sign('sha256', pae('application/vnd.in-toto+json', payload), leaf.keys.privateKey);
     const env = Buffer.from(
-      JSON.stringify({ payloadType: 'application/vnd.in-toto+json', payload: payload.toString('base64'), signatures: [{ keyid: '', sig: sig.toString('base64'), cert: leaf.pem }] }),
+      JSON.stringify({
+        payloadType: 'application/vnd.in-toto+json',
+        payload: payload.toString('base64'),
+        signatures: [{ keyid: '', sig: sig.toString('base64'), cert: leaf.pem }],
+      }),
     );
     const roots = writeTemp({ 'root.pem': pki.root.pem, 'int.pem': pki.intermediate.pem });
     const trust = { caRoots: [roots['root.pem']!], caIntermediates: [roots['int.pem']!], certificateIdentity: 'https://ci.acme.test/job/1' };
     expect(await verify({ bytes: env, mediaType: DSSE }, trust)).toMatchObject({ verified: true, identity: { san: 'https://ci.acme.test/job/1' } });
-    const later = await verifyEvidence({ bytes: env, mediaType: DSSE }, { digest: DIGEST }, await loadTrustMaterial(trust), { now: new Date(Date.now() + 7 * 86400_000) });
+    const later = await verifyEvidence({ bytes: env, mediaType: DSSE }, { digest: DIGEST }, await loadTrustMaterial(trust), {
+      now: new Date(Date.now() + 7 * 86400_000),
+    });
     expect(later).toMatchObject({ verified: false, code: 'certificate-expired' });
   });
 

@@ -19,7 +19,13 @@ const HOUR = 3600_000;
 const DN = (cn: string, o = 'acme') => `C=US,ST=WA,O=${o},CN=${cn}`;
 const TARGET = { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: `sha256:${'ab'.repeat(32)}`, size: 1234 };
 
-const root = issue(ecKeyPair(), { subject: DN('acme root'), ca: true, pathLen: 1, notBefore: new Date(NOW.getTime() - 24 * HOUR), notAfter: new Date(NOW.getTime() + 24 * HOUR) });
+const root = issue(ecKeyPair(), {
+  subject: DN('acme root'),
+  ca: true,
+  pathLen: 1,
+  notBefore: new Date(NOW.getTime() - 24 * HOUR),
+  notAfter: new Date(NOW.getTime() + 24 * HOUR),
+});
 const intermediate = issue(ecKeyPair(), { subject: DN('acme intermediate'), ca: true, pathLen: 0 }, root);
 const otherRoot = issue(ecKeyPair(), { subject: DN('other root', 'other'), ca: true });
 const rsa = (bits: number): TestKeyPair => generateKeyPairSync('rsa', { modulusLength: bits });
@@ -38,7 +44,8 @@ const STORE = writeTrustStore(dir(), { 'ca:acme': [root], 'signingAuthority:acme
 const trustCache = new Map<string, TrustMaterial>();
 async function trust(statements: PolicyStatementShape[]): Promise<TrustMaterial> {
   const key = JSON.stringify(statements);
-  if (!trustCache.has(key)) trustCache.set(key, await loadTrustMaterial({ notationTrustStore: STORE, notationTrustPolicy: writePolicy(join(dir(), 'policy.json'), statements) }));
+  if (!trustCache.has(key))
+    trustCache.set(key, await loadTrustMaterial({ notationTrustStore: STORE, notationTrustPolicy: writePolicy(join(dir(), 'policy.json'), statements) }));
   return trustCache.get(key)!;
 }
 const STRICT = [{ trustStores: ['ca:acme'] }];
@@ -47,7 +54,11 @@ function envelope(overrides: Partial<NotationSignOptions> = {}): Buffer {
   return signNotation({ format: 'jws', alg: 'ES256', key: LEAF.keys.privateKey, chain: [LEAF, intermediate, root], target: TARGET, ...overrides });
 }
 
-async function check(bytes: Buffer, statements: PolicyStatementShape[] = STRICT, options: { now?: Date; scope?: string; mediaType?: string; size?: number } = {}) {
+async function check(
+  bytes: Buffer,
+  statements: PolicyStatementShape[] = STRICT,
+  options: { now?: Date; scope?: string; mediaType?: string; size?: number } = {},
+) {
   const mediaType = bytes[0] === 0xd2 ? 'application/cose' : 'application/jose+json';
   return verifyEvidence(
     { bytes, mediaType },
@@ -89,7 +100,10 @@ describe('Notation: every algorithm, both envelopes', () => {
 describe('Notation: the signed target', () => {
   it('digest, media type and size must be those of the artifact', async () => {
     expect(await check(envelope(), STRICT, { mediaType: TARGET.mediaType, size: TARGET.size })).toMatchObject({ verified: true });
-    expect(await check(envelope(), STRICT, { mediaType: 'application/vnd.oci.image.index.v1+json' })).toMatchObject({ verified: false, code: 'subject-mismatch' });
+    expect(await check(envelope(), STRICT, { mediaType: 'application/vnd.oci.image.index.v1+json' })).toMatchObject({
+      verified: false,
+      code: 'subject-mismatch',
+    });
     expect(await check(envelope(), STRICT, { size: TARGET.size + 1 })).toMatchObject({ verified: false, code: 'subject-mismatch' });
     expect(await check(envelope({ target: { ...TARGET, digest: `sha256:${'cd'.repeat(32)}` } }))).toMatchObject({ verified: false, code: 'subject-mismatch' });
   });
@@ -100,7 +114,10 @@ describe('Notation: critical headers and plugins', () => {
     const critical = await check(envelope({ extra: [{ name: 'com.example.policy', value: 'x', critical: true }] }));
     expect(critical).toMatchObject({ verified: false, code: 'unsupported' });
     expect(critical.reason).toContain('com.example.policy');
-    expect(await check(envelope({ format: 'cose', extra: [{ name: 'com.example.policy', value: 'x', critical: true }] }))).toMatchObject({ verified: false, code: 'unsupported' });
+    expect(await check(envelope({ format: 'cose', extra: [{ name: 'com.example.policy', value: 'x', critical: true }] }))).toMatchObject({
+      verified: false,
+      code: 'unsupported',
+    });
     expect(await check(envelope({ extra: [{ name: 'com.example.note', value: 'x', critical: false }] }))).toMatchObject({ verified: true });
   });
 
@@ -129,8 +146,16 @@ describe('Notation: the certificate chain', () => {
     const inter = issue(ecKeyPair(), { subject: DN('strict intermediate'), ca: true }, strictRoot);
     const leaf = issue(ecKeyPair(), { subject: DN('signer') }, inter);
     const store = writeTrustStore(dir(), { 'ca:strict': [strictRoot] });
-    const tm = await loadTrustMaterial({ notationTrustStore: store, notationTrustPolicy: writePolicy(join(dir(), 'p.json'), [{ trustStores: ['ca:strict'] }]) });
-    const verdict = await verifyEvidence({ bytes: envelope({ key: leaf.keys.privateKey, chain: [leaf, inter, strictRoot] }), mediaType: 'application/jose+json' }, { digest: TARGET.digest }, tm, { now: NOW });
+    const tm = await loadTrustMaterial({
+      notationTrustStore: store,
+      notationTrustPolicy: writePolicy(join(dir(), 'p.json'), [{ trustStores: ['ca:strict'] }]),
+    });
+    const verdict = await verifyEvidence(
+      { bytes: envelope({ key: leaf.keys.privateKey, chain: [leaf, inter, strictRoot] }), mediaType: 'application/jose+json' },
+      { digest: TARGET.digest },
+      tm,
+      { now: NOW },
+    );
     expect(verdict).toMatchObject({ verified: false, code: 'untrusted-key' });
     expect(verdict.reason).toMatch(/allows 0 intermediate/);
     // The same chain shape under a root allowing one verifies.
@@ -211,7 +236,10 @@ describe('Notation: trust policy', () => {
     const audit = await check(envelope(), [{ trustStores: ['ca:other'], level: 'audit' }]);
     expect(audit).toMatchObject({ verified: true });
     expect(audit.reason).toMatch(/logged, not enforced: authenticity/);
-    expect(await check(envelope({ tamperPayload: true }), [{ trustStores: ['ca:other'], level: 'audit' }])).toMatchObject({ verified: false, code: 'signature-invalid' });
+    expect(await check(envelope({ tamperPayload: true }), [{ trustStores: ['ca:other'], level: 'audit' }])).toMatchObject({
+      verified: false,
+      code: 'signature-invalid',
+    });
     expect(await check(envelope(), [{ level: 'skip' }])).toMatchObject({ verified: false, code: 'no-trust-material' });
   });
 
@@ -239,8 +267,14 @@ describe('Notation: trust policy', () => {
     await bad({ version: '1.0', trustPolicies: [{ ...ok, registryScopes: ['*', 'registry.example/app'] }] }, /must be the only scope/);
     await bad({ version: '1.0', trustPolicies: [{ ...ok, registryScopes: ['registry.example/app:v1'] }] }, /not registry\/repository/);
     await bad({ version: '1.0', trustPolicies: [{ ...ok, signatureVerification: { level: 'lenient' } }] }, /level/);
-    await bad({ version: '1.0', trustPolicies: [{ ...ok, signatureVerification: { level: 'strict', override: { integrity: 'log' } } }] }, /integrity verification cannot be overridden/);
-    await bad({ version: '1.0', trustPolicies: [{ ...ok, signatureVerification: { level: 'strict', override: { authenticity: 'skip' } } }] }, /cannot be skipped/);
+    await bad(
+      { version: '1.0', trustPolicies: [{ ...ok, signatureVerification: { level: 'strict', override: { integrity: 'log' } } }] },
+      /integrity verification cannot be overridden/,
+    );
+    await bad(
+      { version: '1.0', trustPolicies: [{ ...ok, signatureVerification: { level: 'strict', override: { authenticity: 'skip' } } }] },
+      /cannot be skipped/,
+    );
     await bad({ version: '1.0', trustPolicies: [{ ...ok, signatureVerification: { level: 'skip' } }] }, /must not name trustStores/);
     await bad({ version: '1.0', trustPolicies: [{ ...ok, trustStores: ['pki:acme'] }] }, /trustStores/);
     await bad({ version: '1.0', trustPolicies: [{ ...ok, trustedIdentities: ['x509.subject:CN=signer,O=acme'] }] }, /at least C, ST and O/);

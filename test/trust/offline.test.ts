@@ -73,7 +73,11 @@ describe('verification is offline', () => {
       certificateIdentity: 'https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_container_slsa3.yml@refs/tags/v2.1.0',
       certificateOidcIssuer: 'https://token.actions.githubusercontent.com',
     });
-    const attestation = await verifyEvidence({ bytes: att!.bytes, mediaType: att!.mediaType, annotations: att!.annotations }, { digest: imageDigest(layout) }, attTrust);
+    const attestation = await verifyEvidence(
+      { bytes: att!.bytes, mediaType: att!.mediaType, annotations: att!.annotations },
+      { digest: imageDigest(layout) },
+      attTrust,
+    );
 
     const cosign = await verifyEvidence(
       { bytes: readCorpus('cosign/containers-image/dir-img-cosign-valid/signature-1'), mediaType: '' },

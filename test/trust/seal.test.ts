@@ -36,7 +36,11 @@ describe('seal with a key', () => {
     const day = dayFolder();
     const result = await sealDayManifest(day, { keyPath: files[key]! });
     expect(result).toMatchObject({ mode: 'key', path: join(day, SEAL_FILE) });
-    const bundle = JSON.parse(readFileSync(result.path, 'utf8')) as { mediaType: string; messageSignature: unknown; verificationMaterial: { publicKey: { hint: string } } };
+    const bundle = JSON.parse(readFileSync(result.path, 'utf8')) as {
+      mediaType: string;
+      messageSignature: unknown;
+      verificationMaterial: { publicKey: { hint: string } };
+    };
     // @sigstore/sign's message-signature builder writes v0.2 (a public key hint is valid there).
     expect(bundle.mediaType).toBe('application/vnd.dev.sigstore.bundle+json;version=0.2');
     expect(bundle.verificationMaterial.publicKey.hint).toBe(result.signer);

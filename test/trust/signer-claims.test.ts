@@ -18,9 +18,20 @@ const files = writeTemp({ 'trusted.pub': trusted.publicKey.export({ type: 'spki'
 function envelope(keyid: string, signer = other.privateKey): Buffer {
   const payloadType = 'application/vnd.in-toto+json';
   const payload = Buffer.from(
-    JSON.stringify({ _type: 'https://in-toto.io/Statement/v1', subject: [{ name: 'x', digest: { sha256: DIGEST.slice(7) } }], predicateType: 'https://example.com/p', predicate: {} }),
+    JSON.stringify({
+      _type: 'https://in-toto.io/Statement/v1',
+      subject: [{ name: 'x', digest: { sha256: DIGEST.slice(7) } }],
+      predicateType: 'https://example.com/p',
+      predicate: {},
+    }),
   );
-  return Buffer.from(JSON.stringify({ payloadType, payload: payload.toString('base64'), signatures: [{ keyid, sig: sign('sha256', pae(payloadType, payload), signer).toString('base64') }] }));
+  return Buffer.from(
+    JSON.stringify({
+      payloadType,
+      payload: payload.toString('base64'),
+      signatures: [{ keyid, sig: sign('sha256', pae(payloadType, payload), signer).toString('base64') }],
+    }),
+  );
 }
 
 describe('signer claims', () => {
@@ -48,12 +59,21 @@ describe('signer claims', () => {
 
   it("--key takes npm's registry keys document, keeping its key ids (not derived from the keys)", async () => {
     const trust = await loadTrustMaterial({ keys: [corpus('sigstore-bundles/trust/npm-registry-keys.from-tuf-seed.json')] });
-    expect(trust.keys.map((k) => k.keyIds)).toEqual([['SHA256:jl3bwswu80PjjokCgh0o2w5c2U4LhQAE57gj9cz1kzA'], ['SHA256:DhQ8wR5APBvFHLF/+Tc+AYvPOdTpcIDqOhxsBHRwC7U']]);
+    expect(trust.keys.map((k) => k.keyIds)).toEqual([
+      ['SHA256:jl3bwswu80PjjokCgh0o2w5c2U4LhQAE57gj9cz1kzA'],
+      ['SHA256:DhQ8wR5APBvFHLF/+Tc+AYvPOdTpcIDqOhxsBHRwC7U'],
+    ]);
     // The real npm publish attestation of this corpus document verifies with it.
     const doc = JSON.parse(corpusText('intoto/npm/provenance-npm-test-ossf.tgz.json')) as { attestations: { predicateType: string; bundle: unknown }[] };
     const publish = doc.attestations.find((a) => a.predicateType.includes('/publish/'))!;
-    const statement = JSON.parse(Buffer.from((publish.bundle as { dsseEnvelope: { payload: string } }).dsseEnvelope.payload, 'base64').toString()) as { subject: { digest: { sha512: string } }[] };
-    const verdict = await verifyEvidence({ bytes: Buffer.from(JSON.stringify(publish.bundle)), mediaType: 'application/json' }, { digest: `sha512:${statement.subject[0]!.digest.sha512}` }, trust);
+    const statement = JSON.parse(Buffer.from((publish.bundle as { dsseEnvelope: { payload: string } }).dsseEnvelope.payload, 'base64').toString()) as {
+      subject: { digest: { sha512: string } }[];
+    };
+    const verdict = await verifyEvidence(
+      { bytes: Buffer.from(JSON.stringify(publish.bundle)), mediaType: 'application/json' },
+      { digest: `sha512:${statement.subject[0]!.digest.sha512}` },
+      trust,
+    );
     expect(verdict, verdict.reason).toMatchObject({ verified: true });
   });
 

@@ -37,9 +37,19 @@ describe('custody fetch-trusted-root (TUF repository test double on 127.0.0.1)',
     const expires = new Date(Date.now() + 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z');
     const common = { spec_version: '1.0.31', version: 1, expires };
     const roles = Object.fromEntries(['root', 'targets', 'snapshot', 'timestamp'].map((r) => [r, { keyids: [keyID], threshold: 1 }]));
-    const root = signedMetadata(MetadataKind.Root, { _type: 'root', ...common, keys: { [keyID]: { keytype: 'ed25519', scheme: 'ed25519', keyval: { public: raw } } }, roles, consistent_snapshot: false }, keyID, privateKey);
+    const root = signedMetadata(
+      MetadataKind.Root,
+      { _type: 'root', ...common, keys: { [keyID]: { keytype: 'ed25519', scheme: 'ed25519', keyval: { public: raw } } }, roles, consistent_snapshot: false },
+      keyID,
+      privateKey,
+    );
     target = await readFile(TRUSTED_ROOT);
-    const targets = signedMetadata(MetadataKind.Targets, { _type: 'targets', ...common, targets: { 'trusted_root.json': { length: target.length, hashes: { sha256: sha256(target) } } } }, keyID, privateKey);
+    const targets = signedMetadata(
+      MetadataKind.Targets,
+      { _type: 'targets', ...common, targets: { 'trusted_root.json': { length: target.length, hashes: { sha256: sha256(target) } } } },
+      keyID,
+      privateKey,
+    );
     const snapshot = signedMetadata(MetadataKind.Snapshot, { _type: 'snapshot', ...common, meta: { 'targets.json': { version: 1 } } }, keyID, privateKey);
     const timestamp = signedMetadata(MetadataKind.Timestamp, { _type: 'timestamp', ...common, meta: { 'snapshot.json': { version: 1 } } }, keyID, privateKey);
     files.set('/timestamp.json', Buffer.from(timestamp));
@@ -69,9 +79,18 @@ describe('custody fetch-trusted-root (TUF repository test double on 127.0.0.1)',
     expect(fetched.tlogs.length).toBeGreaterThan(0);
     // The file is trust material custody loads: a conformance bundle verifies with it.
     const conformance = join(CORPUS, 'sigstore-bundles', 'conformance');
-    const verify = await runCli(['verify-evidence', join(conformance, 'happy-path-v0.3', 'bundle.sigstore.json'), '--artifact', join(conformance, 'a.txt'), '--trusted-root', out,
-      '--certificate-identity', 'https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main',
-      '--certificate-oidc-issuer', 'https://token.actions.githubusercontent.com']);
+    const verify = await runCli([
+      'verify-evidence',
+      join(conformance, 'happy-path-v0.3', 'bundle.sigstore.json'),
+      '--artifact',
+      join(conformance, 'a.txt'),
+      '--trusted-root',
+      out,
+      '--certificate-identity',
+      'https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main',
+      '--certificate-oidc-issuer',
+      'https://token.actions.githubusercontent.com',
+    ]);
     expect(verify.code).toBe(0);
   });
 
@@ -90,7 +109,19 @@ describe('custody fetch-trusted-root (TUF repository test double on 127.0.0.1)',
 
   it('a repository that cannot be reached is an operational failure (exit 3)', async () => {
     const out = join(await tempDir(), 'trusted_root.json');
-    const result = await runCli(['fetch-trusted-root', '--out', out, '--mirror', 'http://127.0.0.1:9', '--tuf-root', tufRoot, '--cache', await tempDir(), '--timeout', '2']);
+    const result = await runCli([
+      'fetch-trusted-root',
+      '--out',
+      out,
+      '--mirror',
+      'http://127.0.0.1:9',
+      '--tuf-root',
+      tufRoot,
+      '--cache',
+      await tempDir(),
+      '--timeout',
+      '2',
+    ]);
     expect(result.code).toBe(3);
   });
 });

@@ -19,7 +19,8 @@ async function makeTree(fileCount: number): Promise<{ root: string; expected: Ma
     const dir = `d${i % 7}`;
     await mkdir(join(root, dir), { recursive: true });
     const name = i % 5 === 0 ? `f${i}.json.sha256` : `f${i}.bin`;
-    const bytes = i === 0 ? Buffer.alloc(0) : i % 5 === 0 ? Buffer.from(`${'a'.repeat(64)}  f${i}.json\n`) : randomBytes(i % 97 === 1 ? (1 << 20) * 2 + 17 : 100 + i);
+    const bytes =
+      i === 0 ? Buffer.alloc(0) : i % 5 === 0 ? Buffer.from(`${'a'.repeat(64)}  f${i}.json\n`) : randomBytes(i % 97 === 1 ? (1 << 20) * 2 + 17 : 100 + i);
     await writeFile(join(root, dir, name), bytes);
     expected.set(`${dir}/${name}`, bytes);
   }
@@ -70,7 +71,15 @@ describe('hashing files across threads', () => {
     const pool = new HashPool(2);
     try {
       let started = 0;
-      const entries = await walkTree(root, { onFiles: { atFiles: WORKER_THRESHOLD, call: () => { started++; pool.start(); } } });
+      const entries = await walkTree(root, {
+        onFiles: {
+          atFiles: WORKER_THRESHOLD,
+          call: () => {
+            started++;
+            pool.start();
+          },
+        },
+      });
       expect(started).toBe(1);
       const files = entries.filter((e) => e.type === 'file').map((e) => e.path);
       expect(files.sort()).toEqual([...expected.keys()].sort());
@@ -90,7 +99,12 @@ describe('hashing files across threads', () => {
       const paths = [...expected.keys()];
       const thread = new Worker(pathToFileURL(file));
       try {
-        const job = { prefix: `${root}/`, paths, keepText: Uint8Array.from(paths, (p) => (p.endsWith('.sha256') ? 1 : 0)), counter: new Int32Array(new SharedArrayBuffer(4)) };
+        const job = {
+          prefix: `${root}/`,
+          paths,
+          keepText: Uint8Array.from(paths, (p) => (p.endsWith('.sha256') ? 1 : 0)),
+          counter: new Int32Array(new SharedArrayBuffer(4)),
+        };
         const pairs = await new Promise<unknown[]>((resolve, reject) => {
           thread.once('message', resolve);
           thread.once('error', reject);

@@ -51,7 +51,12 @@ describe('capWarnings', () => {
 describe('custody verify on a folder with many problems', () => {
   it('lists 100 per code and a summary, in text and in valid JSON', async () => {
     const root = await tempDir();
-    await archive({ refs: [`registry.example/acme/shop@${EXAMPLE_DIGEST}`], evidenceFiles: [join(REPO_ROOT, 'examples', 'evidence', 'sbom.spdx.json')], root, date: '2026-11-29' });
+    await archive({
+      refs: [`registry.example/acme/shop@${EXAMPLE_DIGEST}`],
+      evidenceFiles: [join(REPO_ROOT, 'examples', 'evidence', 'sbom.spdx.json')],
+      root,
+      date: '2026-11-29',
+    });
     const extra = join(root, '2026-11-29', 'extra');
     await mkdir(extra);
     for (let i = 0; i < 150; i++) await writeFile(join(extra, `f${i}`), 'x');

@@ -33,7 +33,12 @@ describe('verify with a signature repeated on two days', () => {
     await writeFile(`${file}.sha256`, `${sha256(forged)}  ${signature.split('/').pop()}\n`);
     try {
       const report = await verifyArchive(root, { chain: true });
-      expect(report.problems.filter((p) => p.path === signature).map((p) => p.code).sort()).toEqual(['altered', 'signature-failed']);
+      expect(
+        report.problems
+          .filter((p) => p.path === signature)
+          .map((p) => p.code)
+          .sort(),
+      ).toEqual(['altered', 'signature-failed']);
     } finally {
       await writeFile(file, original);
       await writeFile(`${file}.sha256`, `${sha256(original)}  ${signature.split('/').pop()}\n`);

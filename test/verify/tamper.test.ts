@@ -58,7 +58,9 @@ describe('custody verify', () => {
     const file = join(image, evidencePath);
     await appendFile(file, ' ');
     const { createHash } = await import('node:crypto');
-    const sha = createHash('sha256').update(await readFile(file)).digest('hex');
+    const sha = createHash('sha256')
+      .update(await readFile(file))
+      .digest('hex');
     await writeFile(`${file}.sha256`, `${sha}  ${evidencePath.split('/').pop()}\n`);
     const { code, report } = await verifyJson(image);
     expect(code).toBe(1);
@@ -130,7 +132,9 @@ describe('custody verify', () => {
       m.updatedAt = '2030-01-01T00:00:00.000Z';
     });
     const { createHash } = await import('node:crypto');
-    const sha = createHash('sha256').update(await readFile(join(image, 'manifest.json'))).digest('hex');
+    const sha = createHash('sha256')
+      .update(await readFile(join(image, 'manifest.json')))
+      .digest('hex');
     await writeFile(join(image, 'manifest.json.sha256'), `${sha}  manifest.json\n`);
     const { code, report } = await verifyJson(day);
     expect(code).toBe(1);

@@ -84,11 +84,23 @@ export function formatSummary(report: ArchiveReport, ms: number): string {
     }
   }
   const rows = [
-    ['images', `${report.images.length} (ok ${count('ok')}, incomplete ${count('incomplete')}, failed ${count('failed')}, already archived ${count('skipped')})`],
-    ['evidence', [...byKind].sort().map(([k, n]) => `${k} ${n}`).join(', ') || 'none'],
+    [
+      'images',
+      `${report.images.length} (ok ${count('ok')}, incomplete ${count('incomplete')}, failed ${count('failed')}, already archived ${count('skipped')})`,
+    ],
+    [
+      'evidence',
+      [...byKind]
+        .sort()
+        .map(([k, n]) => `${k} ${n}`)
+        .join(', ') || 'none',
+    ],
     ['written', `${added} new files, ${bytes} bytes`],
     ['invalid', `${report.invalid} evidence, ${report.failedSignatures} failed signatures`],
-    ['deviations', `${report.images.reduce((n, i) => n + i.evidence.filter((e) => e.deviations).length, 0)} evidence with known producer deviations (not failing; --strict makes them problems)`],
+    [
+      'deviations',
+      `${report.images.reduce((n, i) => n + i.evidence.filter((e) => e.deviations).length, 0)} evidence with known producer deviations (not failing; --strict makes them problems)`,
+    ],
     ['time', `${(ms / 1000).toFixed(1)} s`],
     ['day', report.day],
   ];
@@ -110,7 +122,9 @@ export function archiveExit(report: ArchiveReport, io: Io): ExitCode {
   // vanished): the archive is missing something, so the run does not pass.
   const incomplete = report.images.filter((image) => image.status === 'incomplete');
   if (incomplete.length > 0) {
-    io.err(`custody: archived, but ${incomplete.length} of ${report.images.length} images incomplete; first: ${incomplete[0]!.ref}: ${incomplete[0]!.error ?? ''}\n`);
+    io.err(
+      `custody: archived, but ${incomplete.length} of ${report.images.length} images incomplete; first: ${incomplete[0]!.ref}: ${incomplete[0]!.error ?? ''}\n`,
+    );
     return EXIT.finding;
   }
   if (report.invalid > 0 || report.failedSignatures > 0) {
@@ -155,7 +169,6 @@ export function formatArchiveReport(report: ArchiveReport): string {
   }
   return `${lines.join('\n')}\n`;
 }
-
 
 /** `valid*`: valid with known producer deviations, named with their producer (README "Deviations"). */
 function deviationText(deviations: EvidenceResult['deviations']): string {

@@ -14,7 +14,6 @@ export interface DiscoverArgs extends RegistryArgs {
   json: boolean;
 }
 
-
 export async function runDiscover(args: DiscoverArgs, io: Io): Promise<ExitCode> {
   refuseLayoutLookalike(args.ref);
   const ref = parseReference(args.ref);
@@ -60,10 +59,13 @@ function nodeLines(node: DiscoveredNode, indent: string): string[] {
 export function formatTree(ref: string, result: DiscoveryResult): string {
   const { subject } = result;
   const lines = [shown`${ref}${result.tag ? ` (tag ${result.tag})` : ''}`, shown`  ${subject.digest}  ${subject.mediaType ?? ''}`];
-  const targets = [{ digest: subject.digest, label: subject.platforms.length > 0 ? 'index' : 'image' }, ...subject.platforms.map((p) => ({
-    digest: p.digest,
-    label: p.platform ? [p.platform.os, p.platform.architecture, p.platform.variant].filter(Boolean).join('/') : 'platform',
-  }))];
+  const targets = [
+    { digest: subject.digest, label: subject.platforms.length > 0 ? 'index' : 'image' },
+    ...subject.platforms.map((p) => ({
+      digest: p.digest,
+      label: p.platform ? [p.platform.os, p.platform.architecture, p.platform.variant].filter(Boolean).join('/') : 'platform',
+    })),
+  ];
   for (const target of targets) {
     const attached = result.nodes.filter((n) => n.attachedTo === target.digest);
     lines.push(shown`  ${target.label} ${short(target.digest)}: ${attached.length} attached`);

@@ -1,5 +1,17 @@
 import { CustodyError } from '../../errors.js';
-import { gateFromBundle, gateLive, loadPolicy, renderReport, renderText, writeReport, firstBlocking, subjectText, type GateReport, type Policy, type ReportFormat } from '../../gate/index.js';
+import {
+  gateFromBundle,
+  gateLive,
+  loadPolicy,
+  renderReport,
+  renderText,
+  writeReport,
+  firstBlocking,
+  subjectText,
+  type GateReport,
+  type Policy,
+  type ReportFormat,
+} from '../../gate/index.js';
 import { blocks } from '../../gate/rules/result.js';
 import type { CommandContext } from '../context.js';
 import { sourceOptions, type RegistryArgs } from '../flags.js';
@@ -28,11 +40,13 @@ export { gateCommand } from './gate-spec.js';
 export async function runGate(args: GateArgs, io: Io, context: CommandContext): Promise<ExitCode> {
   try {
     if (args.ref !== undefined && args.bundle !== undefined) throw new CustodyError('USAGE', 'gate takes an image reference or --bundle DIR, not both');
-    if (args.ref === undefined && args.bundle === undefined) throw new CustodyError('USAGE', 'gate needs an image reference or --bundle DIR (custody gate --help)');
+    if (args.ref === undefined && args.bundle === undefined)
+      throw new CustodyError('USAGE', 'gate needs an image reference or --bundle DIR (custody gate --help)');
     if (args.ref !== undefined) refuseLayoutLookalike(args.ref);
     const format: ReportFormat = args.format ?? (args.json ? 'json' : 'text');
     const policy = await loadPolicy(args.policy);
-    const report = args.bundle !== undefined ? await gateFromBundle(args.bundle, policy, gateOptions(args)) : await collectAndGate(args.ref!, args, policy, context);
+    const report =
+      args.bundle !== undefined ? await gateFromBundle(args.bundle, policy, gateOptions(args)) : await collectAndGate(args.ref!, args, policy, context);
     const text = renderReport(report, format);
     if (args.output !== undefined) {
       await writeReport(args.output, text);

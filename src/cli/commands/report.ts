@@ -34,7 +34,9 @@ function exitFor(report: AuditReport, args: ReportArgs, io: Io): ExitCode {
   const where = args.out !== undefined ? `; ${args.out} shows it at the top` : '';
   if (!report.verdict.ok) {
     const first = report.verdict.problems[0]!;
-    io.err(`custody: ${args.path} does not verify: ${report.verdict.problems.length} problem(s); first: ${first.code} ${first.path}: ${oneLine(first.message)}${where}\n`);
+    io.err(
+      `custody: ${args.path} does not verify: ${report.verdict.problems.length} problem(s); first: ${first.code} ${first.path}: ${oneLine(first.message)}${where}\n`,
+    );
     return EXIT.finding;
   }
   const failing = report.images.filter((image) => image.gate && image.gate.outcome !== 'pass');

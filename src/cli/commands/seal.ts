@@ -12,7 +12,6 @@ export interface SealArgs {
   json: boolean;
 }
 
-
 export async function runSeal(args: SealArgs, io: Io, env: NodeJS.ProcessEnv = process.env): Promise<ExitCode> {
   const token = env.SIGSTORE_ID_TOKEN;
   let result;

@@ -17,7 +17,6 @@ export interface VerifyEvidenceArgs extends TrustArgs {
   json: boolean;
 }
 
-
 async function readInput(path: string, what: string): Promise<Buffer> {
   return readRegularFile(path, { what, maxBytes: DEFAULT_LIMITS.maxBytes, limitHint: '(set --max-bytes)' });
 }
@@ -64,8 +63,14 @@ export async function runVerifyEvidence(args: VerifyEvidenceArgs, io: Io): Promi
   }
   if (args.json) printJson(io, verdict);
   else {
-    const who = verdict.identity ? [verdict.identity.san, verdict.identity.issuer, verdict.identity.subject, verdict.identity.keyHint && `key ${verdict.identity.keyHint}`].filter(Boolean).join(', ') : '';
-    io.out(`${verdict.verified ? 'VERIFIED' : shown`NOT VERIFIED (${verdict.code ?? '?'})`}  ${shown`${args.file}`}${who ? shown`  signer: ${who}` : ''}\n${shown`  ${verdict.reason}`}\n`);
+    const who = verdict.identity
+      ? [verdict.identity.san, verdict.identity.issuer, verdict.identity.subject, verdict.identity.keyHint && `key ${verdict.identity.keyHint}`]
+          .filter(Boolean)
+          .join(', ')
+      : '';
+    io.out(
+      `${verdict.verified ? 'VERIFIED' : shown`NOT VERIFIED (${verdict.code ?? '?'})`}  ${shown`${args.file}`}${who ? shown`  signer: ${who}` : ''}\n${shown`  ${verdict.reason}`}\n`,
+    );
   }
   if (verdict.verified) return EXIT.ok;
   printError(io, `${args.file} does not verify: ${verdict.code ?? ''} ${verdict.reason}`);

@@ -10,13 +10,20 @@ export interface VerifyArgs extends TrustArgs {
   json: boolean;
 }
 
-
 export async function runVerify(args: VerifyArgs, io: Io): Promise<ExitCode> {
   const trustOptions = toTrustOptions(args);
   // The Sigstore libraries load only when the auditor names trust material: a plain verify stays light.
   const trust = hasTrust(trustOptions) ? await (await import('../../trust/index.js')).loadTrustMaterial(trustOptions) : undefined;
   const report = await verifyArchive(args.path, { chain: args.chain, ...(trust ? { trust } : {}) });
-  if (args.json) printJson(io, { ok: report.ok, target: report.target, checked: report.checked, signatures: report.signatures, problems: report.problems, warnings: report.warnings });
+  if (args.json)
+    printJson(io, {
+      ok: report.ok,
+      target: report.target,
+      checked: report.checked,
+      signatures: report.signatures,
+      problems: report.problems,
+      warnings: report.warnings,
+    });
   else io.out(formatVerifyReport(report));
   if (report.ok) return EXIT.ok;
   const first = report.problems[0]!;

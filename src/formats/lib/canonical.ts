@@ -108,7 +108,7 @@ export class RepeatFinder<T> {
   repeats(itemAt: (ordinal: number) => T): Array<[number, number]> {
     const sorted = this.#numbers.slice(0, this.#count).sort();
     const pairs: Array<[number, number]> = [];
-    for (let i = 0; i < sorted.length; ) {
+    for (let i = 0; i < sorted.length;) {
       const print = Math.floor(sorted[i]! / ORDINAL_BITS);
       let j = i + 1;
       while (j < sorted.length && Math.floor(sorted[j]! / ORDINAL_BITS) === print) j++;

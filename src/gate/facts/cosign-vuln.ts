@@ -14,9 +14,19 @@ export const COSIGN_VULN_PREDICATE = 'https://cosign.sigstore.dev/attestation/vu
 export function readCosignVuln(predicate: unknown): ScanFacts | undefined {
   const scanner = record(predicate, 'scanner');
   const result = scanner?.result;
-  const inner = looksLikeTrivy(result) ? readTrivy(result) : looksLikeGrype(result) ? readGrype(result) : looksLikeSarif(result) ? readSarif(result) : undefined;
+  const inner = looksLikeTrivy(result)
+    ? readTrivy(result)
+    : looksLikeGrype(result)
+      ? readGrype(result)
+      : looksLikeSarif(result)
+        ? readSarif(result)
+        : undefined;
   if (!inner) return undefined;
-  const facts: ScanFacts = { format: 'cosign-vuln', scanner: `${text(scanner, 'uri') ?? inner.scanner}${text(scanner, 'version') ? ` ${text(scanner, 'version')}` : ''}`, findings: inner.findings };
+  const facts: ScanFacts = {
+    format: 'cosign-vuln',
+    scanner: `${text(scanner, 'uri') ?? inner.scanner}${text(scanner, 'version') ? ` ${text(scanner, 'version')}` : ''}`,
+    findings: inner.findings,
+  };
   const metadata = record(predicate, 'metadata');
   const time = parseTime(text(metadata, 'scanFinishedOn')) ?? parseTime(text(metadata, 'scanStartedOn'));
   if (time) facts.scannedAt = time.toISOString();

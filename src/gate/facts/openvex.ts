@@ -54,12 +54,19 @@ export function readOpenvex(json: unknown): VexFacts {
     const name = typeof v === 'string' ? v : (text(v, 'name') ?? text(v, '@id'));
     if (!name) continue;
     const aliases = typeof v === 'string' ? [] : array(v, 'aliases').filter((a): a is string => typeof a === 'string');
-    const statementSubcomponents = array(s, 'subcomponents').map(productId).filter((id): id is string => id !== undefined);
+    const statementSubcomponents = array(s, 'subcomponents')
+      .map(productId)
+      .filter((id): id is string => id !== undefined);
     const products = array(s, 'products').map((p): VexProduct => {
       if (typeof p === 'string') return { id: p, digests: [], subcomponents: statementSubcomponents };
       const product: VexProduct = {
         digests: hashes(record(p, 'hashes')),
-        subcomponents: [...array(p, 'subcomponents').map(productId).filter((id): id is string => id !== undefined), ...statementSubcomponents],
+        subcomponents: [
+          ...array(p, 'subcomponents')
+            .map(productId)
+            .filter((id): id is string => id !== undefined),
+          ...statementSubcomponents,
+        ],
       };
       const id = text(p, '@id');
       const purl = text(record(p, 'identifiers'), 'purl');

@@ -3,7 +3,8 @@ import { array, isRecord, parseTime, record, text } from './json.js';
 import type { Severity } from '../policy/types.js';
 
 /** Vulnerability ids scanners put in SARIF rule ids (Grype appends the package: `CVE-1999-0001-package-1`). */
-const VULN_ID = /\b(CVE-\d{4}-\d{4,}|GHSA(?:-[23456789cfghjmpqrvwx]{4}){3}|GO-\d{4}-\d{4,}|RUSTSEC-\d{4}-\d{4,}|PYSEC-\d{4}-\d+|OSV-\d{4}-\d+|DLA-\d+-\d+|DSA-\d+-\d+|ALAS2?-\d{4}-\d+|RHSA-\d{4}:\d+|ELSA-\d{4}-\d+)\b/i;
+const VULN_ID =
+  /\b(CVE-\d{4}-\d{4,}|GHSA(?:-[23456789cfghjmpqrvwx]{4}){3}|GO-\d{4}-\d{4,}|RUSTSEC-\d{4}-\d{4,}|PYSEC-\d{4}-\d+|OSV-\d{4}-\d+|DLA-\d+-\d+|DSA-\d+-\d+|ALAS2?-\d{4}-\d+|RHSA-\d{4}:\d+|ELSA-\d{4}-\d+)\b/i;
 
 /** SARIF 2.x: a `version` and `runs`. */
 export function looksLikeSarif(json: unknown): boolean {

@@ -21,7 +21,8 @@ export function readSbomDocument(json: unknown, via: SbomFacts['via'] = 'documen
     const packages = array(json, '@graph').filter((e) => /^(software_)?Package$/.test(text(e, 'type') ?? ''));
     return { format: 'spdx', componentCount: packages.length, via };
   }
-  if (json.bomFormat === 'CycloneDX' && Array.isArray(json.components)) return { format: 'cyclonedx', componentCount: countComponents(array(json, 'components')), via };
+  if (json.bomFormat === 'CycloneDX' && Array.isArray(json.components))
+    return { format: 'cyclonedx', componentCount: countComponents(array(json, 'components')), via };
   if (Array.isArray(json.artifacts) && isRecord(json.descriptor) && text(json.descriptor, 'name') === 'syft') {
     return { format: 'syft', componentCount: array(json, 'artifacts').length, via };
   }

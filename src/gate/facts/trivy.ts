@@ -20,7 +20,12 @@ export function readTrivy(json: unknown): ScanFacts {
       if (name) pkg.name = name;
       if (version) pkg.version = version;
       if (purl) pkg.purl = purl;
-      findings.push({ id, aliases: array(v, 'VendorIDs').filter((a): a is string => typeof a === 'string'), severity: toSeverity(text(v, 'Severity')), package: pkg });
+      findings.push({
+        id,
+        aliases: array(v, 'VendorIDs').filter((a): a is string => typeof a === 'string'),
+        severity: toSeverity(text(v, 'Severity')),
+        package: pkg,
+      });
     }
   }
   const facts: ScanFacts = { format: 'trivy', scanner: `trivy${versionOf(json)}`, findings };

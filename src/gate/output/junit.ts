@@ -37,7 +37,11 @@ export function renderJunit(report: GateReport): string {
       const tag = result.status === 'error' ? 'error' : 'failure';
       lines.push(`${open}>`, `      <${tag} message="${xmlEscape(reason)}" type="${xmlEscape(result.rule)}">${xmlEscape(body)}</${tag}>`, '    </testcase>');
     } else if (result.status !== 'pass') {
-      lines.push(`${open}>`, `      <system-out>${xmlEscape(`${result.status.toUpperCase()} (mode ${result.mode}): ${reason}`)}</system-out>`, '    </testcase>');
+      lines.push(
+        `${open}>`,
+        `      <system-out>${xmlEscape(`${result.status.toUpperCase()} (mode ${result.mode}): ${reason}`)}</system-out>`,
+        '    </testcase>',
+      );
     } else {
       lines.push(`${open}/>`);
     }

@@ -20,7 +20,9 @@ export function renderMarkdown(report: GateReport): string {
     '',
     '| | Rule | Platform | Mode | Reason |',
     '|---|---|---|---|---|',
-    ...failuresFirst(report.results).map((r) => `| ${ICON[r.status]} ${r.status} | ${cell(r.rule)} | ${cell(r.platform ?? '')} | ${r.mode} | ${cell(r.reason)} |`),
+    ...failuresFirst(report.results).map(
+      (r) => `| ${ICON[r.status]} ${r.status} | ${cell(r.rule)} | ${cell(r.platform ?? '')} | ${r.mode} | ${cell(r.reason)} |`,
+    ),
   ];
   if (report.warnings.length > 0) {
     lines.push('', '**Warnings**', '', ...report.warnings.map((w) => `- ${cell(w)}`));

@@ -12,7 +12,11 @@ const RULES: { id: ResultRule; name: string; text: string }[] = [
   { id: 'signature', name: 'ImageSigned', text: 'The image digest carries a signature that verifies with the policy keys or keyless identities.' },
   { id: 'sbom', name: 'SbomPresent', text: 'A valid SBOM in an accepted format, with enough components, is attached for the scope.' },
   { id: 'provenance', name: 'VerifiedProvenance', text: 'A verified SLSA provenance attestation names an accepted builder and source repository.' },
-  { id: 'scan', name: 'FreshScanNoBlockingFindings', text: 'A fresh vulnerability scan has no finding at or above the policy threshold (after verified VEX and the allow-list).' },
+  {
+    id: 'scan',
+    name: 'FreshScanNoBlockingFindings',
+    text: 'A fresh vulnerability scan has no finding at or above the policy threshold (after verified VEX and the allow-list).',
+  },
   { id: 'image', name: 'ImageConfiguration', text: 'The image configuration runs as a non-root user and carries the required labels.' },
 ];
 
@@ -38,7 +42,9 @@ export function renderSarif(report: GateReport, cwd: string = process.cwd()): st
         locations: [
           {
             physicalLocation: physical,
-            logicalLocations: [{ name: subjectText(report), fullyQualifiedName: `${subjectText(report)}${r.platform ? ` ${r.platform}` : ''}`, kind: 'module' }],
+            logicalLocations: [
+              { name: subjectText(report), fullyQualifiedName: `${subjectText(report)}${r.platform ? ` ${r.platform}` : ''}`, kind: 'module' },
+            ],
           },
         ],
         partialFingerprints: { 'custodyGate/v1': `${r.rule}:${r.digest ?? report.subject.ref}` },
@@ -69,7 +75,12 @@ export function renderSarif(report: GateReport, cwd: string = process.cwd()): st
           },
         ],
         results,
-        properties: { outcome: report.outcome, image: subjectText(report), policy: report.policy.path, source: `${report.source.type} ${report.source.location}` },
+        properties: {
+          outcome: report.outcome,
+          image: subjectText(report),
+          policy: report.policy.path,
+          source: `${report.source.type} ${report.source.location}`,
+        },
       },
     ],
   };

@@ -134,8 +134,6 @@ function toSigners(block: Json, base: string): Signers {
 /** Keyless identities are checked against a certificate authority; without one they can never verify. */
 function warnUnrooted(policy: Policy, pointer: string, signers: Signers): void {
   if (signers.keyless.length > 0 && signers.trustedRoots.length === 0 && signers.caRoots.length === 0) {
-    policy.warnings.push(
-      `${pointer}: keyless identities are listed but no trustedRoots or caRoots: keyless signatures cannot verify (keys still can)`,
-    );
+    policy.warnings.push(`${pointer}: keyless identities are listed but no trustedRoots or caRoots: keyless signatures cannot verify (keys still can)`);
   }
 }

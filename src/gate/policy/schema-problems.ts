@@ -27,7 +27,8 @@ export function schemaProblems(value: unknown): PolicyProblem[] {
   const errors = validate.errors ?? [];
   const combinators = errors.filter((e) => combinatorOf(e) !== undefined);
   // Branch failures of a combinator are explained by the combinator's own sentence.
-  const inBranch = (e: ErrorObject) => combinators.some((c) => c !== e && e.instancePath.startsWith(c.instancePath) && e.schemaPath.startsWith(`${c.schemaPath}/`));
+  const inBranch = (e: ErrorObject) =>
+    combinators.some((c) => c !== e && e.instancePath.startsWith(c.instancePath) && e.schemaPath.startsWith(`${c.schemaPath}/`));
   const problems: PolicyProblem[] = [];
   for (const error of errors) {
     if (inBranch(error)) continue;

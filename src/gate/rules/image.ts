@@ -11,7 +11,13 @@ import { describeTarget, scopeTargets, type Target } from './targets.js';
  */
 export function evaluateImage(input: GateInput, rule: ImageRule): RuleResult[] {
   const configs = input.evidence.filter((e) => e.facts.config !== undefined);
-  return scopeTargets(input.subject, 'every-platform').map((target) => judgeTarget(target, configs.filter((e) => e.about.includes(target.digest)), rule));
+  return scopeTargets(input.subject, 'every-platform').map((target) =>
+    judgeTarget(
+      target,
+      configs.filter((e) => e.about.includes(target.digest)),
+      rule,
+    ),
+  );
 }
 
 function judgeTarget(target: Target, configs: GateEvidence[], rule: ImageRule): RuleResult {
@@ -30,8 +36,18 @@ function judgeTarget(target: Target, configs: GateEvidence[], rule: ImageRule): 
   if (rule.nonRoot && runsAsRoot(facts.user)) problems.push(facts.user.trim() === '' ? 'runs as root (no User set)' : `runs as root (User "${facts.user}")`);
   const missing = rule.requiredLabels.filter((label) => (facts.labels[label] ?? '').trim() === '');
   if (missing.length > 0) problems.push(`missing label${missing.length === 1 ? '' : 's'} ${missing.join(', ')}`);
-  const details = { config: config.id, user: facts.user, labels: facts.labels, nonRoot: rule.nonRoot, requiredLabels: rule.requiredLabels, missingLabels: missing };
+  const details = {
+    config: config.id,
+    user: facts.user,
+    labels: facts.labels,
+    nonRoot: rule.nonRoot,
+    requiredLabels: rule.requiredLabels,
+    missingLabels: missing,
+  };
   if (problems.length > 0) return { ...base, status: judged(rule.mode, false), reason: `${describeTarget(target)} ${problems.join('; ')}`, details };
-  const parts = [rule.nonRoot ? `runs as user "${facts.user}"` : '', rule.requiredLabels.length > 0 ? `has label${rule.requiredLabels.length === 1 ? '' : 's'} ${rule.requiredLabels.join(', ')}` : ''].filter(Boolean);
+  const parts = [
+    rule.nonRoot ? `runs as user "${facts.user}"` : '',
+    rule.requiredLabels.length > 0 ? `has label${rule.requiredLabels.length === 1 ? '' : 's'} ${rule.requiredLabels.join(', ')}` : '',
+  ].filter(Boolean);
   return { ...base, status: 'pass', reason: parts.join('; '), details };
 }

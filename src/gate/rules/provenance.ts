@@ -85,12 +85,16 @@ function checkCandidate(evidence: GateEvidence, target: Target, rule: Provenance
   }
   if (rule.builderIdRegexp !== undefined) {
     if (!p.builderId) return { step: 'builderId', reason: `${evidence.id} names no builder id` };
-    if (!rule.builderIdRegexp.test(p.builderId)) return { step: 'builderId', reason: `builder ${clip(p.builderId)} does not match /${rule.builderIdRegexp.source}/` };
+    if (!rule.builderIdRegexp.test(p.builderId))
+      return { step: 'builderId', reason: `builder ${clip(p.builderId)} does not match /${rule.builderIdRegexp.source}/` };
   }
   if (rule.sourceRepositoryRegexp !== undefined) {
     if (!p.sourceRepository) return { step: 'sourceRepository', reason: `${evidence.id} names no source repository` };
     if (!rule.sourceRepositoryRegexp.test(p.sourceRepository)) {
-      return { step: 'sourceRepository', reason: `source repository ${clip(p.sourceRepository)} (${p.sourceField}) does not match /${rule.sourceRepositoryRegexp.source}/` };
+      return {
+        step: 'sourceRepository',
+        reason: `source repository ${clip(p.sourceRepository)} (${p.sourceField}) does not match /${rule.sourceRepositoryRegexp.source}/`,
+      };
     }
   }
   return undefined;

@@ -12,7 +12,12 @@ import { describeTarget, elsewhere, scopeTargets, type Target } from './targets.
 export function evaluateSbom(input: GateInput, rule: SbomRule): RuleResult[] {
   const sboms = input.evidence.filter((e) => e.facts.sbom);
   return scopeTargets(input.subject, rule.scope).map((target) =>
-    judgeTarget(target, sboms.filter((e) => e.about.includes(target.digest)), rule, elsewhere(sboms, target, input.subject.digest)),
+    judgeTarget(
+      target,
+      sboms.filter((e) => e.about.includes(target.digest)),
+      rule,
+      elsewhere(sboms, target, input.subject.digest),
+    ),
   );
 }
 
@@ -23,15 +28,26 @@ function judgeTarget(target: Target, candidates: GateEvidence[], rule: SbomRule,
     scope: rule.scope,
     formats: rule.formats,
     minComponents: rule.minComponents,
-    candidates: checks.map((c) => ({ evidence: c.evidence.id, format: c.evidence.facts.sbom!.format, components: c.evidence.facts.sbom!.componentCount, problem: c.problem ?? null })),
+    candidates: checks.map((c) => ({
+      evidence: c.evidence.id,
+      format: c.evidence.facts.sbom!.format,
+      components: c.evidence.facts.sbom!.componentCount,
+      problem: c.problem ?? null,
+    })),
   };
   const result = resultFor('sbom', rule.mode, target, details);
   if (good) {
     const sbom = good.evidence.facts.sbom!;
-    return result(true, `${sbom.format} SBOM with ${sbom.componentCount} component(s)${sbom.via === 'attestation' ? ' (in-toto attestation)' : ''}: ${good.evidence.id}`);
+    return result(
+      true,
+      `${sbom.format} SBOM with ${sbom.componentCount} component(s)${sbom.via === 'attestation' ? ' (in-toto attestation)' : ''}: ${good.evidence.id}`,
+    );
   }
   if (checks.length === 0) return result(false, `no SBOM for ${describeTarget(target)}${rule.scope === 'index' ? ' attached to the index' : ''}${hint}`);
-  return result(false, `no acceptable SBOM for ${describeTarget(target)}: ${checks[0]!.evidence.id} ${checks[0]!.problem!}${checks.length > 1 ? ` (and ${checks.length - 1} more rejected)` : ''}`);
+  return result(
+    false,
+    `no acceptable SBOM for ${describeTarget(target)}: ${checks[0]!.evidence.id} ${checks[0]!.problem!}${checks.length > 1 ? ` (and ${checks.length - 1} more rejected)` : ''}`,
+  );
 }
 
 function problemOf(evidence: GateEvidence, rule: SbomRule): string | undefined {

@@ -35,7 +35,14 @@ export function evaluateScan(input: GateInput, rule: ScanRule, now: Date): RuleR
   const targets = rule.scope === 'every-platform' ? scopeTargets(input.subject, 'every-platform') : [{ digest: input.subject.digest }];
   return targets.map((target) => {
     const covers = target.platform ? [target.digest, input.subject.digest] : all;
-    return judgeTarget(target, reports.filter((e) => e.about.some((d) => covers.includes(d))), rule, now, vex, image);
+    return judgeTarget(
+      target,
+      reports.filter((e) => e.about.some((d) => covers.includes(d))),
+      rule,
+      now,
+      vex,
+      image,
+    );
   });
 }
 
@@ -62,10 +69,21 @@ function judgeTarget(target: Target, candidates: GateEvidence[], rule: ScanRule,
     else if (!evidence.valid) rejected.push({ evidence: evidence.id, problem: `invalid: ${evidence.problems[0]?.message ?? 'rejected by the normaliser'}` });
     else usable.push(age(evidence, rule, now));
   }
-  details.reports = usable.map((r) => ({ evidence: r.evidence.id, scanner: r.evidence.facts.scan!.scanner, scannedAt: r.evidence.facts.scan!.scannedAt ?? null, ageDays: r.ageDays ?? null, stale: r.stale ?? null }));
+  details.reports = usable.map((r) => ({
+    evidence: r.evidence.id,
+    scanner: r.evidence.facts.scan!.scanner,
+    scannedAt: r.evidence.facts.scan!.scannedAt ?? null,
+    ageDays: r.ageDays ?? null,
+    stale: r.stale ?? null,
+  }));
   details.rejectedReports = rejected;
   if (usable.length === 0) {
-    return result(false, rejected.length > 0 ? `no usable scan report for ${describeTarget(target)}: ${rejected[0]!.evidence} ${rejected[0]!.problem}` : `no vulnerability scan report for ${describeTarget(target)}`);
+    return result(
+      false,
+      rejected.length > 0
+        ? `no usable scan report for ${describeTarget(target)}: ${rejected[0]!.evidence} ${rejected[0]!.problem}`
+        : `no vulnerability scan report for ${describeTarget(target)}`,
+    );
   }
   const fresh = usable.filter((r) => !r.stale);
   if (fresh.length === 0) {
@@ -83,7 +101,12 @@ function judgeTarget(target: Target, candidates: GateEvidence[], rule: ScanRule,
   for (const finding of counted) {
     const decision = decidingStatement(finding, vex.documents, image);
     if (decision && (decision.statement.status === 'not_affected' || decision.statement.status === 'fixed')) {
-      suppressed.push({ ...findingDetail(finding), status: decision.statement.status, justification: decision.statement.justification ?? null, vex: decision.evidence });
+      suppressed.push({
+        ...findingDetail(finding),
+        status: decision.statement.status,
+        justification: decision.statement.justification ?? null,
+        vex: decision.evidence,
+      });
       continue;
     }
     const entries = rule.allow.filter((entry) => names(finding).has(entry.id.toUpperCase()));
@@ -108,9 +131,15 @@ function judgeTarget(target: Target, candidates: GateEvidence[], rule: ScanRule,
     vex.unverified.length > 0 && blocking.length > 0 ? `${vex.unverified.length} VEX document(s) not applied: not verified by the policy's signers` : '',
   ].filter(Boolean);
   const suffix = tail.length > 0 ? ` (${tail.join('; ')})` : '';
-  const scanned = fresh.map((r) => r.evidence.facts.scan!.scanner).filter((s, i, a) => a.indexOf(s) === i).join(', ');
+  const scanned = fresh
+    .map((r) => r.evidence.facts.scan!.scanner)
+    .filter((s, i, a) => a.indexOf(s) === i)
+    .join(', ');
   if (blocking.length === 0) {
-    const expiredNote = expiredEntries.length > 0 && expiredHits.size === 0 ? `; allow-list entr${expiredEntries.length === 1 ? 'y' : 'ies'} ${expiredEntries.map((e) => `${e.id} expired ${e.expires}`).join(', ')}` : '';
+    const expiredNote =
+      expiredEntries.length > 0 && expiredHits.size === 0
+        ? `; allow-list entr${expiredEntries.length === 1 ? 'y' : 'ies'} ${expiredEntries.map((e) => `${e.id} expired ${e.expires}`).join(', ')}`
+        : '';
     return result(true, `no finding at or above ${rule.failOn} in ${fresh.length} fresh report(s) by ${scanned}${suffix}${expiredNote}`);
   }
   const listed = blocking
@@ -129,7 +158,12 @@ function age(evidence: GateEvidence, rule: ScanRule, now: Date): Report {
   const ms = now.getTime() - new Date(scan.scannedAt).getTime();
   if (ms < -FUTURE_SKEW_MS) return { evidence, stale: `claims a scan time in the future (${scan.scannedAt})` };
   const ageDays = Math.max(0, ms) / DAY_MS;
-  if (ageDays > rule.maxAgeDays) return { evidence, ageDays, stale: `is ${ageDays.toFixed(1)} days old (scanned ${scan.scannedAt} by ${scan.scanner}); the policy allows ${rule.maxAgeDays}` };
+  if (ageDays > rule.maxAgeDays)
+    return {
+      evidence,
+      ageDays,
+      stale: `is ${ageDays.toFixed(1)} days old (scanned ${scan.scannedAt} by ${scan.scanner}); the policy allows ${rule.maxAgeDays}`,
+    };
   return { evidence, ageDays };
 }
 

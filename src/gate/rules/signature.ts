@@ -27,14 +27,20 @@ export function evaluateSignature(input: GateInput, rule: SignatureRule): RuleRe
   const failing = new Set(failingSignatures(forImage.map(({ verdict }) => verdict)));
   const bad = forImage.find(({ verdict }) => failing.has(verdict));
   if (good && bad) {
-    return result(false, `signed by ${describeIdentity(good.verdict.identity)}, but another signature does not verify: ${describeFailure(bad.verdict)}`, details);
+    return result(
+      false,
+      `signed by ${describeIdentity(good.verdict.identity)}, but another signature does not verify: ${describeFailure(bad.verdict)}`,
+      details,
+    );
   }
   if (good) return result(true, `signed by ${describeIdentity(good.verdict.identity)} (${good.evidence.facts.signed!.format})`, details);
 
   const unsupported = signatures.filter((e) => (e.verdicts.signature ?? []).length === 0);
   if (forImage.length === 0) {
     const other = checked.flatMap(({ verdicts }) => verdicts).find((v) => v.digest !== digest);
-    const why = other ? `they are over ${shortDigest(other.digest)}, not the image ${shortDigest(digest)}` : `none could be checked (${unsupported.map((e) => e.facts.signed!.format).join(', ')})`;
+    const why = other
+      ? `they are over ${shortDigest(other.digest)}, not the image ${shortDigest(digest)}`
+      : `none could be checked (${unsupported.map((e) => e.facts.signed!.format).join(', ')})`;
     return result(false, `${signatures.length} signature(s) found, none verified: ${why}`, details);
   }
   const telling = forImage.find(({ verdict }) => verdict.code !== 'no-trust-material') ?? forImage[0]!;
@@ -45,6 +51,12 @@ function summarize(evidence: GateEvidence, verdicts: TargetVerdict[]): Record<st
   return {
     evidence: evidence.id,
     format: evidence.facts.signed?.format ?? evidence.format,
-    verdicts: verdicts.map((v) => ({ digest: v.digest, verified: v.verified, ...(v.code ? { code: v.code } : {}), identity: v.identity ?? null, reason: v.reason })),
+    verdicts: verdicts.map((v) => ({
+      digest: v.digest,
+      verified: v.verified,
+      ...(v.code ? { code: v.code } : {}),
+      identity: v.identity ?? null,
+      reason: v.reason,
+    })),
   };
 }

@@ -27,10 +27,20 @@ export async function gateFromBundle(imageDir: string, policy: Policy, options: 
   const source = { type: 'bundle' as const, location: imageDir };
   const verified = await verifyArchive(imageDir);
   if (verified.target !== 'image') {
-    throw new CustodyError('NOT_A_BUNDLE', `${imageDir} is an archive ${verified.target} folder; gate --bundle needs one image folder (…/images/<registry>/<repo>/sha256-<hex>)`);
+    throw new CustodyError(
+      'NOT_A_BUNDLE',
+      `${imageDir} is an archive ${verified.target} folder; gate --bundle needs one image folder (…/images/<registry>/<repo>/sha256-<hex>)`,
+    );
   }
   const bundleFailed = (reason: string, details: Record<string, unknown>): GateReport =>
-    buildReport({ source, policy, now, ref: imageDir, results: [{ rule: 'bundle', mode: 'enforce', status: 'fail', reason, details }], warnings: verified.warnings });
+    buildReport({
+      source,
+      policy,
+      now,
+      ref: imageDir,
+      results: [{ rule: 'bundle', mode: 'enforce', status: 'fail', reason, details }],
+      warnings: verified.warnings,
+    });
   if (!verified.ok) {
     const first = verified.problems[0]!;
     return bundleFailed(`bundle does not verify: ${verified.problems.length} problem(s); first: ${first.code} ${first.path}: ${first.message}`, {
@@ -46,7 +56,12 @@ export async function gateFromBundle(imageDir: string, policy: Policy, options: 
     return bundleFailed(`bundle manifest cannot be used: ${err.message}`, {});
   }
   if (!manifest) return bundleFailed(`bundle has no manifest.json`, {});
-  return gateArchivedImage(manifest, (path) => readRegularFile(join(imageDir, path), { what: 'evidence', noFollow: true, maxBytes: options.limits?.maxBytes }), policy, { ...options, now, location: imageDir, checked: verified.checked, warnings: verified.warnings });
+  return gateArchivedImage(
+    manifest,
+    (path) => readRegularFile(join(imageDir, path), { what: 'evidence', noFollow: true, maxBytes: options.limits?.maxBytes }),
+    policy,
+    { ...options, now, location: imageDir, checked: verified.checked, warnings: verified.warnings },
+  );
 }
 
 export interface ArchivedImageOptions extends GateOptions {
@@ -92,12 +107,19 @@ export async function gateArchivedImage(
     }
     if (!bytes) return bundleFailed(`evidence ${entry.path} cannot be read`, {});
     const sha256 = sha256Hex(bytes);
-    if (sha256 !== entry.sha256) return bundleFailed(`evidence ${entry.path} changed while the gate read it (sha256 ${sha256}, manifest says ${entry.sha256})`, {});
+    if (sha256 !== entry.sha256)
+      return bundleFailed(`evidence ${entry.path} changed while the gate read it (sha256 ${sha256}, manifest says ${entry.sha256})`, {});
     raws.push({ bytes, mediaType: entry.mediaType, origin: entry.origin });
     ids.push(entry.path);
   }
   const normalized = await normalizeAll(subject, raws, options.limits, undefined, { strict: options.strict === true });
-  const items: GateItem[] = normalized.map((item, i) => ({ id: ids[i]!, bytes: item.bytes, mediaType: item.mediaType, origin: item.origin, normalized: item.normalized }));
+  const items: GateItem[] = normalized.map((item, i) => ({
+    id: ids[i]!,
+    bytes: item.bytes,
+    mediaType: item.mediaType,
+    origin: item.origin,
+    normalized: item.normalized,
+  }));
   const reverify = options.reverify ?? (await trustReverifier(policy, now));
   const input = await prepareInput(subject, items, policy, reverify);
   const decision = evaluate(input, policy, now);

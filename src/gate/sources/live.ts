@@ -18,7 +18,12 @@ import { readWarnings } from './bundle.js';
  * the evidence could not be obtained, and the gate fails closed with
  * outcome `unobtainable` (exit 3), never a pass.
  */
-export async function gateLive(refText: string, policy: Policy, collector: (ref: ImageReference) => Promise<Collection>, options: GateOptions = {}): Promise<GateReport> {
+export async function gateLive(
+  refText: string,
+  policy: Policy,
+  collector: (ref: ImageReference) => Promise<Collection>,
+  options: GateOptions = {},
+): Promise<GateReport> {
   const now = options.now ?? new Date();
   const ref = parseReference(refText);
   const source = { type: 'live' as const, location: formatReference(ref) };

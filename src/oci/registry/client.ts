@@ -118,7 +118,10 @@ export class RegistryClient {
         if (!(err instanceof RetryableFailure)) throw err;
         if (n >= policy.retries) throw err.final(n + 1);
         if (err.retryAfterMs !== undefined && err.retryAfterMs > policy.maxRetryAfterMs) {
-          throw new CustodyError('REGISTRY', `${err.final(n + 1).message}; the registry asks to wait ${Math.ceil(err.retryAfterMs / 1000)} s, more than the ${Math.ceil(policy.maxRetryAfterMs / 1000)} s allowed`);
+          throw new CustodyError(
+            'REGISTRY',
+            `${err.final(n + 1).message}; the registry asks to wait ${Math.ceil(err.retryAfterMs / 1000)} s, more than the ${Math.ceil(policy.maxRetryAfterMs / 1000)} s allowed`,
+          );
         }
         await sleep(err.retryAfterMs ?? backoffDelay(n, policy));
       }
@@ -160,10 +163,20 @@ export class RegistryClient {
     const what = `${this.registry}: API check ${displayUrl(url)}`;
     let res: http.IncomingMessage;
     try {
-      res = await send({ method: 'GET', url, headers: { 'User-Agent': USER_AGENT }, agent: this.session.agentFor(url), timeoutMs: this.session.options.requestTimeoutMs });
+      res = await send({
+        method: 'GET',
+        url,
+        headers: { 'User-Agent': USER_AGENT },
+        agent: this.session.agentFor(url),
+        timeoutMs: this.session.options.requestTimeoutMs,
+      });
     } catch (err) {
       const code = errorCode(err) ?? '';
-      if (origin.protocol === 'https:' && (code.startsWith('ERR_SSL_') || code === 'EPROTO' || code === 'ECONNRESET') && plainHttpAllowed(this.host, this.session.options.insecure)) {
+      if (
+        origin.protocol === 'https:' &&
+        (code.startsWith('ERR_SSL_') || code === 'EPROTO' || code === 'ECONNRESET') &&
+        plainHttpAllowed(this.host, this.session.options.insecure)
+      ) {
         throw new NotTls(code);
       }
       throw this.networkFailure(err, what, url);
@@ -256,17 +269,26 @@ export class RegistryClient {
         throw this.statusFailure(status, res.headers, codes, spec.what);
       }
       if (status === 401) throw await this.auth.refused(spec.what, spec.repository);
-      if (status === 403) throw new CustodyError('AUTH', `${spec.what}: access denied by ${this.registry} (HTTP 403${codes.length ? ` ${codes.join(',')}` : ''})`);
+      if (status === 403)
+        throw new CustodyError('AUTH', `${spec.what}: access denied by ${this.registry} (HTTP 403${codes.length ? ` ${codes.join(',')}` : ''})`);
       if (status === 404) throw new CustodyError('NOT_FOUND', `${spec.what}: not found on ${this.registry}${codes.length ? ` (${codes.join(',')})` : ''}`);
-      throw new CustodyError('REGISTRY', `${spec.what}: HTTP ${status} from ${this.registry}${codes.length ? ` ${codes.join(',')}` : ''}${message ? `: ${message}` : ''}`);
+      throw new CustodyError(
+        'REGISTRY',
+        `${spec.what}: HTTP ${status} from ${this.registry}${codes.length ? ` ${codes.join(',')}` : ''}${message ? `: ${message}` : ''}`,
+      );
     }
   }
 
   private statusFailure(status: number, headers: http.IncomingHttpHeaders, codes: string[], what: string): RetryableFailure {
     const limited = status === 429 || codes.includes('TOOMANYREQUESTS');
     const retryAfter = parseRetryAfter(headers['retry-after']);
-    const label = limited ? `rate limited by ${this.registry} (HTTP ${status}${codes.includes('TOOMANYREQUESTS') ? ' TOOMANYREQUESTS' : ''})` : `HTTP ${status} from ${this.registry}`;
-    return new RetryableFailure((attempts) => new CustodyError('REGISTRY', `${what}: ${label} after ${plural(attempts)}`, { details: { status, attempts } }), retryAfter);
+    const label = limited
+      ? `rate limited by ${this.registry} (HTTP ${status}${codes.includes('TOOMANYREQUESTS') ? ' TOOMANYREQUESTS' : ''})`
+      : `HTTP ${status} from ${this.registry}`;
+    return new RetryableFailure(
+      (attempts) => new CustodyError('REGISTRY', `${what}: ${label} after ${plural(attempts)}`, { details: { status, attempts } }),
+      retryAfter,
+    );
   }
 
   private networkFailure(err: unknown, what: string, url: URL): Error {
@@ -280,7 +302,9 @@ export class RegistryClient {
     }
     const reason = code ?? (err instanceof Error ? err.message.slice(0, 120) : 'error');
     if (isRetryableNetworkError(err)) {
-      return new RetryableFailure((attempts) => new CustodyError('NETWORK', `${what}: cannot reach ${url.host}: ${reason} (${plural(attempts)})`, { cause: err }));
+      return new RetryableFailure(
+        (attempts) => new CustodyError('NETWORK', `${what}: cannot reach ${url.host}: ${reason} (${plural(attempts)})`, { cause: err }),
+      );
     }
     return new CustodyError('NETWORK', `${what}: ${url.host}: ${reason}`, { cause: err });
   }
@@ -293,7 +317,14 @@ export class RegistryClient {
     return this.withRetries(async () => {
       let res: http.IncomingMessage;
       try {
-        res = await send({ method, url, headers, agent: this.session.agentFor(url), timeoutMs: this.session.options.requestTimeoutMs, ...(body !== undefined ? { body } : {}) });
+        res = await send({
+          method,
+          url,
+          headers,
+          agent: this.session.agentFor(url),
+          timeoutMs: this.session.options.requestTimeoutMs,
+          ...(body !== undefined ? { body } : {}),
+        });
       } catch (err) {
         throw this.networkFailure(err, what, url);
       }

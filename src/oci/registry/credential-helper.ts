@@ -46,7 +46,9 @@ export async function runCredentialHelper(name: string, serverUrl: string, env: 
       child.kill('SIGKILL');
       finish({ code: null, stdout: '', failure: `no answer within ${timeoutMs} ms` });
     }, timeoutMs);
-    child.on('error', (err: NodeJS.ErrnoException) => finish({ code: null, stdout: '', failure: err.code === 'ENOENT' ? 'not found on PATH' : (err.code ?? 'failed') }));
+    child.on('error', (err: NodeJS.ErrnoException) =>
+      finish({ code: null, stdout: '', failure: err.code === 'ENOENT' ? 'not found on PATH' : (err.code ?? 'failed') }),
+    );
     child.stdout.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > MAX_OUTPUT) {

@@ -16,9 +16,7 @@ import { runCredentialHelper } from './credential-helper.js';
  * A credential never leaves this module except to build an Authorization header.
  */
 
-export type Credential =
-  | { kind: 'basic'; username: string; password: string }
-  | { kind: 'identity-token'; token: string };
+export type Credential = { kind: 'basic'; username: string; password: string } | { kind: 'identity-token'; token: string };
 
 export interface CredentialOptions {
   env: NodeJS.ProcessEnv;
@@ -77,7 +75,8 @@ async function loadConfig(path: string): Promise<ConfigFile | undefined> {
     bytes = await readRegularFile(path, { what: 'registry credentials file', maxBytes: MAX_CONFIG_BYTES, code: 'AUTH' });
   } catch (err) {
     if (isMissingFile(err)) return undefined;
-    if (err instanceof CustodyError && err.code === 'INPUT_TOO_LARGE') throw new CustodyError('AUTH', `registry credentials file ${path} is larger than ${MAX_CONFIG_BYTES} bytes`);
+    if (err instanceof CustodyError && err.code === 'INPUT_TOO_LARGE')
+      throw new CustodyError('AUTH', `registry credentials file ${path} is larger than ${MAX_CONFIG_BYTES} bytes`);
     throw err;
   }
   let doc: unknown;

@@ -9,7 +9,10 @@ export const USER_AGENT = 'custody (+https://github.com/opencontainers/distribut
 
 export class TimeoutError extends Error {
   readonly code = 'CUSTODY_TIMEOUT';
-  constructor(readonly phase: 'headers' | 'body', readonly ms: number) {
+  constructor(
+    readonly phase: 'headers' | 'body',
+    readonly ms: number,
+  ) {
     super(phase === 'headers' ? `no response within ${ms} ms` : `body stalled for ${ms} ms`);
   }
 }

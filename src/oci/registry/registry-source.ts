@@ -25,7 +25,10 @@ function contentType(res: RegistryResponse): string | undefined {
 }
 
 function filtersApplied(res: RegistryResponse): string[] {
-  return (headerValue(res.headers['oci-filters-applied']) ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+  return (headerValue(res.headers['oci-filters-applied']) ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
 }
 
 /** The OCI Distribution API for one repository. */
@@ -54,7 +57,8 @@ export class RegistrySource implements Source {
   private path(kind: 'manifests' | 'blobs' | 'referrers' | 'tags', reference = ''): string {
     if (kind === 'tags') return `/v2/${this.repository}/tags/list`;
     // Tags and digests reach here validated; anything else would be a bug, not a path to build.
-    if (!/^[A-Za-z0-9_][A-Za-z0-9_.:-]{0,199}$/.test(reference)) throw new CustodyError('INVALID_REFERENCE', `${this.location}: "${reference.slice(0, 80)}" is not a tag or digest`);
+    if (!/^[A-Za-z0-9_][A-Za-z0-9_.:-]{0,199}$/.test(reference))
+      throw new CustodyError('INVALID_REFERENCE', `${this.location}: "${reference.slice(0, 80)}" is not a tag or digest`);
     return `/v2/${this.repository}/${kind}/${reference}`;
   }
 
@@ -88,7 +92,9 @@ export class RegistrySource implements Source {
     if (!byDigest && announced !== undefined && isDigest(announced)) {
       const computed = splitDigest(announced)!.algorithm === 'sha256' ? digest : digestOf(bytes, splitDigest(announced)!.algorithm);
       if (computed !== announced) {
-        throw new CustodyError('DIGEST_MISMATCH', `${what}: the registry says ${announced}, the bytes hash to ${computed}`, { details: { expected: announced, found: computed } });
+        throw new CustodyError('DIGEST_MISMATCH', `${what}: the registry says ${announced}, the bytes hash to ${computed}`, {
+          details: { expected: announced, found: computed },
+        });
       }
     }
     const parsed = parseManifest(bytes, contentType(res));
@@ -99,7 +105,14 @@ export class RegistrySource implements Source {
 
   /** HEAD a manifest by tag: its descriptor from the headers, 'absent' on 404, 'no-headers' when the registry does not say. */
   private async headManifest(tag: string, what: string): Promise<Descriptor | 'absent' | 'no-headers'> {
-    const res = await this.client.request({ method: 'HEAD', path: this.path('manifests', tag), accept: MANIFEST_ACCEPT, repository: this.repository, what, allow404: true });
+    const res = await this.client.request({
+      method: 'HEAD',
+      path: this.path('manifests', tag),
+      accept: MANIFEST_ACCEPT,
+      repository: this.repository,
+      what,
+      allow404: true,
+    });
     if (res.status === 404) return 'absent';
     const digest = headerValue(res.headers['docker-content-digest']);
     const mediaType = contentType(res);
@@ -250,7 +263,11 @@ export class RegistrySource implements Source {
     if (got.status === 404) return undefined;
     const parsed = parseManifest(got.body!.bytes, contentType(got));
     this.remember(got.body!.digest, got.body!.bytes);
-    return { mediaType: parsed.ok ? parsed.value.mediaType : (contentType(got) ?? 'application/octet-stream'), digest: got.body!.digest, size: got.body!.bytes.length };
+    return {
+      mediaType: parsed.ok ? parsed.value.mediaType : (contentType(got) ?? 'application/octet-stream'),
+      digest: got.body!.digest,
+      size: got.body!.bytes.length,
+    };
   }
 
   /** A registry has no top-level list of manifests: its content is reached by tags and referrers only. */

@@ -69,7 +69,10 @@ export class RegistrySession implements RegistryContext {
   checkScheme(url: URL, purpose: string): void {
     if (url.protocol === 'https:') return;
     if (url.protocol === 'http:' && plainHttpAllowed(url.host, this.options.insecure)) return;
-    throw new CustodyError('NETWORK', `${purpose}: refusing ${url.protocol.replace(':', '')} to ${url.host} (HTTPS required; plain HTTP only for loopback hosts or with insecure)`);
+    throw new CustodyError(
+      'NETWORK',
+      `${purpose}: refusing ${url.protocol.replace(':', '')} to ${url.host} (HTTPS required; plain HTTP only for loopback hosts or with insecure)`,
+    );
   }
 
   agentFor(url: URL): http.Agent {

@@ -86,7 +86,9 @@ export function queryImage(db: DatabaseSync, match: ImageMatch, range: DayRange)
       digest_changed: previous !== undefined && previous !== image.digest,
       status: image.status === 'failed' ? `failed: ${image.error ?? 'no reason recorded'}` : image.status,
       signature: signatureSummary(files.filter((e) => e.is_signature)),
-      sbom: list(valid.filter((e) => e.is_sbom).map((e) => `${e.sbom_format ?? 'sbom'}${e.component_count !== null ? ` (${e.component_count} components)` : ''}`)),
+      sbom: list(
+        valid.filter((e) => e.is_sbom).map((e) => `${e.sbom_format ?? 'sbom'}${e.component_count !== null ? ` (${e.component_count} components)` : ''}`),
+      ),
       provenance: list(valid.filter((e) => e.provenance === 1).map((e) => e.builder_id ?? 'builder not named')),
       scan: list(valid.filter((e) => e.is_scan).map((e) => `${e.scanner ?? 'scan'}: ${severities.get(e.sha256) ?? 'no findings'}`)),
       vex: valid.reduce((n, e) => n + (e.vex_statement_count ?? 0), 0),
@@ -102,7 +104,8 @@ function signatureSummary(signatures: EvidenceRow[]): string {
   const verified = [...new Set(signatures.filter((s) => s.valid === 1 && s.verified === 1).map((s) => s.signer ?? 'signer not named'))];
   if (verified.length > 0) return `verified: ${verified.join(', ')}`;
   const valid = signatures.filter((s) => s.valid === 1);
-  if (valid.length > 0) return `not verified: ${[...new Set(valid.map((s) => s.verification_code ?? (s.verified === null ? 'no verdict' : 'failed')))].join(', ')}`;
+  if (valid.length > 0)
+    return `not verified: ${[...new Set(valid.map((s) => s.verification_code ?? (s.verified === null ? 'no verdict' : 'failed')))].join(', ')}`;
   return signatures.length > 0 ? 'invalid' : 'none';
 }
 

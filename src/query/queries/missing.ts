@@ -45,7 +45,12 @@ export function queryMissing(db: DatabaseSync, what: MissingKind, range: DayRang
       digest: r.digest,
       status: r.status,
       missing: what,
-      found: r.present > 0 ? `${r.present} ${what} file(s), none valid` : r.status === 'failed' ? `nothing: the image failed (${r.error ?? 'no reason recorded'})` : 'none',
+      found:
+        r.present > 0
+          ? `${r.present} ${what} file(s), none valid`
+          : r.status === 'failed'
+            ? `nothing: the image failed (${r.error ?? 'no reason recorded'})`
+            : 'none',
     })),
   };
 }

@@ -24,7 +24,8 @@ export function preparePackage(query: PackageQuery): PackageMatch {
   if (name === '') throw new CustodyError('USAGE', 'query package: give a package name or purl');
   const range = query.version !== undefined ? parseVersionRange(query.version) : undefined;
   if (!name.startsWith('pkg:')) return range ? { name, range } : { name };
-  if (!/^pkg:[a-zA-Z][a-zA-Z0-9.+-]*\/[^/]/.test(name)) throw new CustodyError('USAGE', `query package: "${name.replace(/[^\x20-\x7e]/g, '?')}" is not a purl (pkg:TYPE/NAMESPACE/NAME[@VERSION])`);
+  if (!/^pkg:[a-zA-Z][a-zA-Z0-9.+-]*\/[^/]/.test(name))
+    throw new CustodyError('USAGE', `query package: "${name.replace(/[^\x20-\x7e]/g, '?')}" is not a purl (pkg:TYPE/NAMESPACE/NAME[@VERSION])`);
   const { name: purlName, version } = splitPurl(name);
   if (version !== undefined && range) throw new CustodyError('USAGE', 'query package: give the version in the purl or with --version, not both');
   if (version !== undefined) return { purlName, range: exactVersion(version) };

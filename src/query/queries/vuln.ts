@@ -16,7 +16,8 @@ const ID = /^[A-Za-z][A-Za-z0-9]*-[A-Za-z0-9._:-]+$/;
 
 export function prepareVuln(query: VulnQuery): string {
   const id = query.id.trim();
-  if (!ID.test(id)) throw new CustodyError('USAGE', `query vuln: "${id.replace(/[^\x20-\x7e]/g, '?')}" is not a vulnerability id (e.g. CVE-2021-44228, GHSA-…)`);
+  if (!ID.test(id))
+    throw new CustodyError('USAGE', `query vuln: "${id.replace(/[^\x20-\x7e]/g, '?')}" is not a vulnerability id (e.g. CVE-2021-44228, GHSA-…)`);
   return id.toUpperCase();
 }
 
@@ -27,7 +28,21 @@ export function prepareVuln(query: VulnQuery): string {
  * same image that day, chosen as the gate chooses it (gate/rules/vex-match.ts).
  */
 export function queryVuln(db: DatabaseSync, id: string, range: DayRange): Answer {
-  const columns = ['date', 'ref', 'digest', 'vulnerability', 'severity', 'package', 'version', 'vex', 'justification', 'vex_document', 'scan', 'scanner', 'valid'];
+  const columns = [
+    'date',
+    'ref',
+    'digest',
+    'vulnerability',
+    'severity',
+    'package',
+    'version',
+    'vex',
+    'justification',
+    'vex_document',
+    'scan',
+    'scanner',
+    'valid',
+  ];
   const findings = all<FindingRow>(
     db,
     `SELECT f.sha256, f.vulnerability, f.aliases, f.severity, f.package, f.version, f.purl, d.scanner

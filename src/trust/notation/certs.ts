@@ -160,12 +160,18 @@ export function subjectName(cert: X509Certificate): DistinguishedName | string {
 }
 
 function escapeValue(value: string): string {
-  return value.replace(/[,+"\\<>;]/g, (c) => `\\${c}`).replace(/^[ #]/, (c) => `\\${c}`).replace(/ $/, '\\ ');
+  return value
+    .replace(/[,+"\\<>;]/g, (c) => `\\${c}`)
+    .replace(/^[ #]/, (c) => `\\${c}`)
+    .replace(/ $/, '\\ ');
 }
 
 /** RFC 4514 string, most specific first, as Go prints it: `CN=…,O=…,L=…,ST=…,C=…`. */
 export function formatName(dn: DistinguishedName): string {
-  return [...dn].reverse().map(([k, v]) => `${k}=${escapeValue(v)}`).join(',');
+  return [...dn]
+    .reverse()
+    .map(([k, v]) => `${k}=${escapeValue(v)}`)
+    .join(',');
 }
 
 export function describe(cert: X509Certificate): string {

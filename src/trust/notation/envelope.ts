@@ -125,16 +125,23 @@ function parseJws(bytes: Uint8Array): NotationEnvelope | EnvelopeError {
     return bad('malformed', 'JWS envelope: protected, payload, signature (strings) and header (object) are required (JWS JSON serialization, flattened)');
   }
   // signature-envelope-jws.md: base64url without padding; a padded part is not the part that was signed.
-  for (const [name, value] of [['protected', protectedText], ['payload', payload], ['signature', signature]] as const) {
+  for (const [name, value] of [
+    ['protected', protectedText],
+    ['payload', payload],
+    ['signature', signature],
+  ] as const) {
     if (!decodeB64Url(value)) return bad('signature-invalid', `JWS ${name} is not base64url without padding (RFC 7515 §2): the signature cannot be over it`);
   }
   const protectedHeader = parseJson(decodeB64Url(protectedText)!);
   if (!isRecord(protectedHeader)) return bad('malformed', 'JWS protected header is not a JSON object');
   const alg = JWS_ALGS[String(protectedHeader.alg)];
-  if (!alg) return bad('unsupported', `JWS protected header alg ${JSON.stringify(protectedHeader.alg)} is not one Notation allows (PS256/384/512, ES256/384/512)`);
-  if (protectedHeader.cty !== NOTATION_PAYLOAD) return bad('signature-invalid', `JWS protected header cty must be ${NOTATION_PAYLOAD}, not ${JSON.stringify(protectedHeader.cty)}`);
+  if (!alg)
+    return bad('unsupported', `JWS protected header alg ${JSON.stringify(protectedHeader.alg)} is not one Notation allows (PS256/384/512, ES256/384/512)`);
+  if (protectedHeader.cty !== NOTATION_PAYLOAD)
+    return bad('signature-invalid', `JWS protected header cty must be ${NOTATION_PAYLOAD}, not ${JSON.stringify(protectedHeader.cty)}`);
   const crit = protectedHeader.crit;
-  if (!Array.isArray(crit) || crit.some((c) => typeof c !== 'string')) return bad('signature-invalid', 'JWS protected header crit must be an array of header names');
+  if (!Array.isArray(crit) || crit.some((c) => typeof c !== 'string'))
+    return bad('signature-invalid', 'JWS protected header crit must be an array of header names');
   const times = (name: string): Date | EnvelopeError | undefined => {
     const value = protectedHeader[name];
     if (value === undefined) return undefined;
@@ -267,14 +274,16 @@ function isError(v: unknown): v is EnvelopeError {
 /** The rules JWS and COSE share (signature-specification.md, "Signature Envelope"). */
 function finish(raw: Raw): NotationEnvelope | EnvelopeError {
   const kind = raw.format.toUpperCase();
-  if (raw.certificates.length > MAX_CHAIN_LENGTH) return bad('malformed', `${kind} certificate chain has ${raw.certificates.length} certificates, more than ${MAX_CHAIN_LENGTH}`);
+  if (raw.certificates.length > MAX_CHAIN_LENGTH)
+    return bad('malformed', `${kind} certificate chain has ${raw.certificates.length} certificates, more than ${MAX_CHAIN_LENGTH}`);
   if (raw.signature.length === 0 || raw.signature.length > 1024) return bad('signature-invalid', `${kind} signature is ${raw.signature.length} bytes`);
   const scheme = raw.header[SCHEME];
   if (scheme !== 'notary.x509' && scheme !== 'notary.x509.signingAuthority') {
     return bad('unsupported', `${kind} protected header ${SCHEME} ${JSON.stringify(scheme)} is not notary.x509 or notary.x509.signingAuthority`);
   }
   for (const name of MUST_BE_CRITICAL) {
-    if (raw.header[name] !== undefined && !raw.crit.includes(name)) return bad('signature-invalid', `${kind} protected header ${name} is present but not listed in crit`);
+    if (raw.header[name] !== undefined && !raw.crit.includes(name))
+      return bad('signature-invalid', `${kind} protected header ${name} is present but not listed in crit`);
   }
   for (const name of raw.crit) {
     if (raw.header[name] === undefined && !(raw.format === 'cose' && /^-?\d+$/.test(name))) {
@@ -295,11 +304,18 @@ function finish(raw: Raw): NotationEnvelope | EnvelopeError {
     return bad('signature-invalid', `${kind} ${EXPIRY} ${(expiry as Date).toISOString()} is not after the signing time ${signed.toISOString()}`);
   }
   for (const name of [PLUGIN, PLUGIN_MIN]) {
-    if (raw.header[name] !== undefined && typeof raw.header[name] !== 'string') return bad('signature-invalid', `${kind} protected header ${name} is not a string`);
+    if (raw.header[name] !== undefined && typeof raw.header[name] !== 'string')
+      return bad('signature-invalid', `${kind} protected header ${name} is not a string`);
   }
   const payload = parseJson(raw.payload);
   const target = isRecord(payload) ? payload.targetArtifact : undefined;
-  if (!isRecord(target) || typeof target.mediaType !== 'string' || typeof target.digest !== 'string' || !Number.isSafeInteger(target.size) || (target.size as number) < 0) {
+  if (
+    !isRecord(target) ||
+    typeof target.mediaType !== 'string' ||
+    typeof target.digest !== 'string' ||
+    !Number.isSafeInteger(target.size) ||
+    (target.size as number) < 0
+  ) {
     return bad('signature-invalid', `${kind} payload is not a Notary payload: targetArtifact {mediaType, digest, size} is required`);
   }
   const envelope: NotationEnvelope = {

@@ -70,7 +70,8 @@ export function parseNotationPolicy(bytes: Uint8Array, path: string): NotationPo
     if (!Array.isArray(registryScopes) || registryScopes.length === 0 || registryScopes.some((s) => typeof s !== 'string')) {
       throw err(`${at}/registryScopes`, `statement ${JSON.stringify(name)} needs registryScopes (strings; "*" for all)`);
     }
-    if (registryScopes.includes('*') && registryScopes.length > 1) throw err(`${at}/registryScopes`, `"*" must be the only scope of statement ${JSON.stringify(name)}`);
+    if (registryScopes.includes('*') && registryScopes.length > 1)
+      throw err(`${at}/registryScopes`, `"*" must be the only scope of statement ${JSON.stringify(name)}`);
     for (const scope of registryScopes as string[]) {
       if (scope !== '*' && !SCOPE.test(scope)) throw err(`${at}/registryScopes`, `${JSON.stringify(scope)} is not registry/repository (no tag or digest)`);
       if (scopes.has(scope)) throw err(`${at}/registryScopes`, `scope ${JSON.stringify(scope)} appears in more than one statement`);
@@ -90,7 +91,8 @@ export function parseNotationPolicy(bytes: Uint8Array, path: string): NotationPo
       for (const [check, action] of Object.entries(verification.override)) {
         if (check === 'integrity') throw err(`${at}/signatureVerification/override`, 'integrity verification cannot be overridden');
         if (!(CHECKS as string[]).includes(check)) throw err(`${at}/signatureVerification/override`, `${JSON.stringify(check)} is not ${CHECKS.join(', ')}`);
-        if (action !== 'enforce' && action !== 'log' && action !== 'skip') throw err(`${at}/signatureVerification/override/${check}`, `${JSON.stringify(action)} is not enforce, log or skip`);
+        if (action !== 'enforce' && action !== 'log' && action !== 'skip')
+          throw err(`${at}/signatureVerification/override/${check}`, `${JSON.stringify(action)} is not enforce, log or skip`);
         if (action === 'skip' && check !== 'revocation') throw err(`${at}/signatureVerification/override/${check}`, `${check} verification cannot be skipped`);
         actions[check as Check] = action;
       }
@@ -103,9 +105,11 @@ export function parseNotationPolicy(bytes: Uint8Array, path: string): NotationPo
     const stores = raw.trustStores ?? [];
     const identities = raw.trustedIdentities ?? [];
     if (!Array.isArray(stores) || stores.some((s) => typeof s !== 'string')) throw err(`${at}/trustStores`, 'trustStores is a list of "type:name"');
-    if (!Array.isArray(identities) || identities.some((s) => typeof s !== 'string')) throw err(`${at}/trustedIdentities`, 'trustedIdentities is a list of strings');
+    if (!Array.isArray(identities) || identities.some((s) => typeof s !== 'string'))
+      throw err(`${at}/trustedIdentities`, 'trustedIdentities is a list of strings');
     if (level === 'skip') {
-      if (stores.length > 0 || identities.length > 0) throw err(at, `statement ${JSON.stringify(name)} has level skip: it must not name trustStores or trustedIdentities`);
+      if (stores.length > 0 || identities.length > 0)
+        throw err(at, `statement ${JSON.stringify(name)} has level skip: it must not name trustStores or trustedIdentities`);
     } else {
       if (stores.length === 0) throw err(`${at}/trustStores`, `statement ${JSON.stringify(name)} needs trustStores`);
       if (identities.length === 0) throw err(`${at}/trustedIdentities`, `statement ${JSON.stringify(name)} needs trustedIdentities ("*" for any)`);

@@ -60,7 +60,8 @@ export async function readNotationTrustStore(dir: string): Promise<Buffer> {
     for (const name of names.sort()) {
       const storeDir = join(typeDir, name);
       if (!NAME.test(name)) throw new CustodyError('INVALID_INPUT', `${storeDir}: a trust store name may only hold letters, digits, '_', '.' and '-'`);
-      if (!(await lstat(storeDir)).isDirectory()) throw new CustodyError('INVALID_INPUT', `${storeDir} is not a folder (a trust store is a folder of certificates)`);
+      if (!(await lstat(storeDir)).isDirectory())
+        throw new CustodyError('INVALID_INPUT', `${storeDir} is not a folder (a trust store is a folder of certificates)`);
       for (const file of (await listOrFail(storeDir)).sort()) {
         const path = join(storeDir, file);
         if (++count > MAX_FILES) throw new CustodyError('INPUT_TOO_LARGE', `${dir}: more than ${MAX_FILES} trust store files`);
@@ -105,7 +106,8 @@ export function parseNotationTrustStore(bytes: Uint8Array, path: string): Notati
   const stores: NotationStores = new Map();
   for (const [file, b64] of Object.entries(doc.files)) {
     const m = /^x509\/(ca|signingAuthority|tsa)\/([A-Za-z0-9_.-]+)\/[^/]+$/.exec(file);
-    if (!m || typeof b64 !== 'string') throw new CustodyError('INVALID_INPUT', `${path}: ${JSON.stringify(file)} is not x509/{ca,signingAuthority,tsa}/NAME/FILE`);
+    if (!m || typeof b64 !== 'string')
+      throw new CustodyError('INVALID_INPUT', `${path}: ${JSON.stringify(file)} is not x509/{ca,signingAuthority,tsa}/NAME/FILE`);
     const type = m[1] as StoreType;
     const key = `${type}:${m[2]!}`;
     const store = stores.get(key) ?? { type, name: m[2]!, certificates: [] };

@@ -52,7 +52,8 @@ export function verifyNotationSignature(bytes: Uint8Array, target: Target, trust
   const envelope = parseNotationEnvelope(bytes);
   if ('code' in envelope) return failed(envelope.code, envelope.reason, details);
   const kind = `Notation ${envelope.format.toUpperCase()} signature`;
-  const fail = (code: VerdictCode, reason: string, identity?: Identity) => failed(code, `${kind}: ${reason}; ${label}`, { ...details, ...(identity ? { identity } : {}) });
+  const fail = (code: VerdictCode, reason: string, identity?: Identity) =>
+    failed(code, `${kind}: ${reason}; ${label}`, { ...details, ...(identity ? { identity } : {}) });
 
   // 1. Integrity: the leaf's key signed these exact bytes with the algorithm its key type calls for.
   const chain = parseChain(envelope.certificates);
@@ -72,7 +73,11 @@ export function verifyNotationSignature(bytes: Uint8Array, target: Target, trust
     return fail('plugin-required', `it requires the verification plugin "${envelope.verificationPlugin}"${version}, which custody does not run`, identity);
   }
   if (envelope.unknownCritical.length > 0) {
-    return fail('unsupported', `critical header(s) ${envelope.unknownCritical.join(', ')} are not defined by the Notary Project specification and cannot be processed`, identity);
+    return fail(
+      'unsupported',
+      `critical header(s) ${envelope.unknownCritical.join(', ')} are not defined by the Notary Project specification and cannot be processed`,
+      identity,
+    );
   }
 
   // 2. The signed target is the artifact it hangs from.
@@ -102,16 +107,20 @@ export function verifyNotationSignature(bytes: Uint8Array, target: Target, trust
   const signedAt = envelope.authenticSigningTime
     ? `authentic signing time ${envelope.authenticSigningTime.toISOString()}`
     : `signing time ${envelope.signingTime!.toISOString()} (claimed)`;
-  return verified(`${kind} by ${describe(leaf)} (${envelope.signingScheme}, ${envelope.alg}) over ${envelope.targetArtifact.digest}; ${label}; ${[...notes, signedAt, revocation].join('; ')}${log}`, {
-    ...details,
-    identity,
-  });
+  return verified(
+    `${kind} by ${describe(leaf)} (${envelope.signingScheme}, ${envelope.alg}) over ${envelope.targetArtifact.digest}; ${label}; ${[...notes, signedAt, revocation].join('; ')}${log}`,
+    {
+      ...details,
+      identity,
+    },
+  );
 }
 
 function keyAlgorithm(key: KeyObject): NotationAlg | undefined {
   const details = key.asymmetricKeyDetails;
   if (key.asymmetricKeyType === 'rsa') return ({ 2048: 'PS256', 3072: 'PS384', 4096: 'PS512' } as Record<number, NotationAlg>)[details?.modulusLength ?? 0];
-  if (key.asymmetricKeyType === 'ec') return ({ prime256v1: 'ES256', secp384r1: 'ES384', secp521r1: 'ES512' } as Record<string, NotationAlg>)[details?.namedCurve ?? ''];
+  if (key.asymmetricKeyType === 'ec')
+    return ({ prime256v1: 'ES256', secp384r1: 'ES384', secp521r1: 'ES512' } as Record<string, NotationAlg>)[details?.namedCurve ?? ''];
   return undefined;
 }
 
@@ -126,7 +135,11 @@ function checkIntegrity(envelope: NotationEnvelope, leaf: X509Certificate): Outc
   const expected = keyAlgorithm(key);
   if (!expected) {
     const size = key.asymmetricKeyDetails?.modulusLength ?? key.asymmetricKeyDetails?.namedCurve ?? '';
-    return { check: 'authenticity', code: 'unsupported', reason: `the signing key (${key.asymmetricKeyType} ${size}) is not one Notation allows (RSA 2048/3072/4096, ECDSA P-256/384/521)` };
+    return {
+      check: 'authenticity',
+      code: 'unsupported',
+      reason: `the signing key (${key.asymmetricKeyType} ${size}) is not one Notation allows (RSA 2048/3072/4096, ECDSA P-256/384/521)`,
+    };
   }
   if (expected !== envelope.alg) {
     return { check: 'authenticity', code: 'signature-invalid', reason: `alg ${envelope.alg} does not fit the signing key, which calls for ${expected}` };
@@ -140,7 +153,12 @@ function checkIntegrity(envelope: NotationEnvelope, leaf: X509Certificate): Outc
   } catch {
     ok = false;
   }
-  if (!ok) return { check: 'authenticity', code: 'signature-invalid', reason: `the ${envelope.alg} signature does not verify over the signed ${envelope.format === 'jws' ? 'protected header and payload' : 'COSE Sig_structure'} with the signing certificate's key` };
+  if (!ok)
+    return {
+      check: 'authenticity',
+      code: 'signature-invalid',
+      reason: `the ${envelope.alg} signature does not verify over the signed ${envelope.format === 'jws' ? 'protected header and payload' : 'COSE Sig_structure'} with the signing certificate's key`,
+    };
   return undefined;
 }
 
@@ -154,7 +172,11 @@ function checkTarget(envelope: NotationEnvelope, target: Target): Outcome | unde
     return { check: 'authenticity', code: 'subject-mismatch', reason: `payload targetArtifact.digest is ${signed.digest}, not ${matcher.describe}` };
   }
   if (target.mediaType !== undefined && signed.mediaType !== target.mediaType) {
-    return { check: 'authenticity', code: 'subject-mismatch', reason: `payload targetArtifact.mediaType is ${signed.mediaType}, the artifact is ${target.mediaType}` };
+    return {
+      check: 'authenticity',
+      code: 'subject-mismatch',
+      reason: `payload targetArtifact.mediaType is ${signed.mediaType}, the artifact is ${target.mediaType}`,
+    };
   }
   const size = target.size ?? target.artifact?.length;
   if (size !== undefined && signed.size !== size) {
@@ -232,24 +254,39 @@ function checkAuthenticTimestamp(
   if (!perform) {
     const invalid = invalidAt(chain, now);
     if (!invalid) return undefined;
-    const why = tsaStores.length === 0 ? 'no tsa store in the policy, so the chain must be valid at the verification time' : 'the chain must be valid at the verification time';
+    const why =
+      tsaStores.length === 0
+        ? 'no tsa store in the policy, so the chain must be valid at the verification time'
+        : 'the chain must be valid at the verification time';
     return outcome('certificate-expired', `${invalid} (verification time ${now.toISOString()}; ${why})`);
   }
   if (!envelope.timestamp) {
-    return outcome('timestamp-invalid', `no timestamp countersignature was found in the signature envelope, and the policy's tsa store(s) ${tsaStores.join(', ')} require one`);
+    return outcome(
+      'timestamp-invalid',
+      `no timestamp countersignature was found in the signature envelope, and the policy's tsa store(s) ${tsaStores.join(', ')} require one`,
+    );
   }
   let result;
   try {
     result = verifyTimestampToken(envelope.timestamp, envelope.signature, certificatesIn(stores, tsaStores, 'tsa'), (der) => parseCertificateDer(der));
   } catch (err) {
-    return outcome('timestamp-invalid', `the timestamp countersignature does not verify with ${tsaStores.join(', ')}: ${err instanceof Error ? err.message : String(err)}`);
+    return outcome(
+      'timestamp-invalid',
+      `the timestamp countersignature does not verify with ${tsaStores.join(', ')}: ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
   for (const cert of chain) {
     if (result.earliest < cert.notBefore) {
-      return outcome('certificate-expired', `the timestamp ${result.time.toISOString()} can be before certificate ${describe(cert)} was valid (from ${cert.notBefore.toISOString()})`);
+      return outcome(
+        'certificate-expired',
+        `the timestamp ${result.time.toISOString()} can be before certificate ${describe(cert)} was valid (from ${cert.notBefore.toISOString()})`,
+      );
     }
     if (result.latest > cert.notAfter) {
-      return outcome('certificate-expired', `the timestamp ${result.time.toISOString()} can be after certificate ${describe(cert)} expired (at ${cert.notAfter.toISOString()})`);
+      return outcome(
+        'certificate-expired',
+        `the timestamp ${result.time.toISOString()} can be after certificate ${describe(cert)} expired (at ${cert.notAfter.toISOString()})`,
+      );
     }
   }
   notes.push(`timestamp ${result.time.toISOString()} by ${describe(result.tsa)}`);

@@ -41,7 +41,8 @@ export async function archiveLocal(digest: string, evidence: LocalEvidence): Pro
     'sbom.spdx.json': spdxSbom(digest, 12),
     'trivy.json': trivyReport(evidence.scannedAt ?? new Date().toISOString(), evidence.findings),
   };
-  for (const id of evidence.vex ?? []) files[`vex-${id}.intoto.json`] = dsseEnvelope(statement(OPENVEX, openvex(id, digest, 'not_affected'), [digest]), evidence.signer);
+  for (const id of evidence.vex ?? [])
+    files[`vex-${id}.intoto.json`] = dsseEnvelope(statement(OPENVEX, openvex(id, digest, 'not_affected'), [digest]), evidence.signer);
   for (const [name, bytes] of Object.entries(files)) await writeFile(join(dir, name), bytes);
   const root = await tempDir('custody-gate-root-');
   return imageFolder(await archive({ refs: [ref], evidenceFiles: Object.keys(files).map((f) => join(dir, f)), root, date: '2026-06-15' }));

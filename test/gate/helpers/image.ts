@@ -80,16 +80,32 @@ export function buildImage(spec: ImageSpec): BuiltImage {
   const hex = index.slice('sha256:'.length);
   if (spec.signature !== false) {
     const { payload, annotations } = cosignSignature(index, spec.repository, spec.signer);
-    evidence.push(raw(payload, 'application/vnd.dev.cosign.simplesigning.v1+json', { method: 'cosign-tag', attachedTo: index, tag: `sha256-${hex}.sig`, descriptor: descriptor(payload, 'application/vnd.dev.cosign.simplesigning.v1+json', { annotations }) }));
+    evidence.push(
+      raw(payload, 'application/vnd.dev.cosign.simplesigning.v1+json', {
+        method: 'cosign-tag',
+        attachedTo: index,
+        tag: `sha256-${hex}.sig`,
+        descriptor: descriptor(payload, 'application/vnd.dev.cosign.simplesigning.v1+json', { annotations }),
+      }),
+    );
   }
   if (spec.provenance) {
     const bytes = dsseEnvelope(statement(SLSA_V1, slsaV1(spec.provenance.builderId, spec.provenance.repository), [index]), spec.signer);
-    evidence.push(raw(bytes, 'application/vnd.dsse.envelope.v1+json', { method: 'cosign-tag', attachedTo: index, tag: `sha256-${hex}.att`, descriptor: descriptor(bytes, 'application/vnd.dsse.envelope.v1+json') }));
+    evidence.push(
+      raw(bytes, 'application/vnd.dsse.envelope.v1+json', {
+        method: 'cosign-tag',
+        attachedTo: index,
+        tag: `sha256-${hex}.att`,
+        descriptor: descriptor(bytes, 'application/vnd.dsse.envelope.v1+json'),
+      }),
+    );
   }
   spec.platforms.forEach((p, i) => {
     if (!p.sbom) return;
     const bytes = spdxSbom(platformDigests[i]!, 25);
-    evidence.push(raw(bytes, 'application/spdx+json', { method: 'referrers-tag', attachedTo: platformDigests[i]!, descriptor: descriptor(bytes, 'application/spdx+json') }));
+    evidence.push(
+      raw(bytes, 'application/spdx+json', { method: 'referrers-tag', attachedTo: platformDigests[i]!, descriptor: descriptor(bytes, 'application/spdx+json') }),
+    );
   });
   if (spec.findings) {
     const bytes = trivyReport(spec.scannedAt ?? new Date().toISOString(), spec.findings);
@@ -97,7 +113,14 @@ export function buildImage(spec: ImageSpec): BuiltImage {
   }
   for (const id of spec.vex ?? []) {
     const bytes = dsseEnvelope(statement(OPENVEX, openvex(id, index, 'not_affected'), [index]), spec.signer);
-    evidence.push(raw(bytes, 'application/vnd.dsse.envelope.v1+json', { method: 'cosign-tag', attachedTo: index, tag: `sha256-${hex}.att`, descriptor: descriptor(bytes, 'application/vnd.dsse.envelope.v1+json') }));
+    evidence.push(
+      raw(bytes, 'application/vnd.dsse.envelope.v1+json', {
+        method: 'cosign-tag',
+        attachedTo: index,
+        tag: `sha256-${hex}.att`,
+        descriptor: descriptor(bytes, 'application/vnd.dsse.envelope.v1+json'),
+      }),
+    );
   }
 
   const subject: Subject = {

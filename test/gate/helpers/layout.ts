@@ -81,14 +81,19 @@ export function writeGateImage(dir: string, spec: GateImageSpec): GateImage {
   // OCI 1.1 referrers, and the referrers tag schema index per subject (distribution-spec 1.1 fallback).
   const referrers = new Map<string, Descriptor[]>();
   const refer = (subject: Descriptor, artifactType: string, mediaType: string, bytes: Buffer, title: string) => {
-    const artifact = writeArtifact(w, { artifactType, subject, layers: [{ mediaType, bytes, annotations: { 'org.opencontainers.image.title': title } }] }) as Descriptor;
+    const artifact = writeArtifact(w, {
+      artifactType,
+      subject,
+      layers: [{ mediaType, bytes, annotations: { 'org.opencontainers.image.title': title } }],
+    }) as Descriptor;
     w.entry(artifact);
     referrers.set(subject.digest, [...(referrers.get(subject.digest) ?? []), artifact]);
   };
   spec.platforms.forEach((p, i) => {
     if (p.sbom) refer(platforms[i]!, 'application/spdx+json', 'application/spdx+json', spdxSbom(platforms[i]!.digest, 20), 'sbom.spdx.json');
   });
-  if (spec.scan) refer(index, 'application/vnd.custody.test.trivy+json', 'application/json', trivyReport(spec.scan.createdAt, spec.scan.findings), 'trivy.json');
+  if (spec.scan)
+    refer(index, 'application/vnd.custody.test.trivy+json', 'application/json', trivyReport(spec.scan.createdAt, spec.scan.findings), 'trivy.json');
   for (const [subject, list] of referrers) w.entry(writeReferrersIndex(w, list), referrersTag(subject));
 
   // cosign sign: sha256-<hex>.sig
@@ -111,7 +116,9 @@ export function writeGateImage(dir: string, spec: GateImageSpec): GateImage {
   // cosign attest: sha256-<hex>.att, one DSSE layer per attestation.
   const attestations: { mediaType: string; bytes: Buffer; annotations: Record<string, string> }[] = [];
   if (spec.provenance) {
-    attestations.push(dsseLayer(dsseEnvelope(statement(SLSA_V1, slsaV1(spec.provenance.builderId, spec.provenance.repository), [index.digest]), spec.attester), SLSA_V1));
+    attestations.push(
+      dsseLayer(dsseEnvelope(statement(SLSA_V1, slsaV1(spec.provenance.builderId, spec.provenance.repository), [index.digest]), spec.attester), SLSA_V1),
+    );
   }
   for (const id of spec.vexNotAffected ?? []) {
     attestations.push(dsseLayer(dsseEnvelope(statement(OPENVEX, openvex(id, index.digest, 'not_affected'), [index.digest]), spec.attester), OPENVEX));

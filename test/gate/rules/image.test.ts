@@ -27,8 +27,15 @@ describe('image rule', () => {
   });
 
   it('fails for a missing or empty required label, naming it', () => {
-    const result = evaluate(input(singleImage(), [config([SINGLE], '1000', { 'org.opencontainers.image.source': ' ' })]), policyWith({ image: rule({ requiredLabels: ['org.opencontainers.image.source', 'org.opencontainers.image.revision'] }) }), NOW).results[0]!;
-    expect(result).toMatchObject({ status: 'fail', reason: expect.stringMatching(/missing labels org.opencontainers.image.source, org.opencontainers.image.revision/) });
+    const result = evaluate(
+      input(singleImage(), [config([SINGLE], '1000', { 'org.opencontainers.image.source': ' ' })]),
+      policyWith({ image: rule({ requiredLabels: ['org.opencontainers.image.source', 'org.opencontainers.image.revision'] }) }),
+      NOW,
+    ).results[0]!;
+    expect(result).toMatchObject({
+      status: 'fail',
+      reason: expect.stringMatching(/missing labels org.opencontainers.image.source, org.opencontainers.image.revision/),
+    });
   });
 
   it('judges every platform of an index and fails closed where the config is not available', () => {

@@ -37,7 +37,11 @@ const attestation = (digests: string[], p: ProvenanceFacts, verdicts = digests.m
 describe('provenance rule', () => {
   it('passes with a verified SLSA v1 attestation from the right builder and repository', () => {
     const result = evaluate(input(singleImage(), [attestation([SINGLE], facts())]), policyWith({ provenance: rule() }), NOW).results[0]!;
-    expect(result).toMatchObject({ rule: 'provenance', status: 'pass', reason: expect.stringMatching(/^SLSA v1 provenance by https:\/\/github.com\/slsa-framework\/.* from https:\/\/github.com\/acme\/app, signed by key/) });
+    expect(result).toMatchObject({
+      rule: 'provenance',
+      status: 'pass',
+      reason: expect.stringMatching(/^SLSA v1 provenance by https:\/\/github.com\/slsa-framework\/.* from https:\/\/github.com\/acme\/app, signed by key/),
+    });
   });
 
   it('fails when there is none', () => {
@@ -90,9 +94,21 @@ describe('provenance rule', () => {
 
   it('a rule that cannot be evaluated is an error that blocks the release, never a pass', () => {
     // loadPolicy refuses a pattern RE2 cannot compile; a matcher that throws anyway must fail closed.
-    const broken = { source: '(', test: (): boolean => { throw new Error('missing closing )'); } };
+    const broken = {
+      source: '(',
+      test: (): boolean => {
+        throw new Error('missing closing )');
+      },
+    };
     const decision = evaluate(input(singleImage(), [attestation([SINGLE], facts())]), policyWith({ provenance: rule({ builderIdRegexp: broken }) }), NOW);
     expect(decision.pass).toBe(false);
-    expect(decision.results).toEqual([expect.objectContaining({ rule: 'provenance', mode: 'enforce', status: 'error', reason: expect.stringMatching(/^could not be evaluated: missing closing \)/) })]);
+    expect(decision.results).toEqual([
+      expect.objectContaining({
+        rule: 'provenance',
+        mode: 'enforce',
+        status: 'error',
+        reason: expect.stringMatching(/^could not be evaluated: missing closing \)/),
+      }),
+    ]);
   });
 });

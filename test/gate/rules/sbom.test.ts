@@ -3,7 +3,13 @@ import { evaluate } from '../../../src/gate/evaluate.js';
 import type { SbomRule } from '../../../src/gate/policy/types.js';
 import { AMD64, ARM64, evidence, INDEX, input, NOW, policyWith, singleImage, SINGLE, twoPlatformIndex } from '../helpers/evidence.js';
 
-const rule = (extra: Partial<SbomRule> = {}): SbomRule => ({ mode: 'enforce', formats: ['spdx', 'cyclonedx'], minComponents: 1, scope: 'every-platform', ...extra });
+const rule = (extra: Partial<SbomRule> = {}): SbomRule => ({
+  mode: 'enforce',
+  formats: ['spdx', 'cyclonedx'],
+  minComponents: 1,
+  scope: 'every-platform',
+  ...extra,
+});
 const sbom = (about: string[], format: 'spdx' | 'cyclonedx' | 'syft', count: number, extra = {}) =>
   evidence(about, { sbom: { format, componentCount: count, via: 'document' } }, { kind: 'sbom', format, ...extra });
 
@@ -13,7 +19,12 @@ describe('sbom rule', () => {
       const decision = evaluate(input(singleImage(), [sbom([SINGLE], 'spdx', 12)]), policyWith({ sbom: rule({ scope }) }), NOW);
       expect(decision.pass).toBe(true);
       expect(decision.results).toHaveLength(1);
-      expect(decision.results[0]).toMatchObject({ rule: 'sbom', status: 'pass', digest: SINGLE, reason: expect.stringMatching(/^spdx SBOM with 12 component/) });
+      expect(decision.results[0]).toMatchObject({
+        rule: 'sbom',
+        status: 'pass',
+        digest: SINGLE,
+        reason: expect.stringMatching(/^spdx SBOM with 12 component/),
+      });
     }
   });
 
@@ -52,7 +63,11 @@ describe('sbom rule', () => {
   });
 
   it('accepts an SBOM that arrived as an in-toto attestation (BuildKit)', () => {
-    const att = evidence([AMD64], { sbom: { format: 'spdx', componentCount: 9, via: 'attestation', predicateType: 'https://spdx.dev/Document' } }, { kind: 'attestation', format: 'in-toto' });
+    const att = evidence(
+      [AMD64],
+      { sbom: { format: 'spdx', componentCount: 9, via: 'attestation', predicateType: 'https://spdx.dev/Document' } },
+      { kind: 'attestation', format: 'in-toto' },
+    );
     const result = evaluate(input(twoPlatformIndex(), [att]), policyWith({ sbom: rule() }), NOW).results[0]!;
     expect(result).toMatchObject({ status: 'pass', platform: 'linux/amd64', reason: expect.stringMatching(/in-toto attestation/) });
   });

@@ -10,7 +10,9 @@ describe('signature rule', () => {
     const sig = evidence([SINGLE], signed([SINGLE]), { verdicts: { signature: [verified(SINGLE)] } });
     const decision = evaluate(input(singleImage(), [sig]), policy, NOW);
     expect(decision.pass).toBe(true);
-    expect(decision.results).toEqual([expect.objectContaining({ rule: 'signature', status: 'pass', digest: SINGLE, reason: expect.stringMatching(/^signed by key a{16}…/) })]);
+    expect(decision.results).toEqual([
+      expect.objectContaining({ rule: 'signature', status: 'pass', digest: SINGLE, reason: expect.stringMatching(/^signed by key a{16}…/) }),
+    ]);
   });
 
   it('fails when the image carries no signature at all', () => {
@@ -20,10 +22,15 @@ describe('signature rule', () => {
   });
 
   it('fails with the identity named when the only signature is by the wrong signer identity', () => {
-    const wrong = rejected(SINGLE, 'identity-mismatch', 'certificate identity https://github.com/evil/app/.github/workflows/x.yml@refs/heads/main does not match /^https://github.com/acme//', {
-      san: 'https://github.com/evil/app/.github/workflows/x.yml@refs/heads/main',
-      issuer: 'https://token.actions.githubusercontent.com',
-    });
+    const wrong = rejected(
+      SINGLE,
+      'identity-mismatch',
+      'certificate identity https://github.com/evil/app/.github/workflows/x.yml@refs/heads/main does not match /^https://github.com/acme//',
+      {
+        san: 'https://github.com/evil/app/.github/workflows/x.yml@refs/heads/main',
+        issuer: 'https://token.actions.githubusercontent.com',
+      },
+    );
     const sig = evidence([SINGLE], signed([SINGLE]), { verdicts: { signature: [wrong] } });
     const decision = evaluate(input(singleImage(), [sig]), policy, NOW);
     expect(decision.pass).toBe(false);
@@ -33,7 +40,9 @@ describe('signature rule', () => {
 
   it('prefers a telling failure over "no trust material" from a candidate that does not apply', () => {
     const sig = evidence([SINGLE], signed([SINGLE]), {
-      verdicts: { signature: [rejected(SINGLE, 'no-trust-material', 'no key'), rejected(SINGLE, 'signature-invalid', 'does not verify with any of the 1 trusted key(s)')] },
+      verdicts: {
+        signature: [rejected(SINGLE, 'no-trust-material', 'no key'), rejected(SINGLE, 'signature-invalid', 'does not verify with any of the 1 trusted key(s)')],
+      },
     });
     const result = evaluate(input(singleImage(), [sig]), policy, NOW).results[0]!;
     expect(result.reason).toMatch(/signature-invalid/);

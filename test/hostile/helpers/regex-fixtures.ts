@@ -37,13 +37,19 @@ async function makeBundle(key: TestKey, builderId: string, repository: string): 
 
 /** A gate policy with only a provenance rule signed by keys/release.pub, plus `fields` (YAML flow values). */
 export function provenancePolicy(key: TestKey, fields: Record<string, string>): Promise<string> {
-  const extra = Object.entries(fields).map(([name, value]) => `, ${name}: ${JSON.stringify(value)}`).join('');
-  return writePolicy(`apiVersion: custody/v1\nkind: Policy\nrules:\n  provenance: {mode: enforce, keys: [keys/release.pub]${extra}}\n`, { 'release.pub': key.publicPem });
+  const extra = Object.entries(fields)
+    .map(([name, value]) => `, ${name}: ${JSON.stringify(value)}`)
+    .join('');
+  return writePolicy(`apiVersion: custody/v1\nkind: Policy\nrules:\n  provenance: {mode: enforce, keys: [keys/release.pub]${extra}}\n`, {
+    'release.pub': key.publicPem,
+  });
 }
 
 /** A keyless policy on the real cosign-saved slsa-verifier layout (corpus): one identity entry. */
 export function keylessPolicy(trustedRoot: string, identity: Record<string, string>): Promise<string> {
-  const entry = Object.entries(identity).map(([name, value]) => `${name}: ${JSON.stringify(value)}`).join(', ');
+  const entry = Object.entries(identity)
+    .map(([name, value]) => `${name}: ${JSON.stringify(value)}`)
+    .join(', ');
   return writePolicy(
     `apiVersion: custody/v1\nkind: Policy\nrules:\n  provenance:\n    mode: enforce\n    predicateTypes: [https://slsa.dev/provenance/v0.2]\n    trustedRoots: [${JSON.stringify(trustedRoot)}]\n    keyless: [{${entry}}]\n`,
   );

@@ -92,7 +92,9 @@ export async function startRekorDouble(log: TestLog): Promise<Double> {
     const logID = log.logID.toString('hex');
     const setPayload = { body: canonical.toString('base64'), integratedTime, logIndex, logID };
     const set = sign('sha256', Buffer.from(json.canonicalize(setPayload)), log.keys.privateKey);
-    const leafHash = createHash('sha256').update(Buffer.concat([Buffer.from([0]), canonical])).digest();
+    const leafHash = createHash('sha256')
+      .update(Buffer.concat([Buffer.from([0]), canonical]))
+      .digest();
     const note = `${origin}\n1\n${leafHash.toString('base64')}\n`;
     const noteSig = Buffer.concat([log.logID.subarray(0, 4), sign('sha256', Buffer.from(note), log.keys.privateKey)]);
     const checkpoint = `${note}\n\u2014 ${origin} ${noteSig.toString('base64')}\n`;

@@ -34,7 +34,8 @@ export interface NotationSignOptions {
 
 function signBytes(alg: Alg, key: KeyObject, data: Buffer): Buffer {
   const hash = HASH[alg];
-  if (alg.startsWith('PS')) return sign(hash, data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: { sha256: 32, sha384: 48, sha512: 64 }[hash]! });
+  if (alg.startsWith('PS'))
+    return sign(hash, data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: { sha256: 32, sha384: 48, sha512: 64 }[hash]! });
   return sign(hash, data, { key, dsaEncoding: 'ieee-p1363' });
 }
 
@@ -65,7 +66,9 @@ export function signNotation(o: NotationSignOptions): Buffer {
     const signature = signBytes(o.alg, o.key, Buffer.from(`${protectedText}.${signedPayload.toString('base64url')}`));
     const unprotected: Record<string, unknown> = { x5c: o.chain.map((c) => c.der.toString('base64')), 'io.cncf.notary.signingAgent': 'custody-tests' };
     if (o.timestamp) unprotected['io.cncf.notary.timestampSignature'] = o.timestamp.toString('base64');
-    return Buffer.from(JSON.stringify({ payload: payload.toString('base64url'), protected: protectedText, header: unprotected, signature: signature.toString('base64url') }));
+    return Buffer.from(
+      JSON.stringify({ payload: payload.toString('base64url'), protected: protectedText, header: unprotected, signature: signature.toString('base64url') }),
+    );
   }
 
   const protectedMap = new Map<unknown, unknown>([
@@ -113,7 +116,11 @@ export function writePolicy(path: string, statements: PolicyStatementShape[]): s
   const trustPolicies = statements.map((s, i) => ({
     name: s.name ?? `statement-${i}`,
     registryScopes: s.registryScopes ?? ['*'],
-    signatureVerification: { level: s.level ?? 'strict', ...(s.override ? { override: s.override } : {}), ...(s.verifyTimestamp ? { verifyTimestamp: s.verifyTimestamp } : {}) },
+    signatureVerification: {
+      level: s.level ?? 'strict',
+      ...(s.override ? { override: s.override } : {}),
+      ...(s.verifyTimestamp ? { verifyTimestamp: s.verifyTimestamp } : {}),
+    },
     ...(s.level === 'skip' ? {} : { trustStores: s.trustStores ?? [], trustedIdentities: s.trustedIdentities ?? ['*'] }),
   }));
   writeFileSync(path, JSON.stringify({ version: '1.0', trustPolicies }));

@@ -19,7 +19,9 @@ export interface TestLog {
 
 export function makeLog(): TestLog {
   const keys = ecKeyPair();
-  const logID = createHash('sha256').update(keys.publicKey.export({ type: 'spki', format: 'der' })).digest();
+  const logID = createHash('sha256')
+    .update(keys.publicKey.export({ type: 'spki', format: 'der' }))
+    .digest();
   return {
     keys,
     logID,
@@ -89,7 +91,15 @@ export function dsseEnvelope(payload: Buffer, key: KeyObject, payloadType = 'app
 }
 
 /** A Sigstore trusted_root.json naming a test CA and a test log. */
-export function trustedRootJson(options: { ca?: TestCA; log?: TestLog; logBaseUrl?: string; caStart?: Date; caEnd?: Date; logStart?: Date | null; logEnd?: Date }): string {
+export function trustedRootJson(options: {
+  ca?: TestCA;
+  log?: TestLog;
+  logBaseUrl?: string;
+  caStart?: Date;
+  caEnd?: Date;
+  logStart?: Date | null;
+  logEnd?: Date;
+}): string {
   const start = (d?: Date) => (d ?? new Date(Date.now() - 86400_000)).toISOString();
   return JSON.stringify({
     mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
@@ -101,7 +111,10 @@ export function trustedRootJson(options: { ca?: TestCA; log?: TestLog; logBaseUr
             publicKey: {
               rawBytes: b64(options.log.keys.publicKey.export({ type: 'spki', format: 'der' })),
               keyDetails: 'PKIX_ECDSA_P256_SHA_256',
-              validFor: options.logStart === null ? {} : { start: start(options.logStart ?? undefined), ...(options.logEnd ? { end: options.logEnd.toISOString() } : {}) },
+              validFor:
+                options.logStart === null
+                  ? {}
+                  : { start: start(options.logStart ?? undefined), ...(options.logEnd ? { end: options.logEnd.toISOString() } : {}) },
             },
             logId: { keyId: b64(options.log.logID) },
           },

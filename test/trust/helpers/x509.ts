@@ -67,7 +67,9 @@ function extension(id: string, value: Buffer, critical = false): Buffer {
 }
 
 function keyId(key: KeyObject): Buffer {
-  return createHash('sha1').update(key.export({ type: 'spki', format: 'der' })).digest();
+  return createHash('sha1')
+    .update(key.export({ type: 'spki', format: 'der' }))
+    .digest();
 }
 
 export interface TestKeyPair {
@@ -145,7 +147,10 @@ export function issue(keys: TestKeyPair, options: CertOptions, issuer?: TestCert
 }
 
 export function toPem(der: Buffer, type = 'CERTIFICATE'): string {
-  const lines = der.toString('base64').match(/.{1,64}/g)!.join('\n');
+  const lines = der
+    .toString('base64')
+    .match(/.{1,64}/g)!
+    .join('\n');
   return `-----BEGIN ${type}-----\n${lines}\n-----END ${type}-----\n`;
 }
 
