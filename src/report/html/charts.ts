@@ -48,9 +48,7 @@ function axes(dates: readonly string[], max: number, format: (v: number) => stri
     const value = (max * k) / 4;
     const y = round(TOP + PLOT - (PLOT * k) / 4);
     parts.push(
-      html`<line class="grid" x1="${LEFT}" y1="${y}" x2="${WIDTH - RIGHT}" y2="${y}" /><text class="tick" x="${LEFT - 6}" y="${y + 4}" text-anchor="end"
-          >${format(value)}</text
-        >`,
+      html`<line class="grid" x1="${LEFT}" y1="${y}" x2="${WIDTH - RIGHT}" y2="${y}"/><text class="tick" x="${LEFT - 6}" y="${y + 4}" text-anchor="end">${format(value)}</text>`,
     );
   }
   const n = dates.length;
@@ -64,16 +62,10 @@ function axes(dates: readonly string[], max: number, format: (v: number) => stri
 }
 
 function legend(series: readonly Series[]): Markup {
-  return html`<g class="legend"
-    >${series.map(
-      (s, i) =>
-        html`<line class="${s.cls}" x1="${LEFT + i * 220}" y1="${TOP + PLOT + 34}" x2="${LEFT + i * 220 + 24}" y2="${TOP + PLOT + 34}" /><text
-            x="${LEFT + i * 220 + 30}"
-            y="${TOP + PLOT + 38}"
-            >${s.name}</text
-          >`,
-    )}</g
-  >`;
+  return html`<g class="legend">${series.map(
+    (s, i) =>
+      html`<line class="${s.cls}" x1="${LEFT + i * 220}" y1="${TOP + PLOT + 34}" x2="${LEFT + i * 220 + 24}" y2="${TOP + PLOT + 34}"/><text x="${LEFT + i * 220 + 30}" y="${TOP + PLOT + 38}">${s.name}</text>`,
+  )}</g>`;
 }
 
 /** A line per series over the days; one day draws points. */
@@ -90,14 +82,9 @@ export function lineChart(id: string, title: string, dates: readonly string[], s
             (v, i) => html`<circle class="${s.cls}" cx="${round(xOf(i, n))}" cy="${y(v)}" r="3"><title>${dates[i]}: ${s.name} ${format(v)}</title></circle>`,
           )
         : [];
-    return html`<polyline class="${s.cls}" points="${points}" />${dots}`;
+    return html`<polyline class="${s.cls}" points="${points}"/>${dots}`;
   });
-  return html`<figure class="chart" id="${id}">
-    <figcaption>${title}</figcaption>
-    <svg role="img" aria-label="${title}" viewBox="0 0 ${WIDTH} ${TOP + PLOT + BOTTOM}" xmlns="http://www.w3.org/2000/svg">
-      ${axes(dates, max, format)}${lines}${legend(series)}
-    </svg>
-  </figure>`;
+  return html`<figure class="chart" id="${id}"><figcaption>${title}</figcaption><svg role="img" aria-label="${title}" viewBox="0 0 ${WIDTH} ${TOP + PLOT + BOTTOM}" xmlns="http://www.w3.org/2000/svg">${axes(dates, max, format)}${lines}${legend(series)}</svg></figure>`;
 }
 
 /** Images archived per day: ok, incomplete and failed stacked. */
@@ -119,30 +106,21 @@ export function imagesChart(days: readonly DayRow[]): Markup {
       if (count <= 0) continue;
       const h = (PLOT * count) / max;
       base -= h;
-      parts.push(html`<rect class="${cls}" x="${x}" y="${round(base)}" width="${round(barWidth)}" height="${round(h)}" />`);
+      parts.push(html`<rect class="${cls}" x="${x}" y="${round(base)}" width="${round(barWidth)}" height="${round(h)}"/>`);
     }
     return html`<g><title>${d.date}: ${d.images} image(s), ${d.ok} ok, ${d.incomplete} incomplete, ${d.failed} failed</title>${parts}</g>`;
   });
-  const key = html`<g class="legend"
-    >${(
-      [
-        ['bar-ok', 'ok'],
-        ['bar-incomplete', 'incomplete'],
-        ['bar-failed', 'failed'],
-      ] as const
-    ).map(
-      ([cls, name], i) =>
-        html`<rect class="${cls}" x="${LEFT + i * 160}" y="${TOP + PLOT + 28}" width="14" height="10" /><text x="${LEFT + i * 160 + 20}" y="${TOP + PLOT + 38}"
-            >${name}</text
-          >`,
-    )}</g
-  >`;
-  return html`<figure class="chart" id="chart-images">
-    <figcaption>Images archived per day</figcaption>
-    <svg role="img" aria-label="Images archived per day" viewBox="0 0 ${WIDTH} ${TOP + PLOT + BOTTOM}" xmlns="http://www.w3.org/2000/svg">
-      ${axes(dates, max, (v) => String(round(v)))}${bars}${key}
-    </svg>
-  </figure>`;
+  const key = html`<g class="legend">${(
+    [
+      ['bar-ok', 'ok'],
+      ['bar-incomplete', 'incomplete'],
+      ['bar-failed', 'failed'],
+    ] as const
+  ).map(
+    ([cls, name], i) =>
+      html`<rect class="${cls}" x="${LEFT + i * 160}" y="${TOP + PLOT + 28}" width="14" height="10"/><text x="${LEFT + i * 160 + 20}" y="${TOP + PLOT + 38}">${name}</text>`,
+  )}</g>`;
+  return html`<figure class="chart" id="chart-images"><figcaption>Images archived per day</figcaption><svg role="img" aria-label="Images archived per day" viewBox="0 0 ${WIDTH} ${TOP + PLOT + BOTTOM}" xmlns="http://www.w3.org/2000/svg">${axes(dates, max, (v) => String(round(v)))}${bars}${key}</svg></figure>`;
 }
 
 const TIMELINE_CLASSES: Record<string, string> = { A: 'cell-all', P: 'cell-partial', N: 'cell-none', I: 'cell-incomplete', F: 'cell-failed' };
@@ -179,9 +157,7 @@ export function coverageMatrix(dates: readonly string[], images: readonly ImageR
       if (cls) {
         const span = dates[i - 1] === dates[start] ? dates[start] : `${dates[start]} … ${dates[i - 1]}`;
         runs.push(
-          html`<rect class="${cls}" x="${round(left + start * cell)}" y="${y}" width="${round(Math.max(cell * (i - start), 1))}" height="${rowHeight - 2}"
-            ><title>${image.ref} ${span}: ${TIMELINE_WORDS[grade]}</title></rect
-          >`,
+          html`<rect class="${cls}" x="${round(left + start * cell)}" y="${y}" width="${round(Math.max(cell * (i - start), 1))}" height="${rowHeight - 2}"><title>${image.ref} ${span}: ${TIMELINE_WORDS[grade]}</title></rect>`,
         );
       }
       start = i;
@@ -192,15 +168,7 @@ export function coverageMatrix(dates: readonly string[], images: readonly ImageR
   const height = TOP + images.length * rowHeight + 30;
   const keys = Object.entries(TIMELINE_CLASSES).map(
     ([grade, cls], i) =>
-      html`<rect class="${cls}" x="${left + i * 140}" y="${height - 20}" width="14" height="10" /><text x="${left + i * 140 + 20}" y="${height - 11}"
-          >${TIMELINE_KEYS[grade]}</text
-        >`,
+      html`<rect class="${cls}" x="${left + i * 140}" y="${height - 20}" width="14" height="10"/><text x="${left + i * 140 + 20}" y="${height - 11}">${TIMELINE_KEYS[grade]}</text>`,
   );
-  return html`<figure class="chart" id="chart-matrix">
-    <figcaption>Coverage per image and day</figcaption>
-    <svg role="img" aria-label="Coverage per image and day" viewBox="0 0 ${WIDTH} ${height}" xmlns="http://www.w3.org/2000/svg">
-      ${rows}
-      <g class="legend">${keys}</g>
-    </svg>
-  </figure>`;
+  return html`<figure class="chart" id="chart-matrix"><figcaption>Coverage per image and day</figcaption><svg role="img" aria-label="Coverage per image and day" viewBox="0 0 ${WIDTH} ${height}" xmlns="http://www.w3.org/2000/svg">${rows}<g class="legend">${keys}</g></svg></figure>`;
 }
