@@ -17,25 +17,26 @@ export interface JsonLayout {
   arrays: ArrayMember[];
 }
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
-const COMMA = 0x2c;
+/* The byte classes below are shared with the chunked scanner (normalize/scan-stream.ts). */
+export const QUOTE = 0x22;
+export const BACKSLASH = 0x5c;
+export const OPEN_BRACE = 0x7b;
+export const CLOSE_BRACE = 0x7d;
+export const OPEN_BRACKET = 0x5b;
+export const CLOSE_BRACKET = 0x5d;
+export const COMMA = 0x2c;
 
 /** A document with more top-level arrays than this is parsed whole (the layout would cost more than it saves). */
-const MAX_MEMBERS = 1024;
+export const MAX_MEMBERS = 1024;
 
-const OTHER = 0;
-const STRING = 1;
-const OPEN = 2;
-const CLOSE = 3;
-const SEPARATOR = 4;
+export const OTHER = 0;
+export const STRING = 1;
+export const OPEN = 2;
+export const CLOSE = 3;
+export const SEPARATOR = 4;
 
 /** What each byte means to the scan outside strings; most bytes mean nothing. */
-const BYTE_KIND = new Uint8Array(256);
+export const BYTE_KIND = new Uint8Array(256);
 BYTE_KIND[QUOTE] = STRING;
 BYTE_KIND[OPEN_BRACE] = OPEN;
 BYTE_KIND[OPEN_BRACKET] = OPEN;

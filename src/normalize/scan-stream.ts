@@ -1,42 +1,13 @@
 import type { EvidenceProblem as Problem } from '../types.js';
 import type { ArraySpans } from './split.js';
 import { type Limits } from '../lib/limits.js';
-
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
-const COMMA = 0x2c;
-
-/** As scanJson: a document with more top-level arrays than this is parsed whole. */
-const MAX_MEMBERS = 1024;
+import { BACKSLASH, BYTE_KIND, CLOSE, CLOSE_BRACKET, isSpace, MAX_MEMBERS, OPEN, OPEN_BRACKET, OTHER, QUOTE, STRING } from '../lib/json-scan.js';
 
 /**
  * A top-level key longer than this is not kept: the document gets no layout
  * and is parsed whole, as scanJson's caller would for any other surprise.
  */
 const MAX_KEY_BYTES = 1 << 20;
-
-const OTHER = 0;
-const STRING = 1;
-const OPEN = 2;
-const CLOSE = 3;
-const SEPARATOR = 4;
-
-/** What each byte means outside strings; most bytes mean nothing. */
-const BYTE_KIND = new Uint8Array(256);
-BYTE_KIND[QUOTE] = STRING;
-BYTE_KIND[OPEN_BRACE] = OPEN;
-BYTE_KIND[OPEN_BRACKET] = OPEN;
-BYTE_KIND[CLOSE_BRACE] = CLOSE;
-BYTE_KIND[CLOSE_BRACKET] = CLOSE;
-BYTE_KIND[COMMA] = SEPARATOR;
-
-function isSpace(b: number): boolean {
-  return b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
-}
 
 /**
  * Offsets that grow one at a time, kept in a typed array: off the heap,
