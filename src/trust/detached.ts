@@ -15,7 +15,7 @@ import { certificateIdentity, checkIdentity, toIdentity } from './identity.js';
 import { spkiDer, verifySignature, type TrustedKeyLike } from './keys.js';
 import type { TrustMaterial } from './material.js';
 import { isSelfSigned, parsePemBlocks } from './pem.js';
-import { describeError, toLibraryTrust } from './sigstore-verify.js';
+import { libraryErrorVerdict, toLibraryTrust } from './sigstore-verify.js';
 import { claimsTrustedKey } from './signer-claims.js';
 import { failed, verified, type VerdictCode } from './verdict.js';
 
@@ -113,28 +113,13 @@ function checkEntry(entry: TransparencyLogEntry, content: DetachedContent, trust
   }
 }
 
-/** @sigstore/verify error codes (verify/src/error.ts) → custody verdict codes. */
+/** A detached signature's verdict from a library error: a log error names the Rekor entry. */
 function mapError(err: unknown): { code: VerdictCode; reason: string } {
-  const code = isRecord(err) ? str(err.code) : undefined;
-  const reason = describeError(err);
-  switch (code) {
-    case 'SIGNATURE_ERROR':
-      return { code: 'signature-invalid', reason };
-    case 'TLOG_ERROR':
-    case 'TLOG_INCLUSION_PROOF_ERROR':
-    case 'TLOG_INCLUSION_PROMISE_ERROR':
-    case 'TLOG_MISSING_INCLUSION_ERROR':
-    case 'TLOG_BODY_ERROR':
-      return { code: 'tlog-invalid', reason: `Rekor entry: ${reason}` };
-    case 'TIMESTAMP_ERROR':
-      return { code: 'timestamp-invalid', reason };
-    case 'CERTIFICATE_ERROR':
-      return { code: /expired at the specified date/.test(reason) ? 'certificate-expired' : 'untrusted-key', reason };
-    case 'PUBLIC_KEY_ERROR':
-      return { code: 'untrusted-key', reason };
-    default:
-      return { code: 'malformed', reason };
-  }
+  return libraryErrorVerdict(
+    err,
+    (reason) => ({ code: /expired at the specified date/.test(reason) ? 'certificate-expired' : 'untrusted-key', reason }),
+    (reason) => `Rekor entry: ${reason}`,
+  );
 }
 
 /**

@@ -35,8 +35,14 @@ export function runVerifier(entity: SignedEntity, trust: LibraryTrust, options: 
   }
 }
 
-/** @sigstore/verify error codes (verify/src/error.ts) → custody verdict codes. */
-export function mapError(err: unknown, entity: SignedEntity): { code: VerdictCode; reason: string } {
+type Mapped = { code: VerdictCode; reason: string };
+
+/**
+ * @sigstore/verify error codes (verify/src/error.ts) → custody verdict codes,
+ * one table for every path that runs the library's checks. What a
+ * certificate error means, and how a log error is worded, is the caller's.
+ */
+export function libraryErrorVerdict(err: unknown, certificate: (reason: string) => Mapped, tlogReason: (reason: string) => string = (r) => r): Mapped {
   const code = isRecord(err) ? str(err.code) : undefined;
   const reason = describeError(err);
   switch (code) {
@@ -47,24 +53,30 @@ export function mapError(err: unknown, entity: SignedEntity): { code: VerdictCod
     case 'TLOG_INCLUSION_PROMISE_ERROR':
     case 'TLOG_MISSING_INCLUSION_ERROR':
     case 'TLOG_BODY_ERROR':
-      return { code: 'tlog-invalid', reason };
+      return { code: 'tlog-invalid', reason: tlogReason(reason) };
     case 'TIMESTAMP_ERROR':
       return { code: 'timestamp-invalid', reason };
     case 'PUBLIC_KEY_ERROR':
       return { code: 'untrusted-key', reason };
-    case 'CERTIFICATE_ERROR': {
-      // The library checks the certificate at the log's time before it checks that the log entry is this
-      // signature's: an entry logged for another signature, at another time, would read as an expired
-      // certificate. The first real cause is the entry.
-      const entry = foreignTlogEntry(entity);
-      if (entry) return { code: 'tlog-invalid', reason: `the transparency-log entry is not this signature's: ${entry}` };
-      return { code: leafExpired(entity) ? 'certificate-expired' : 'untrusted-key', reason };
-    }
+    case 'CERTIFICATE_ERROR':
+      return certificate(reason);
     case 'UNTRUSTED_SIGNER_ERROR':
       return { code: 'identity-mismatch', reason };
     default:
       return { code: 'malformed', reason };
   }
+}
+
+/** A bundle's verdict from a library error. */
+export function mapError(err: unknown, entity: SignedEntity): Mapped {
+  return libraryErrorVerdict(err, (reason) => {
+    // The library checks the certificate at the log's time before it checks that the log entry is this
+    // signature's: an entry logged for another signature, at another time, would read as an expired
+    // certificate. The first real cause is the entry.
+    const entry = foreignTlogEntry(entity);
+    if (entry) return { code: 'tlog-invalid', reason: `the transparency-log entry is not this signature's: ${entry}` };
+    return { code: leafExpired(entity) ? 'certificate-expired' : 'untrusted-key', reason };
+  });
 }
 
 /** When every log entry of the bundle is for another signature: why (the library's words for the first). */
