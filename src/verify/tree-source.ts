@@ -24,9 +24,10 @@ const readArchiveFile = (path: string) => readRegularFile(path, { what: 'archive
 
 /**
  * An archive folder on disk: walked without following links, every file
- * re-hashed. `walk.readdir` replaces how folders are listed (tests).
+ * re-hashed. `walk.readdir` replaces how folders are listed (tests);
+ * `walk.notEntered` names top-level folders left unread (a root's index).
  */
-export async function diskTree(root: string, concurrency?: number, walk: Pick<WalkOptions, 'readdir'> = {}): Promise<ArchiveTree> {
+export async function diskTree(root: string, concurrency?: number, walk: Pick<WalkOptions, 'readdir' | 'notEntered'> = {}): Promise<ArchiveTree> {
   const pool = new HashPool(concurrency);
   let digests: Map<string, FileDigest | Error>;
   let entries: TreeEntry[];

@@ -16,6 +16,8 @@ export interface WalkOptions {
   onFiles?: { atFiles: number; call: () => void };
   /** How a folder is listed (a seam for tests that need a folder to fail as it would without root's rights). */
   readdir?: (path: string) => Dirent[];
+  /** Folders directly under the root that are listed but never entered (a root's derived index). */
+  notEntered?: ReadonlySet<string>;
 }
 
 const listFolder = (path: string): Dirent[] => readdirSync(path, { withFileTypes: true });
@@ -73,7 +75,7 @@ export async function walkTree(root: string, options: WalkOptions = {}): Promise
         }
         kind = info.isSymbolicLink() ? 'symlink' : info.isDirectory() ? 'dir' : info.isFile() ? 'file' : 'special';
       }
-      if (kind === 'dir') pending.push(path);
+      if (kind === 'dir' && !(relative === '' && options.notEntered?.has(dirent.name))) pending.push(path);
       if (kind === 'file') {
         entries.push({ type: 'file', path, size: -1 });
         if (notify && ++fileCount >= notify.atFiles) {

@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { CHECKSUM_SUFFIX, DATE_PATTERN, JOURNAL, MANIFEST, SEAL_FILE } from '../lib/archive-format.js';
+import { CHECKSUM_SUFFIX, DATE_PATTERN, INDEX_DIR, JOURNAL, MANIFEST, SEAL_FILE } from '../lib/archive-format.js';
 import type { DayManifest } from '../types.js';
 import { checkChain } from './chain.js';
 import { checkChecksumFiles, uncommitted } from './checksums.js';
@@ -28,6 +28,8 @@ export { SEAL_FILE, SEAL_KEY_FILE } from '../lib/archive-format.js';
  * manifests; with `chain`, every day's link to the day before. Reports every
  * problem at once.
  */
+const ROOT_INDEX: ReadonlySet<string> = new Set([INDEX_DIR]);
+
 export async function verifyArchive(path: string, options: VerifyOptions = {}): Promise<VerifyReport> {
   if (/\.(tar\.gz|tgz)$/i.test(path)) {
     const { tarTree } = await import('./tar-tree.js');
@@ -36,7 +38,8 @@ export async function verifyArchive(path: string, options: VerifyOptions = {}): 
     return verifyTree(tree, 'export', path, undefined, options);
   }
   const target = await detectDiskTarget(path);
-  const tree = await diskTree(path, options.concurrency);
+  // A root's index is derived from the archive, never part of it: not even read.
+  const tree = await diskTree(path, options.concurrency, target === 'root' ? { notEntered: ROOT_INDEX } : {});
   options.onTree?.(tree);
   if (target === 'day' && !options.laterDays) options = { ...options, laterDays: await laterSiblingDays(path) };
   if (target === 'image' && !options.outerTrust) {

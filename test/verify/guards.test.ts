@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { archive } from '../../src/archive/archive.js';
@@ -60,5 +60,25 @@ describe('verify: an export lists every file in SHA256SUMS', () => {
     const result = await runCli(['verify', forged, '--json']);
     expect(result.code).toBe(1);
     expect(JSON.parse(result.stdout).problems).toEqual([{ code: 'unlisted', path: droppedPath, message: `${droppedPath} is not in SHA256SUMS` }]);
+  });
+});
+
+describe('verify: a root derived index is never read', () => {
+  it('verify ROOT neither lists nor hashes ROOT/.custody-index/, but a day folder named the same is still checked', async () => {
+    const copy = await tempDir();
+    execFileSync('cp', ['-a', join(root, DATE), join(copy, DATE)]);
+    await mkdir(join(copy, '.custody-index', 'deep'), { recursive: true });
+    await writeFile(join(copy, '.custody-index', 'index.sqlite'), 'derived bytes verify must not read');
+    await writeFile(join(copy, '.custody-index', 'deep', 'stray'), 'x');
+    let seen: string[] = [];
+    const report = await verifyArchive(copy, { onTree: (tree) => (seen = [...tree.entries.map((e) => e.path), ...tree.digests.keys()]) });
+    expect(report.problems).toEqual([]);
+    expect(seen).toContain('.custody-index');
+    expect(seen.filter((p) => p.startsWith('.custody-index/'))).toEqual([]);
+    // Inside a day folder the name is nothing special: an unlisted file there is a problem.
+    await mkdir(join(copy, DATE, '.custody-index'));
+    await writeFile(join(copy, DATE, '.custody-index', 'index.sqlite'), 'x');
+    const day = await verifyArchive(copy);
+    expect(day.problems.map((p) => [p.code, p.path])).toContainEqual(['unlisted', `${DATE}/.custody-index/index.sqlite`]);
   });
 });
