@@ -1,25 +1,25 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { failingSignatures } from '../trust/index.js';
-import { SEAL_FILE } from '../lib/archive-format.js';
+import { MANIFEST, SEAL_FILE } from '../lib/archive-format.js';
 import { CustodyError, isCustodyError } from '../errors.js';
 import { withLimits, type Limits } from '../lib/limits.js';
 import { normalizeAll, type SignatureVerifier } from '../normalize/items.js';
 import { formatReference, parseReference, type ImageReference } from '../oci/reference.js';
 import type { BlobSpool } from '../collect/types.js';
-import type { AnyRaw, DayImage, EvidenceEntry, ImageStatus, Raw, RawFile, Subject, Verification } from '../types.js';
+import type { AnyRaw, DayImage, EvidenceEntry, ImageStatus, PlannedItem, Raw, RawFile, Subject, Verification } from '../types.js';
 import { defaultConcurrency, inShard, type Shard } from './batch.js';
 import { listDays, planDayManifest, readDayManifest } from './day-folder.js';
 import { checksumLine } from '../lib/hash.js';
 import { signatureVerifier, type ArchiveTrust } from './trust-kept.js';
-import { planImageFolder, type PlannedItem } from './image-folder.js';
+import { planImageFolder } from './image-folder.js';
 import { commitTransaction } from './transaction.js';
 import { readLocalEvidence } from './local-files.js';
 import { checkArchiveRoot } from './root.js';
 import { withLock, type LockOptions } from './lock.js';
 import { removeLeftoverTemps } from './tidy.js';
 import { RunSpool, SPOOL_ABOVE, openSpooled, removeLeftoverSpools } from './spool.js';
-import { checkDate, dayDir, imageRelativePath, MANIFEST, utcDate } from './paths.js';
+import { checkDate, dayDir, imageRelativePath, utcDate } from './paths.js';
 import { assertRealFolders } from './real-folders.js';
 
 /** What a collector hands the archiver for one image (src/collect produces it): in memory, or large blobs spooled. */

@@ -8,9 +8,6 @@ import { checksumLine, sha256Hex } from '../lib/hash.js';
 import { CHECKSUM_SUFFIX, MANIFEST } from '../lib/archive-format.js';
 import { readCheckedManifest } from './read-manifest.js';
 
-// Temporary re-export for branches written before ArchiveItem moved to src/types.ts (h-stream); remove after the merge.
-export type { ArchiveItem, PlannedItem, SpooledItem } from '../types.js';
-
 export interface ImageWriteResult {
   manifest: ImageManifest;
   manifestSha256: string;
