@@ -152,12 +152,7 @@ export async function archive(options: ArchiveOptions): Promise<ArchiveReport> {
   const now = options.now ?? (() => new Date());
   const date = options.date !== undefined ? checkDate(options.date) : utcDate(now());
   refuseFutureDate(date, now(), options.allowFutureDate === true);
-  if (options.concurrency !== undefined && !(Number.isInteger(options.concurrency) && options.concurrency >= 1)) {
-    throw new CustodyError('USAGE', `concurrency must be a whole number from 1, not ${options.concurrency}`);
-  }
-  if (options.retries !== undefined && !(Number.isInteger(options.retries) && options.retries >= 0)) {
-    throw new CustodyError('USAGE', `retries must be a whole number from 0, not ${options.retries}`);
-  }
+  checkRunNumbers(options);
   const limits = withLimits(options.limits);
   if (options.refs.length === 0) throw new CustodyError('USAGE', 'no image reference given (name one, or use --images FILE)');
   const all = options.refs.map((input) => ({ input, ref: parseReference(input) }));
@@ -168,13 +163,7 @@ export async function archive(options: ArchiveOptions): Promise<ArchiveReport> {
     throw new CustodyError('USAGE', '--evidence files belong to one image: give exactly one reference with --evidence');
   }
   if (!options.collect) for (const { ref } of refs) subjectWithoutDiscovery(ref);
-  await checkArchiveRoot(options.root);
-  if (existsSync(join(dayDir(options.root, date), SEAL_FILE))) {
-    throw new CustodyError('USAGE', `${dayDir(options.root, date)} is sealed; nothing more can be archived into it`);
-  }
-  refuseEarlierDay(options.root, date, await listDays(options.root), utcDate(now()));
-  // A link planted where the day's folders belong would carry every write outside the root.
-  for (const folder of ['images', 'trust']) await assertRealFolders(options.root, `${date}/${folder}`);
+  await prepareDay(options, date, now);
   const localRaws = await readLocalEvidence(evidenceFiles, limits.maxBytes);
   await withLock(options.root, options.lock ?? {}, async () => {
     await removeLeftoverTemps(dayDir(options.root, date));
@@ -183,18 +172,58 @@ export async function archive(options: ArchiveOptions): Promise<ArchiveReport> {
 
   // A rerun the same day retries only what failed or is new.
   const done = evidenceFiles.length > 0 ? new Map<string, DayImage>() : await archivedToday(options.root, date);
-  const results: ImageResult[] = new Array(refs.length);
   const spoolAbove = options.spoolAbove ?? SPOOL_ABOVE;
   const spool = options.collect && spoolAbove !== Infinity ? new RunSpool(options.root, spoolAbove) : undefined;
   const run: Run = { options, date, limits, now, localRaws, ...(spool ? { spool } : {}) };
   options.onStart?.(refs.length);
+  let results: ImageResult[];
+  try {
+    results = await archiveImages(
+      refs.map(({ ref }) => ref),
+      done,
+      run,
+    );
+  } finally {
+    await spool?.remove();
+  }
+  return reportOf(options.root, date, results);
+}
+
+/** `concurrency` and `retries`, when given, are whole numbers in range (USAGE). */
+function checkRunNumbers(options: ArchiveOptions): void {
+  if (options.concurrency !== undefined && !(Number.isInteger(options.concurrency) && options.concurrency >= 1)) {
+    throw new CustodyError('USAGE', `concurrency must be a whole number from 1, not ${options.concurrency}`);
+  }
+  if (options.retries !== undefined && !(Number.isInteger(options.retries) && options.retries >= 0)) {
+    throw new CustodyError('USAGE', `retries must be a whole number from 0, not ${options.retries}`);
+  }
+}
+
+/** The root and the day may take this run: a usable root, a day neither sealed nor earlier than the last, real folders where the day's go. */
+async function prepareDay(options: ArchiveOptions, date: string, now: () => Date): Promise<void> {
+  await checkArchiveRoot(options.root);
+  if (existsSync(join(dayDir(options.root, date), SEAL_FILE))) {
+    throw new CustodyError('USAGE', `${dayDir(options.root, date)} is sealed; nothing more can be archived into it`);
+  }
+  refuseEarlierDay(options.root, date, await listDays(options.root), utcDate(now()));
+  // A link planted where the day's folders belong would carry every write outside the root.
+  for (const folder of ['images', 'trust']) await assertRealFolders(options.root, `${date}/${folder}`);
+}
+
+/**
+ * Archive every reference, `concurrency` at a time, results in the order of
+ * the references. An error that stops the run (a failure that cannot be
+ * recorded) starts no new image; the ones in flight finish, then it is thrown.
+ */
+async function archiveImages(refs: readonly ImageReference[], done: Map<string, DayImage>, run: Run): Promise<ImageResult[]> {
+  const { options } = run;
+  const results: ImageResult[] = new Array(refs.length);
   let next = 0;
-  // An error that stops the run (a failure that cannot be recorded): no new image is started, the ones in flight finish.
   let stopped: { error: unknown } | undefined;
   const worker = async () => {
     while (next < refs.length && !stopped) {
       const index = next++;
-      const { ref } = refs[index]!;
+      const ref = refs[index]!;
       try {
         const previous = await findArchived(done, ref, options.resolve);
         results[index] = previous ?? (await archiveWithRetries(ref, run));
@@ -206,13 +235,12 @@ export async function archive(options: ArchiveOptions): Promise<ArchiveReport> {
     }
   };
   const concurrency = Math.max(1, Math.min(options.concurrency ?? defaultConcurrency(), refs.length));
-  try {
-    await Promise.all(Array.from({ length: concurrency }, worker));
-  } finally {
-    await spool?.remove();
-  }
+  await Promise.all(Array.from({ length: concurrency }, worker));
   if (stopped) throw stopped.error;
+  return results;
+}
 
+function reportOf(root: string, date: string, results: ImageResult[]): ArchiveReport {
   let invalid = 0;
   let failedSignatures = 0;
   for (const result of results) {
@@ -220,9 +248,9 @@ export async function archive(options: ArchiveOptions): Promise<ArchiveReport> {
     failedSignatures += failedSignatureEvidence(result).length;
   }
   return {
-    root: options.root,
+    root,
     date,
-    day: dayDir(options.root, date),
+    day: dayDir(root, date),
     images: results,
     invalid,
     failedSignatures,
