@@ -176,13 +176,10 @@ export async function archive(options: ArchiveOptions): Promise<ArchiveReport> {
   const spool = options.collect && spoolAbove !== Infinity ? new RunSpool(options.root, spoolAbove) : undefined;
   const run: Run = { options, date, limits, now, localRaws, ...(spool ? { spool } : {}) };
   options.onStart?.(refs.length);
+  const images = refs.map(({ ref }) => ref);
   let results: ImageResult[];
   try {
-    results = await archiveImages(
-      refs.map(({ ref }) => ref),
-      done,
-      run,
-    );
+    results = await archiveImages(images, done, run);
   } finally {
     await spool?.remove();
   }
