@@ -14,38 +14,6 @@ import { REPO_ROOT } from './helpers/cli.js';
 
 const SRC = join(REPO_ROOT, 'src');
 
-/**
- * Re-exports left at old paths so that branches written before the ground
- * layer still compile once merged (h-stream; main's h-report and h-index
- * code). They go after the merge, with this list: each name here, imported
- * through its old path by nobody but SHIM_USERS, then the line itself.
- */
-const SHIMS: Record<string, readonly string[]> = {
-  'archive/hash.ts': ['sha256Hex', 'checksumLine', 'parseChecksumFile'],
-  'archive/atomic.ts': ['diskError', 'fsyncDir', 'writeFileAtomic', 'WriteOptions', 'isTempName', 'TEMP_PREFIX'],
-  'archive/paths.ts': ['CHECKSUM_SUFFIX', 'DATE_PATTERN', 'MANIFEST'],
-  'archive/journal.ts': ['JOURNAL', 'JOURNAL_VERSION', 'Journal'],
-  'archive/lock.ts': ['LOCK_NAME'],
-  'archive/image-folder.ts': ['ArchiveItem'],
-  'archive/trust-kept.ts': ['isSigned', 'signedScope', 'signedTarget', 'signedTargetOf', 'trustFromCopies'],
-  'normalize/limits.ts': ['DEFAULT_LIMITS', 'withLimits', 'Limits'],
-  'normalize/scan.ts': ['checkJsonShape', 'isSpace', 'scanJson', 'ArrayMember', 'JsonLayout'],
-  'verify/verify.ts': ['SEAL_FILE', 'SEAL_KEY_FILE'],
-  'oci/source.ts': ['DEFAULT_SOURCE_OPTIONS', 'resolveSourceOptions', 'ResolvedSourceOptions'],
-};
-
-/**
- * Files that still import through a shim, left so because h-stream changes the
- * very lines that would change: point them at the new module after the merge.
- */
-const SHIM_USERS: Record<string, readonly string[]> = {
-  'archive/archive.ts': ['archive/paths.ts', 'archive/image-folder.ts'],
-  'normalize/normalize.ts': ['normalize/limits.ts'],
-  'normalize/items.ts': ['normalize/limits.ts'],
-  'normalize/split.ts': ['normalize/limits.ts', 'normalize/scan.ts'],
-  'oci/layout.ts': ['oci/source.ts'],
-};
-
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
@@ -146,34 +114,6 @@ describe('layers of src/ (scripts/lib/layers.mjs; README "Layout")', () => {
     const next = new Map<string, string[]>();
     for (const e of edges) next.set(e.from, [...(next.get(e.from) ?? []), e.to]);
     expect(cycles(files, (file) => next.get(file) ?? [])).toEqual([]);
-  });
-
-  it('the temporary shims only re-export, and nobody imports through them but the files listed', () => {
-    const misuse: string[] = [];
-    for (const [shim, names] of Object.entries(SHIMS)) {
-      const text = readFileSync(join(SRC, shim), 'utf8');
-      for (const name of names) {
-        if (!new RegExp(`export (?:type )?\\{[^}]*\\b${name}\\b[^}]*\\}(?: from '[^']+')?;`).test(text))
-          misuse.push(`${shim} no longer re-exports ${name}: drop it from SHIMS`);
-      }
-    }
-    for (const e of edges) {
-      const names = SHIMS[e.to];
-      if (!names || e.from === e.to || SHIM_USERS[e.from]?.includes(e.to)) continue;
-      const text = readFileSync(join(SRC, e.from), 'utf8');
-      for (const statement of text.matchAll(/(?:import|export)\s+(?:type\s+)?\{([^}]*)\}\s+from\s+'([^']+)'/g)) {
-        if (statement[2] !== e.specifier) continue;
-        const imported = statement[1]!.split(',').map(
-          (part) =>
-            part
-              .trim()
-              .replace(/^type\s+/, '')
-              .split(/\s+as\s+/)[0]!,
-        );
-        for (const name of imported) if (names.includes(name)) misuse.push(`src/${e.from} takes ${name} through the shim ${e.specifier}`);
-      }
-    }
-    expect(misuse).toEqual([]);
   });
 
   it("the README's layout paragraph gives the same order", () => {

@@ -1,25 +1,25 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { failingSignatures } from '../trust/index.js';
-import { SEAL_FILE } from '../lib/archive-format.js';
+import { MANIFEST, SEAL_FILE } from '../lib/archive-format.js';
 import { CustodyError, isCustodyError } from '../errors.js';
 import { withLimits, type Limits } from '../lib/limits.js';
 import { normalizeAll, type SignatureVerifier } from '../normalize/items.js';
 import { formatReference, parseReference, type ImageReference } from '../oci/reference.js';
 import type { BlobSpool } from '../collect/types.js';
-import type { AnyRaw, DayImage, EvidenceEntry, ImageStatus, Raw, RawFile, Subject, Verification } from '../types.js';
+import type { AnyRaw, DayImage, EvidenceEntry, ImageStatus, PlannedItem, Raw, RawFile, Subject, Verification } from '../types.js';
 import { defaultConcurrency, inShard, type Shard } from './batch.js';
 import { listDays, planDayManifest, readDayManifest } from './day-folder.js';
 import { checksumLine } from '../lib/hash.js';
 import { signatureVerifier, type ArchiveTrust } from './trust-kept.js';
-import { planImageFolder, type PlannedItem } from './image-folder.js';
+import { planImageFolder } from './image-folder.js';
 import { commitTransaction } from './transaction.js';
 import { readLocalEvidence } from './local-files.js';
 import { checkArchiveRoot } from './root.js';
 import { withLock, type LockOptions } from './lock.js';
 import { removeLeftoverTemps } from './tidy.js';
 import { RunSpool, SPOOL_ABOVE, openSpooled, removeLeftoverSpools } from './spool.js';
-import { checkDate, dayDir, imageRelativePath, MANIFEST, utcDate } from './paths.js';
+import { checkDate, dayDir, imageRelativePath, utcDate } from './paths.js';
 import { assertRealFolders } from './real-folders.js';
 
 /** What a collector hands the archiver for one image (src/collect produces it): in memory, or large blobs spooled. */
@@ -152,12 +152,7 @@ export async function archive(options: ArchiveOptions): Promise<ArchiveReport> {
   const now = options.now ?? (() => new Date());
   const date = options.date !== undefined ? checkDate(options.date) : utcDate(now());
   refuseFutureDate(date, now(), options.allowFutureDate === true);
-  if (options.concurrency !== undefined && !(Number.isInteger(options.concurrency) && options.concurrency >= 1)) {
-    throw new CustodyError('USAGE', `concurrency must be a whole number from 1, not ${options.concurrency}`);
-  }
-  if (options.retries !== undefined && !(Number.isInteger(options.retries) && options.retries >= 0)) {
-    throw new CustodyError('USAGE', `retries must be a whole number from 0, not ${options.retries}`);
-  }
+  checkRunNumbers(options);
   const limits = withLimits(options.limits);
   if (options.refs.length === 0) throw new CustodyError('USAGE', 'no image reference given (name one, or use --images FILE)');
   const all = options.refs.map((input) => ({ input, ref: parseReference(input) }));
@@ -168,13 +163,7 @@ export async function archive(options: ArchiveOptions): Promise<ArchiveReport> {
     throw new CustodyError('USAGE', '--evidence files belong to one image: give exactly one reference with --evidence');
   }
   if (!options.collect) for (const { ref } of refs) subjectWithoutDiscovery(ref);
-  await checkArchiveRoot(options.root);
-  if (existsSync(join(dayDir(options.root, date), SEAL_FILE))) {
-    throw new CustodyError('USAGE', `${dayDir(options.root, date)} is sealed; nothing more can be archived into it`);
-  }
-  refuseEarlierDay(options.root, date, await listDays(options.root), utcDate(now()));
-  // A link planted where the day's folders belong would carry every write outside the root.
-  for (const folder of ['images', 'trust']) await assertRealFolders(options.root, `${date}/${folder}`);
+  await prepareDay(options, date, now);
   const localRaws = await readLocalEvidence(evidenceFiles, limits.maxBytes);
   await withLock(options.root, options.lock ?? {}, async () => {
     await removeLeftoverTemps(dayDir(options.root, date));
@@ -183,18 +172,55 @@ export async function archive(options: ArchiveOptions): Promise<ArchiveReport> {
 
   // A rerun the same day retries only what failed or is new.
   const done = evidenceFiles.length > 0 ? new Map<string, DayImage>() : await archivedToday(options.root, date);
-  const results: ImageResult[] = new Array(refs.length);
   const spoolAbove = options.spoolAbove ?? SPOOL_ABOVE;
   const spool = options.collect && spoolAbove !== Infinity ? new RunSpool(options.root, spoolAbove) : undefined;
   const run: Run = { options, date, limits, now, localRaws, ...(spool ? { spool } : {}) };
   options.onStart?.(refs.length);
+  const images = refs.map(({ ref }) => ref);
+  let results: ImageResult[];
+  try {
+    results = await archiveImages(images, done, run);
+  } finally {
+    await spool?.remove();
+  }
+  return reportOf(options.root, date, results);
+}
+
+/** `concurrency` and `retries`, when given, are whole numbers in range (USAGE). */
+function checkRunNumbers(options: ArchiveOptions): void {
+  if (options.concurrency !== undefined && !(Number.isInteger(options.concurrency) && options.concurrency >= 1)) {
+    throw new CustodyError('USAGE', `concurrency must be a whole number from 1, not ${options.concurrency}`);
+  }
+  if (options.retries !== undefined && !(Number.isInteger(options.retries) && options.retries >= 0)) {
+    throw new CustodyError('USAGE', `retries must be a whole number from 0, not ${options.retries}`);
+  }
+}
+
+/** The root and the day may take this run: a usable root, a day neither sealed nor earlier than the last, real folders where the day's go. */
+async function prepareDay(options: ArchiveOptions, date: string, now: () => Date): Promise<void> {
+  await checkArchiveRoot(options.root);
+  if (existsSync(join(dayDir(options.root, date), SEAL_FILE))) {
+    throw new CustodyError('USAGE', `${dayDir(options.root, date)} is sealed; nothing more can be archived into it`);
+  }
+  refuseEarlierDay(options.root, date, await listDays(options.root), utcDate(now()));
+  // A link planted where the day's folders belong would carry every write outside the root.
+  for (const folder of ['images', 'trust']) await assertRealFolders(options.root, `${date}/${folder}`);
+}
+
+/**
+ * Archive every reference, `concurrency` at a time, results in the order of
+ * the references. An error that stops the run (a failure that cannot be
+ * recorded) starts no new image; the ones in flight finish, then it is thrown.
+ */
+async function archiveImages(refs: readonly ImageReference[], done: Map<string, DayImage>, run: Run): Promise<ImageResult[]> {
+  const { options } = run;
+  const results: ImageResult[] = new Array(refs.length);
   let next = 0;
-  // An error that stops the run (a failure that cannot be recorded): no new image is started, the ones in flight finish.
   let stopped: { error: unknown } | undefined;
   const worker = async () => {
     while (next < refs.length && !stopped) {
       const index = next++;
-      const { ref } = refs[index]!;
+      const ref = refs[index]!;
       try {
         const previous = await findArchived(done, ref, options.resolve);
         results[index] = previous ?? (await archiveWithRetries(ref, run));
@@ -206,13 +232,12 @@ export async function archive(options: ArchiveOptions): Promise<ArchiveReport> {
     }
   };
   const concurrency = Math.max(1, Math.min(options.concurrency ?? defaultConcurrency(), refs.length));
-  try {
-    await Promise.all(Array.from({ length: concurrency }, worker));
-  } finally {
-    await spool?.remove();
-  }
+  await Promise.all(Array.from({ length: concurrency }, worker));
   if (stopped) throw stopped.error;
+  return results;
+}
 
+function reportOf(root: string, date: string, results: ImageResult[]): ArchiveReport {
   let invalid = 0;
   let failedSignatures = 0;
   for (const result of results) {
@@ -220,9 +245,9 @@ export async function archive(options: ArchiveOptions): Promise<ArchiveReport> {
     failedSignatures += failedSignatureEvidence(result).length;
   }
   return {
-    root: options.root,
+    root,
     date,
-    day: dayDir(options.root, date),
+    day: dayDir(root, date),
     images: results,
     invalid,
     failedSignatures,

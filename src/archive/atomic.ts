@@ -7,10 +7,6 @@ import { TEMP_PREFIX } from '../lib/archive-format.js';
 import { diskError, fsyncDir, writeFileAtomic, type WriteOptions } from '../lib/atomic.js';
 import { isMissingFile, openRegularFile, readRegularFileIfExists } from '../lib/read-file.js';
 
-// Temporary re-export for branches written before src/lib/atomic.ts and src/lib/archive-format.ts (h-report, h-stream); remove after the merge.
-export { diskError, fsyncDir, writeFileAtomic, type WriteOptions } from '../lib/atomic.js';
-export { isTempName, TEMP_PREFIX } from '../lib/archive-format.js';
-
 /** A Buffer view of the bytes (no copy), for comparing with what is on disk. */
 function asBuffer(bytes: Uint8Array | string): Buffer {
   return typeof bytes === 'string' ? Buffer.from(bytes) : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);

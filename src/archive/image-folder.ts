@@ -8,9 +8,6 @@ import { checksumLine, sha256Hex } from '../lib/hash.js';
 import { CHECKSUM_SUFFIX, MANIFEST } from '../lib/archive-format.js';
 import { readCheckedManifest } from './read-manifest.js';
 
-// Temporary re-export for branches written before ArchiveItem moved to src/types.ts (h-stream); remove after the merge.
-export type { ArchiveItem, PlannedItem, SpooledItem } from '../types.js';
-
 export interface ImageWriteResult {
   manifest: ImageManifest;
   manifestSha256: string;
@@ -101,53 +98,17 @@ export async function planImageFolder(dir: string, subject: Subject & { tag?: st
       entries.push(known);
       continue;
     }
-    const ext = extensionFor(item.file ? item.file.head : item.bytes, item.mediaType);
-    // A co-signature (the same payload bytes as another signer's, another signature annotation) gets its own file.
-    const cosigned = key !== sha256 ? `-${sha256Hex(Buffer.from(key)).slice(0, 12)}` : '';
-    const candidates = [`${sha256.slice(0, 12)}`, `${sha256.slice(0, 12)}${cosigned}`, `${sha256}${cosigned}`].map(
-      (name) => `${fileStem(item)}-${name}.${ext}`,
-    );
-    const path = candidates.find((p) => !byPath.has(p)) ?? candidates[2]!;
+    const path = freeFileName(item, sha256, key, byPath);
     files.push(item.file ? { path, from: item.file } : { path, bytes: item.bytes });
     files.push({ path: path + CHECKSUM_SUFFIX, bytes: Buffer.from(checksumLine(sha256, path.split('/').pop()!)) });
-    const entry: EvidenceEntry = {
-      path,
-      sha256,
-      size: item.file ? item.file.size : item.bytes.byteLength,
-      mediaType: item.mediaType,
-      kind: item.normalized.kind,
-      format: item.normalized.format,
-      ...(item.normalized.formatVersion !== undefined ? { formatVersion: item.normalized.formatVersion } : {}),
-      ...(item.normalized.detectedBy !== undefined ? { detectedBy: item.normalized.detectedBy } : {}),
-      origin: item.origin,
-      valid: item.normalized.valid,
-      problems: item.normalized.problems,
-      ...(item.normalized.deviations.length > 0 ? { deviations: item.normalized.deviations } : {}),
-      subjects: item.normalized.subjects,
-      summary: item.normalized.summary,
-      ...(item.verification ? { verification: item.verification } : {}),
-    };
+    const entry = entryOf(item, path, sha256);
     bySha.set(key, entry);
     byPath.set(path, entry);
     added.push(entry);
     entries.push(entry);
   }
 
-  const stamp = now.toISOString();
-  const manifest: ImageManifest = existing
-    ? { ...existing, evidence: [...existing.evidence] }
-    : { schemaVersion: 1, tool: TOOL, createdAt: stamp, updatedAt: stamp, subject, evidence: [] };
-  if (existing && added.length > 0) {
-    manifest.updatedAt = stamp;
-    manifest.tool = TOOL;
-  }
-  if (existing && existing.subject.mediaType === null && subject.mediaType !== null) {
-    manifest.subject = subject;
-    manifest.updatedAt = stamp;
-  }
-  manifest.evidence.push(...added);
-  manifest.evidence.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-
+  const manifest = nextManifest(existing, subject, added, now);
   const problems = validateAgainst('image-manifest.schema.json', manifest);
   if (problems.length > 0) {
     throw new CustodyError('INVALID_INPUT', `refusing to write ${join(dir, MANIFEST)}: ${problems.map((p) => p.message).join('; ')}`);
@@ -167,6 +128,62 @@ export async function planImageFolder(dir: string, subject: Subject & { tag?: st
 
 /** Create the planned files (append-only), then the manifest and its `.sha256`. */
 /** Replace the image manifest (after its new files are durable): the manifest, then its checksum. */
+/**
+ * The file name of a new item: its kind and the first 12 hex digits of its
+ * sha256, longer when that name is taken. A co-signature (the same payload
+ * bytes as another signer's, another signature annotation) gets its own file.
+ */
+function freeFileName(item: PlannedItem, sha256: string, key: string, byPath: ReadonlyMap<string, EvidenceEntry>): string {
+  const ext = extensionFor(item.file ? item.file.head : item.bytes, item.mediaType);
+  const cosigned = key !== sha256 ? `-${sha256Hex(Buffer.from(key)).slice(0, 12)}` : '';
+  const candidates = [`${sha256.slice(0, 12)}`, `${sha256.slice(0, 12)}${cosigned}`, `${sha256}${cosigned}`].map((name) => `${fileStem(item)}-${name}.${ext}`);
+  return candidates.find((p) => !byPath.has(p)) ?? candidates[2]!;
+}
+
+/** The manifest entry of a new item written at `path`. */
+function entryOf(item: PlannedItem, path: string, sha256: string): EvidenceEntry {
+  return {
+    path,
+    sha256,
+    size: item.file ? item.file.size : item.bytes.byteLength,
+    mediaType: item.mediaType,
+    kind: item.normalized.kind,
+    format: item.normalized.format,
+    ...(item.normalized.formatVersion !== undefined ? { formatVersion: item.normalized.formatVersion } : {}),
+    ...(item.normalized.detectedBy !== undefined ? { detectedBy: item.normalized.detectedBy } : {}),
+    origin: item.origin,
+    valid: item.normalized.valid,
+    problems: item.normalized.problems,
+    ...(item.normalized.deviations.length > 0 ? { deviations: item.normalized.deviations } : {}),
+    subjects: item.normalized.subjects,
+    summary: item.normalized.summary,
+    ...(item.verification ? { verification: item.verification } : {}),
+  };
+}
+
+/**
+ * The image manifest with `added` listed, sorted by path: a new one, or a copy
+ * of the existing one stamped updated when something was added or when the
+ * subject's media type has become known.
+ */
+function nextManifest(existing: ImageManifest | undefined, subject: Subject, added: readonly EvidenceEntry[], now: Date): ImageManifest {
+  const stamp = now.toISOString();
+  const manifest: ImageManifest = existing
+    ? { ...existing, evidence: [...existing.evidence] }
+    : { schemaVersion: 1, tool: TOOL, createdAt: stamp, updatedAt: stamp, subject, evidence: [] };
+  if (existing && added.length > 0) {
+    manifest.updatedAt = stamp;
+    manifest.tool = TOOL;
+  }
+  if (existing && existing.subject.mediaType === null && subject.mediaType !== null) {
+    manifest.subject = subject;
+    manifest.updatedAt = stamp;
+  }
+  manifest.evidence.push(...added);
+  manifest.evidence.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return manifest;
+}
+
 export async function commitImageManifest(dir: string, plan: ImagePlan): Promise<void> {
   await writeIfChanged(join(dir, MANIFEST), plan.manifestText);
   await writeIfChanged(join(dir, MANIFEST + CHECKSUM_SUFFIX), checksumLine(plan.manifestSha256, MANIFEST));

@@ -5,9 +5,6 @@ import { writeFileAtomic } from '../lib/atomic.js';
 
 /** Writes and removes a day folder's journal; its format (JOURNAL, Journal) is in src/lib/archive-format.ts. */
 
-// Temporary re-export for branches written before src/lib/archive-format.ts (h-index); remove after the merge.
-export { JOURNAL, JOURNAL_VERSION, type Journal } from '../lib/archive-format.js';
-
 export async function writeJournal(dayDir: string, journal: Journal): Promise<void> {
   await writeFileAtomic(join(dayDir, JOURNAL), `${JSON.stringify(journal)}\n`);
 }

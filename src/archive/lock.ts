@@ -7,9 +7,6 @@ import { CustodyError, isCustodyError } from '../errors.js';
 import { LOCK_NAME } from '../lib/archive-format.js';
 import { isMissingFile, readRegularFile } from '../lib/read-file.js';
 
-// Temporary re-export for branches written before src/lib/archive-format.ts (h-index); remove after the merge.
-export { LOCK_NAME } from '../lib/archive-format.js';
-
 export interface LockOptions {
   /** How long to wait for another run's lock before giving up. */
   waitMs?: number;

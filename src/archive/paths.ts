@@ -3,9 +3,6 @@ import { CustodyError } from '../errors.js';
 import { DATE_PATTERN } from '../lib/archive-format.js';
 import { archiveSegments, type ImageReference } from '../oci/reference.js';
 
-// Temporary re-export for branches written before src/lib/archive-format.ts (h-index, h-report, h-stream); remove after the merge.
-export { CHECKSUM_SUFFIX, DATE_PATTERN, INDEX_DIR, MANIFEST } from '../lib/archive-format.js';
-
 /** `YYYY-MM-DD` of a real calendar day, or throw USAGE. */
 export function checkDate(date: string): string {
   const parsed = DATE_PATTERN.test(date) ? new Date(`${date}T00:00:00Z`) : undefined;

@@ -12,9 +12,6 @@ import {
 import type { IdentityConstraints, TrustRecord, Verification } from '../types.js';
 import { sha256Hex } from '../lib/hash.js';
 
-// Temporary re-export for branches written before these moved to src/trust (h-report's verify/signatures.ts); remove after the merge.
-export { isSigned, signedScope, signedTarget, signedTargetOf, trustFromCopies } from '../trust/index.js';
-
 /** Trust material for a run: what verification uses, and the copies the day folder keeps. */
 export interface ArchiveTrust {
   material: TrustMaterial;

@@ -83,22 +83,8 @@ async function attachedTo(source: Source, digest: string): Promise<{ found: Foun
 }
 
 export async function walkImage(source: Source, ref: ImageReference, options: DiscoverOptions = {}): Promise<Walk> {
-  const maxArtifacts = options.maxArtifacts ?? DEFAULT_MAX_ARTIFACTS;
-  const warnings: string[] = [];
-  const manifests = new Map<string, Uint8Array>();
-
-  // A tag is resolved to a digest once; everything after works on the digest.
-  const resolved = await source.resolve(ref);
-  const rootBytes = await source.fetchManifest(resolved);
-  manifests.set(resolved.digest, rootBytes);
-  const rootParsed = parseManifest(rootBytes, resolved.mediaType);
-  if (!rootParsed.ok) throw malformed(source, `image ${resolved.digest}`, rootParsed.reason);
-  const root = {
-    descriptor: { mediaType: rootParsed.value.mediaType, digest: resolved.digest, size: resolved.size },
-    bytes: rootBytes,
-    parsed: rootParsed.value,
-  };
-
+  const state: WalkState = { source, warnings: [], manifests: new Map() };
+  const root = await readRoot(state, ref);
   const platforms =
     root.parsed.kind === 'index'
       ? dedupe(root.parsed.manifests.filter((d) => !isAttestationManifest(d) && (isManifestMediaType(d.mediaType) || isIndexMediaType(d.mediaType))))
@@ -112,7 +98,47 @@ export async function walkImage(source: Source, ref: ImageReference, options: Di
   const targets = [root.descriptor.digest, ...platforms.map((p) => p.digest)];
   const targetRank = new Map(targets.map((t, i) => [t, i]));
 
-  // Discovery for the image digest and, for an index, every platform manifest.
+  const candidates = await findCandidates(state, root, platforms, targets);
+  const accept = acceptor(state, targets, options.maxArtifacts ?? DEFAULT_MAX_ARTIFACTS);
+  const order = (a: DiscoveredNode, b: DiscoveredNode): number =>
+    (targetRank.get(a.attachedTo) ?? 0) - (targetRank.get(b.attachedTo) ?? 0) ||
+    METHOD_RANK[a.method] - METHOD_RANK[b.method] ||
+    (a.tag ?? '').localeCompare(b.tag ?? '') ||
+    a.descriptor.digest.localeCompare(b.descriptor.digest);
+
+  const nodes = (await mapLimit(accept(candidates), 8, (f) => readNode(state, f))).filter((n): n is DiscoveredNode => n !== undefined).sort(order);
+  if (options.nested !== false) await readNested(state, nodes, accept, order);
+
+  const result: DiscoveryResult = { subject, nodes, warnings: state.warnings };
+  const tag = ref.digest === undefined ? (ref.tag ?? (ref.type === 'registry' ? 'latest' : undefined)) : undefined;
+  if (tag !== undefined) result.tag = tag;
+  return { result, root, platforms, manifests: state.manifests };
+}
+
+/** What one walk gathers as it goes: the warnings, and every manifest it read by digest. */
+interface WalkState {
+  source: Source;
+  warnings: string[];
+  manifests: Map<string, Uint8Array>;
+}
+
+/** The image's own manifest or index: a tag is resolved to a digest once; everything after works on the digest. */
+async function readRoot({ source, manifests }: WalkState, ref: ImageReference): Promise<Walk['root']> {
+  const resolved = await source.resolve(ref);
+  const rootBytes = await source.fetchManifest(resolved);
+  manifests.set(resolved.digest, rootBytes);
+  const rootParsed = parseManifest(rootBytes, resolved.mediaType);
+  if (!rootParsed.ok) throw malformed(source, `image ${resolved.digest}`, rootParsed.reason);
+  return {
+    descriptor: { mediaType: rootParsed.value.mediaType, digest: resolved.digest, size: resolved.size },
+    bytes: rootBytes,
+    parsed: rootParsed.value,
+  };
+}
+
+/** Discovery for the image digest and, for an index, every platform manifest; BuildKit attestations of an index; `cosign save` entries. */
+async function findCandidates(state: WalkState, root: Walk['root'], platforms: Descriptor[], targets: string[]): Promise<Found[]> {
+  const { source, warnings } = state;
   const perTarget = await mapLimit(targets, 8, (digest) => attachedTo(source, digest));
   const candidates: Found[] = [];
   for (const r of perTarget) {
@@ -127,9 +153,17 @@ export async function walkImage(source: Source, ref: ImageReference, options: Di
   const saved = findCosignSaveEntries(await source.listIndexEntries(), root.descriptor.digest, source.location);
   candidates.push(...saved.found);
   warnings.push(...saved.warnings);
+  return candidates;
+}
 
+/**
+ * A filter over found artifacts, shared by every level of the walk: the image's
+ * own manifests are refused (with a warning), each digest is taken once, and
+ * no more than `maxArtifacts` in all.
+ */
+function acceptor({ source, warnings }: WalkState, targets: string[], maxArtifacts: number): (list: Found[]) => Found[] {
   const seen = new Set<string>(targets);
-  const accept = (list: Found[]): Found[] => {
+  return (list) => {
     const kept: Found[] = [];
     for (const f of list) {
       if (targets.includes(f.descriptor.digest)) {
@@ -146,81 +180,76 @@ export async function walkImage(source: Source, ref: ImageReference, options: Di
     }
     return kept;
   };
+}
 
-  const readNode = async (f: Found, via?: string): Promise<DiscoveredNode | undefined> => {
-    let bytes: Uint8Array;
-    try {
-      bytes = await source.fetchManifest(f.descriptor);
-    } catch (err) {
-      // A listing that names a manifest the registry no longer has: nothing to archive.
-      if (isCustodyError(err, 'NOT_FOUND')) {
-        warnings.push(`${source.location}: ${f.method} lists ${f.descriptor.digest} (attached to ${f.attachedTo}) but it is not there; skipped`);
-        return undefined;
-      }
-      throw err;
-    }
-    manifests.set(f.descriptor.digest, bytes);
-    const parsed = parseManifest(bytes, f.descriptor.mediaType);
-    const node: DiscoveredNode = {
-      descriptor: { ...f.descriptor },
-      method: f.method,
-      attachedTo: f.attachedTo,
-      layers: [],
-      children: [],
-    };
-    if (f.tag !== undefined) node.tag = f.tag;
-    if (via !== undefined) node.via = via;
-    if (!parsed.ok) {
-      warnings.push(
-        `${source.location}: ${f.method} artifact ${f.descriptor.digest} is not a valid manifest (${parsed.reason}); its bytes are kept as they are`,
-      );
-      if (f.descriptor.artifactType !== undefined) node.artifactType = f.descriptor.artifactType;
-      return node;
-    }
-    if (f.requireSubject !== undefined && parsed.value.subject?.digest !== f.requireSubject) {
-      warnings.push(
-        `${source.location}: ${f.method} lists ${f.descriptor.digest} for ${f.requireSubject}, but its subject is ${parsed.value.subject?.digest ?? 'missing'}; skipped`,
-      );
+/**
+ * Fetch and parse a found artifact's manifest. One that is gone is skipped,
+ * one that does not parse is kept as bytes, one whose subject is not the one
+ * it was found for is skipped: each with a warning.
+ */
+async function readNode({ source, warnings, manifests }: WalkState, f: Found, via?: string): Promise<DiscoveredNode | undefined> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await source.fetchManifest(f.descriptor);
+  } catch (err) {
+    // A listing that names a manifest the registry no longer has: nothing to archive.
+    if (isCustodyError(err, 'NOT_FOUND')) {
+      warnings.push(`${source.location}: ${f.method} lists ${f.descriptor.digest} (attached to ${f.attachedTo}) but it is not there; skipped`);
       return undefined;
     }
-    node.descriptor.mediaType = parsed.value.mediaType;
-    const artifactType = f.descriptor.artifactType ?? artifactTypeOf(parsed.value);
-    if (artifactType !== undefined) node.artifactType = artifactType;
-    if (parsed.value.kind === 'manifest') node.layers = evidenceLayers(parsed.value.layers);
-    return node;
-  };
-
-  const order = (a: DiscoveredNode, b: DiscoveredNode): number =>
-    (targetRank.get(a.attachedTo) ?? 0) - (targetRank.get(b.attachedTo) ?? 0) ||
-    METHOD_RANK[a.method] - METHOD_RANK[b.method] ||
-    (a.tag ?? '').localeCompare(b.tag ?? '') ||
-    a.descriptor.digest.localeCompare(b.descriptor.digest);
-
-  const nodes = (await mapLimit(accept(candidates), 8, (f) => readNode(f))).filter((n): n is DiscoveredNode => n !== undefined).sort(order);
-
-  // Referrers of referrers, one level down (a signature on an SBOM artifact).
-  if (options.nested !== false) {
-    const nested = await mapLimit(nodes, 8, (node) => attachedTo(source, node.descriptor.digest));
-    const childFinds: { parent: DiscoveredNode; found: Found }[] = [];
-    nested.forEach((r, i) => {
-      warnings.push(...r.warnings);
-      const parent = nodes[i]!;
-      for (const f of accept(r.found)) childFinds.push({ parent, found: f });
-    });
-    const children = await mapLimit(childFinds, 8, async ({ parent, found }) => {
-      const child = await readNode(found, parent.descriptor.digest);
-      // The evidence is about the image the parent is attached to; `via` names the parent.
-      if (child) child.attachedTo = parent.attachedTo;
-      return { parent, child };
-    });
-    for (const { parent, child } of children) if (child) parent.children.push(child);
-    for (const node of nodes) node.children.sort(order);
+    throw err;
   }
+  manifests.set(f.descriptor.digest, bytes);
+  const parsed = parseManifest(bytes, f.descriptor.mediaType);
+  const node: DiscoveredNode = {
+    descriptor: { ...f.descriptor },
+    method: f.method,
+    attachedTo: f.attachedTo,
+    layers: [],
+    children: [],
+  };
+  if (f.tag !== undefined) node.tag = f.tag;
+  if (via !== undefined) node.via = via;
+  if (!parsed.ok) {
+    warnings.push(`${source.location}: ${f.method} artifact ${f.descriptor.digest} is not a valid manifest (${parsed.reason}); its bytes are kept as they are`);
+    if (f.descriptor.artifactType !== undefined) node.artifactType = f.descriptor.artifactType;
+    return node;
+  }
+  if (f.requireSubject !== undefined && parsed.value.subject?.digest !== f.requireSubject) {
+    warnings.push(
+      `${source.location}: ${f.method} lists ${f.descriptor.digest} for ${f.requireSubject}, but its subject is ${parsed.value.subject?.digest ?? 'missing'}; skipped`,
+    );
+    return undefined;
+  }
+  node.descriptor.mediaType = parsed.value.mediaType;
+  const artifactType = f.descriptor.artifactType ?? artifactTypeOf(parsed.value);
+  if (artifactType !== undefined) node.artifactType = artifactType;
+  if (parsed.value.kind === 'manifest') node.layers = evidenceLayers(parsed.value.layers);
+  return node;
+}
 
-  const result: DiscoveryResult = { subject, nodes, warnings };
-  const tag = ref.digest === undefined ? (ref.tag ?? (ref.type === 'registry' ? 'latest' : undefined)) : undefined;
-  if (tag !== undefined) result.tag = tag;
-  return { result, root, platforms, manifests };
+/** Referrers of referrers, one level down (a signature on an SBOM artifact), put under their parents in `order`. */
+async function readNested(
+  state: WalkState,
+  nodes: DiscoveredNode[],
+  accept: (list: Found[]) => Found[],
+  order: (a: DiscoveredNode, b: DiscoveredNode) => number,
+): Promise<void> {
+  const nested = await mapLimit(nodes, 8, (node) => attachedTo(state.source, node.descriptor.digest));
+  const childFinds: { parent: DiscoveredNode; found: Found }[] = [];
+  nested.forEach((r, i) => {
+    state.warnings.push(...r.warnings);
+    const parent = nodes[i]!;
+    for (const f of accept(r.found)) childFinds.push({ parent, found: f });
+  });
+  const children = await mapLimit(childFinds, 8, async ({ parent, found }) => {
+    const child = await readNode(state, found, parent.descriptor.digest);
+    // The evidence is about the image the parent is attached to; `via` names the parent.
+    if (child) child.attachedTo = parent.attachedTo;
+    return { parent, child };
+  });
+  for (const { parent, child } of children) if (child) parent.children.push(child);
+  for (const node of nodes) node.children.sort(order);
 }
 
 function dedupe(descriptors: Descriptor[]): Descriptor[] {

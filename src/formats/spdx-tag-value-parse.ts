@@ -302,25 +302,15 @@ function checksum(value: string): Obj {
  * fields); parse again with lines when a problem needs its line.
  */
 export function parseTagValue(text: string, withLines = true): TagValueDocument {
-  const doc: Obj = {};
   const lines = new LineIndex(withLines);
+  const builder = new DocumentBuilder(lines);
   const problems: FormatProblem[] = [];
-  const creationInfo: Obj = {};
-  let section: Section = { kind: 'document', obj: doc };
-  let annotation: Obj | undefined;
-  let relationship: Obj | undefined;
-
   const source = text.startsWith('\uFEFF') ? text.slice(1) : text;
   // One pass with a cursor: every character is looked at a bounded number of times, whatever the input
   // (a <text> that never closes, one 10 MB line, millions of short ones). No line array, no growing buffer.
   let pos = 0;
   let lineNo = 0;
-  let tagLine = 0;
   let badLines = 0;
-  const set = (obj: Obj, key: string, v: unknown): void => {
-    obj[key] = v;
-    lines.field(obj, key, tagLine);
-  };
   while (pos < source.length) {
     lineNo++;
     const lineStart = pos;
@@ -344,29 +334,69 @@ export function parseTagValue(text: string, withLines = true): TagValueDocument 
     const info = findTag(source, first, tagEnd);
     let valueStart = colon + 1;
     while (valueStart < lineEnd && isSpace(source.charCodeAt(valueStart))) valueStart++;
-    tagLine = lineNo;
+    const tagLine = lineNo;
     let value: string;
     if (source.startsWith('<text>', valueStart)) {
-      // Multi-line text runs to the first </text>, searched once from where the text starts.
-      const bodyStart = valueStart + '<text>'.length;
-      const close = source.indexOf('</text>', bodyStart);
-      if (close < 0) {
+      const multi = multiLineText(source, valueStart, end);
+      if (!multi) {
         problems.push({ code: 'spdx-tv-syntax', path: '', message: `line ${tagLine}: <text> is never closed` });
         break;
       }
-      value = source.slice(bodyStart, close);
-      if (value.includes('\r')) value = value.replace(/\r\n/g, '\n');
-      // The text's own lines are lines of the document; what follows </text> on its line is not read.
-      for (let i = source.indexOf('\n', bodyStart); i >= 0 && i < close; i = source.indexOf('\n', i + 1)) lineNo++;
-      if (close >= end) {
-        const after = source.indexOf('\n', close);
-        pos = after < 0 ? source.length : after + 1;
-      }
+      value = multi.value;
+      lineNo += multi.newlines;
+      if (multi.next !== undefined) pos = multi.next;
     } else {
       value = source.slice(valueStart, lineEnd);
     }
-    // One hash lookup per line decides what the tag does.
-    if (!info) continue;
+    // One hash lookup per line decides what the tag does; tags custody does not model are tolerated (later SPDX 2.x minors add tags).
+    if (info) builder.apply(info, value, tagLine);
+  }
+  if (badLines > MAX_SYNTAX_PROBLEMS) {
+    problems.push({
+      code: 'spdx-tv-syntax',
+      path: '',
+      message: `${badLines - MAX_SYNTAX_PROBLEMS} more lines are not "Tag: value" (the first ${MAX_SYNTAX_PROBLEMS} are listed)`,
+    });
+  }
+  return { doc: builder.doc, lines, problems };
+}
+
+/**
+ * A `<text>` value starting at `valueStart` on a line ending at `lineEnd`: it
+ * runs to the first `</text>`, searched once from where the text starts. Its
+ * own lines are lines of the document (`newlines`); what follows `</text>` on
+ * its line is not read (`next`: where reading goes on, when not the next
+ * line). Undefined when it is never closed.
+ */
+function multiLineText(source: string, valueStart: number, lineEnd: number): { value: string; newlines: number; next: number | undefined } | undefined {
+  const bodyStart = valueStart + '<text>'.length;
+  const close = source.indexOf('</text>', bodyStart);
+  if (close < 0) return undefined;
+  let value = source.slice(bodyStart, close);
+  if (value.includes('\r')) value = value.replace(/\r\n/g, '\n');
+  let newlines = 0;
+  for (let i = source.indexOf('\n', bodyStart); i >= 0 && i < close; i = source.indexOf('\n', i + 1)) newlines++;
+  let next: number | undefined;
+  if (close >= lineEnd) {
+    const after = source.indexOf('\n', close);
+    next = after < 0 ? source.length : after + 1;
+  }
+  return { value, newlines, next };
+}
+
+/** The JSON document model, built one tag at a time: the section a tag belongs to, the last relationship and annotation, where each value came from. */
+class DocumentBuilder {
+  readonly doc: Obj = {};
+  private readonly creationInfo: Obj = {};
+  private section: Section = { kind: 'document', obj: this.doc };
+  private annotation: Obj | undefined;
+  private relationship: Obj | undefined;
+
+  constructor(private readonly lines: LineIndex) {}
+
+  /** What one tag does with its value, read on line `line`. */
+  apply(info: TagInfo, value: string, line: number): void {
+    const { doc, section, lines } = this;
     const tag = info.tag;
     switch (info.op) {
       case Op.Package:
@@ -376,45 +406,40 @@ export function parseTagValue(text: string, withLines = true): TagValueDocument 
         const [kind, member, key] = SECTION_STARTS[tag]!;
         const obj: Obj = {};
         push(doc, member, obj);
-        section = { kind, obj };
-        lines.element(obj, tagLine);
-        set(obj, key, value);
+        this.section = { kind, obj };
+        lines.element(obj, line);
+        this.set(obj, key, value, line);
         break;
       }
       case Op.Relationship: {
         const [from, type, to] = words(value, 3);
-        relationship = { spdxElementId: from ?? '', relationshipType: type ?? '', relatedSpdxElement: to ?? '' };
-        push(doc, 'relationships', relationship);
-        lines.element(relationship, tagLine);
+        this.relationship = { spdxElementId: from ?? '', relationshipType: type ?? '', relatedSpdxElement: to ?? '' };
+        push(doc, 'relationships', this.relationship);
+        lines.element(this.relationship, line);
         break;
       }
       case Op.RelationshipComment:
-        if (relationship) relationship.comment = value;
+        if (this.relationship) this.relationship.comment = value;
         break;
       case Op.Annotator:
-        annotation = { annotator: value };
-        push(doc, 'annotations', annotation);
-        lines.element(annotation, tagLine);
+        this.annotation = { annotator: value };
+        push(doc, 'annotations', this.annotation);
+        lines.element(this.annotation, line);
         break;
       case Op.AnnotationField:
-        if (annotation) annotation[ANNOTATION_FIELDS[tag]!] = value;
+        if (this.annotation) this.annotation[ANNOTATION_FIELDS[tag]!] = value;
         break;
-      case Op.CreationInfo: {
-        doc.creationInfo = creationInfo;
-        const key = CREATION_FIELDS[tag]!;
-        if (key === 'creators') push(creationInfo, key, value);
-        else creationInfo[key] = value;
-        lines.field(creationInfo, key, tagLine);
+      case Op.CreationInfo:
+        this.creation(tag, value, line);
         break;
-      }
       case Op.Spdxid:
-        set(section.obj, 'SPDXID', value);
+        this.set(section.obj, 'SPDXID', value, line);
         break;
       case Op.ExternalDocumentRef: {
         const [id, uri, rest] = words(value, 3);
         const ref = { externalDocumentId: id ?? '', spdxDocument: uri ?? '', checksum: checksum(rest ?? '') };
         push(doc, 'externalDocumentRefs', ref);
-        lines.element(ref, tagLine);
+        lines.element(ref, line);
         break;
       }
       case Op.Checksum:
@@ -426,20 +451,16 @@ export function parseTagValue(text: string, withLines = true): TagValueDocument 
         break;
       }
       case Op.FilesAnalyzed:
-        set(section.obj, 'filesAnalyzed', value === 'true' ? true : value === 'false' ? false : value);
+        this.set(section.obj, 'filesAnalyzed', value === 'true' ? true : value === 'false' ? false : value, line);
         break;
-      case Op.VerificationCode: {
-        const m = /^([0-9a-fA-F]+)\s*(?:\(excludes:\s*(.*)\))?$/.exec(value);
-        const code: Obj = { packageVerificationCodeValue: m ? m[1]! : value };
-        if (m?.[2]) code.packageVerificationCodeExcludedFiles = m[2].split(/\s*,\s*/);
-        set(section.obj, 'packageVerificationCode', code);
+      case Op.VerificationCode:
+        this.set(section.obj, 'packageVerificationCode', verificationCode(value), line);
         break;
-      }
       case Op.Range:
         push(section.obj, 'ranges', { startPointer: { reference: '' }, endPointer: { reference: '' }, [tag]: value });
         break;
       case Op.LicenseField:
-        set(section.obj, LICENSE_FIELDS[tag]!, value);
+        this.set(section.obj, LICENSE_FIELDS[tag]!, value, line);
         break;
       case Op.List:
         push(tag === 'DocumentDescribes' ? doc : section.obj, LIST_FIELDS[tag]!, value);
@@ -447,17 +468,30 @@ export function parseTagValue(text: string, withLines = true): TagValueDocument 
       default: {
         const own = info.sectionKeys[section.kind];
         const key = own ?? info.documentKey;
-        if (key) set(own ? section.obj : doc, key, value);
+        if (key) this.set(own ? section.obj : doc, key, value, line);
       }
     }
-    // Tags custody does not model are tolerated: later SPDX 2.x minors add tags.
   }
-  if (badLines > MAX_SYNTAX_PROBLEMS) {
-    problems.push({
-      code: 'spdx-tv-syntax',
-      path: '',
-      message: `${badLines - MAX_SYNTAX_PROBLEMS} more lines are not "Tag: value" (the first ${MAX_SYNTAX_PROBLEMS} are listed)`,
-    });
+
+  private set(obj: Obj, key: string, value: unknown, line: number): void {
+    obj[key] = value;
+    this.lines.field(obj, key, line);
   }
-  return { doc, lines, problems };
+
+  /** `Creator` (a list), `Created`, `CreatorComment`, `LicenseListVersion`: the document's creationInfo. */
+  private creation(tag: string, value: string, line: number): void {
+    this.doc.creationInfo = this.creationInfo;
+    const key = CREATION_FIELDS[tag]!;
+    if (key === 'creators') push(this.creationInfo, key, value);
+    else this.creationInfo[key] = value;
+    this.lines.field(this.creationInfo, key, line);
+  }
+}
+
+/** `PackageVerificationCode: hex (excludes: a, b)` → {packageVerificationCodeValue, packageVerificationCodeExcludedFiles}. */
+function verificationCode(value: string): Obj {
+  const m = /^([0-9a-fA-F]+)\s*(?:\(excludes:\s*(.*)\))?$/.exec(value);
+  const code: Obj = { packageVerificationCodeValue: m ? m[1]! : value };
+  if (m?.[2]) code.packageVerificationCodeExcludedFiles = m[2].split(/\s*,\s*/);
+  return code;
 }

@@ -1,7 +1,7 @@
 import { FORMATS } from '../formats/index.js';
 import type { AnyRaw, ArchiveItem, Normalized, PlannedItem, Raw, RawFile, Subject, Verification } from '../types.js';
 import { normalizeFile, type DocumentFile } from './file.js';
-import type { Limits } from './limits.js';
+import type { Limits } from '../lib/limits.js';
 import { normalize } from './normalize.js';
 
 export type SignatureVerifier = (raw: Raw, normalized: Normalized, subject: Subject) => Promise<Verification | undefined>;

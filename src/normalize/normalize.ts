@@ -3,7 +3,7 @@ import type { DetectInput, Detection, Format } from '../formats/format.js';
 import type { Deviation, EvidenceKind, EvidenceProblem as Problem, Normalized } from '../types.js';
 import { deviationAsProblem, isDeviation } from '../formats/deviations.js';
 import { foldWhole, type FoldResult } from '../formats/fold.js';
-import { withLimits, type Limits } from './limits.js';
+import { withLimits, type Limits } from '../lib/limits.js';
 import { parseEvidence } from './parse.js';
 import { normalizeSplit, type Split, type SplitOutcome } from './split.js';
 

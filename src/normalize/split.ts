@@ -2,8 +2,8 @@ import { isUtf8 } from 'node:buffer';
 import type { DetectInput, Detection, Format } from '../formats/format.js';
 import type { FoldResult } from '../formats/fold.js';
 import type { EvidenceProblem as Problem } from '../types.js';
-import type { Limits } from './limits.js';
-import { isSpace, scanJson } from './scan.js';
+import { isSpace, scanJson } from '../lib/json-scan.js';
+import type { Limits } from '../lib/limits.js';
 
 /** Elements parsed per JSON.parse call: enough bytes that the call's fixed cost vanishes, few enough that they die young (64 KiB measured best for time and memory). */
 const SLICE_BYTES = 1 << 16;

@@ -7,15 +7,8 @@ import { checkAnnouncedSize, checkStream, checkStreamTo, memorySink, splitDigest
 import { MAX_DESCRIPTORS, artifactTypeOf, parseManifest, type ParsedManifest } from './manifest.js';
 import { COSIGN_KIND, COSIGN_KIND_IMAGE, COSIGN_KIND_IMAGE_INDEX, OCI_INDEX, REF_NAME, isIndexMediaType, isManifestMediaType } from './media-types.js';
 import type { ImageReference } from './reference.js';
-import {
-  resolveSourceOptions,
-  type BlobSink,
-  type ListReferrersOptions,
-  type ReferrersListing,
-  type ResolvedSourceOptions,
-  type Source,
-  type SourceOptions,
-} from './source.js';
+import type { BlobSink, ListReferrersOptions, ReferrersListing, Source, SourceOptions } from './source.js';
+import { resolveSourceOptions, type ResolvedSourceOptions } from './source-options.js';
 
 /**
  * An OCI image layout folder (image-spec image-layout.md): `oci-layout`,

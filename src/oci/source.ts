@@ -73,6 +73,3 @@ export interface SourceOptions extends ConnectionOptions {
   /** Share HTTP agents, tokens, credentials and per-host limits between sources (one per run). */
   session?: RegistrySession;
 }
-
-// Temporary re-export for branches written before src/oci/source-options.ts (h-stream's src/oci/layout.ts); remove after the merge.
-export { DEFAULT_SOURCE_OPTIONS, resolveSourceOptions, type ResolvedSourceOptions } from './source-options.js';

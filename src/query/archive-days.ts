@@ -1,9 +1,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { sha256Hex } from '../lib/hash.js';
-import { INDEX_DIR } from '../archive/paths.js';
 import { CustodyError } from '../errors.js';
-import { DATE_PATTERN, JOURNAL, LOCK_NAME, MANIFEST } from '../lib/archive-format.js';
+import { DATE_PATTERN, INDEX_DIR, JOURNAL, LOCK_NAME, MANIFEST } from '../lib/archive-format.js';
 
 /** A day folder of the archive as it is now: the sha256 of its manifest, or why it cannot be indexed yet. */
 export interface ArchiveDay {

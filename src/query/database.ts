@@ -1,7 +1,7 @@
 import { existsSync, lstatSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { INDEX_DIR } from '../archive/paths.js';
+import { INDEX_DIR } from '../lib/archive-format.js';
 import { assertRealFolders } from '../archive/real-folders.js';
 import { CustodyError } from '../errors.js';
 import { TOOL } from '../version.js';

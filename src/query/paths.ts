@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { INDEX_DIR } from '../archive/paths.js';
+import { INDEX_DIR } from '../lib/archive-format.js';
 
 export const INDEX_FILE = 'index.sqlite';
 

@@ -204,47 +204,14 @@ function verifyWithCertificate(obj: SignedObject, cert: X509Certificate, ctx: Ve
   const cas = trust.certificateAuthorities.map((ca) => ({ ca, library: { certChain: [...ca.certChain, ...intermediates], validFor: ca.validFor } }));
   const libraryTrust: LibraryTrust = { ...toLibraryTrust(trust), certificateAuthorities: cas.map((c) => c.library) };
 
-  const used: string[] = [];
-  let at = ctx.now;
-  let tlog = 'tlog: none';
-  const rekorUnchecked = obj.rekor !== undefined && trust.tlogs.length === 0;
-  if (obj.rekor && !rekorUnchecked) {
-    const entry = toTlogEntry(obj.rekor);
-    if (!entry) return failed('tlog-invalid', `${ctx.what}: Rekor entry body is not JSON`, { identity });
-    const checked = checkEntry(entry, new DetachedContent(signature, obj.data, obj.payload), libraryTrust);
-    if (!checked.ok) return failed(checked.code, `${ctx.what}: ${checked.reason}`, { identity });
-    at = new Date(obj.rekor.integratedTime * 1000);
-    const logged = matchLoggedVerifier(obj.rekor.body, cert.root.toDER());
-    if (logged) return failed('tlog-invalid', `${ctx.what}: ${logged}`, { identity });
-    used.push(...logsFor(trust, obj.rekor));
-    tlog = `tlog: Rekor entry ${obj.rekor.logIndex} at ${isoSeconds(obj.rekor.integratedTime)}`;
-  } else if (obj.rekor) {
-    tlog = 'tlog: not checked (no Rekor key in the trust material)';
-  }
-
-  // The chain, at the Rekor integrated time (else now): CA validity windows, path length, every certificate valid then.
-  let path: X509Certificate[];
-  try {
-    path = verifyCertificateChain(at, cert, libraryTrust.certificateAuthorities);
-    // Embedded SCTs, when the trust material names CT logs to check them with.
-    if (libraryTrust.ctlogs.length > 0 && path[1]) verifySCTs(path[0]!, path[1], libraryTrust.ctlogs);
-  } catch (err) {
-    const mapped = mapError(err);
-    if (mapped.code === 'certificate-expired' && rekorUnchecked) {
-      return failed('no-trust-material', `${ctx.what}: ${mapped.reason}; its Rekor entry could prove the signing time, but no Rekor key was given`, {
-        identity,
-      });
-    }
-    const reason = windowReason(cert, cas, at) ?? mapped.reason;
-    const when =
-      mapped.code !== 'certificate-expired'
-        ? ''
-        : obj.rekor && !rekorUnchecked
-          ? ` (at the Rekor integrated time ${at.toISOString()})`
-          : ' (no transparency-log entry proves an earlier signing time)';
-    return failed(mapped.code, `${ctx.what}: ${reason}${when}`, { identity, trustMaterial: used });
-  }
-  const root = path[path.length - 1]!;
+  const log = checkRekorEntry(obj, signature, cert, libraryTrust, ctx);
+  if ('failure' in log) return failed(log.failure.code, `${ctx.what}: ${log.failure.reason}`, { identity });
+  const { at, tlog, unchecked: rekorUnchecked } = log;
+  const used = [...log.logs];
+  const chain = checkChainAt(obj, cert, cas, libraryTrust, at, rekorUnchecked);
+  if ('failure' in chain)
+    return failed(chain.failure.code, `${ctx.what}: ${chain.failure.reason}`, { identity, ...(chain.withLogs ? { trustMaterial: used } : {}) });
+  const root = chain.path[chain.path.length - 1]!;
   const anchor = cas.find((c) => c.ca.certChain.some((x) => x.equals(root)) && c.ca.validFor.start <= at && at <= c.ca.validFor.end)?.ca;
   if (!anchor) return failed('untrusted-key', `${ctx.what}: certificate does not chain to a trusted certificate authority`, { identity });
   used.push(anchor.source);
@@ -269,12 +236,81 @@ function verifyWithCertificate(obj: SignedObject, cert: X509Certificate, ctx: Ve
   });
 }
 
-/** When the certificate would chain to a CA that the trust material trusts only at other times, say so. */
-function windowReason(
+/** A trusted CA, and the same CA as the library sees it: its chain with the offered intermediates beside it. */
+interface ScopedCa {
+  ca: CertAuthority;
+  library: { certChain: X509Certificate[]; validFor: { start: Date; end: Date } };
+}
+
+type Finding = { code: VerdictCode; reason: string };
+
+/**
+ * The Rekor entry, when there is one and a Rekor key to check it with: its
+ * body and inclusion, and that it logs this certificate. Gives the time the
+ * chain is checked at (the integrated time, else now), the tlog sentence of
+ * the verdict, the log keys used, and whether an entry went unchecked.
+ */
+function checkRekorEntry(
+  obj: SignedObject,
+  signature: Buffer,
   cert: X509Certificate,
-  cas: { ca: CertAuthority; library: { certChain: X509Certificate[]; validFor: { start: Date; end: Date } } }[],
+  libraryTrust: LibraryTrust,
+  ctx: VerifyContext,
+): { failure: Finding } | { at: Date; tlog: string; logs: string[]; unchecked: boolean } {
+  const unchecked = obj.rekor !== undefined && ctx.trust.tlogs.length === 0;
+  if (!obj.rekor) return { at: ctx.now, tlog: 'tlog: none', logs: [], unchecked };
+  if (unchecked) return { at: ctx.now, tlog: 'tlog: not checked (no Rekor key in the trust material)', logs: [], unchecked };
+  const entry = toTlogEntry(obj.rekor);
+  if (!entry) return { failure: { code: 'tlog-invalid', reason: 'Rekor entry body is not JSON' } };
+  const checked = checkEntry(entry, new DetachedContent(signature, obj.data, obj.payload), libraryTrust);
+  if (!checked.ok) return { failure: { code: checked.code, reason: checked.reason } };
+  const logged = matchLoggedVerifier(obj.rekor.body, cert.root.toDER());
+  if (logged) return { failure: { code: 'tlog-invalid', reason: logged } };
+  return {
+    at: new Date(obj.rekor.integratedTime * 1000),
+    tlog: `tlog: Rekor entry ${obj.rekor.logIndex} at ${isoSeconds(obj.rekor.integratedTime)}`,
+    logs: logsFor(ctx.trust, obj.rekor),
+    unchecked,
+  };
+}
+
+/**
+ * The chain, at the Rekor integrated time (else now): CA validity windows,
+ * path length, every certificate valid then; embedded SCTs, when the trust
+ * material names CT logs to check them with. A failure says whether the log
+ * keys used go in the verdict's trust material.
+ */
+function checkChainAt(
+  obj: SignedObject,
+  cert: X509Certificate,
+  cas: ScopedCa[],
+  libraryTrust: LibraryTrust,
   at: Date,
-): string | undefined {
+  rekorUnchecked: boolean,
+): { failure: Finding; withLogs: boolean } | { path: X509Certificate[] } {
+  try {
+    const path = verifyCertificateChain(at, cert, libraryTrust.certificateAuthorities);
+    if (libraryTrust.ctlogs.length > 0 && path[1]) verifySCTs(path[0]!, path[1], libraryTrust.ctlogs);
+    return { path };
+  } catch (err) {
+    const mapped = mapError(err);
+    if (mapped.code === 'certificate-expired' && rekorUnchecked) {
+      const reason = `${mapped.reason}; its Rekor entry could prove the signing time, but no Rekor key was given`;
+      return { failure: { code: 'no-trust-material', reason }, withLogs: false };
+    }
+    const reason = windowReason(cert, cas, at) ?? mapped.reason;
+    const when =
+      mapped.code !== 'certificate-expired'
+        ? ''
+        : obj.rekor && !rekorUnchecked
+          ? ` (at the Rekor integrated time ${at.toISOString()})`
+          : ' (no transparency-log entry proves an earlier signing time)';
+    return { failure: { code: mapped.code, reason: `${reason}${when}` }, withLogs: true };
+  }
+}
+
+/** When the certificate would chain to a CA that the trust material trusts only at other times, say so. */
+function windowReason(cert: X509Certificate, cas: ScopedCa[], at: Date): string | undefined {
   const outside = cas.filter((c) => !(c.ca.validFor.start <= at && at <= c.ca.validFor.end));
   for (const c of outside) {
     try {

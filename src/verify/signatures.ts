@@ -1,7 +1,7 @@
 import { isCustodyError } from '../errors.js';
 import { signedScope, signedTargetOf, trustFromCopies, verifyEvidence, verifySigstoreBundle, type TrustMaterial } from '../trust/index.js';
 import { sha256Hex } from '../lib/hash.js';
-import type { EvidenceEntry, Verification } from '../types.js';
+import type { EvidenceEntry, IdentityConstraints, Verification } from '../types.js';
 import type { DayTrust, VerifyProblem } from './types.js';
 
 /** A signed piece of evidence found in an image manifest, with where to find its bytes. */
@@ -46,25 +46,11 @@ export async function checkSignatures(
       const absent = wanted.find((sha) => !item.trust?.records.some((r) => r.sha256 === sha));
       if (absent !== undefined) {
         if (sha256 === undefined && !(await readBytes(item.file))) continue; // reported as missing by the file checks
-        problems.push({
-          code: 'trust-missing',
-          path: item.file,
-          message: `${item.file} was verified with trust material ${absent}, which the day folder no longer holds`,
-        });
+        problems.push(trustMissing(item.file, absent));
         continue;
       }
     }
-    const annotations = item.entry.origin.descriptor?.annotations;
-    const subject = item.subject ?? {};
-    const platforms = Array.isArray(subject.platforms)
-      ? subject.platforms.filter((p): p is { digest: string; mediaType: string } => typeof p?.digest === 'string' && typeof p?.mediaType === 'string')
-      : [];
-    const scope = typeof subject.ref === 'string' ? signedScope(subject.ref) : undefined;
-    const target = signedTargetOf(item.entry.origin, {
-      digest: item.imageDigest,
-      mediaType: typeof subject.mediaType === 'string' ? subject.mediaType : null,
-      platforms,
-    });
+    const { annotations, scope, target } = signedContext(item);
     const key =
       sha256 === undefined
         ? undefined
@@ -81,37 +67,8 @@ export async function checkSignatures(
     if (!verdict) {
       const bytes = await readBytes(item.file);
       if (!bytes) continue; // reported as missing by the file checks
-      let trust: TrustMaterial;
-      if (auditor) trust = auditor;
-      else {
-        const copies = [];
-        for (const sha of wanted) {
-          const record = item.trust!.records.find((r) => r.sha256 === sha)!;
-          const copy = await item.trust!.read(record);
-          if (!copy) {
-            problems.push({
-              code: 'trust-missing',
-              path: item.file,
-              message: `${item.file} was verified with trust material ${sha}, which the day folder no longer holds`,
-            });
-            break;
-          }
-          copies.push({ record, bytes: copy });
-        }
-        if (copies.length !== wanted.length) continue;
-        try {
-          trust = trustFromCopies(copies, recorded.constraints ?? {});
-        } catch (err) {
-          // A recorded constraint custody cannot apply (a pattern RE2 refuses): the check cannot be repeated.
-          if (!isCustodyError(err, 'USAGE')) throw err;
-          problems.push({
-            code: 'signature-failed',
-            path: item.file,
-            message: `${item.file} was verified at archive time but cannot be checked again: ${err.message}`,
-          });
-          continue;
-        }
-      }
+      const trust = auditor ?? (await recordedTrust(item, wanted, recorded.constraints ?? {}, problems));
+      if (!trust) continue;
       verdict = await verifyEvidence(
         { bytes, mediaType: item.entry.mediaType, ...(annotations ? { annotations } : {}) },
         target,
@@ -133,6 +90,66 @@ export async function checkSignatures(
     }
   }
   return { problems, checked };
+}
+
+function trustMissing(file: string, sha256: string): VerifyProblem {
+  return { code: 'trust-missing', path: file, message: `${file} was verified with trust material ${sha256}, which the day folder no longer holds` };
+}
+
+/** What a signed item must speak of: its annotations, the trust policy scope of its image, and the digest it must name. */
+function signedContext(item: SignedItem): {
+  annotations: Record<string, string> | undefined;
+  scope: string | undefined;
+  target: ReturnType<typeof signedTargetOf>;
+} {
+  const annotations = item.entry.origin.descriptor?.annotations;
+  const subject = item.subject ?? {};
+  const platforms = Array.isArray(subject.platforms)
+    ? subject.platforms.filter((p): p is { digest: string; mediaType: string } => typeof p?.digest === 'string' && typeof p?.mediaType === 'string')
+    : [];
+  const scope = typeof subject.ref === 'string' ? signedScope(subject.ref) : undefined;
+  const target = signedTargetOf(item.entry.origin, {
+    digest: item.imageDigest,
+    mediaType: typeof subject.mediaType === 'string' ? subject.mediaType : null,
+    platforms,
+  });
+  return { annotations, scope, target };
+}
+
+/**
+ * The trust material an item was verified with at archive time, rebuilt from
+ * the day's copies (`wanted`, by sha256) and the recorded constraints; or
+ * undefined, the problem pushed, when a copy is gone or a constraint cannot
+ * be applied again.
+ */
+async function recordedTrust(
+  item: SignedItem,
+  wanted: readonly string[],
+  constraints: IdentityConstraints,
+  problems: VerifyProblem[],
+): Promise<TrustMaterial | undefined> {
+  const copies = [];
+  for (const sha of wanted) {
+    const record = item.trust!.records.find((r) => r.sha256 === sha)!;
+    const copy = await item.trust!.read(record);
+    if (!copy) {
+      problems.push(trustMissing(item.file, sha));
+      return undefined;
+    }
+    copies.push({ record, bytes: copy });
+  }
+  try {
+    return trustFromCopies(copies, constraints);
+  } catch (err) {
+    // A recorded constraint custody cannot apply (a pattern RE2 refuses): the check cannot be repeated.
+    if (!isCustodyError(err, 'USAGE')) throw err;
+    problems.push({
+      code: 'signature-failed',
+      path: item.file,
+      message: `${item.file} was verified at archive time but cannot be checked again: ${err.message}`,
+    });
+    return undefined;
+  }
 }
 
 /** A day's seal: a Sigstore bundle over the day manifest's exact bytes. */

@@ -127,112 +127,13 @@ function modeProblem(entry: TarEntry, kind: Kind, shown: string): VerifyProblem 
  * at is reported; links and devices are never followed.
  */
 export async function tarTree(path: string): Promise<ArchiveTree & { problems: VerifyProblem[] }> {
-  const entries: TreeEntry[] = [];
-  const digests = new Map<string, FileDigest | Error>();
-  const bodies = new Map<string, Buffer>();
-  const problems = new ProblemCollector<VerifyProblemCode>();
-  /** Every path GNU tar would write, and what it would be; `implied` for a folder no entry names. */
-  const seen = new Map<string, Kind | 'implied'>();
-  let counted = 0;
-  let kept = 0;
-
-  const count = () => {
-    if (++counted > MAX_EXPORT_ENTRIES) {
-      throw new CustodyError('INPUT_TOO_LARGE', `${path} holds more than ${MAX_EXPORT_ENTRIES} tar entries and folders, the limit for an export`);
-    }
-  };
-
-  /** Exports carry no folder entries: every parent folder of a member is implied. A parent that is a file cannot be one. */
-  const addFolders = (key: string, shown: string) => {
-    for (let cut = key.lastIndexOf('/'); cut > 0; cut = key.lastIndexOf('/', cut - 1)) {
-      const folder = key.slice(0, cut);
-      const prior = seen.get(folder);
-      if (prior === 'implied' || prior === 'dir') return;
-      if (prior !== undefined) {
-        const at = printable(folder);
-        problems.add({ code: 'duplicate-entry', path: at, message: `export entry "${shown}" lies under "${at}", which the export also holds as a ${prior}` });
-        return;
-      }
-      count();
-      seen.set(folder, 'implied');
-      entries.push({ type: 'dir', path: folder });
-    }
-  };
-
-  /** Record a member at `key`; returns what was there before it. */
-  const claim = (key: string, kind: Kind, shown: string): Kind | 'implied' | undefined => {
-    const prior = seen.get(key);
-    if (prior === undefined) {
-      seen.set(key, kind);
-      addFolders(key, shown);
-    } else if (prior === 'implied') {
-      if (kind !== 'dir')
-        problems.add({ code: 'duplicate-entry', path: printable(key), message: `export entry "${shown}" is a ${kind} where other entries need a folder` });
-      seen.set(key, kind);
-    } else {
-      const at = printable(key);
-      const spelled = shown === at ? '' : ` (here as "${shown}")`;
-      problems.add({ code: 'duplicate-entry', path: at, message: `export holds "${at}" more than once${spelled}; tar keeps only the last` });
-      seen.set(key, kind);
-    }
-    return prior;
-  };
-
-  const hashInto = (key: string, declared: number, shown: string): EntrySink => {
-    const hash = createHash('sha256');
-    let keep = (keepsText(key) || keepsBytes(key)) && declared <= MAX_TEXT ? ([] as Buffer[]) : undefined;
-    if (keep && kept + declared > MAX_KEPT) {
-      // A hostile export cannot make verify hold more than MAX_KEPT bytes: what is not kept cannot be checked.
-      problems.add({
-        code: 'too-large',
-        path: shown,
-        message: `export holds more manifest, checksum and signed bytes than verify keeps in memory (${MAX_KEPT} bytes); ${shown} not checked`,
-      });
-      keep = undefined;
-    }
-    if (keep) kept += declared;
-    let size = 0;
-    return {
-      write: (chunk) => {
-        hash.update(chunk);
-        size += chunk.length;
-        keep?.push(chunk);
-      },
-      end: () => {
-        // tar keeps the last member written to a path: so does verify.
-        digests.set(key, { sha256: hash.digest('hex'), size });
-        if (keep) bodies.set(key, Buffer.concat(keep));
-        else bodies.delete(key);
-      },
-    };
-  };
-
-  const onEntry = (entry: TarEntry): EntrySink | undefined => {
-    count();
-    const name = entryName(entry.name);
-    const { key, shown } = name;
-    const kind = kindOf(entry);
-    for (const clause of entry.extensions) problems.add({ code: 'tar-entry', path: shown, message: `export entry "${shown}" ${clause}` });
-    for (const problem of [typeProblem(entry, shown), modeProblem(entry, kind, shown)]) if (problem) problems.add(problem);
-    // `./`: the folder tar extracts into.
-    if (key === '' && kind === 'dir') return undefined;
-    const unsafe = name.unsafe ?? (key === '' ? 'has an empty name' : undefined);
-    if (unsafe) problems.add({ code: 'unsafe-path', path: shown, message: `export entry "${shown}" ${unsafe}` });
-    // GNU tar refuses `..` members and never extracts a volume label.
-    if (key === undefined || key === '' || kind === 'label') return undefined;
-    const prior = claim(key, kind, shown);
-    if (unsafe || (kind !== 'file' && kind !== 'dir')) return undefined;
-    if (kind === 'dir') {
-      if (prior === undefined) entries.push({ type: 'dir', path: key });
-      return undefined;
-    }
-    if (prior === undefined) entries.push({ type: 'file', path: key, size: entry.size });
-    return prior === undefined || prior === 'file' ? hashInto(key, entry.size, shown) : undefined;
-  };
-
+  const tree = new ExportTree(path);
   // A FIFO, folder or device named as the export is refused before it is read (never waited on).
   const { handle, size } = await openRegularFile(path, { what: 'export' });
-  const reader = new TarReader({ entry: onEntry, problem: (p) => problems.add(p) }, { maxMeta: MAX_EXTENSION_RECORD, maxTrailing: MAX_TRAILING_ZEROS });
+  const reader = new TarReader(
+    { entry: (entry) => tree.onEntry(entry), problem: (p) => tree.problems.add(p) },
+    { maxMeta: MAX_EXTENSION_RECORD, maxTrailing: MAX_TRAILING_ZEROS },
+  );
   const gunzip = createGunzip({ chunkSize: 64 * 1024 });
   let stopped = false;
   try {
@@ -256,18 +157,139 @@ export async function tarTree(path: string): Promise<ArchiveTree & { problems: V
   }
   // zlib stops quietly at bytes after the gzip stream that do not start another member; gzip -d calls them trailing garbage.
   if (!stopped && gunzip.bytesWritten < size) {
-    problems.add({ code: 'trailing-data', path: '', message: `the export holds ${size - gunzip.bytesWritten} bytes after the end of its gzip stream` });
+    tree.problems.add({ code: 'trailing-data', path: '', message: `the export holds ${size - gunzip.bytesWritten} bytes after the end of its gzip stream` });
   }
-  if (entries.length === 0 && counted === 0) throw new CustodyError('NOT_A_BUNDLE', `${path} is an empty tar archive, not a custody export`);
+  return tree.finish();
+}
 
-  entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return {
-    entries,
-    digests,
-    problems: problems.list(),
-    readText: async (file) => bodies.get(file)?.toString('utf8'),
-    readBytes: async (file) => bodies.get(file),
-  };
+/**
+ * The tree an export would extract to, built one tar entry at a time as GNU
+ * tar would write it: hostile entries reported, the last member written to a
+ * path kept, every member hashed, and the bytes verification reads kept.
+ */
+class ExportTree {
+  readonly problems = new ProblemCollector<VerifyProblemCode>();
+  private readonly entries: TreeEntry[] = [];
+  private readonly digests = new Map<string, FileDigest | Error>();
+  private readonly bodies = new Map<string, Buffer>();
+  /** Every path GNU tar would write, and what it would be; `implied` for a folder no entry names. */
+  private readonly seen = new Map<string, Kind | 'implied'>();
+  private counted = 0;
+  private kept = 0;
+
+  constructor(private readonly path: string) {}
+
+  onEntry(entry: TarEntry): EntrySink | undefined {
+    this.count();
+    const name = entryName(entry.name);
+    const { key, shown } = name;
+    const kind = kindOf(entry);
+    for (const clause of entry.extensions) this.problems.add({ code: 'tar-entry', path: shown, message: `export entry "${shown}" ${clause}` });
+    for (const problem of [typeProblem(entry, shown), modeProblem(entry, kind, shown)]) if (problem) this.problems.add(problem);
+    // `./`: the folder tar extracts into.
+    if (key === '' && kind === 'dir') return undefined;
+    const unsafe = name.unsafe ?? (key === '' ? 'has an empty name' : undefined);
+    if (unsafe) this.problems.add({ code: 'unsafe-path', path: shown, message: `export entry "${shown}" ${unsafe}` });
+    // GNU tar refuses `..` members and never extracts a volume label.
+    if (key === undefined || key === '' || kind === 'label') return undefined;
+    const prior = this.claim(key, kind, shown);
+    if (unsafe || (kind !== 'file' && kind !== 'dir')) return undefined;
+    if (kind === 'dir') {
+      if (prior === undefined) this.entries.push({ type: 'dir', path: key });
+      return undefined;
+    }
+    if (prior === undefined) this.entries.push({ type: 'file', path: key, size: entry.size });
+    return prior === undefined || prior === 'file' ? this.hashInto(key, entry.size, shown) : undefined;
+  }
+
+  /** The tree, sorted by path; an export with no entry at all is no export. */
+  finish(): ArchiveTree & { problems: VerifyProblem[] } {
+    const { entries, bodies } = this;
+    if (entries.length === 0 && this.counted === 0) throw new CustodyError('NOT_A_BUNDLE', `${this.path} is an empty tar archive, not a custody export`);
+    entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    return {
+      entries,
+      digests: this.digests,
+      problems: this.problems.list(),
+      readText: async (file) => bodies.get(file)?.toString('utf8'),
+      readBytes: async (file) => bodies.get(file),
+    };
+  }
+
+  private count(): void {
+    if (++this.counted > MAX_EXPORT_ENTRIES) {
+      throw new CustodyError('INPUT_TOO_LARGE', `${this.path} holds more than ${MAX_EXPORT_ENTRIES} tar entries and folders, the limit for an export`);
+    }
+  }
+
+  /** Exports carry no folder entries: every parent folder of a member is implied. A parent that is a file cannot be one. */
+  private addFolders(key: string, shown: string): void {
+    for (let cut = key.lastIndexOf('/'); cut > 0; cut = key.lastIndexOf('/', cut - 1)) {
+      const folder = key.slice(0, cut);
+      const prior = this.seen.get(folder);
+      if (prior === 'implied' || prior === 'dir') return;
+      if (prior !== undefined) {
+        const at = printable(folder);
+        this.problems.add({
+          code: 'duplicate-entry',
+          path: at,
+          message: `export entry "${shown}" lies under "${at}", which the export also holds as a ${prior}`,
+        });
+        return;
+      }
+      this.count();
+      this.seen.set(folder, 'implied');
+      this.entries.push({ type: 'dir', path: folder });
+    }
+  }
+
+  /** Record a member at `key`; returns what was there before it. */
+  private claim(key: string, kind: Kind, shown: string): Kind | 'implied' | undefined {
+    const prior = this.seen.get(key);
+    if (prior === undefined) {
+      this.seen.set(key, kind);
+      this.addFolders(key, shown);
+    } else if (prior === 'implied') {
+      if (kind !== 'dir')
+        this.problems.add({ code: 'duplicate-entry', path: printable(key), message: `export entry "${shown}" is a ${kind} where other entries need a folder` });
+      this.seen.set(key, kind);
+    } else {
+      const at = printable(key);
+      const spelled = shown === at ? '' : ` (here as "${shown}")`;
+      this.problems.add({ code: 'duplicate-entry', path: at, message: `export holds "${at}" more than once${spelled}; tar keeps only the last` });
+      this.seen.set(key, kind);
+    }
+    return prior;
+  }
+
+  private hashInto(key: string, declared: number, shown: string): EntrySink {
+    const hash = createHash('sha256');
+    let keep = (keepsText(key) || keepsBytes(key)) && declared <= MAX_TEXT ? ([] as Buffer[]) : undefined;
+    if (keep && this.kept + declared > MAX_KEPT) {
+      // A hostile export cannot make verify hold more than MAX_KEPT bytes: what is not kept cannot be checked.
+      this.problems.add({
+        code: 'too-large',
+        path: shown,
+        message: `export holds more manifest, checksum and signed bytes than verify keeps in memory (${MAX_KEPT} bytes); ${shown} not checked`,
+      });
+      keep = undefined;
+    }
+    if (keep) this.kept += declared;
+    let size = 0;
+    return {
+      write: (chunk) => {
+        hash.update(chunk);
+        size += chunk.length;
+        keep?.push(chunk);
+      },
+      end: () => {
+        // tar keeps the last member written to a path: so does verify.
+        this.digests.set(key, { sha256: hash.digest('hex'), size });
+        if (keep) this.bodies.set(key, Buffer.concat(keep));
+        else this.bodies.delete(key);
+      },
+    };
+  }
 }
 
 /** One line naming the file: unreadable (exit 2), malformed (exit 2), or over a limit (exit 2). */

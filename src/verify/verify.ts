@@ -18,8 +18,6 @@ import type { VerifyProblem } from './types.js';
 
 export type { VerifyOptions, VerifyReport, VerifyTarget } from './types.js';
 export { isSafeRelativePath } from './safe-path.js';
-// Temporary re-export for branches written before src/lib/archive-format.ts (h-report); remove after the merge.
-export { SEAL_FILE, SEAL_KEY_FILE } from '../lib/archive-format.js';
 
 /**
  * Re-check an archive folder from its bytes alone: every file re-hashed

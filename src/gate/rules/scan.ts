@@ -62,13 +62,7 @@ function judgeTarget(target: Target, candidates: GateEvidence[], rule: ScanRule,
   };
   const result = (ok: boolean, reason: string): RuleResult => ({ ...base, status: judged(rule.mode, ok), reason, details });
 
-  const usable: Report[] = [];
-  const rejected: { evidence: string; problem: string }[] = [];
-  for (const evidence of candidates) {
-    if (evidence.facts.errors.length > 0) rejected.push({ evidence: evidence.id, problem: `could not be read: ${evidence.facts.errors[0]}` });
-    else if (!evidence.valid) rejected.push({ evidence: evidence.id, problem: `invalid: ${evidence.problems[0]?.message ?? 'rejected by the normaliser'}` });
-    else usable.push(age(evidence, rule, now));
-  }
+  const { usable, rejected } = sortReports(candidates, rule, now);
   details.reports = usable.map((r) => ({
     evidence: r.evidence.id,
     scanner: r.evidence.facts.scan!.scanner,
@@ -94,43 +88,15 @@ function judgeTarget(target: Target, candidates: GateEvidence[], rule: ScanRule,
   const findings = dedupe(fresh.flatMap((r) => r.evidence.facts.scan!.findings));
   const threshold = severityRank(rule.failOn);
   const counted = findings.filter((f) => severityRank(f.severity) >= threshold || (rule.failOnUnknown && f.severity === 'UNKNOWN'));
-  const blocking: Finding[] = [];
-  const suppressed: Record<string, unknown>[] = [];
-  const allowed: Record<string, unknown>[] = [];
-  const expiredHits = new Map<string, AllowEntry>();
-  for (const finding of counted) {
-    const decision = decidingStatement(finding, vex.documents, image);
-    if (decision && (decision.statement.status === 'not_affected' || decision.statement.status === 'fixed')) {
-      suppressed.push({
-        ...findingDetail(finding),
-        status: decision.statement.status,
-        justification: decision.statement.justification ?? null,
-        vex: decision.evidence,
-      });
-      continue;
-    }
-    const entries = rule.allow.filter((entry) => names(finding).has(entry.id.toUpperCase()));
-    const active = entries.find((entry) => isActive(entry, now));
-    if (active) {
-      allowed.push({ ...findingDetail(finding), allowedUntil: active.expires, reason: active.reason });
-      continue;
-    }
-    for (const entry of entries) expiredHits.set(entry.id, entry);
-    blocking.push(finding);
-  }
+  const triaged = triage(counted, rule, now, vex, image);
+  const { blocking, suppressed, allowed, expiredHits } = triaged;
   details.scanners = [...new Set(fresh.map((r) => r.evidence.facts.scan!.scanner))];
   details.findingCount = findings.length;
   details.blocking = blocking.slice(0, DETAILED).map(findingDetail);
   details.suppressedByVex = suppressed.slice(0, DETAILED);
   details.allowed = allowed.slice(0, DETAILED);
 
-  const tail = [
-    suppressed.length > 0 ? `${suppressed.length} suppressed by verified VEX` : '',
-    allowed.length > 0 ? `${allowed.length} allowed` : '',
-    expiredHits.size > 0 ? `allow-list ${[...expiredHits.values()].map((e) => `${e.id} expired ${e.expires}`).join(', ')}` : '',
-    vex.unverified.length > 0 && blocking.length > 0 ? `${vex.unverified.length} VEX document(s) not applied: not verified by the policy's signers` : '',
-  ].filter(Boolean);
-  const suffix = tail.length > 0 ? ` (${tail.join('; ')})` : '';
+  const suffix = reasonSuffix(triaged, vex);
   const scanned = fresh
     .map((r) => r.evidence.facts.scan!.scanner)
     .filter((s, i, a) => a.indexOf(s) === i)
@@ -149,6 +115,66 @@ function judgeTarget(target: Target, candidates: GateEvidence[], rule: ScanRule,
     .map((f) => `${f.id} (${f.severity}${f.package?.name ? `, ${f.package.name}${f.package.version ? ` ${f.package.version}` : ''}` : ''})`);
   const more = blocking.length > LISTED ? `, +${blocking.length - LISTED} more` : '';
   return result(false, `${blocking.length} finding(s) at or above ${rule.failOn}: ${listed.join(', ')}${more}${suffix}`);
+}
+
+/** Scan reports that can be judged, each with its age; the others (unreadable, invalid) with why. */
+function sortReports(candidates: GateEvidence[], rule: ScanRule, now: Date): { usable: Report[]; rejected: { evidence: string; problem: string }[] } {
+  const usable: Report[] = [];
+  const rejected: { evidence: string; problem: string }[] = [];
+  for (const evidence of candidates) {
+    if (evidence.facts.errors.length > 0) rejected.push({ evidence: evidence.id, problem: `could not be read: ${evidence.facts.errors[0]}` });
+    else if (!evidence.valid) rejected.push({ evidence: evidence.id, problem: `invalid: ${evidence.problems[0]?.message ?? 'rejected by the normaliser'}` });
+    else usable.push(age(evidence, rule, now));
+  }
+  return { usable, rejected };
+}
+
+interface Triage {
+  /** Findings nothing suppresses or allows. */
+  blocking: Finding[];
+  /** Findings a verified VEX statement says are not_affected or fixed. */
+  suppressed: Record<string, unknown>[];
+  /** Findings an unexpired allow-list entry names. */
+  allowed: Record<string, unknown>[];
+  /** Expired allow-list entries that name a blocking finding, by id. */
+  expiredHits: Map<string, AllowEntry>;
+}
+
+/** Each counted finding: suppressed by verified VEX, else allowed by an unexpired entry, else blocking. */
+function triage(counted: Finding[], rule: ScanRule, now: Date, vex: VexEvidence, image: ImageIdentity): Triage {
+  const triaged: Triage = { blocking: [], suppressed: [], allowed: [], expiredHits: new Map() };
+  for (const finding of counted) {
+    const decision = decidingStatement(finding, vex.documents, image);
+    if (decision && (decision.statement.status === 'not_affected' || decision.statement.status === 'fixed')) {
+      triaged.suppressed.push({
+        ...findingDetail(finding),
+        status: decision.statement.status,
+        justification: decision.statement.justification ?? null,
+        vex: decision.evidence,
+      });
+      continue;
+    }
+    const entries = rule.allow.filter((entry) => names(finding).has(entry.id.toUpperCase()));
+    const active = entries.find((entry) => isActive(entry, now));
+    if (active) {
+      triaged.allowed.push({ ...findingDetail(finding), allowedUntil: active.expires, reason: active.reason });
+      continue;
+    }
+    for (const entry of entries) triaged.expiredHits.set(entry.id, entry);
+    triaged.blocking.push(finding);
+  }
+  return triaged;
+}
+
+/** ` (…; …)` after a reason: what VEX and the allow-list did, and unverified VEX when something blocks; empty when none. */
+function reasonSuffix({ blocking, suppressed, allowed, expiredHits }: Triage, vex: VexEvidence): string {
+  const tail = [
+    suppressed.length > 0 ? `${suppressed.length} suppressed by verified VEX` : '',
+    allowed.length > 0 ? `${allowed.length} allowed` : '',
+    expiredHits.size > 0 ? `allow-list ${[...expiredHits.values()].map((e) => `${e.id} expired ${e.expires}`).join(', ')}` : '',
+    vex.unverified.length > 0 && blocking.length > 0 ? `${vex.unverified.length} VEX document(s) not applied: not verified by the policy's signers` : '',
+  ].filter(Boolean);
+  return tail.length > 0 ? ` (${tail.join('; ')})` : '';
 }
 
 function age(evidence: GateEvidence, rule: ScanRule, now: Date): Report {

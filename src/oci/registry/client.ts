@@ -225,58 +225,70 @@ export class RegistryClient {
         await drain(res);
         redirects += 1;
         if (redirects > MAX_REDIRECTS) throw new CustodyError('REGISTRY', `${spec.what}: more than ${MAX_REDIRECTS} redirects`);
-        let next: URL;
-        try {
-          next = new URL(res.headers.location, url);
-        } catch {
-          throw new CustodyError('REGISTRY', `${spec.what}: redirect to an invalid URL`);
-        }
-        this.session.checkScheme(next, spec.what);
-        url = next;
+        url = this.redirectTarget(res.headers.location, url, spec.what);
         continue;
       }
-      if (status >= 200 && status < 300) {
-        if (spec.method === 'HEAD' || spec.read === undefined) {
-          res.resume();
-          return { status, headers: res.headers, url };
-        }
-        try {
-          const options = { maxBytes: spec.read.maxBytes, stallTimeoutMs: this.session.options.stallTimeoutMs, what: spec.what };
-          if (spec.read.sink) {
-            let sink: ChunkSink<unknown>;
-            try {
-              sink = await spec.read.sink();
-            } catch (err) {
-              res.destroy();
-              throw err;
-            }
-            const stored = await readBodyInto(res, spec.read.expected, options, sink);
-            return { status, headers: res.headers, url, stored };
-          }
-          const body = await readBody(res, spec.read.expected, options);
-          return { status, headers: res.headers, url, body };
-        } catch (err) {
-          if (err instanceof CustodyError) throw err;
-          throw this.networkFailure(err, spec.what, url);
-        }
-      }
-
-      const errorBody = spec.method === 'HEAD' ? Buffer.alloc(0) : await drain(res);
-      if (spec.method === 'HEAD') res.resume();
-      const { codes, message } = registryErrors(errorBody);
-      if (status === 404 && spec.allow404) return { status, headers: res.headers, url };
-      if (status === 429 || codes.includes('TOOMANYREQUESTS') || isRetryableStatus(status)) {
-        throw this.statusFailure(status, res.headers, codes, spec.what);
-      }
-      if (status === 401) throw await this.auth.refused(spec.what, spec.repository);
-      if (status === 403)
-        throw new CustodyError('AUTH', `${spec.what}: access denied by ${this.registry} (HTTP 403${codes.length ? ` ${codes.join(',')}` : ''})`);
-      if (status === 404) throw new CustodyError('NOT_FOUND', `${spec.what}: not found on ${this.registry}${codes.length ? ` (${codes.join(',')})` : ''}`);
-      throw new CustodyError(
-        'REGISTRY',
-        `${spec.what}: HTTP ${status} from ${this.registry}${codes.length ? ` ${codes.join(',')}` : ''}${message ? `: ${message}` : ''}`,
-      );
+      if (status >= 200 && status < 300) return this.success(res, status, url, spec);
+      return this.failure(res, status, url, spec);
     }
+  }
+
+  /** Where a redirect leads, resolved against the URL it came from; a scheme the session refuses is refused. */
+  private redirectTarget(location: string, url: URL, what: string): URL {
+    let next: URL;
+    try {
+      next = new URL(location, url);
+    } catch {
+      throw new CustodyError('REGISTRY', `${what}: redirect to an invalid URL`);
+    }
+    this.session.checkScheme(next, what);
+    return next;
+  }
+
+  /** A 2xx answer: its body read and checked as `spec.read` says (into memory, or into a sink opened now), or left unread. */
+  private async success(res: http.IncomingMessage, status: number, url: URL, spec: RequestSpec): Promise<RegistryResponse> {
+    if (spec.method === 'HEAD' || spec.read === undefined) {
+      res.resume();
+      return { status, headers: res.headers, url };
+    }
+    try {
+      const options = { maxBytes: spec.read.maxBytes, stallTimeoutMs: this.session.options.stallTimeoutMs, what: spec.what };
+      if (spec.read.sink) {
+        let sink: ChunkSink<unknown>;
+        try {
+          sink = await spec.read.sink();
+        } catch (err) {
+          res.destroy();
+          throw err;
+        }
+        const stored = await readBodyInto(res, spec.read.expected, options, sink);
+        return { status, headers: res.headers, url, stored };
+      }
+      const body = await readBody(res, spec.read.expected, options);
+      return { status, headers: res.headers, url, body };
+    } catch (err) {
+      if (err instanceof CustodyError) throw err;
+      throw this.networkFailure(err, spec.what, url);
+    }
+  }
+
+  /** Any other answer: a 404 returned when `spec.allow404`, a retryable failure (429, TOOMANYREQUESTS, 5xx), else the error its status means. */
+  private async failure(res: http.IncomingMessage, status: number, url: URL, spec: RequestSpec): Promise<RegistryResponse> {
+    const errorBody = spec.method === 'HEAD' ? Buffer.alloc(0) : await drain(res);
+    if (spec.method === 'HEAD') res.resume();
+    const { codes, message } = registryErrors(errorBody);
+    if (status === 404 && spec.allow404) return { status, headers: res.headers, url };
+    if (status === 429 || codes.includes('TOOMANYREQUESTS') || isRetryableStatus(status)) {
+      throw this.statusFailure(status, res.headers, codes, spec.what);
+    }
+    if (status === 401) throw await this.auth.refused(spec.what, spec.repository);
+    if (status === 403)
+      throw new CustodyError('AUTH', `${spec.what}: access denied by ${this.registry} (HTTP 403${codes.length ? ` ${codes.join(',')}` : ''})`);
+    if (status === 404) throw new CustodyError('NOT_FOUND', `${spec.what}: not found on ${this.registry}${codes.length ? ` (${codes.join(',')})` : ''}`);
+    throw new CustodyError(
+      'REGISTRY',
+      `${spec.what}: HTTP ${status} from ${this.registry}${codes.length ? ` ${codes.join(',')}` : ''}${message ? `: ${message}` : ''}`,
+    );
   }
 
   private statusFailure(status: number, headers: http.IncomingHttpHeaders, codes: string[], what: string): RetryableFailure {

@@ -51,7 +51,7 @@ const SCOPE = /^[a-zA-Z0-9](?:[a-zA-Z0-9.-]*[a-zA-Z0-9])?(?::[0-9]+)?(?:\/[a-z0-
 /** Parse and validate a trust policy file; every problem is an INVALID_INPUT naming the file and field. */
 export function parseNotationPolicy(bytes: Uint8Array, path: string): NotationPolicy {
   const doc = parseJson(bytes);
-  const err = (where: string, message: string) => new CustodyError('INVALID_INPUT', `${path}${where}: ${message}`);
+  const err: PolicyError = (where, message) => new CustodyError('INVALID_INPUT', `${path}${where}: ${message}`);
   if (!isRecord(doc)) throw err('', 'not a JSON object (Notation trust policy)');
   if (doc.version !== '1.0') throw err('#/version', `trust policy version ${JSON.stringify(doc.version)} is not supported (1.0)`);
   if (!Array.isArray(doc.trustPolicies) || doc.trustPolicies.length === 0) throw err('#/trustPolicies', 'at least one trust policy statement is required');
@@ -65,87 +65,101 @@ export function parseNotationPolicy(bytes: Uint8Array, path: string): NotationPo
     if (typeof name !== 'string' || name.trim() === '') throw err(`${at}/name`, 'a statement needs a name');
     if (names.has(name)) throw err(`${at}/name`, `two statements are named ${JSON.stringify(name)}`);
     names.add(name);
-
-    const registryScopes = raw.registryScopes;
-    if (!Array.isArray(registryScopes) || registryScopes.length === 0 || registryScopes.some((s) => typeof s !== 'string')) {
-      throw err(`${at}/registryScopes`, `statement ${JSON.stringify(name)} needs registryScopes (strings; "*" for all)`);
-    }
-    if (registryScopes.includes('*') && registryScopes.length > 1)
-      throw err(`${at}/registryScopes`, `"*" must be the only scope of statement ${JSON.stringify(name)}`);
-    for (const scope of registryScopes as string[]) {
-      if (scope !== '*' && !SCOPE.test(scope)) throw err(`${at}/registryScopes`, `${JSON.stringify(scope)} is not registry/repository (no tag or digest)`);
-      if (scopes.has(scope)) throw err(`${at}/registryScopes`, `scope ${JSON.stringify(scope)} appears in more than one statement`);
-      scopes.add(scope);
-    }
-
-    const verification = raw.signatureVerification;
-    if (!isRecord(verification)) throw err(`${at}/signatureVerification`, 'signatureVerification {level} is required');
-    const level = verification.level;
-    if (level !== 'strict' && level !== 'permissive' && level !== 'audit' && level !== 'skip') {
-      throw err(`${at}/signatureVerification/level`, `${JSON.stringify(level)} is not strict, permissive, audit or skip`);
-    }
-    const actions = { ...LEVELS[level] };
-    if (verification.override !== undefined) {
-      if (level === 'skip') throw err(`${at}/signatureVerification/override`, 'the skip level cannot be overridden');
-      if (!isRecord(verification.override)) throw err(`${at}/signatureVerification/override`, 'override is an object of check: action');
-      for (const [check, action] of Object.entries(verification.override)) {
-        if (check === 'integrity') throw err(`${at}/signatureVerification/override`, 'integrity verification cannot be overridden');
-        if (!(CHECKS as string[]).includes(check)) throw err(`${at}/signatureVerification/override`, `${JSON.stringify(check)} is not ${CHECKS.join(', ')}`);
-        if (action !== 'enforce' && action !== 'log' && action !== 'skip')
-          throw err(`${at}/signatureVerification/override/${check}`, `${JSON.stringify(action)} is not enforce, log or skip`);
-        if (action === 'skip' && check !== 'revocation') throw err(`${at}/signatureVerification/override/${check}`, `${check} verification cannot be skipped`);
-        actions[check as Check] = action;
-      }
-    }
-    const verifyTimestamp = verification.verifyTimestamp ?? 'always';
-    if (verifyTimestamp !== 'always' && verifyTimestamp !== 'afterCertExpiry') {
-      throw err(`${at}/signatureVerification/verifyTimestamp`, `${JSON.stringify(verifyTimestamp)} is not always or afterCertExpiry`);
-    }
-
-    const stores = raw.trustStores ?? [];
-    const identities = raw.trustedIdentities ?? [];
-    if (!Array.isArray(stores) || stores.some((s) => typeof s !== 'string')) throw err(`${at}/trustStores`, 'trustStores is a list of "type:name"');
-    if (!Array.isArray(identities) || identities.some((s) => typeof s !== 'string'))
-      throw err(`${at}/trustedIdentities`, 'trustedIdentities is a list of strings');
-    if (level === 'skip') {
-      if (stores.length > 0 || identities.length > 0)
-        throw err(at, `statement ${JSON.stringify(name)} has level skip: it must not name trustStores or trustedIdentities`);
-    } else {
-      if (stores.length === 0) throw err(`${at}/trustStores`, `statement ${JSON.stringify(name)} needs trustStores`);
-      if (identities.length === 0) throw err(`${at}/trustedIdentities`, `statement ${JSON.stringify(name)} needs trustedIdentities ("*" for any)`);
-    }
-    for (const store of stores as string[]) {
-      if (!STORE.test(store)) throw err(`${at}/trustStores`, `${JSON.stringify(store)} is not ${STORE_TYPES.join('|')}:NAME`);
-    }
-    if (new Set(stores).size !== stores.length) throw err(`${at}/trustStores`, 'a trust store is listed twice');
-    const trustedIdentities: TrustedIdentity[] = [];
-    if ((identities as string[]).includes('*') && identities.length > 1) throw err(`${at}/trustedIdentities`, '"*" must be the only trusted identity');
-    for (const text of identities as string[]) {
-      if (text === '*') {
-        trustedIdentities.push({ text });
-        continue;
-      }
-      const m = /^x509\.subject:(.*)$/s.exec(text);
-      if (!m) throw err(`${at}/trustedIdentities`, `${JSON.stringify(text)} is not "*" or "x509.subject:<distinguished name>"`);
-      const subject = parseName(m[1]!.trim());
-      if (typeof subject === 'string') throw err(`${at}/trustedIdentities`, subject);
-      // trust-store-trust-policy.md: an x509.subject identity names at least C, ST and O.
-      for (const required of ['C', 'ST', 'O']) {
-        if (!subject.has(required)) throw err(`${at}/trustedIdentities`, `${JSON.stringify(text)} must name at least C, ST and O (it lacks ${required})`);
-      }
-      trustedIdentities.push({ text, subject });
-    }
-    statements.push({
-      name,
-      registryScopes: registryScopes as string[],
-      level,
-      actions,
-      verifyTimestamp,
-      trustStores: stores as string[],
-      trustedIdentities,
-    });
+    const registryScopes = parseScopes(raw.registryScopes, name, scopes, err, at);
+    const { level, actions, verifyTimestamp } = parseVerification(raw.signatureVerification, err, at);
+    const { stores, identities } = parseTrustLists(raw, name, level, err, at);
+    statements.push({ name, registryScopes, level, actions, verifyTimestamp, trustStores: stores, trustedIdentities: parseIdentities(identities, err, at) });
   }
   return { statements, implicit: false };
+}
+
+/** The error for a field of the policy file, its JSON Pointer `where` after the file's path. */
+type PolicyError = (where: string, message: string) => CustodyError;
+
+/** A statement's registryScopes: `*` alone, or registry/repository names no other statement has taken (`seen`, updated). */
+function parseScopes(value: unknown, name: string, seen: Set<string>, err: PolicyError, at: string): string[] {
+  if (!Array.isArray(value) || value.length === 0 || value.some((s) => typeof s !== 'string')) {
+    throw err(`${at}/registryScopes`, `statement ${JSON.stringify(name)} needs registryScopes (strings; "*" for all)`);
+  }
+  const registryScopes = value as string[];
+  if (registryScopes.includes('*') && registryScopes.length > 1)
+    throw err(`${at}/registryScopes`, `"*" must be the only scope of statement ${JSON.stringify(name)}`);
+  for (const scope of registryScopes) {
+    if (scope !== '*' && !SCOPE.test(scope)) throw err(`${at}/registryScopes`, `${JSON.stringify(scope)} is not registry/repository (no tag or digest)`);
+    if (seen.has(scope)) throw err(`${at}/registryScopes`, `scope ${JSON.stringify(scope)} appears in more than one statement`);
+    seen.add(scope);
+  }
+  return registryScopes;
+}
+
+/** signatureVerification: its level, the action per check (the level's, with overrides the spec allows), and when to verify the timestamp. */
+function parseVerification(verification: unknown, err: PolicyError, at: string): Pick<PolicyStatement, 'level' | 'actions' | 'verifyTimestamp'> {
+  if (!isRecord(verification)) throw err(`${at}/signatureVerification`, 'signatureVerification {level} is required');
+  const level = verification.level;
+  if (level !== 'strict' && level !== 'permissive' && level !== 'audit' && level !== 'skip') {
+    throw err(`${at}/signatureVerification/level`, `${JSON.stringify(level)} is not strict, permissive, audit or skip`);
+  }
+  const actions = { ...LEVELS[level] };
+  if (verification.override !== undefined) {
+    if (level === 'skip') throw err(`${at}/signatureVerification/override`, 'the skip level cannot be overridden');
+    if (!isRecord(verification.override)) throw err(`${at}/signatureVerification/override`, 'override is an object of check: action');
+    for (const [check, action] of Object.entries(verification.override)) {
+      if (check === 'integrity') throw err(`${at}/signatureVerification/override`, 'integrity verification cannot be overridden');
+      if (!(CHECKS as string[]).includes(check)) throw err(`${at}/signatureVerification/override`, `${JSON.stringify(check)} is not ${CHECKS.join(', ')}`);
+      if (action !== 'enforce' && action !== 'log' && action !== 'skip')
+        throw err(`${at}/signatureVerification/override/${check}`, `${JSON.stringify(action)} is not enforce, log or skip`);
+      if (action === 'skip' && check !== 'revocation') throw err(`${at}/signatureVerification/override/${check}`, `${check} verification cannot be skipped`);
+      actions[check as Check] = action;
+    }
+  }
+  const verifyTimestamp = verification.verifyTimestamp ?? 'always';
+  if (verifyTimestamp !== 'always' && verifyTimestamp !== 'afterCertExpiry') {
+    throw err(`${at}/signatureVerification/verifyTimestamp`, `${JSON.stringify(verifyTimestamp)} is not always or afterCertExpiry`);
+  }
+  return { level, actions, verifyTimestamp };
+}
+
+/** trustStores and trustedIdentities: lists of strings, both empty at level skip and both given otherwise; each store `type:name`, none twice. */
+function parseTrustLists(raw: Record<string, unknown>, name: string, level: Level, err: PolicyError, at: string): { stores: string[]; identities: string[] } {
+  const stores = raw.trustStores ?? [];
+  const identities = raw.trustedIdentities ?? [];
+  if (!Array.isArray(stores) || stores.some((s) => typeof s !== 'string')) throw err(`${at}/trustStores`, 'trustStores is a list of "type:name"');
+  if (!Array.isArray(identities) || identities.some((s) => typeof s !== 'string'))
+    throw err(`${at}/trustedIdentities`, 'trustedIdentities is a list of strings');
+  if (level === 'skip') {
+    if (stores.length > 0 || identities.length > 0)
+      throw err(at, `statement ${JSON.stringify(name)} has level skip: it must not name trustStores or trustedIdentities`);
+  } else {
+    if (stores.length === 0) throw err(`${at}/trustStores`, `statement ${JSON.stringify(name)} needs trustStores`);
+    if (identities.length === 0) throw err(`${at}/trustedIdentities`, `statement ${JSON.stringify(name)} needs trustedIdentities ("*" for any)`);
+  }
+  for (const store of stores as string[]) {
+    if (!STORE.test(store)) throw err(`${at}/trustStores`, `${JSON.stringify(store)} is not ${STORE_TYPES.join('|')}:NAME`);
+  }
+  if (new Set(stores).size !== stores.length) throw err(`${at}/trustStores`, 'a trust store is listed twice');
+  return { stores: stores as string[], identities: identities as string[] };
+}
+
+/** trustedIdentities: `*` alone, or `x509.subject:` distinguished names naming at least C, ST and O. */
+function parseIdentities(identities: string[], err: PolicyError, at: string): TrustedIdentity[] {
+  const trustedIdentities: TrustedIdentity[] = [];
+  if (identities.includes('*') && identities.length > 1) throw err(`${at}/trustedIdentities`, '"*" must be the only trusted identity');
+  for (const text of identities) {
+    if (text === '*') {
+      trustedIdentities.push({ text });
+      continue;
+    }
+    const m = /^x509\.subject:(.*)$/s.exec(text);
+    if (!m) throw err(`${at}/trustedIdentities`, `${JSON.stringify(text)} is not "*" or "x509.subject:<distinguished name>"`);
+    const subject = parseName(m[1]!.trim());
+    if (typeof subject === 'string') throw err(`${at}/trustedIdentities`, subject);
+    // trust-store-trust-policy.md: an x509.subject identity names at least C, ST and O.
+    for (const required of ['C', 'ST', 'O']) {
+      if (!subject.has(required)) throw err(`${at}/trustedIdentities`, `${JSON.stringify(text)} must name at least C, ST and O (it lacks ${required})`);
+    }
+    trustedIdentities.push({ text, subject });
+  }
+  return trustedIdentities;
 }
 
 /**

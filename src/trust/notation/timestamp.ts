@@ -115,6 +115,26 @@ function accuracyMs(tstInfo: ASN1Obj): number {
  */
 export function verifyTimestampToken(der: Buffer, data: Buffer, roots: X509Certificate[], parseCert: (der: Buffer) => X509Certificate): TimestampResult {
   if (roots.length === 0) fail('no trusted TSA certificate (the policy names no tsa store with certificates)');
+  const { token, tstInfo, genTime } = readToken(der, data);
+  const { certificates, signerInfo, signedAttrs } = parts(token, parseCert);
+  const signer = findSigner(signerInfo.subs[1] ?? fail('the token signer has no identifier'), certificates);
+  if (!signer) fail('the signing certificate was not found in the timestamp token');
+  const digestAlg = checkSignedAttributes(signerInfo, signedAttrs, tstInfo, signer);
+  checkTokenSignature(signerInfo, signedAttrs, signer, digestAlg);
+
+  const accuracy = accuracyMs(tstInfo.root);
+  const earliest = new Date(genTime.getTime() - accuracy);
+  const latest = new Date(genTime.getTime() + accuracy);
+  const leaf = checkLeaf(signer, EKU_TIME_STAMPING, 'timeStamping');
+  if (leaf) fail(`the TSA certificate ${describe(signer)} ${leaf}`);
+  verifyTsaChain(signer, certificates, roots, genTime);
+  return { time: genTime, earliest, latest, tsa: signer };
+}
+
+type TstInfo = RFC3161Timestamp['tstInfo'];
+
+/** The token parsed (canonical DER, SignedData over a TSTInfo), its time read, its message imprint checked against `data`. */
+function readToken(der: Buffer, data: Buffer): { token: ASN1Obj; tstInfo: TstInfo; genTime: Date } {
   let token: ASN1Obj;
   try {
     token = ASN1Obj.parseBuffer(Buffer.from(der));
@@ -143,12 +163,16 @@ export function verifyTimestampToken(der: Buffer, data: Buffer, roots: X509Certi
   } catch {
     fail('TSTInfo message imprint does not match the signature (mismatched message)');
   }
+  return { token, tstInfo, genTime };
+}
 
-  const { certificates, signerInfo, signedAttrs } = parts(token, parseCert);
-  const signer = findSigner(signerInfo.subs[1] ?? fail('the token signer has no identifier'), certificates);
-  if (!signer) fail('the signing certificate was not found in the timestamp token');
-
-  // RFC 5652 §5.3-5.4: signed attributes carry the content type and the digest of the TSTInfo.
+/**
+ * RFC 5652 §5.3-5.4: the signed attributes carry the content type and the
+ * digest of the TSTInfo; RFC 5816 / RFC 2634: the ESS signing-certificate
+ * attribute binds the signer's certificate. Returns the signer's digest
+ * algorithm (SHA-2).
+ */
+function checkSignedAttributes(signerInfo: ASN1Obj, signedAttrs: ASN1Obj, tstInfo: TstInfo, signer: X509Certificate): string {
   const digestOid = signerInfo.subs[2]?.subs[0]?.toOID() ?? '';
   const digestAlg = HASHES[digestOid];
   if (!digestAlg || digestAlg === 'sha1') fail(`the signer's digest algorithm ${digestOid} is not SHA-2`);
@@ -158,7 +182,6 @@ export function verifyTimestampToken(der: Buffer, data: Buffer, roots: X509Certi
   if (!messageDigest || !createHash(digestAlg).update(tstInfo.raw).digest().equals(messageDigest.value)) {
     fail('the signed message-digest attribute does not match the TSTInfo');
   }
-  // RFC 5816 / RFC 2634: the ESS signing-certificate attribute binds the signer's certificate.
   const essV2 = attribute(signedAttrs, OID_SIGNING_CERT_V2);
   const essV1 = attribute(signedAttrs, OID_SIGNING_CERT_V1);
   if (!essV2 && !essV1) fail('the token has no signing-certificate attribute (RFC 5816)');
@@ -173,7 +196,11 @@ export function verifyTimestampToken(der: Buffer, data: Buffer, roots: X509Certi
   if (!hashObj || !createHash(essHashAlg).update(signer.root.toDER()).digest().equals(hashObj.value)) {
     fail('the signing-certificate attribute does not name the certificate that signed the token');
   }
+  return digestAlg;
+}
 
+/** The signer's signature over its signed attributes verifies with its certificate's key (RSA PKCS#1 v1.5 or ECDSA). */
+function checkTokenSignature(signerInfo: ASN1Obj, signedAttrs: ASN1Obj, signer: X509Certificate, digestAlg: string): void {
   const signatureAlgOid = signerInfo.subs[signerInfo.subs.indexOf(signedAttrs) + 1]?.subs[0]?.toOID() ?? '';
   const signature = signerInfo.subs[signerInfo.subs.indexOf(signedAttrs) + 2]?.value ?? fail('the token has no signature');
   const attrs = signedAttrs.toDER();
@@ -188,14 +215,6 @@ export function verifyTimestampToken(der: Buffer, data: Buffer, roots: X509Certi
     fail(`the token's signature algorithm ${signatureAlgOid} is not supported`);
   }
   if (!ok) fail('the token signature does not verify with its signing certificate');
-
-  const accuracy = accuracyMs(tstInfo.root);
-  const earliest = new Date(genTime.getTime() - accuracy);
-  const latest = new Date(genTime.getTime() + accuracy);
-  const leaf = checkLeaf(signer, EKU_TIME_STAMPING, 'timeStamping');
-  if (leaf) fail(`the TSA certificate ${describe(signer)} ${leaf}`);
-  verifyTsaChain(signer, certificates, roots, genTime);
-  return { time: genTime, earliest, latest, tsa: signer };
 }
 
 /**
