@@ -1,3 +1,4 @@
+import type { FormatProblem } from '../types.js';
 import { readCyclonedxXml } from './cyclonedx-xml.js';
 import { spdxTagValue } from './spdx-tag-value.js';
 import { parseTagValue } from './spdx-tag-value-parse.js';
@@ -17,14 +18,19 @@ import { readSpdxYaml, spdxYaml } from './spdx-yaml.js';
 export function readTextSbom(text: string, mediaType: string, format: string): { model: unknown } | { reason: string } {
   if (format === 'cyclonedx') {
     const read = readCyclonedxXml(text);
-    return 'model' in read ? read : { reason: read.problem.message };
+    return 'model' in read ? read : { reason: sentence(read.problem) };
   }
   if (format !== 'spdx') return { reason: `a ${format} document is JSON; this one is not` };
   const input = { mediaType, text };
   if (spdxTagValue.detect(input)) return { model: parseTagValue(text, false).doc };
   if (spdxYaml.detect(input)) {
     const read = readSpdxYaml(text);
-    return 'value' in read ? { model: read.value } : { reason: read.problems[0]!.message };
+    return 'value' in read ? { model: read.value } : { reason: sentence(read.problems[0]!) };
   }
   return { reason: 'neither SPDX JSON, tag-value nor YAML (no spdxVersion or SPDXVersion marker at the start)' };
+}
+
+/** A problem's message without the path it starts with (the path is the document's root here). */
+function sentence(problem: FormatProblem): string {
+  return problem.message.startsWith(`${problem.path || '/'} `) ? problem.message.slice((problem.path || '/').length + 1) : problem.message;
 }
