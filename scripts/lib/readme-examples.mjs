@@ -101,6 +101,7 @@ function steps(work, today) {
     { block: 'report', args: ['report', r1, '--out', join(work, 'r1-report.html')] },
     { block: 'report-tampered', sh: `cp -r ${r1} ${work}/r2 && echo ' ' >> ${work}/r2/${DATE}/${LAYOUT_IMAGE}/evidence/sbom-spdx-5ec5ffaf75d5.json` },
     { block: 'report-tampered', exit: 1, args: ['report', join(work, 'r2'), '--out', join(work, 'r2-report.html')] },
+    { block: 'report-trust', exit: 1, args: ['report', r1, '--key', 'examples/cosign.pub', '--out', join(work, 'r1-key-report.html')] },
     ...shopBuilds(work).map((args) => ({ block: 'diff', args })),
     { block: 'diff', exit: 1, args: ['diff', '2026-11-28', '2026-11-29', '--root', join(work, 'shop')] },
     { block: 'gate', exit: 1, args: ['gate', 'oci:examples/layout:1.0', '--policy', 'docs/gate-policy.example.yaml'] },

@@ -117,6 +117,7 @@ export const reportCommand = commandSpec(
   'report <path>',
   'verify an archive root, day or export, then write one self-contained HTML page for an auditor: verdict, coverage, trends, inventory, digests',
   {
+    ...TRUST_FLAGS,
     out: 'the HTML file to write (atomically); its sha256 is printed',
     from: 'first day to report on, YYYY-MM-DD (verification still covers all of PATH)',
     to: 'last day to report on, YYYY-MM-DD',

@@ -1,7 +1,7 @@
-import type { TrustOptions } from '../trust/index.js';
+import type { TrustMaterial, TrustOptions } from '../trust/index.js';
 import type { FlagUses } from './flags.js';
 
-/** Trust flags with cosign's names and meaning, shared by archive, verify and verify-evidence. */
+/** Trust flags with cosign's names and meaning, shared by archive, verify, verify-evidence and report. */
 export interface TrustArgs {
   key?: string[];
   trustedRoot?: string[];
@@ -49,4 +49,14 @@ export function toTrustOptions(args: TrustArgs): TrustOptions {
 /** Did the user give any trust material or constraint? */
 export function hasTrust(options: TrustOptions): boolean {
   return Object.keys(options).length > 0;
+}
+
+/**
+ * The trust material the flags name, loaded and checked as verify loads it;
+ * undefined when none is given. The Sigstore libraries load only then: a
+ * plain verify or report stays light.
+ */
+export async function loadTrustArgs(args: TrustArgs): Promise<TrustMaterial | undefined> {
+  const options = toTrustOptions(args);
+  return hasTrust(options) ? (await import('../trust/index.js')).loadTrustMaterial(options) : undefined;
 }

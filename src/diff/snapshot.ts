@@ -11,8 +11,8 @@ import { readDay } from '../days/read-day.js';
 import { referenceKey } from '../days/reference-key.js';
 import type { EvidenceView } from '../days/views.js';
 import { decodeURIComponentSafe, purlName } from '../gate/facts/findings.js';
-import { parseJsonBytes } from '../gate/facts/json.js';
-import { readSbomComponents, type SbomComponent } from '../gate/facts/sbom-components.js';
+import type { SbomComponent } from '../gate/facts/sbom-components.js';
+import { listSbomComponents } from '../gate/facts/sbom-listing.js';
 import { severityRank } from '../gate/policy/types.js';
 import { signerText } from '../days/signer.js';
 import type { DaySide, EvidenceRef, SignerRef, VulnRef } from './model.js';
@@ -61,7 +61,8 @@ export async function readSnapshot(input: string, path: string, label: string): 
   }
   const bytes = await archive.files.load(wanted.keys());
   const facts = new FactsCache();
-  const componentsBySha = new Map<string, SbomComponent[]>();
+  /** By content, media type and kind (FactsCache.key): the serialisation is read from the bytes and the media type. */
+  const componentsByContent = new Map<string, SbomComponent[]>();
 
   const images = new Map<string, ImageSnapshot>();
   for (const image of loaded.images) {
@@ -83,16 +84,19 @@ export async function readSnapshot(input: string, path: string, label: string): 
       }
       const content = bytes.get(`${image.folder}/${entry.path}`);
       if (!content) continue;
-      if (entry.kind === 'scan' || entry.kind === 'attestation') {
-        const scan = facts.read(entry, content).scan;
+      const read = entry.kind === 'scan' || entry.kind === 'attestation' ? facts.read(entry, content) : undefined;
+      if (read) {
+        const scan = read.scan;
         if (scan) {
           snapshot.vulnerabilities ??= new Map();
           for (const finding of scan.findings) addVuln(snapshot.vulnerabilities, finding.id, finding.package, finding.severity);
         }
       }
       if (entry.kind === 'sbom' || entry.kind === 'attestation') {
-        if (!componentsBySha.has(entry.sha256)) componentsBySha.set(entry.sha256, readSbomComponents(parseJsonBytes(content)));
-        const components = componentsBySha.get(entry.sha256) ?? [];
+        // An attestation's predicate comes from the facts just read: no document is parsed twice.
+        const key = FactsCache.key(entry);
+        if (!componentsByContent.has(key)) componentsByContent.set(key, listSbomComponents(entry, content, read ? { facts: read } : {}).components);
+        const components = componentsByContent.get(key) ?? [];
         if (components.length > 0) {
           snapshot.components ??= new Map();
           for (const c of components) {

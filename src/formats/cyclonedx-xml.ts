@@ -76,14 +76,40 @@ function judge(input: DetectInput, detection: Detection): Judged {
   return judged;
 }
 
-function read(text: string, version: string | undefined): Judged {
-  let doc: XmlDocument;
+/** The parsed document (to be disposed), or why the text is not XML. */
+function parseXml(text: string): { doc: XmlDocument } | { problem: FormatProblem } {
   try {
-    doc = XmlDocument.fromString(text, PARSE);
+    return { doc: XmlDocument.fromString(text, PARSE) };
   } catch (err) {
     const detail = err instanceof XmlLibError ? err.details[0] : undefined;
-    return { problems: [problem('xml-invalid', '', `not well-formed XML${detail ? ` (line ${detail.line}): ${detail.message.trim()}` : ''}`)], model: {} };
+    return { problem: problem('xml-invalid', '', `not well-formed XML${detail ? ` (line ${detail.line}): ${detail.message.trim()}` : ''}`) };
   }
+}
+
+/**
+ * A CycloneDX XML BOM read into the JSON model (the shape summary and
+ * subjects read: components nested, with name, version and purl), without
+ * the XSD: for readers that list what the normaliser already judged. Why
+ * not, when the text is not XML or its root is not a CycloneDX bom.
+ */
+export function readCyclonedxXml(text: string): { model: Record<string, unknown> } | { problem: FormatProblem } {
+  const parsed = parseXml(text);
+  if ('problem' in parsed) return parsed;
+  try {
+    const root = parsed.doc.root;
+    const declared = NAMESPACE.exec(root.namespaceUri)?.[1];
+    if (root.name !== 'bom' || !declared)
+      return { problem: problem('schema-xsd', '', `the root element is {${root.namespaceUri}}${root.name}, not a CycloneDX bom`) };
+    return { model: toModel(root, declared) };
+  } finally {
+    parsed.doc.dispose();
+  }
+}
+
+function read(text: string, version: string | undefined): Judged {
+  const parsed = parseXml(text);
+  if ('problem' in parsed) return { problems: [parsed.problem], model: {} };
+  const doc = parsed.doc;
   try {
     const root = doc.root;
     const declared = NAMESPACE.exec(root.namespaceUri)?.[1];

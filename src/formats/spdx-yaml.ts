@@ -23,17 +23,27 @@ interface Judged {
 
 const memo = new WeakMap<DetectInput, Judged>();
 
+/**
+ * The document as plain data (the JSON model), or why it is not YAML.
+ * Bounded: aliases cannot multiply the document (the library's
+ * maxAliasCount); the input is within the run's limits.
+ */
+export function readSpdxYaml(text: string): { value: unknown } | { problems: FormatProblem[] } {
+  const doc = parseDocument(text, { schema: 'core', customTags: [], uniqueKeys: true, prettyErrors: false });
+  if (doc.errors.length > 0)
+    return { problems: doc.errors.slice(0, 20).map((e) => problem('yaml-invalid', '', `not valid YAML: ${e.message.split('\n')[0]}`)) };
+  return { value: doc.toJS({ maxAliasCount: 100 }) as unknown };
+}
+
 function judge(input: DetectInput): Judged {
   const hit = memo.get(input);
   if (hit) return hit;
   let judged: Judged;
-  // Bounded: aliases cannot multiply the document (the library's maxAliasCount), the input is within the run's limits.
-  const doc = parseDocument(input.text ?? '', { schema: 'core', customTags: [], uniqueKeys: true, prettyErrors: false });
-  if (doc.errors.length > 0) {
-    judged = { problems: doc.errors.slice(0, 20).map((e) => problem('yaml-invalid', '', `not valid YAML: ${e.message.split('\n')[0]}`)) };
+  const read = readSpdxYaml(input.text ?? '');
+  if ('problems' in read) {
+    judged = { problems: read.problems };
   } else {
-    const value: unknown = doc.toJS({ maxAliasCount: 100 });
-    const folded = foldWhole(spdx2Streaming, value);
+    const folded = foldWhole(spdx2Streaming, read.value);
     judged = { problems: folded.problems, folded };
   }
   memo.set(input, judged);

@@ -3,7 +3,8 @@ import { sha256Hex } from '../lib/hash.js';
 import { CustodyError } from '../errors.js';
 import { extractFacts, type EvidenceFacts } from '../gate/facts/extract.js';
 import { parseJsonBytes } from '../gate/facts/json.js';
-import { readSbomComponents, type SbomComponent } from '../gate/facts/sbom-components.js';
+import type { SbomComponent } from '../gate/facts/sbom-components.js';
+import { listSbomComponents } from '../gate/facts/sbom-listing.js';
 import type { EvidenceEntry } from '../types.js';
 import { fail } from './read-day.js';
 
@@ -25,8 +26,8 @@ const UNREAD_KINDS = new Set(['image']);
  * Read one evidence file for the index: a regular file of the size and
  * sha256 its (checked) image manifest records — anything else throws
  * VERIFICATION_FAILED, so no byte that verify cannot vouch for reaches an
- * answer — then its facts through the gate's readers and, for an SBOM, its
- * components.
+ * answer — then its facts through the gate's readers and, for an SBOM in
+ * any serialisation custody recognises, its components.
  */
 export function readDocument(file: string, shown: string, entry: EvidenceEntry, maxBytes: number, root: string): DocumentFacts {
   const base = { sha256: entry.sha256, size: entry.size, mediaType: entry.mediaType, components: [] };
@@ -46,8 +47,11 @@ export function readDocument(file: string, shown: string, entry: EvidenceEntry, 
   const actual = sha256Hex(bytes);
   if (actual !== entry.sha256) fail(`${shown} has sha256 ${actual}; its image manifest says ${entry.sha256}`, root);
 
+  // Parsed once, for the facts and the components both (an SBOM near the size limit is never parsed whole twice).
+  const json = { value: parseJsonBytes(bytes) };
   const facts = extractFacts({
     bytes,
+    json,
     mediaType: entry.mediaType,
     annotations: entry.origin.descriptor?.annotations ?? {},
     normalized: {
@@ -60,8 +64,7 @@ export function readDocument(file: string, shown: string, entry: EvidenceEntry, 
       summary: entry.summary,
     },
   });
-  let components: SbomComponent[] = [];
-  if (facts.sbom?.via === 'attestation') components = readSbomComponents(facts.statement?.predicate);
-  else if (facts.sbom) components = readSbomComponents(parseJsonBytes(bytes));
-  return { ...base, parsed: true, facts, components };
+  const listing = listSbomComponents(entry, bytes, { json, facts });
+  if (listing.reason) facts.errors.push(`sbom components: ${listing.reason}`);
+  return { ...base, parsed: true, facts, components: listing.components };
 }

@@ -14,7 +14,8 @@
  *   (+ `finding_names`: id and aliases), `vex_statements` (+ `vex_names`)
  *   hang off a document.
  */
-export const SCHEMA_VERSION = 1;
+/** 2: SBOMs in SPDX tag-value and YAML and in CycloneDX XML list their components (an index of 1 lacks them: rebuilt). */
+export const SCHEMA_VERSION = 2;
 
 export const SCHEMA_SQL = `
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;

@@ -6,6 +6,7 @@ import { readDay, type LoadedDay } from '../days/read-day.js';
 import { referenceKey } from '../days/reference-key.js';
 import type { EvidenceView } from '../days/views.js';
 import type { Policy } from '../gate/policy/types.js';
+import type { TrustMaterial } from '../trust/index.js';
 import { TOOL } from '../version.js';
 import { coverageOf, emptyCoverage, needsFacts } from './coverage.js';
 import { VersionLog } from './inventory.js';
@@ -25,6 +26,8 @@ export interface AuditReportOptions {
   now?: Date;
   /** Threads hashing files during verification. */
   concurrency?: number;
+  /** The auditor's trust material (verify's trust flags): every signature and seal is checked against it instead of the archive's own. */
+  trust?: TrustMaterial;
 }
 
 interface ImageState {
@@ -51,7 +54,11 @@ export async function makeAuditReport(path: string, options: AuditReportOptions 
   const to = options.to === undefined ? undefined : checkFlagDate('--to', options.to);
   if (from && to && from > to) throw new CustodyError('USAGE', `--from ${from} is after --to ${to}`);
   const now = options.now ?? new Date();
-  const archive = await openVerified(path, { chain: true, ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}) });
+  const archive = await openVerified(path, {
+    chain: true,
+    ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
+    ...(options.trust ? { trust: options.trust } : {}),
+  });
   const inRange = archive.days.filter((d) => (!from || d.date >= from) && (!to || d.date <= to));
 
   const facts = new FactsCache();

@@ -2,8 +2,9 @@ import { loadPolicy } from '../../gate/policy/load.js';
 import { makeAuditReport, renderAuditText, writeAuditHtml, type AuditReport } from '../../report/index.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { oneLine, printJson, type Io } from '../output.js';
+import { loadTrustArgs, type TrustArgs } from '../trust-flags.js';
 
-export interface ReportArgs {
+export interface ReportArgs extends TrustArgs {
   path: string;
   out?: string;
   from?: string;
@@ -13,13 +14,16 @@ export interface ReportArgs {
 }
 
 /**
- * Verify, report, print the verdict and the report's sha256. Exit 1 when the
+ * Verify (with the trust flags as verify takes them), report, print the
+ * verdict and the report's sha256. Exit 1 when the
  * archive does not verify (the report is written all the same, the failure
  * at its top) or an image fails the policy.
  */
 export async function runReport(args: ReportArgs, io: Io): Promise<ExitCode> {
   const policy = args.policy !== undefined ? await loadPolicy(args.policy) : undefined;
+  const trust = await loadTrustArgs(args);
   const report = await makeAuditReport(args.path, {
+    ...(trust ? { trust } : {}),
     ...(args.from !== undefined ? { from: args.from } : {}),
     ...(args.to !== undefined ? { to: args.to } : {}),
     ...(policy ? { policy } : {}),

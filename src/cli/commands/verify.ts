@@ -2,7 +2,7 @@ import { verifyArchive, type VerifyReport } from '../../verify/verify.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { shown } from '../../lib/escape.js';
 import { printError, printJson, type Io } from '../output.js';
-import { hasTrust, toTrustOptions, type TrustArgs } from '../trust-flags.js';
+import { loadTrustArgs, type TrustArgs } from '../trust-flags.js';
 
 export interface VerifyArgs extends TrustArgs {
   path: string;
@@ -11,9 +11,7 @@ export interface VerifyArgs extends TrustArgs {
 }
 
 export async function runVerify(args: VerifyArgs, io: Io): Promise<ExitCode> {
-  const trustOptions = toTrustOptions(args);
-  // The Sigstore libraries load only when the auditor names trust material: a plain verify stays light.
-  const trust = hasTrust(trustOptions) ? await (await import('../../trust/index.js')).loadTrustMaterial(trustOptions) : undefined;
+  const trust = await loadTrustArgs(args);
   const report = await verifyArchive(args.path, { chain: args.chain, ...(trust ? { trust } : {}) });
   if (args.json)
     printJson(io, {

@@ -33,6 +33,8 @@ export interface FactInput {
   mediaType: string;
   annotations?: Record<string, string>;
   normalized: Normalized;
+  /** The bytes already parsed (parseJsonBytes; `value` undefined when not JSON), so a caller that needs the value too parses once. */
+  json?: { value: unknown };
 }
 
 /**
@@ -42,7 +44,7 @@ export interface FactInput {
  */
 export function extractFacts(input: FactInput): EvidenceFacts {
   const facts: EvidenceFacts = { errors: [] };
-  const json = parseJsonBytes(input.bytes);
+  const json = input.json ? input.json.value : parseJsonBytes(input.bytes);
   const guard = <T>(what: string, read: () => T | undefined): T | undefined => {
     try {
       return read();

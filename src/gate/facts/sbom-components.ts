@@ -1,6 +1,6 @@
 import { array, isRecord, text } from './json.js';
 import { readSbomDocument } from './sbom.js';
-import { readStatement } from './statement.js';
+import { readStatement, type StatementFacts } from './statement.js';
 
 const SBOM_PREDICATE = /^https:\/\/(spdx\.dev\/Document|cyclonedx\.org\/bom)/;
 
@@ -25,7 +25,7 @@ export const MAX_COMPONENTS = 200_000;
 export function readSbomComponents(json: unknown): SbomComponent[] {
   // An SBOM attestation (an in-toto statement, bare or in a DSSE envelope): its predicate.
   const statement = readStatement(json);
-  if (statement) return SBOM_PREDICATE.test(statement.predicateType) ? readSbomComponents(statement.predicate) : [];
+  if (statement) return readStatementComponents(statement);
   const facts = readSbomDocument(json);
   if (!facts || !isRecord(json)) return [];
   const out = new Components();
@@ -52,6 +52,11 @@ export function readSbomComponents(json: unknown): SbomComponent[] {
     for (const a of array(json, 'artifacts')) out.add(text(a, 'name'), text(a, 'version'), text(a, 'purl'));
   }
   return out.list;
+}
+
+/** The packages of an SBOM attestation's predicate; none for any other statement. */
+export function readStatementComponents(statement: StatementFacts): SbomComponent[] {
+  return SBOM_PREDICATE.test(statement.predicateType) ? readSbomComponents(statement.predicate) : [];
 }
 
 class Components {
