@@ -8,7 +8,7 @@ import type { EvidenceView } from '../days/views.js';
 import type { Policy } from '../gate/policy/types.js';
 import type { TrustMaterial } from '../trust/index.js';
 import { TOOL } from '../version.js';
-import { coverageOf, emptyCoverage, needsFacts } from './coverage.js';
+import { coverageOf, emptyCoverage, needsFacts, type ProblemAt } from './coverage.js';
 import { VersionLog } from './inventory.js';
 import { REPORT_FORMAT, type AuditReport, type DayRow, type ImageCoverage, type ImageRow } from './model.js';
 import { gateImages, type GateTarget } from './policy.js';
@@ -129,6 +129,16 @@ async function loadFacts(archive: VerifiedArchive, day: LoadedDay, facts: FactsC
   }
 }
 
+/** Verification's problems by the file they are about (a path's `#/pointer` dropped): the first code of each. */
+function problemsNow(archive: VerifiedArchive): ProblemAt {
+  const byPath = new Map<string, string>();
+  for (const problem of archive.verify.problems) {
+    const path = problem.path.split('#')[0]!;
+    if (!byPath.has(path)) byPath.set(path, problem.code);
+  }
+  return (path) => byPath.get(path);
+}
+
 /** The letter of an image's day in its timeline (ImageRow.timeline). */
 function grade(coverage: ImageCoverage): string {
   if (coverage.status === 'incomplete') return 'I';
@@ -164,8 +174,9 @@ async function dayRowOf(
     high: 0,
     ...(loaded.error ? { error: loaded.error } : {}),
   };
+  const problemAt = problemsNow(archive);
   for (const image of loaded.images) {
-    const coverage = image.manifest ? coverageOf(date, image, (entry) => facts.get(entry)) : emptyCoverage(date, image);
+    const coverage = image.manifest ? coverageOf(date, image, (entry) => facts.get(entry), problemAt) : emptyCoverage(date, image);
     if (image.entry.status === 'ok') row.ok++;
     else if (image.entry.status === 'incomplete') row.incomplete++;
     else row.failed++;

@@ -18,6 +18,9 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 export type FactsOf = (entry: EvidenceView) => EvidenceFacts | undefined;
 
+/** The code of the first problem verification found with a file of the archive (its path from the archive's top), if any. */
+export type ProblemAt = (path: string) => string | undefined;
+
 /** Does this image need the facts of `entry` (its bytes read) for its coverage? */
 export function needsFacts(image: ImageManifestView, entry: EvidenceView): boolean {
   if (entry.kind === 'attestation' || entry.kind === 'vex') return true;
@@ -43,31 +46,41 @@ export function emptyCoverage(date: string, image: LoadedImage): ImageCoverage {
   };
 }
 
-export function coverageOf(date: string, loaded: LoadedImage, factsOf: FactsOf): ImageCoverage {
+export function coverageOf(date: string, loaded: LoadedImage, factsOf: FactsOf, problemAt: ProblemAt = () => undefined): ImageCoverage {
   const coverage = emptyCoverage(date, loaded);
   const image = loaded.manifest;
   if (!image) return coverage;
   coverage.evidence = image.evidence.length;
   coverage.invalid = image.evidence.filter((e) => !e.valid).length;
-  coverage.signed = signaturesOf(image);
+  const folder = loaded.folder;
+  coverage.signed = signaturesOf(image, (entry) => (folder === undefined ? undefined : problemAt(`${folder}/${entry.path}`)));
   coverage.sbom = sbomsOf(image, factsOf);
   coverage.provenance = provenanceOf(image, factsOf);
   coverage.scan = scansOf(image, factsOf, Date.parse(image.updatedAt || image.createdAt || `${date}T00:00:00Z`));
   return coverage;
 }
 
-function signaturesOf(image: ImageManifestView): ImageCoverage['signed'] {
+/**
+ * Signatures and their signers. A signature counts as verified when it was
+ * verified at archive time and verification (with the auditor's trust
+ * material, when given) finds nothing wrong with its file now: otherwise the
+ * code shown is the problem found now, else the archived verdict's.
+ */
+function signaturesOf(image: ImageManifestView, problemNow: (entry: EvidenceView) => string | undefined): ImageCoverage['signed'] {
   const signatures = image.evidence.filter((e) => e.kind === 'signature');
   const signers = new Map<string, SignerInfo>();
+  let verifiedCount = 0;
   for (const entry of signatures) {
     const identity = signerText(entry.verification, entry.summary);
-    const verified = entry.verification?.verified === true;
+    const now = problemNow(entry);
+    const verified = entry.verification?.verified === true && now === undefined;
+    if (verified) verifiedCount++;
     const known = signers.get(identity);
     if (known?.verified) continue;
-    const code = entry.verification ? entry.verification.code : 'no-verdict';
+    const code = now ?? (entry.verification ? entry.verification.code : 'no-verdict');
     signers.set(identity, { identity, verified, ...(!verified && code ? { code } : {}) });
   }
-  return { signatures: signatures.length, verified: signatures.filter((e) => e.verification?.verified === true).length, signers: [...signers.values()] };
+  return { signatures: signatures.length, verified: verifiedCount, signers: [...signers.values()] };
 }
 
 function formatText(entry: EvidenceView): string {

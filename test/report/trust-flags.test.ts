@@ -40,7 +40,14 @@ describe('custody report with the trust flags of custody verify', () => {
     expect(verify.code).toBe(1);
     const json = await runCli(['report', root, '--key', otherKey, '--json']);
     expect(json.code).toBe(1);
-    expect((JSON.parse(json.stdout) as AuditReport).verdict.problems).toEqual((JSON.parse(verify.stdout) as { problems: unknown[] }).problems);
+    const failing = JSON.parse(json.stdout) as AuditReport;
+    expect(failing.verdict.problems).toEqual((JSON.parse(verify.stdout) as { problems: unknown[] }).problems);
+    // Coverage follows the verdict: the signature verified at archive time no longer counts as verified.
+    const signed = failing.images.find((i) => i.ref === LAYOUT_REF)!.latest.signed;
+    expect(signed.signatures).toBeGreaterThan(0);
+    expect(signed.verified).toBe(0);
+    expect(signed.signers.map((s) => [s.verified, s.code])).toContainEqual([false, 'signature-unverified']);
+    expect(failing.days.every((d) => d.signed === 0)).toBe(true);
   });
 
   it('the key that signed: the verdict passes, exit 0', async () => {
@@ -50,7 +57,9 @@ describe('custody report with the trust flags of custody verify', () => {
     const report = JSON.parse(result.stdout) as AuditReport;
     expect(report.verdict).toMatchObject({ ok: true, problems: [] });
     expect(report.verdict.signatures).toBeGreaterThan(0);
-    expect(report.images.find((i) => i.ref === LAYOUT_REF)).toBeDefined();
+    const signed = report.images.find((i) => i.ref === LAYOUT_REF)!.latest.signed;
+    expect(signed.verified).toBe(signed.signatures);
+    expect(signed.signers.every((s) => s.verified)).toBe(true);
   });
 
   it('both keys, repeated as verify takes them: the signature verifies against one, exit 0', async () => {
