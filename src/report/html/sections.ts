@@ -151,7 +151,7 @@ export function coverage(report: AuditReport): Markup {
 </tr>`;
   });
   return html`<section id="coverage"><h2>Coverage per image</h2>
-<p class="muted">Each image reference as archived on the newest day of the range it appears on. Severity counts are those of the newest scan report; VEX-suppressed findings are those an archived OpenVEX statement marks not_affected or fixed (signatures not re-checked here; the policy's decision below does). <span class="screen-only">Click a column header to sort.</span></p>
+<p class="muted">Each image reference as archived on the newest day of the range it appears on. Severity counts are those of the newest scan report; VEX-suppressed findings are those an archived OpenVEX statement marks not_affected or fixed. A signature counts as verified when it verified at archive time and the verification above found nothing wrong with it. <span class="screen-only">Click a column header to sort.</span></p>
 <table id="coverage-table" class="sortable"><thead><tr><th>Image</th><th>Status</th><th class="num">Days</th><th>As of</th><th>Signed</th><th>SBOM</th><th>Provenance</th><th>Scan</th><th class="num">Evidence</th></tr></thead>
 <tbody>${rows}</tbody></table></section>`;
 }
