@@ -39,19 +39,24 @@ function invokedDirectly(): boolean {
 }
 
 /**
- * Node's compile cache for the modules the command loads (yargs alone is
- * some 30 ms to compile, a large part of a `custody query`). Per user, as
+ * Node's compile cache for the modules a command loads (compiling yargs and
+ * the flag tables is a good part of a short command's start). Per user, as
  * caches go: code another account could write is never loaded. The
  * NODE_COMPILE_CACHE variable chooses another folder, NODE_DISABLE_COMPILE_CACHE=1
  * turns it off; a folder that cannot be written costs nothing but the cache.
  */
 function enableModuleCache(): void {
-  if (process.env.NODE_COMPILE_CACHE) enableCompileCache();
-  else {
-    const xdg = process.env.XDG_CACHE_HOME;
-    const base = xdg && isAbsolute(xdg) ? xdg : join(homedir(), '.cache');
-    enableCompileCache(join(base, 'custody', 'node-compile-cache'));
+  if (process.env.NODE_COMPILE_CACHE) {
+    enableCompileCache();
+    return;
   }
+  let base = process.env.XDG_CACHE_HOME;
+  try {
+    if (!base || !isAbsolute(base)) base = join(homedir(), '.cache');
+  } catch {
+    return; // no home folder: no cache
+  }
+  enableCompileCache(join(base, 'custody', 'node-compile-cache'));
 }
 
 if (invokedDirectly()) {
