@@ -19,7 +19,8 @@ export {
   type Collector,
   type CollectContext,
 } from './archive/archive.js';
-export { parseImagesList, readImagesFile, parseShard, inShard } from './archive/batch.js';
+export { parseImagesList, readImagesFile, inShard } from './archive/batch.js';
+export { parseShard } from './archive/shard.js';
 export { verifyArchive, type VerifyReport, type VerifyOptions } from './verify/verify.js';
 export { exportDay } from './export/export.js';
 export { collect, discover, openSource, RegistrySession } from './collect/index.js';

@@ -1,6 +1,8 @@
 import { lstatSync } from 'node:fs';
-import fastGlob from 'fast-glob';
-import { parseShard, type Shard } from '../archive/batch.js';
+import { createRequire } from 'node:module';
+import type FastGlob from 'fast-glob';
+import type { Shard } from '../archive/batch.js';
+import { parseShard } from '../archive/shard.js';
 import { DATE_PATTERN } from '../lib/archive-format.js';
 import { isDigest } from '../oci/reference.js';
 import { CustodyError } from '../errors.js';
@@ -184,6 +186,13 @@ function exists(path: string): boolean {
   }
 }
 
+let fastGlob: typeof FastGlob | undefined;
+
+/** fast-glob, loaded the first time a value may be a glob: every other command line starts without it. */
+function glob(): typeof FastGlob {
+  return (fastGlob ??= createRequire(import.meta.url)('fast-glob') as typeof FastGlob);
+}
+
 /**
  * A file path, or a glob quoted so that the shell leaves it
  * (`--evidence 'reports/*.json'`, `**` for any depth): expanded here to the
@@ -200,8 +209,8 @@ export const FILES_OR_GLOBS: FlagType<string[]> = {
   hint: "a glob in quotes (e.g. 'reports/**/*.json') takes every file it matches",
   parse(value) {
     if (value === '') throw new BadValue();
-    if (exists(value) || !fastGlob.isDynamicPattern(value)) return [value];
-    const matches = fastGlob.sync(value, { onlyFiles: true, unique: true }).sort();
+    if (exists(value) || !glob().isDynamicPattern(value)) return [value];
+    const matches = glob().sync(value, { onlyFiles: true, unique: true }).sort();
     if (matches.length === 0) throw new BadValue('which matches no file');
     return matches;
   },

@@ -1,56 +1,15 @@
 #!/usr/bin/env node
 import { realpathSync } from 'node:fs';
+import { enableCompileCache } from 'node:module';
+import { homedir } from 'node:os';
+import { isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import yargs, { type Argv } from 'yargs';
-import { CustodyError } from '../errors.js';
-import { TOOL } from '../version.js';
 import type { CommandContext } from './context.js';
-import { gateCommand } from './commands/gate-spec.js';
-import {
-  archiveCommand,
-  commandName,
-  diffCommand,
-  discoverCommand,
-  exportCommand,
-  fetchTrustedRootCommand,
-  indexCommand,
-  queryCommand,
-  reportCommand,
-  sealCommand,
-  verifyCommand,
-  verifyEvidenceCommand,
-} from './specs.js';
-import { checkArgv } from './argv-check.js';
+import type { Handler } from './command-line.js';
 import { EXIT } from './exit-codes.js';
-import { guardedIo, oneLine, processIo, reportError, type Io } from './output.js';
-
-type Handler = (args: Record<string, unknown>) => Promise<number>;
-
-/** Each command's flags, for the check of the command line before yargs reads it. */
-const COMMAND_FLAGS = Object.fromEntries(
-  [
-    discoverCommand,
-    archiveCommand,
-    verifyCommand,
-    verifyEvidenceCommand,
-    gateCommand,
-    fetchTrustedRootCommand,
-    sealCommand,
-    exportCommand,
-    reportCommand,
-    diffCommand,
-    indexCommand,
-    queryCommand(() => undefined),
-  ].map((spec) => [commandName(spec), spec.flags]),
-);
-
-/** The context given, else the default one (loaded only when a command needs it). */
-async function contextOf(context: CommandContext | undefined): Promise<CommandContext> {
-  return context ?? (await import('./context.js')).defaultContext;
-}
+import { guardedIo, processIo, reportError, type Io } from './output.js';
 
 /** Parse argv, run one command, return its exit code. Never calls process.exit. Everything written goes through guardedIo. */
-
 export async function main(argv: readonly string[], given: Io = processIo, context?: CommandContext): Promise<number> {
   const io = guardedIo(given);
   let exitCode: number = EXIT.ok;
@@ -58,51 +17,10 @@ export async function main(argv: readonly string[], given: Io = processIo, conte
   const run = (handler: Handler) => (args: Record<string, unknown>) => {
     ran = handler(args);
   };
-  const parser: Argv = yargs([...argv])
-    .scriptName('custody')
-    .locale('en')
-    // One value per flag occurrence: `--evidence a.json REF` leaves REF a reference.
-    .parserConfiguration({ 'greedy-arrays': false })
-    .usage('$0 <command> [options]\n\nChain of custody for container-image supply-chain evidence.')
-    .option('json', { type: 'boolean', default: false, describe: 'machine-readable output' })
-    .command({ ...discoverCommand, handler: run(async (args) => (await import('./commands/discover.js')).runDiscover(args as never, io)) })
-    .command({
-      ...archiveCommand,
-      handler: run(async (args) => (await import('./commands/archive.js')).runArchive(args as never, io, await contextOf(context))),
-    })
-    .command({ ...verifyCommand, handler: run(async (args) => (await import('./commands/verify.js')).runVerify(args as never, io)) })
-    .command({ ...verifyEvidenceCommand, handler: run(async (args) => (await import('./commands/verify-evidence.js')).runVerifyEvidence(args as never, io)) })
-    .command({ ...gateCommand, handler: run(async (args) => (await import('./commands/gate.js')).runGate(args as never, io, await contextOf(context))) })
-    .command({
-      ...fetchTrustedRootCommand,
-      handler: run(async (args) => (await import('./commands/fetch-trusted-root.js')).runFetchTrustedRoot(args as never, io)),
-    })
-    .command({ ...sealCommand, handler: run(async (args) => (await import('./commands/seal.js')).runSeal(args as never, io)) })
-    .command({ ...exportCommand, handler: run(async (args) => (await import('./commands/export.js')).runExport(args as never, io)) })
-    .command({ ...reportCommand, handler: run(async (args) => (await import('./commands/report.js')).runReport(args as never, io)) })
-    .command({ ...diffCommand, handler: run(async (args) => (await import('./commands/diff.js')).runDiff(args as never, io)) })
-    .command({ ...indexCommand, handler: run(async (args) => (await import('./commands/index-archive.js')).runIndex(args as never, io)) })
-    .command(queryCommand(run(async (args) => (await import('./commands/query.js')).runQuery(args as never, io))))
-    .demandCommand(1, 'name a command: custody --help lists them')
-    .strict()
-    .version(TOOL.version)
-    .help()
-    .wrap(Math.min(110, process.stdout.columns ?? 110))
-    .exitProcess(false)
-    .fail((message: string | undefined, error: Error | undefined) => {
-      // Errors from flag checks are usage errors; anything else is thrown by our own code.
-      if (error instanceof CustodyError) throw error;
-      const text = oneLine(error?.message ?? message ?? 'bad usage');
-      // A flag's own message (flag-types.ts) already says what it takes; yargs' own messages are made one line.
-      throw new CustodyError('USAGE', text.startsWith('--') || text.includes('custody --help') ? text : `${text} (custody --help)`);
-    });
-
   try {
-    checkArgv(argv, COMMAND_FLAGS);
-    let helpText = '';
-    await parser.parseAsync([...argv], {}, (_err: unknown, _argv: unknown, output: string) => {
-      helpText = output;
-    });
+    // yargs and the flag tables load here, after the entry point below turned the compile cache on.
+    const { parseCommandLine } = await import('./command-line.js');
+    const helpText = await parseCommandLine(argv, io, context, run);
     if (ran) exitCode = await ran;
     else if (helpText) io.out(`${helpText}\n`);
   } catch (err) {
@@ -120,7 +38,29 @@ function invokedDirectly(): boolean {
   }
 }
 
+/**
+ * Node's compile cache for the modules a command loads (compiling yargs and
+ * the flag tables is a good part of a short command's start). Per user, as
+ * caches go: code another account could write is never loaded. The
+ * NODE_COMPILE_CACHE variable chooses another folder, NODE_DISABLE_COMPILE_CACHE=1
+ * turns it off; a folder that cannot be written costs nothing but the cache.
+ */
+function enableModuleCache(): void {
+  if (process.env.NODE_COMPILE_CACHE) {
+    enableCompileCache();
+    return;
+  }
+  let base = process.env.XDG_CACHE_HOME;
+  try {
+    if (!base || !isAbsolute(base)) base = join(homedir(), '.cache');
+  } catch {
+    return; // no home folder: no cache
+  }
+  enableCompileCache(join(base, 'custody', 'node-compile-cache'));
+}
+
 if (invokedDirectly()) {
+  enableModuleCache();
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

@@ -13,9 +13,16 @@ export function renderQuery(result: QueryResult, format: QueryFormat): string {
     const { index, ...rest } = result;
     return `${JSON.stringify({ ...rest, index: { path: index.index, rebuilt: index.rebuilt, added: index.days.added, reindexed: index.days.reindexed, skipped: index.days.skipped } }, null, 2)}\n`;
   }
+  // Dates, references, digests and scanners repeat row after row: each distinct value is shown once.
+  const shown = new Map<Cell, string>();
+  const cell = (value: Cell) => {
+    let text = shown.get(value);
+    if (text === undefined) shown.set(value, (text = textCell(value)));
+    return text;
+  };
   return textTable(
     result.columns,
-    result.rows.map((row) => result.columns.map((c) => textCell(row[c] ?? null))),
+    result.rows.map((row) => result.columns.map((c) => cell(row[c] ?? null))),
   );
 }
 
@@ -28,18 +35,33 @@ export function renderQuery(result: QueryResult, format: QueryFormat): string {
 export function textTable(columns: readonly string[], rows: readonly string[][]): string {
   if (rows.length === 0) return '';
   const all = [columns.map((c) => c.toUpperCase()), ...rows];
-  const widths = columns.map((_, i) => Math.max(...all.map((r) => [...r[i]!].length)));
+  const widths = columns.map(() => 0);
+  // Each cell measured once (a year's answer has some 50,000 cells), in code points as the padding counts them.
+  const lengths = all.map((r) =>
+    r.map((cell, i) => {
+      const length = codePoints(cell);
+      widths[i] = Math.max(widths[i]!, length);
+      return length;
+    }),
+  );
   return (
     all
-      .map((r) =>
+      .map((r, j) =>
         r
-          .map((cell, i) => (i === r.length - 1 ? cell : cell + ' '.repeat(widths[i]! - [...cell].length)))
+          .map((cell, i) => (i === r.length - 1 ? cell : cell + ' '.repeat(widths[i]! - lengths[j]![i]!)))
           .join('  ')
           .trimEnd(),
       )
       .join('\n') + '\n'
   );
 }
+
+/** The length of a string in code points (`[...text].length`), without spreading the common string that has no surrogate. */
+function codePoints(text: string): number {
+  return SURROGATE.test(text) ? [...text].length : text.length;
+}
+
+const SURROGATE = /[\ud800-\udfff]/;
 
 function textCell(value: Cell): string {
   if (value === null) return '-';

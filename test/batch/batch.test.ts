@@ -1,7 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseImagesList, parseShard, inShard } from '../../src/archive/batch.js';
+import { parseImagesList, inShard } from '../../src/archive/batch.js';
+import { parseShard } from '../../src/archive/shard.js';
 import { CustodyError } from '../../src/errors.js';
 import { verifyArchive } from '../../src/verify/verify.js';
 import { walkTree } from '../../src/verify/tree.js';

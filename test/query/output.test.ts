@@ -55,6 +55,18 @@ describe('textTable', () => {
       ),
     ).toBe('NAME  V\nü     1\nabc   2\n');
   });
+  it('counts a character outside the BMP (a surrogate pair) as one, a lone surrogate as one', () => {
+    expect(
+      textTable(
+        ['a', 'b'],
+        [
+          ['😀', '1'],
+          ['xy', '2'],
+          ['\ud800', '3'],
+        ],
+      ),
+    ).toBe('A   B\n😀   1\nxy  2\n\ud800   3\n');
+  });
   it('prints nothing for no rows', () => {
     expect(textTable(['a'], [])).toBe('');
   });

@@ -3,7 +3,7 @@ import { CustodyError } from '../../errors.js';
 import type { Finding } from '../../gate/facts/findings.js';
 import type { VexProduct, VexStatement, VexStatus } from '../../gate/facts/openvex.js';
 import type { Severity } from '../../gate/policy/types.js';
-import { decidingStatement, type ImageIdentity, type VexDocument } from '../../gate/rules/vex-match.js';
+import { decidingStatement, type ImageIdentity, type VexDocument, type VexVerdict } from '../../gate/rules/vex-match.js';
 import { all, archivePath, type Answer, type DayRange, type Row } from '../answer.js';
 
 export interface VulnQuery {
@@ -21,6 +21,22 @@ export function prepareVuln(query: VulnQuery): string {
   return id.toUpperCase();
 }
 
+const COLUMNS = [
+  'date',
+  'ref',
+  'digest',
+  'vulnerability',
+  'severity',
+  'package',
+  'version',
+  'vex',
+  'justification',
+  'vex_document',
+  'scan',
+  'scanner',
+  'valid',
+];
+
 /**
  * Which images a scan found the vulnerability in (by id or alias, any
  * case), on which days, with the scanner's severity and the VEX status: the
@@ -28,38 +44,9 @@ export function prepareVuln(query: VulnQuery): string {
  * same image that day, chosen as the gate chooses it (gate/rules/vex-match.ts).
  */
 export function queryVuln(db: DatabaseSync, id: string, range: DayRange): Answer {
-  const columns = [
-    'date',
-    'ref',
-    'digest',
-    'vulnerability',
-    'severity',
-    'package',
-    'version',
-    'vex',
-    'justification',
-    'vex_document',
-    'scan',
-    'scanner',
-    'valid',
-  ];
-  const findings = all<FindingRow>(
-    db,
-    `SELECT f.sha256, f.vulnerability, f.aliases, f.severity, f.package, f.version, f.purl, d.scanner
-       FROM finding_names n JOIN findings f ON f.id = n.finding_id JOIN documents d ON d.sha256 = f.sha256
-      WHERE n.name = ?`,
-    id,
-  );
-  if (findings.length === 0) return { columns, rows: [] };
-  // A report may list the same finding twice (one package under two targets): once per document here.
-  const byDocument = new Map<string, { row: FindingRow; finding: Finding; index: number }[]>();
-  const listed = new Set<string>();
-  findings.forEach((row, index) => {
-    const key = `${row.sha256}\u0000${row.vulnerability}\u0000${row.package ?? ''}\u0000${row.version ?? ''}\u0000${row.purl ?? ''}`;
-    if (listed.has(key)) return;
-    listed.add(key);
-    byDocument.set(row.sha256, [...(byDocument.get(row.sha256) ?? []), { row, finding: toFinding(row), index }]);
-  });
+  const columns = [...COLUMNS];
+  const byDocument = findingsByDocument(db, id);
+  if (byDocument.size === 0) return { columns, rows: [] };
   const uses = all<Use>(
     db,
     `SELECT e.image_id, e.sha256, e.path, e.valid, i.date, i.ref, i.digest, i.path AS image_path, i.platforms, i.repository
@@ -72,25 +59,12 @@ export function queryVuln(db: DatabaseSync, id: string, range: DayRange): Answer
   );
   const names = new Set<string>([id]);
   for (const list of byDocument.values()) for (const { finding } of list) for (const n of [finding.id, ...finding.aliases]) names.add(n.toUpperCase());
-  const vex = vexByImage(db, [...names], [...new Set(uses.map((u) => u.image_id))]);
-
+  const decide = decider(vexByImage(db, [...names], [...new Set(uses.map((u) => u.image_id))]));
   const rows: Row[] = [];
-  // The same scan, VEX documents and image repeat day after day: decide each combination once.
-  const decided = new Map<string, ReturnType<typeof decidingStatement>>();
   for (const use of uses) {
-    const documents = vex.get(use.image_id);
-    for (const { row: f, finding, index } of byDocument.get(use.sha256) ?? []) {
-      let verdict: ReturnType<typeof decidingStatement>;
-      if (documents) {
-        const memo = `${index}\u0000${use.digest}\u0000${use.platforms}\u0000${use.repository}\u0000${documents.key}`;
-        if (decided.has(memo)) verdict = decided.get(memo);
-        else {
-          const identity: ImageIdentity = { digests: [...(use.digest ? [use.digest] : []), ...(JSON.parse(use.platforms) as string[])] };
-          if (use.repository && !use.repository.startsWith('oci:')) identity.repository = use.repository;
-          verdict = decidingStatement(finding, documents, identity);
-          decided.set(memo, verdict);
-        }
-      }
+    for (const listed of byDocument.get(use.sha256) ?? []) {
+      const f = listed.row;
+      const verdict = decide(use, listed);
       rows.push({
         date: use.date,
         ref: use.ref,
@@ -109,6 +83,54 @@ export function queryVuln(db: DatabaseSync, id: string, range: DayRange): Answer
     }
   }
   return { columns, rows };
+}
+
+/** A finding of a scan report, with what makes it the same finding in another report (the same facts decide the same way). */
+interface Listed {
+  row: FindingRow;
+  finding: Finding;
+  same: string;
+}
+
+/** The scan reports listing the vulnerability, each with its findings of it; a report listing the same finding twice (one package under two targets) has it once. */
+function findingsByDocument(db: DatabaseSync, id: string): Map<string, Listed[]> {
+  const findings = all<FindingRow>(
+    db,
+    `SELECT f.sha256, f.vulnerability, f.aliases, f.severity, f.package, f.version, f.purl, d.scanner
+       FROM finding_names n JOIN findings f ON f.id = n.finding_id JOIN documents d ON d.sha256 = f.sha256
+      WHERE n.name = ?`,
+    id,
+  );
+  const byDocument = new Map<string, Listed[]>();
+  const listed = new Set<string>();
+  for (const row of findings) {
+    const key = `${row.sha256}\u0000${row.vulnerability}\u0000${row.package ?? ''}\u0000${row.version ?? ''}\u0000${row.purl ?? ''}`;
+    if (listed.has(key)) continue;
+    listed.add(key);
+    const same = JSON.stringify([row.vulnerability, row.aliases, row.severity, row.package, row.version, row.purl]);
+    byDocument.set(row.sha256, [...(byDocument.get(row.sha256) ?? []), { row, finding: toFinding(row), same }]);
+  }
+  return byDocument;
+}
+
+/**
+ * The deciding VEX statement of a finding on an image-day (undefined when
+ * none applies). The same finding, image and VEX documents repeat day after
+ * day: each combination is decided once.
+ */
+function decider(vex: Map<number, VexDocument[] & { key: string }>): (use: Use, listed: Listed) => VexVerdict | undefined {
+  const decided = new Map<string, VexVerdict | undefined>();
+  return (use, { finding, same }) => {
+    const documents = vex.get(use.image_id);
+    if (!documents) return undefined;
+    const memo = `${same}\u0000${use.digest}\u0000${use.platforms}\u0000${use.repository}\u0000${documents.key}`;
+    if (decided.has(memo)) return decided.get(memo);
+    const identity: ImageIdentity = { digests: [...(use.digest ? [use.digest] : []), ...(JSON.parse(use.platforms) as string[])] };
+    if (use.repository && !use.repository.startsWith('oci:')) identity.repository = use.repository;
+    const verdict = decidingStatement(finding, documents, identity);
+    decided.set(memo, verdict);
+    return verdict;
+  };
 }
 
 /**
