@@ -24,7 +24,6 @@ const BEING_SPLIT_ELSEWHERE: readonly string[] = [
   'normalize/scan-stream.ts → JsonScanner.push',
   'formats/spdx-model.ts → open',
   'lib/json-scan.ts → scanJson',
-  'query/queries/vuln.ts → queryVuln',
 ];
 
 function sourceFiles(dir: string): string[] {
