@@ -2,7 +2,7 @@ import type { FormatProblem } from '../types.js';
 import { imageDigestFromPurl } from './lib/digest.js';
 import { arrayField, asString, field, isObject, objectField, optional, stringField } from './lib/json.js';
 import { addLicenseIds } from './lib/licenses.js';
-import { RepeatFinder, stringFingerprint } from './lib/canonical.js';
+import { StringRepeats } from './lib/string-repeats.js';
 import { ajvProblems, checkSchema, childPath, problem, unsupportedVersion } from './lib/problems.js';
 import type { ValidateFunction } from 'ajv';
 import { schemaPartValidator } from '../schemas.js';
@@ -51,97 +51,198 @@ function elementChecks(member: string, v22: boolean): ValidateFunction[] {
  */
 export const spdx2Streaming: Streaming = {
   members: SPDX2_MEMBERS,
-  open(head, item, { prefix = '', validate: validating = true } = {}) {
+  open(head, item, { prefix = '', validate = true } = {}) {
     const problems = new ProblemList();
-    const unsupported = validating ? spdxVersionProblem(head, prefix) : undefined;
-    if (unsupported) {
-      problems.add([unsupported]);
-      validating = false;
-    }
-    if (validating) problems.add(checkSchema(SPDX2_SCHEMA, head, prefix));
-    const v22 = stringField(head, 'spdxVersion') === 'SPDX-2.2';
-    const checks = new Map(validating ? SPDX2_MEMBERS.map((m) => [m as string, elementChecks(m, v22)]) : []);
-    // SPDXIDs, in document order: the document's own, then those of packages, files and snippets.
-    // Each leaves a number in a RepeatFinder and where it was (element index × 4 + section, or -1 for
-    // the document); repeats are found, and their paths spelled out, at the end.
-    const sections = ['packages', 'files', 'snippets'];
-    const ids = new RepeatFinder<string | undefined>(
-      (id) => stringFingerprint(id ?? ''),
-      (id) => id ?? '',
-    );
-    const whereOf: number[] = [];
-    const idAt = (where: number) => stringField(where < 0 ? head : item(sections[where % 4]!, Math.floor(where / 4)), 'SPDXID');
-    const idPath = (where: number) => (where < 0 ? childPath(prefix, 'SPDXID') : childPath(prefix, sections[where % 4]!, Math.floor(where / 4), 'SPDXID'));
-    const note = (id: unknown, where: number): void => {
-      if (!validating || typeof id !== 'string') return;
-      ids.add(id);
-      whereOf.push(where);
-    };
-    note(field(head, 'SPDXID'), -1);
-
-    const docId = stringField(head, 'SPDXID') ?? 'SPDXRef-DOCUMENT';
-    const described = new Set<string>();
-    for (const id of arrayField(head, 'documentDescribes')) if (typeof id === 'string') described.add(id);
-    // Packages that pin an image digest in a purl: subjects if they are containers or described.
-    const candidates: { id: string | undefined; container: boolean; digests: string[] }[] = [];
-    const licenses = new Set<string>();
-    let packageCount = 0;
-    let fileCount = 0;
-
+    const checks = validate ? headChecks(head, prefix, problems) : undefined;
+    // IDs are compared only where the document is validated (a version custody has rules for).
+    const ids = checks ? new SpdxIds(head, item, prefix) : undefined;
+    const tally = new SpdxTally(head);
     return {
       element(member, index, value) {
-        for (const validate of checks.get(member) ?? []) if (!validate(value)) problems.add(ajvProblems(validate.errors, childPath(prefix, member, index)));
-        const section = sections.indexOf(member);
-        if (section >= 0) note(field(value, 'SPDXID'), index * 4 + section);
-        if (member === 'packages') {
-          packageCount++;
-          addLicenseIds(field(value, 'licenseConcluded'), licenses);
-          addLicenseIds(field(value, 'licenseDeclared'), licenses);
-          for (const l of arrayField(value, 'licenseInfoFromFiles')) addLicenseIds(l, licenses);
-          const digests: string[] = [];
-          for (const ref of arrayField(value, 'externalRefs')) {
-            if (stringField(ref, 'referenceType') !== 'purl') continue;
-            const digest = imageDigestFromPurl(field(ref, 'referenceLocator'));
-            if (digest) digests.push(digest);
-          }
-          if (digests.length > 0)
-            candidates.push({ id: stringField(value, 'SPDXID'), container: stringField(value, 'primaryPackagePurpose') === 'CONTAINER', digests });
-        } else if (member === 'files') {
-          fileCount++;
-          addLicenseIds(field(value, 'licenseConcluded'), licenses);
-          for (const l of arrayField(value, 'licenseInfoInFiles')) addLicenseIds(l, licenses);
-        } else if (member === 'relationships') {
-          // DESCRIBES / DESCRIBED_BY relationships name what the document describes.
-          const type = stringField(value, 'relationshipType');
-          const from = stringField(value, 'spdxElementId');
-          const to = stringField(value, 'relatedSpdxElement');
-          if (type === 'DESCRIBES' && from === docId && to) described.add(to);
-          if (type === 'DESCRIBED_BY' && to === docId && from) described.add(from);
-        }
+        for (const check of checks?.get(member) ?? []) if (!check(value)) problems.add(ajvProblems(check.errors, childPath(prefix, member, index)));
+        ids?.element(member, index, value);
+        tally.element(member, value);
       },
       finish() {
-        for (const [first, repeat] of ids.repeats((ordinal) => idAt(whereOf[ordinal]!))) {
-          const path = idPath(whereOf[repeat]!);
-          problems.add([problem('spdx-duplicate-id', path, `${path} SPDXID ${idAt(whereOf[repeat]!) ?? ''} is already used at ${idPath(whereOf[first]!)}`)]);
-        }
-        // Subjects: described packages, or CONTAINER packages, with a `pkg:oci`/`pkg:docker` purl pinned to a
-        // digest. Checksums are not used: for an image they may be the config digest.
-        const subjects = candidates.filter((c) => c.container || (c.id !== undefined && described.has(c.id))).flatMap((c) => c.digests);
-        const summary: Record<string, unknown> = {
-          specVersion: stringField(head, 'spdxVersion') ?? null,
-          documentName: stringField(head, 'name') ?? null,
-          ...toolSummary(spdx2Tools(head)),
-          componentCount: packageCount,
-          fileCount,
-          licenseCount: licenses.size,
-          ...optional('created', stringField(objectField(head, 'creationInfo'), 'created')),
-          ...optional('documentNamespace', stringField(head, 'documentNamespace')),
-        };
-        return { problems: problems.items, subjects, summary };
+        if (ids) problems.add(ids.repeatProblems());
+        return { problems: problems.items, subjects: tally.subjects(), summary: tally.summary() };
       },
     };
   },
 };
+
+/**
+ * The head's own problems (a version custody has no rules for; else the
+ * schema's, the bulk arrays empty), and the schema parts each bulk element
+ * is checked against. Undefined when the version is not one custody has
+ * rules for: nothing more is validated.
+ */
+function headChecks(head: unknown, prefix: string, problems: ProblemList): Map<string, ValidateFunction[]> | undefined {
+  const unsupported = spdxVersionProblem(head, prefix);
+  if (unsupported) {
+    problems.add([unsupported]);
+    return undefined;
+  }
+  problems.add(checkSchema(SPDX2_SCHEMA, head, prefix));
+  const v22 = stringField(head, 'spdxVersion') === 'SPDX-2.2';
+  return new Map(SPDX2_MEMBERS.map((m) => [m as string, elementChecks(m, v22)]));
+}
+
+/** The bulk arrays whose elements carry SPDXIDs. */
+const ID_SECTIONS = ['packages', 'files', 'snippets'];
+
+/** Consecutive elements of one section, at positions from `position` on: the first is element `index` of that section. */
+interface Run {
+  position: number;
+  section: number;
+  index: number;
+}
+
+/**
+ * SPDXIDs, for uniqueness in the document. Each element of packages, files
+ * and snippets takes the next position in a StringRepeats (the document's
+ * own ID takes 0) and leaves 4 bytes there: not its ID, not where it was.
+ * A handful of runs (one per section, as elements come array by array)
+ * turn a position back into a section and an index. Repeats are found at
+ * the end, their IDs read again (`item`) and their paths spelled out.
+ */
+class SpdxIds {
+  private readonly seen = new StringRepeats();
+  private readonly runs: Run[] = [];
+
+  constructor(
+    private readonly head: unknown,
+    private readonly item: (member: string, index: number) => unknown,
+    private readonly prefix: string,
+  ) {
+    this.seen.add(stringField(head, 'SPDXID'));
+  }
+
+  element(member: string, index: number, value: unknown): void {
+    const section = ID_SECTIONS.indexOf(member);
+    if (section < 0) return;
+    const position = this.seen.size;
+    const run = this.runs.at(-1);
+    if (!run || run.section !== section || run.index + (position - run.position) !== index) this.runs.push({ position, section, index });
+    this.seen.add(stringField(value, 'SPDXID'));
+  }
+
+  /** One problem per repeated ID, in document order, naming where the ID was first used. */
+  repeatProblems(): FormatProblem[] {
+    return this.seen
+      .repeats((position) => this.idAt(position))
+      .map(([first, repeat]) => {
+        const path = this.pathAt(repeat);
+        return problem('spdx-duplicate-id', path, `${path} SPDXID ${this.idAt(repeat) ?? ''} is already used at ${this.pathAt(first)}`);
+      });
+  }
+
+  /** The section and index of the element at `position` (not 0). */
+  private elementAt(position: number): { member: string; index: number } {
+    let low = 0;
+    let high = this.runs.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (this.runs[middle]!.position <= position) low = middle;
+      else high = middle - 1;
+    }
+    const run = this.runs[low]!;
+    return { member: ID_SECTIONS[run.section]!, index: run.index + (position - run.position) };
+  }
+
+  private idAt(position: number): string | undefined {
+    if (position === 0) return stringField(this.head, 'SPDXID');
+    const { member, index } = this.elementAt(position);
+    return stringField(this.item(member, index), 'SPDXID');
+  }
+
+  private pathAt(position: number): string {
+    if (position === 0) return childPath(this.prefix, 'SPDXID');
+    const { member, index } = this.elementAt(position);
+    return childPath(this.prefix, member, index, 'SPDXID');
+  }
+}
+
+/** A package that pins an image digest in a purl: a subject if it is a container or described. */
+interface ImagePackage {
+  id: string | undefined;
+  container: boolean;
+  digests: string[];
+}
+
+/** What the subjects and the summary need, gathered element by element. */
+class SpdxTally {
+  private readonly docId: string;
+  /** IDs the document describes: documentDescribes, and DESCRIBES / DESCRIBED_BY relationships. */
+  private readonly described = new Set<string>();
+  private readonly images: ImagePackage[] = [];
+  private readonly licenses = new Set<string>();
+  private packageCount = 0;
+  private fileCount = 0;
+
+  constructor(private readonly head: unknown) {
+    this.docId = stringField(head, 'SPDXID') ?? 'SPDXRef-DOCUMENT';
+    for (const id of arrayField(head, 'documentDescribes')) if (typeof id === 'string') this.described.add(id);
+  }
+
+  element(member: string, value: unknown): void {
+    if (member === 'packages') this.package(value);
+    else if (member === 'files') this.file(value);
+    else if (member === 'relationships') this.relationship(value);
+  }
+
+  /**
+   * Described packages, or CONTAINER packages, with a `pkg:oci`/`pkg:docker` purl pinned to a
+   * digest. Checksums are not used: for an image they may be the config digest.
+   */
+  subjects(): string[] {
+    return this.images.filter((c) => c.container || (c.id !== undefined && this.described.has(c.id))).flatMap((c) => c.digests);
+  }
+
+  summary(): Record<string, unknown> {
+    const head = this.head;
+    return {
+      specVersion: stringField(head, 'spdxVersion') ?? null,
+      documentName: stringField(head, 'name') ?? null,
+      ...toolSummary(spdx2Tools(head)),
+      componentCount: this.packageCount,
+      fileCount: this.fileCount,
+      licenseCount: this.licenses.size,
+      ...optional('created', stringField(objectField(head, 'creationInfo'), 'created')),
+      ...optional('documentNamespace', stringField(head, 'documentNamespace')),
+    };
+  }
+
+  private package(value: unknown): void {
+    this.packageCount++;
+    addLicenseIds(field(value, 'licenseConcluded'), this.licenses);
+    addLicenseIds(field(value, 'licenseDeclared'), this.licenses);
+    for (const l of arrayField(value, 'licenseInfoFromFiles')) addLicenseIds(l, this.licenses);
+    const digests: string[] = [];
+    for (const ref of arrayField(value, 'externalRefs')) {
+      if (stringField(ref, 'referenceType') !== 'purl') continue;
+      const digest = imageDigestFromPurl(field(ref, 'referenceLocator'));
+      if (digest) digests.push(digest);
+    }
+    if (digests.length > 0)
+      this.images.push({ id: stringField(value, 'SPDXID'), container: stringField(value, 'primaryPackagePurpose') === 'CONTAINER', digests });
+  }
+
+  private file(value: unknown): void {
+    this.fileCount++;
+    addLicenseIds(field(value, 'licenseConcluded'), this.licenses);
+    for (const l of arrayField(value, 'licenseInfoInFiles')) addLicenseIds(l, this.licenses);
+  }
+
+  /** DESCRIBES / DESCRIBED_BY relationships name what the document describes. */
+  private relationship(value: unknown): void {
+    const type = stringField(value, 'relationshipType');
+    const from = stringField(value, 'spdxElementId');
+    const to = stringField(value, 'relatedSpdxElement');
+    if (type === 'DESCRIBES' && from === this.docId && to) this.described.add(to);
+    if (type === 'DESCRIBED_BY' && to === this.docId && from) this.described.add(from);
+  }
+}
 
 /** Schema and SPDXID uniqueness; `prefix` for a document nested in another (an in-toto predicate). */
 export function validateSpdx2(doc: unknown, prefix = ''): FormatProblem[] {

@@ -1,7 +1,19 @@
 import type { EvidenceProblem as Problem } from '../types.js';
-import type { ArraySpans } from './split.js';
 import { type Limits } from '../lib/limits.js';
-import { BACKSLASH, BYTE_KIND, CLOSE, CLOSE_BRACKET, isSpace, MAX_MEMBERS, OPEN, OPEN_BRACKET, OTHER, QUOTE, STRING } from '../lib/json-scan.js';
+import {
+  BACKSLASH,
+  BYTE_KIND,
+  CLOSE,
+  CLOSE_BRACKET,
+  isSpace,
+  OPEN,
+  OPEN_BRACKET,
+  OTHER,
+  QUOTE,
+  STRING,
+  StructureScan,
+  type RecordedArray,
+} from '../lib/json-scan.js';
 
 /**
  * A top-level key longer than this is not kept: the document gets no layout
@@ -9,42 +21,51 @@ import { BACKSLASH, BYTE_KIND, CLOSE, CLOSE_BRACKET, isSpace, MAX_MEMBERS, OPEN,
  */
 const MAX_KEY_BYTES = 1 << 20;
 
+/** Offsets per block, once the first block has grown to it: 256 KiB of 32-bit offsets. */
+const BLOCK_BITS = 16;
+const BLOCK = 1 << BLOCK_BITS;
+const FIRST_BLOCK = 64;
+
 /**
- * Offsets that grow one at a time, kept in a typed array: off the heap,
- * nothing for the collector to trace. 32 bits each until an offset needs more
- * (a document over 4 GiB), then 64.
+ * Offsets that grow one at a time, kept in typed arrays: off the heap,
+ * nothing for the collector to trace, 4 bytes each until an offset needs
+ * more (a document over 4 GiB: that block widens to 8). Past the first
+ * block (which grows by doubling, so that a short array costs little), they
+ * go into blocks of 64 Ki offsets: growing never copies what is kept, and
+ * never leaves more than one block unused.
  */
 export class Offsets {
-  private values: Uint32Array | Float64Array = new Uint32Array(1024);
+  private readonly blocks: Array<Uint32Array | Float64Array> = [new Uint32Array(FIRST_BLOCK)];
   length = 0;
 
   push(value: number): void {
-    if (this.length === this.values.length || (value > 0xffffffff && this.values instanceof Uint32Array)) {
-      const grown =
-        value > 0xffffffff || this.values instanceof Float64Array ? new Float64Array(this.values.length * 2) : new Uint32Array(this.values.length * 2);
-      grown.set(this.values);
-      this.values = grown;
+    const index = this.length;
+    const slot = index & (BLOCK - 1);
+    let block = this.blocks[index >>> BLOCK_BITS];
+    if (block === undefined) {
+      block = value > 0xffffffff ? new Float64Array(BLOCK) : new Uint32Array(BLOCK);
+      this.blocks.push(block);
+    } else if (slot === block.length || (value > 0xffffffff && block instanceof Uint32Array)) {
+      block = this.replaceBlock(index >>> BLOCK_BITS, value > 0xffffffff, slot === block.length ? block.length * 2 : block.length);
     }
-    this.values[this.length++] = value;
+    block[slot] = value;
+    this.length = index + 1;
   }
 
-  done(): Uint32Array | Float64Array {
-    return this.values.subarray(0, this.length);
+  /** The offset pushed `index`-th. */
+  at(index: number): number {
+    return this.blocks[index >>> BLOCK_BITS]![index & (BLOCK - 1)]!;
+  }
+
+  /** Block `which`, copied into a larger one (the first block growing) or a wider one (an offset past 4 GiB). */
+  private replaceBlock(which: number, wide: boolean, size: number): Uint32Array | Float64Array {
+    const old = this.blocks[which]!;
+    const block = wide || old instanceof Float64Array ? new Float64Array(size) : new Uint32Array(size);
+    block.set(old);
+    this.blocks[which] = block;
+    return block;
   }
 }
-
-/** An array of the layout while it is being read. */
-interface OpenArray {
-  key: string;
-  open: number;
-  starts: Offsets;
-  ends: Offsets;
-}
-
-/** Waiting for the first byte of an element: after the `[` of a recorded array, or after a `,` in it. */
-const NO_ELEMENT = 0;
-const AFTER_OPEN = 1;
-const AFTER_COMMA = 2;
 
 /**
  * scanJson over bytes as they arrive, a chunk at a time, for documents that
@@ -52,42 +73,34 @@ const AFTER_COMMA = 2;
  * problem at the first crossed), the same layout of the top-level arrays
  * and of their elements (offsets into the whole document), the same answers
  * for broken documents (an unterminated string: no layout, no problem).
- * Memory holds the layout (offsets in typed arrays), never the document.
+ * Memory holds the layout (4 bytes per element, in typed arrays), never
+ * the document. What the structure means is StructureScan's; this finds
+ * the structure in bytes cut anywhere, strings and keys included.
  */
 export class JsonScanner {
-  private readonly counts: number[] = [];
-  private readonly isArray: boolean[] = [];
-  private readonly arrays: ArraySpans[] = [];
-  private recording: boolean;
-  private depth = 0;
-  private key: string | undefined;
-  private expectKey = false;
-  private member: OpenArray | undefined;
+  private readonly structure: StructureScan<Offsets>;
   private inString = false;
   private escaped = false;
+  /** Right after the `[` of a recorded array: waiting for its first byte that is not whitespace. */
+  private awaiting = false;
   /** The bytes of a top-level key being read (from its opening quote), when it spans chunks. */
   private keyParts: Buffer[] | undefined;
   private keyBytes = 0;
-  private awaiting = NO_ELEMENT;
-  private comma = 0;
   /** Offset of the next byte pushed. */
   private offset = 0;
-  private problem: Problem | undefined;
 
-  constructor(
-    private readonly limits: Limits,
-    layout: boolean,
-  ) {
-    this.recording = layout;
+  constructor(limits: Limits, layout: boolean) {
+    this.structure = new StructureScan(limits, layout, () => new Offsets());
   }
 
   /** True once a limit was crossed: the rest of the document changes nothing. */
   get decided(): boolean {
-    return this.problem !== undefined;
+    return this.structure.problem !== undefined;
   }
 
   push(chunk: Uint8Array): void {
-    if (this.problem) return;
+    const structure = this.structure;
+    if (structure.problem) return;
     const view = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     const base = this.offset;
     const n = view.length;
@@ -118,71 +131,21 @@ export class JsonScanner {
         }
         continue;
       }
-      const kind = BYTE_KIND[b]!;
-      if (awaiting !== NO_ELEMENT) {
+      if (awaiting) {
         if (isSpace(b)) continue;
-        const member = this.member!;
-        if (b !== CLOSE_BRACKET) member.starts.push(base + j);
-        else if (awaiting === AFTER_COMMA) member.starts.push(this.comma + 1);
-        awaiting = NO_ELEMENT;
+        if (b !== CLOSE_BRACKET) structure.firstElement();
+        awaiting = false;
       }
+      const kind = BYTE_KIND[b]!;
       if (kind === OTHER) continue;
       if (kind === STRING) {
         inString = true;
-        if (this.recording && this.depth === 1 && this.expectKey) {
-          keyFrom = j;
-          this.keyParts = [];
-          this.keyBytes = 0;
-        }
+        if (structure.atKey) keyFrom = this.startKey(j);
       } else if (kind === OPEN) {
-        const depth = ++this.depth;
-        if (depth > this.limits.maxDepth) {
-          this.problem = { code: 'json-too-deep', path: '', message: `JSON nesting deeper than the limit of ${this.limits.maxDepth}` };
-          return;
-        }
-        const opensArray = b === OPEN_BRACKET;
-        this.isArray[depth] = opensArray;
-        this.counts[depth] = 1;
-        if (this.recording) {
-          if (depth === 1) {
-            if (opensArray) this.recording = false;
-            else this.expectKey = true;
-          } else if (depth === 2 && opensArray && this.key !== undefined) {
-            if (this.arrays.length >= MAX_MEMBERS) this.recording = false;
-            else {
-              this.member = { key: this.key, open: base + j, starts: new Offsets(), ends: new Offsets() };
-              awaiting = AFTER_OPEN;
-            }
-          }
-        }
-      } else if (kind === CLOSE) {
-        const member = this.member;
-        if (member && this.depth === 2) {
-          if (member.starts.length > member.ends.length) member.ends.push(base + j);
-          this.arrays.push({ key: member.key, open: member.open, close: base + j, starts: member.starts.done(), ends: member.ends.done() });
-          this.member = undefined;
-        }
-        if (this.depth > 0) this.depth--;
-      } else {
-        // A comma.
-        const depth = this.depth;
-        if (depth > 0 && this.isArray[depth]) {
-          const count = (this.counts[depth] ?? 0) + 1;
-          this.counts[depth] = count;
-          if (count > this.limits.maxArrayLength) {
-            this.problem = { code: 'json-array-too-long', path: '', message: `a JSON array has more than ${this.limits.maxArrayLength} elements` };
-            return;
-          }
-        }
-        if (this.recording && depth === 1) {
-          this.expectKey = true;
-          this.key = undefined;
-        } else if (this.member && depth === 2) {
-          this.member.ends.push(base + j);
-          awaiting = AFTER_COMMA;
-          this.comma = base + j;
-        }
-      }
+        awaiting = structure.open(b === OPEN_BRACKET, base + j);
+        if (structure.problem) return;
+      } else if (kind === CLOSE) structure.close(base + j);
+      else if (!structure.comma(base + j)) return;
     }
     this.inString = inString;
     this.escaped = escaped;
@@ -191,17 +154,23 @@ export class JsonScanner {
   }
 
   /** The verdict on everything pushed: scanJson's answer for the whole document. */
-  finish(): { problem?: Problem; layout?: { arrays: ArraySpans[] } } {
-    if (this.problem) return { problem: this.problem };
+  finish(): { problem?: Problem; layout?: { arrays: RecordedArray<Offsets>[] } } {
+    if (this.structure.problem) return { problem: this.structure.problem };
     if (this.inString) return {}; // Unterminated string: JSON.parse says so.
-    // An array still open here is not in the layout (scanJson keeps closed ones only).
-    return this.recording ? { layout: { arrays: this.arrays } } : {};
+    return this.structure.result();
+  }
+
+  /** A top-level key opens at `at` in this chunk: its bytes are kept until its closing quote. */
+  private startKey(at: number): number {
+    this.keyParts = [];
+    this.keyBytes = 0;
+    return at;
   }
 
   private keepKeyPart(part: Buffer): void {
     this.keyBytes += part.length;
     if (this.keyBytes > MAX_KEY_BYTES) {
-      this.recording = false;
+      this.structure.stopRecording();
       this.keyParts = undefined;
       return;
     }
@@ -212,16 +181,19 @@ export class JsonScanner {
   private readKey(last: Buffer): void {
     const parts = this.keyParts;
     this.keyParts = undefined;
-    this.expectKey = false;
-    if (!parts || !this.recording) return;
+    if (!parts) {
+      // Too long to keep: no layout already.
+      this.structure.keyRead(undefined);
+      return;
+    }
     if (this.keyBytes + last.length > MAX_KEY_BYTES) {
-      this.recording = false;
+      this.structure.keyRead(undefined);
       return;
     }
     try {
-      this.key = JSON.parse(Buffer.concat([...parts, last]).toString('utf8')) as string;
+      this.structure.keyRead(JSON.parse(Buffer.concat([...parts, last]).toString('utf8')) as string);
     } catch {
-      this.recording = false;
+      this.structure.keyRead(undefined);
     }
   }
 }

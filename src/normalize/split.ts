@@ -52,14 +52,15 @@ export function normalizeSplit(
 /**
  * Where one top-level array and its elements lie, as scanJson records it
  * (ArrayMember) or the chunked scanner does (offsets in typed arrays, off the
- * heap, for documents with millions of elements).
+ * heap, for documents with millions of elements): element i ends at
+ * ends[i] (the `,` or `]` after it) and begins right after the end of the
+ * one before (element 0: after the `[`), whitespace included.
  */
 export interface ArraySpans {
   key: string;
   open: number;
   close: number;
-  starts: ArrayLike<number>;
-  ends: ArrayLike<number>;
+  ends: { readonly length: number; at(index: number): number | undefined };
 }
 
 /** The bytes from `start` up to `end` of a document: a Buffer's, or a file's, read when asked. */
@@ -98,8 +99,8 @@ export function splitByLayout(
 
     const item = (key: string, index: number): unknown => {
       const member = members.get(key);
-      if (!member || index >= member.starts.length) return undefined;
-      return parseSlice(read, member.starts[index]!, member.ends[index]!);
+      if (!member || index >= member.ends.length) return undefined;
+      return parseSlice(read, elementStart(member, index), member.ends.at(index)!);
     };
     const fold = streaming.open(head, item, match.detection.version === undefined ? {} : { version: match.detection.version });
     for (const [key, member] of members) {
@@ -136,15 +137,26 @@ function parseHead(read: ReadRange, size: number, arrays: readonly ArraySpans[])
   return head as Record<string, unknown>;
 }
 
-/** The elements of one array, parsed a slice (SLICE_BYTES) at a time, from the bytes or a reader of them. */
+/** Where element `index` of an array begins: right after the `[`, or after the end of the element before it. */
+function elementStart(member: ArraySpans, index: number): number {
+  return index === 0 ? member.open + 1 : member.ends.at(index - 1)! + 1;
+}
+
+/**
+ * The elements of one array, parsed a slice (SLICE_BYTES) at a time, from
+ * the bytes or a reader of them. Each slice's values are handed over and
+ * dropped before the next slice is read.
+ */
 export function forEachElement(bytes: Buffer | ReadRange, member: ArraySpans, each: (value: unknown, index: number) => void): void {
   const read: ReadRange = typeof bytes === 'function' ? bytes : (start, end) => bytes.subarray(start, end);
-  const count = member.starts.length;
+  const ends = member.ends;
+  const count = ends.length;
   let first = 0;
   while (first < count) {
+    const start = elementStart(member, first);
     let last = first;
-    while (last + 1 < count && member.ends[last]! - member.starts[first]! < SLICE_BYTES) last++;
-    const values = parseText(`[${read(member.starts[first]!, member.ends[last]!).toString('utf8')}]`);
+    while (last + 1 < count && ends.at(last)! - start < SLICE_BYTES) last++;
+    const values = parseText(`[${read(start, ends.at(last)!).toString('utf8')}]`);
     if (!Array.isArray(values) || values.length !== last - first + 1) throw new NotSplittable('slice does not match the scan');
     for (let k = 0; k < values.length; k++) each(values[k], first + k);
     first = last + 1;

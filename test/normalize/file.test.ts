@@ -31,7 +31,11 @@ function scanInChunks(bytes: Uint8Array, cuts: readonly number[], limits: Limits
   for (const chunk of chunked(bytes, cuts)) scanner.push(chunk);
   const result = scanner.finish();
   if (!result.layout) return result;
-  return { ...result, layout: { arrays: result.layout.arrays.map((a) => ({ ...a, starts: Array.from(a.starts), ends: Array.from(a.ends) })) } };
+  return { ...result, layout: { arrays: result.layout.arrays.map((a) => ({ ...a, ends: offsetsOf(a.ends) })) } };
+}
+
+function offsetsOf(offsets: Offsets): number[] {
+  return Array.from({ length: offsets.length }, (_, i) => offsets.at(i));
 }
 
 /** A document in memory behind the DocumentFile interface, counting what the normaliser reads. */
@@ -200,6 +204,29 @@ describe('normalizeFile: a document in a file is judged as the same bytes in mem
     expect(file.largestRange).toBeLessThan(200_000);
   });
 
+  it('duplicate SPDXIDs far apart in a large streamed document are reported, naming where each was first used', async () => {
+    const packages: Record<string, unknown>[] = Array.from({ length: 12_000 }, (_, i) => pkg(i, { description: 'x'.repeat(150) }));
+    const files: Record<string, unknown>[] = Array.from({ length: 6_000 }, (_, i) => ({
+      SPDXID: `SPDXRef-F${i}`,
+      fileName: `./f${i}`,
+      checksums: [{ algorithm: 'SHA1', checksumValue: 'a'.repeat(40) }],
+    }));
+    packages[11_000] = { ...packages[11_000], SPDXID: 'SPDXRef-DOCUMENT' };
+    files[5_999] = { ...files[5_999], SPDXID: 'SPDXRef-P5' };
+    files[3] = { ...files[3], SPDXID: 'SPDXRef-P5' };
+    delete files[4]!.SPDXID;
+    // Files before packages: document order, not the order of the sections, says which came first.
+    const bytes = Buffer.from(JSON.stringify({ ...SPDX_HEAD, files, packages }, null, 1));
+    const { file, fromFile } = await sameVerdict({ bytes, mediaType: 'application/spdx+json' }, { chunkSize: 65_536 });
+    expect(file.wholeReads).toBe(0);
+    expect(fromFile.problems.filter((p) => p.code === 'spdx-duplicate-id').map((p) => p.message)).toEqual([
+      '/files/5999/SPDXID SPDXID SPDXRef-P5 is already used at /files/3/SPDXID',
+      '/packages/5/SPDXID SPDXID SPDXRef-P5 is already used at /files/3/SPDXID',
+      '/packages/11000/SPDXID SPDXID SPDXRef-DOCUMENT is already used at /SPDXID',
+    ]);
+    expect(fromFile.summary).toMatchObject({ componentCount: 12_000, fileCount: 6_000 });
+  });
+
   it('an opaque binary blob is never read past its first 64 KiB; declared JSON that is not UTF-8 is refused the same way', async () => {
     const bytes = Buffer.alloc(1 << 20);
     for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 7919) & 0xff;
@@ -312,6 +339,24 @@ describe('Offsets: where the scanner keeps element offsets', () => {
     ];
     for (const value of values) offsets.push(value);
     expect(offsets.length).toBe(values.length);
-    expect(Array.from(offsets.done())).toEqual(values);
+    expect(offsetsOf(offsets)).toEqual(values);
+  });
+
+  it('across many blocks, widening in a later block, and from a wide block on', () => {
+    const blocks = 65_536;
+    const cases = [
+      // 32-bit all through: the first block grows, then whole blocks follow.
+      Array.from({ length: 3 * blocks + 5 }, (_, i) => i * 7),
+      // The third block widens partway; the blocks after it are wide from their start.
+      Array.from({ length: 4 * blocks + 1 }, (_, i) => (i < 2 * blocks + 100 ? i : 2 ** 32 + i)),
+      // Wide from the very first offset.
+      Array.from({ length: blocks + 3 }, (_, i) => 2 ** 33 + i),
+    ];
+    for (const values of cases) {
+      const offsets = new Offsets();
+      for (const value of values) offsets.push(value);
+      expect(offsets.length).toBe(values.length);
+      expect(offsetsOf(offsets)).toEqual(values);
+    }
   });
 });
