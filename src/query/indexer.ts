@@ -72,14 +72,15 @@ function indexDay(store: IndexStore, root: string, date: string, maxBytes: numbe
     for (const [index, entry] of manifest.evidence.entries()) {
       const folder = `${date}/${image.path}`;
       if (!isSafeRelativePath(entry.path)) fail(`${folder}/manifest.json#/evidence/${index}/path "${entry.path}" leaves its folder`, root);
-      if (store.hasDocument(entry.sha256)) counts.reused++;
+      let documentId = store.documentId(entry.sha256);
+      if (documentId !== undefined) counts.reused++;
       else {
         const document = readDocument(join(root, folder, entry.path), `${folder}/${entry.path}`, entry, maxBytes, root);
-        store.insertDocument(document);
+        documentId = store.insertDocument(document);
         counts.added++;
         if (document.parsed) counts.read++;
       }
-      store.insertEvidence(imageId, entry);
+      store.insertEvidence(imageId, documentId, entry);
     }
   }
 }

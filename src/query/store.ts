@@ -19,6 +19,8 @@ export interface IndexTotals {
 /** Inserts into the index, statements prepared once per update. */
 export class IndexStore {
   private readonly insertDayStatement: StatementSync;
+  private readonly findSubjectStatement: StatementSync;
+  private readonly insertSubjectStatement: StatementSync;
   private readonly insertImageStatement: StatementSync;
   private readonly insertEvidenceStatement: StatementSync;
   private readonly hasDocumentStatement: StatementSync;
@@ -28,28 +30,32 @@ export class IndexStore {
   private readonly insertFindingNameStatement: StatementSync;
   private readonly insertVexStatement: StatementSync;
   private readonly insertVexNameStatement: StatementSync;
+  /** Subject ids by their columns (subjectKey), as found or inserted by this store: most images are the same subject as the day before. */
+  private readonly subjects = new Map<string, number>();
 
   constructor(private readonly db: DatabaseSync) {
     this.insertDayStatement = db.prepare('INSERT INTO days (date, manifest_sha256, image_count, indexed_at, stat, stat_at) VALUES (?, ?, ?, ?, ?, ?)');
-    this.insertImageStatement = db.prepare(
-      'INSERT INTO images (date, ref, repository, tag, digest, path, manifest_sha256, status, error, platforms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    this.findSubjectStatement = db.prepare(
+      'SELECT id FROM subjects WHERE ref = ? AND digest IS ? AND repository IS ? AND tag IS ? AND path IS ? AND platforms = ? ORDER BY id LIMIT 1',
     );
+    this.insertSubjectStatement = db.prepare('INSERT INTO subjects (ref, repository, tag, digest, path, platforms) VALUES (?, ?, ?, ?, ?, ?)');
+    this.insertImageStatement = db.prepare('INSERT INTO images (date, subject_id, manifest_sha256, status, error) VALUES (?, ?, ?, ?, ?)');
     this.insertEvidenceStatement = db.prepare(
-      'INSERT INTO evidence (image_id, sha256, path, kind, format, valid, problem, verified, verification_code, signer, issuer) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO evidence (image_id, document_id, path, kind, format, valid, problem, verified, verification_code, signer, issuer) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
-    this.hasDocumentStatement = db.prepare('SELECT 1 FROM documents WHERE sha256 = ?');
+    this.hasDocumentStatement = db.prepare('SELECT id FROM documents WHERE sha256 = ?');
     this.insertDocumentStatement = db.prepare(
       `INSERT INTO documents (sha256, size, media_type, parsed, read_errors, sbom_format, component_count, scan_format, scanner, scanned_at, finding_count,
         predicate_type, provenance, builder_id, source_repository, signed_format, signed_purpose, vex_author, vex_statement_count)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    this.insertComponentStatement = db.prepare('INSERT INTO components (sha256, name, short_name, version, purl, purl_name) VALUES (?, ?, ?, ?, ?, ?)');
+    this.insertComponentStatement = db.prepare('INSERT INTO components (document_id, name, short_name, version, purl, purl_name) VALUES (?, ?, ?, ?, ?, ?)');
     this.insertFindingStatement = db.prepare(
-      'INSERT INTO findings (sha256, vulnerability, aliases, severity, package, version, purl) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO findings (document_id, vulnerability, aliases, severity, package, version, purl) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
     this.insertFindingNameStatement = db.prepare('INSERT INTO finding_names (finding_id, name) VALUES (?, ?)');
     this.insertVexStatement = db.prepare(
-      'INSERT INTO vex_statements (sha256, vulnerability, aliases, status, justification, timestamp, products) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO vex_statements (document_id, vulnerability, aliases, status, justification, timestamp, products) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
     this.insertVexNameStatement = db.prepare('INSERT INTO vex_names (statement_id, name) VALUES (?, ?)');
   }
@@ -86,9 +92,10 @@ export class IndexStore {
 
   clear(): void {
     for (const table of DATA_TABLES) this.db.exec(`DELETE FROM ${table}`);
+    this.subjects.clear();
   }
 
-  /** Forget a day's images and uses of documents; the documents stay (other days may list them). */
+  /** Forget a day's images and uses of documents; the documents and subjects stay (other days may list them). */
   deleteDay(date: string): void {
     this.db.prepare('DELETE FROM evidence WHERE image_id IN (SELECT id FROM images WHERE date = ?)').run(date);
     this.db.prepare('DELETE FROM images WHERE date = ?').run(date);
@@ -100,30 +107,34 @@ export class IndexStore {
   }
 
   insertImage(date: string, image: DayImage, manifest: ImageManifest | undefined): number {
-    const parsed = referenceParts(image.ref);
-    const platforms = (manifest?.subject.platforms ?? []).map((p) => p.digest);
-    const result = this.insertImageStatement.run(
-      date,
-      image.ref,
-      parsed.repository,
-      parsed.tag ?? manifest?.subject.tag ?? null,
-      image.digest,
-      image.path,
-      image.manifestSha256,
-      image.status,
-      image.error,
-      JSON.stringify(platforms),
-    );
+    const subjectId = this.subjectId(image, manifest);
+    const result = this.insertImageStatement.run(date, subjectId, image.manifestSha256, image.status, image.error);
     return Number(result.lastInsertRowid);
   }
 
-  insertEvidence(imageId: number, entry: EvidenceEntry): void {
+  /** The subject an image of a day manifest is: found, or inserted the first time it is seen. */
+  private subjectId(image: DayImage, manifest: ImageManifest | undefined): number {
+    const parsed = referenceParts(image.ref);
+    const platforms = JSON.stringify((manifest?.subject.platforms ?? []).map((p) => p.digest));
+    const columns = [image.ref, image.digest, parsed.repository, parsed.tag ?? manifest?.subject.tag ?? null, image.path, platforms] as const;
+    const key = JSON.stringify(columns);
+    let id = this.subjects.get(key);
+    if (id === undefined) {
+      const found = this.findSubjectStatement.get(...columns) as { id: number } | undefined;
+      const [ref, digest, repository, tag, path] = columns;
+      id = found?.id ?? Number(this.insertSubjectStatement.run(ref, repository, tag, digest, path, platforms).lastInsertRowid);
+      this.subjects.set(key, id);
+    }
+    return id;
+  }
+
+  insertEvidence(imageId: number, documentId: number, entry: EvidenceEntry): void {
     const v = entry.verification;
     const signer = v?.identity?.san ?? text(entry.summary.certificateIdentity) ?? (v?.identity?.keyHint ? `key ${v.identity.keyHint}` : undefined);
     const issuer = v?.identity?.issuer ?? text(entry.summary.certificateIssuer);
     this.insertEvidenceStatement.run(
       imageId,
-      entry.sha256,
+      documentId,
       entry.path,
       entry.kind,
       entry.format,
@@ -136,13 +147,16 @@ export class IndexStore {
     );
   }
 
-  hasDocument(sha256: string): boolean {
-    return this.hasDocumentStatement.get(sha256) !== undefined;
+  /** The id of the document with that sha256, undefined when the index does not hold it yet. */
+  documentId(sha256: string): number | undefined {
+    return (this.hasDocumentStatement.get(sha256) as { id: number } | undefined)?.id;
   }
 
-  insertDocument(doc: DocumentFacts): void {
+  /** Store a document and the facts read from it; its id. */
+  insertDocument(doc: DocumentFacts): number {
     const { facts } = doc;
-    this.insertDocumentStatement.run(
+    const documentId = Number(
+      this.insertDocumentStatement.run(
       doc.sha256,
       doc.size,
       doc.mediaType,
@@ -161,12 +175,13 @@ export class IndexStore {
       facts.signed?.format ?? null,
       facts.signed?.purpose ?? null,
       facts.vex?.author ?? null,
-      facts.vex?.statements.length ?? null,
+        facts.vex?.statements.length ?? null,
+      ).lastInsertRowid,
     );
     for (const c of doc.components) {
       const short = c.purl ? purlShortName(c.purl) : '';
       this.insertComponentStatement.run(
-        doc.sha256,
+        documentId,
         c.name,
         short === '' ? c.name : short,
         c.version ?? null,
@@ -177,7 +192,7 @@ export class IndexStore {
     for (const f of facts.scan?.findings ?? []) {
       const id = Number(
         this.insertFindingStatement.run(
-          doc.sha256,
+          documentId,
           f.id,
           JSON.stringify(f.aliases),
           f.severity,
@@ -191,7 +206,7 @@ export class IndexStore {
     for (const s of facts.vex?.statements ?? []) {
       const id = Number(
         this.insertVexStatement.run(
-          doc.sha256,
+          documentId,
           s.vulnerability,
           JSON.stringify(s.aliases),
           s.status,
@@ -202,6 +217,7 @@ export class IndexStore {
       );
       for (const name of new Set([s.vulnerability, ...s.aliases].map((n) => n.toUpperCase()))) this.insertVexNameStatement.run(id, name);
     }
+    return documentId;
   }
 
   totals(): IndexTotals {
