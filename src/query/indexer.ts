@@ -66,7 +66,7 @@ function indexDay(store: IndexStore, root: string, date: string, maxBytes: numbe
   const day = readCheckedDay(root, date);
   store.insertDay(date, day.sha256, day.images.length, day.stat);
   for (const { image, manifest } of day.images) {
-    const imageId = store.insertImage(date, image, manifest);
+    const stored = store.insertImage(date, image, manifest);
     if (!manifest) continue;
     counts.images++;
     for (const [index, entry] of manifest.evidence.entries()) {
@@ -80,7 +80,7 @@ function indexDay(store: IndexStore, root: string, date: string, maxBytes: numbe
         counts.added++;
         if (document.parsed) counts.read++;
       }
-      store.insertEvidence(imageId, documentId, entry);
+      store.insertEvidence(stored, documentId, entry);
     }
   }
 }

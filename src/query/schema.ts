@@ -11,6 +11,8 @@
  * - `images`: one row per image of a day manifest, pointing at its subject;
  * - `evidence`: one row per evidence entry of an image manifest (a use of a
  *   document on a day), with what the manifest recorded about that use;
+ *   it repeats its image's day and subject, so that the uses of a document
+ *   are one index range, no image looked up;
  * - `documents`: each evidence file once, by sha256, however many days list
  *   it, with the facts read from its bytes; `components`, `findings`
  *   (+ `finding_names`: id and aliases), `vex_statements` (+ `vex_names`)
@@ -59,6 +61,9 @@ CREATE INDEX images_subject ON images(subject_id, date);
 CREATE TABLE evidence (
   image_id INTEGER NOT NULL,
   document_id INTEGER NOT NULL,
+  -- The image's day and subject, as in images: a document's uses are then read from evidence_document alone.
+  date TEXT NOT NULL,
+  subject_id INTEGER NOT NULL,
   path TEXT NOT NULL,
   kind TEXT NOT NULL,
   format TEXT NOT NULL,
@@ -70,8 +75,8 @@ CREATE TABLE evidence (
   issuer TEXT
 ) STRICT;
 CREATE INDEX evidence_image ON evidence(image_id);
--- Covering: the uses of a document (package, vuln queries) are read from the index alone, clustered by document.
-CREATE INDEX evidence_document ON evidence(document_id, image_id, valid, path, format);
+-- Covering: the uses of a document (package, vuln queries) are read from the index alone, clustered by document, then day.
+CREATE INDEX evidence_document ON evidence(document_id, date, image_id, subject_id, valid, path, format);
 CREATE TABLE documents (
   id INTEGER PRIMARY KEY,
   sha256 TEXT NOT NULL UNIQUE,

@@ -16,6 +16,13 @@ export interface IndexTotals {
   vexStatements: number;
 }
 
+/** An image-day as stored: its row id, day and subject. */
+export interface StoredImage {
+  id: number;
+  date: string;
+  subjectId: number;
+}
+
 /** Inserts into the index, statements prepared once per update. */
 export class IndexStore {
   private readonly insertDayStatement: StatementSync;
@@ -41,7 +48,7 @@ export class IndexStore {
     this.insertSubjectStatement = db.prepare('INSERT INTO subjects (ref, repository, tag, digest, path, platforms) VALUES (?, ?, ?, ?, ?, ?)');
     this.insertImageStatement = db.prepare('INSERT INTO images (date, subject_id, manifest_sha256, status, error) VALUES (?, ?, ?, ?, ?)');
     this.insertEvidenceStatement = db.prepare(
-      'INSERT INTO evidence (image_id, document_id, path, kind, format, valid, problem, verified, verification_code, signer, issuer) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO evidence (image_id, document_id, date, subject_id, path, kind, format, valid, problem, verified, verification_code, signer, issuer) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     this.hasDocumentStatement = db.prepare('SELECT id FROM documents WHERE sha256 = ?');
     this.insertDocumentStatement = db.prepare(
@@ -72,8 +79,7 @@ export class IndexStore {
   }
 
   /** Days whose manifest kept its sha256 under a new file identity (copied, touched): record the new one, so that the next look need not hash them. */
-  refreshStats(days: readonly ArchiveDay[]): number {
-    const recorded = this.recordedDays();
+  refreshStats(days: readonly ArchiveDay[], recorded = this.recordedDays()): number {
     const changed = days.filter(
       (d) => d.sha256 !== undefined && d.stat !== undefined && recorded.get(d.date)?.sha256 === d.sha256 && recorded.get(d.date)?.stat !== d.stat,
     );
@@ -106,10 +112,10 @@ export class IndexStore {
     this.insertDayStatement.run(date, sha256, imageCount, new Date().toISOString(), stat?.key ?? null, stat?.at ?? null);
   }
 
-  insertImage(date: string, image: DayImage, manifest: ImageManifest | undefined): number {
+  insertImage(date: string, image: DayImage, manifest: ImageManifest | undefined): StoredImage {
     const subjectId = this.subjectId(image, manifest);
     const result = this.insertImageStatement.run(date, subjectId, image.manifestSha256, image.status, image.error);
-    return Number(result.lastInsertRowid);
+    return { id: Number(result.lastInsertRowid), date, subjectId };
   }
 
   /** The subject an image of a day manifest is: found, or inserted the first time it is seen. */
@@ -128,13 +134,15 @@ export class IndexStore {
     return id;
   }
 
-  insertEvidence(imageId: number, documentId: number, entry: EvidenceEntry): void {
+  insertEvidence(image: StoredImage, documentId: number, entry: EvidenceEntry): void {
     const v = entry.verification;
     const signer = v?.identity?.san ?? text(entry.summary.certificateIdentity) ?? (v?.identity?.keyHint ? `key ${v.identity.keyHint}` : undefined);
     const issuer = v?.identity?.issuer ?? text(entry.summary.certificateIssuer);
     this.insertEvidenceStatement.run(
-      imageId,
+      image.id,
       documentId,
+      image.date,
+      image.subjectId,
       entry.path,
       entry.kind,
       entry.format,

@@ -29,36 +29,35 @@ export interface DocumentUse {
  * Every use of these documents on the days in range, in the order answers
  * list them: by date, reference, digest and evidence path (as
  * `ORDER BY date, ref, digest, path` would). Rows are read by integer key
- * from the covering index of evidence; each subject is read once and ranked
+ * from the covering index of evidence alone; each subject is read once and ranked
  * by SQLite itself, so that references order as SQLite orders text.
  */
 export function documentUses(db: DatabaseSync, documentIds: Iterable<number>, range: DayRange): DocumentUse[] {
   const rows = allArrays(
     db,
-    `SELECT e.document_id, e.image_id, i.date, i.subject_id, e.path, e.format, e.valid
-       FROM evidence e JOIN images i ON i.id = e.image_id
-      WHERE e.document_id IN (SELECT value FROM json_each(?)) AND i.date >= ? AND i.date <= ?`,
+    `SELECT e.document_id, e.image_id, e.date, e.subject_id, e.path, e.format, e.valid
+       FROM evidence e WHERE e.document_id IN (SELECT value FROM json_each(?)) AND e.date >= ? AND e.date <= ?`,
     JSON.stringify([...documentIds]),
     range.since,
     range.until,
   );
   const subjects = subjectsById(db, new Set(rows.map((r) => r[3] as number)));
-  const uses = rows.map(
-    (r): DocumentUse => ({
-      documentId: r[0] as number,
-      imageId: r[1] as number,
-      date: r[2] as string,
-      subject: subjects.get(r[3] as number)!.subject,
-      path: r[4] as string,
-      format: r[5] as string,
-      valid: r[6] === 1,
-    }),
-  );
-  const rank = (use: DocumentUse) => subjects.get(use.subject.id)!.rank;
-  // Dates are ASCII (YYYY-MM-DD): code-unit order is byte order.
-  return uses.sort(
-    (a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0) || rank(a) - rank(b) || compareBinary(a.path, b.path) || a.imageId - b.imageId,
-  );
+  // Dates are ASCII (YYYY-MM-DD), so the number YYYYMMDD orders them; one string per day is kept.
+  const days = new Map<string, { date: string; day: number }>();
+  const uses: RankedUse[] = rows.map((r) => {
+    const { subject, rank } = subjects.get(r[3] as number)!;
+    const [documentId, imageId, text, , path, format, valid] = r as [number, number, string, number, string, string, number];
+    let day = days.get(text);
+    if (!day) days.set(text, (day = { date: text, day: Number(text.replace(/-/g, '')) }));
+    return { documentId, imageId, date: day.date, subject, path, format, valid: valid === 1, day: day.day, rank };
+  });
+  return uses.sort((a, b) => a.day - b.day || a.rank - b.rank || compareBinary(a.path, b.path) || a.imageId - b.imageId);
+}
+
+/** A use, with its day as a number and its subject's rank by reference and digest (subjectsById). */
+interface RankedUse extends DocumentUse {
+  day: number;
+  rank: number;
 }
 
 /** Subjects by id, each with its rank in SQLite's order of reference, then digest (the same rank for the same pair). */

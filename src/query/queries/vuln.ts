@@ -5,7 +5,7 @@ import type { VexProduct, VexStatement, VexStatus } from '../../gate/facts/openv
 import type { Severity } from '../../gate/policy/types.js';
 import { decidingStatement, type ImageIdentity, type VexDocument, type VexVerdict } from '../../gate/rules/vex-match.js';
 import { all, archivePath, type Answer, type DayRange, type Row } from '../answer.js';
-import { allArrays, documentUses, type DocumentUse } from '../uses.js';
+import { allArrays, compareBinary, documentUses, type DocumentUse } from '../uses.js';
 
 export interface VulnQuery {
   kind: 'vuln';
@@ -51,7 +51,7 @@ export function queryVuln(db: DatabaseSync, id: string, range: DayRange): Answer
   const uses = documentUses(db, byDocument.keys(), range);
   const names = new Set<string>([id]);
   for (const list of byDocument.values()) for (const { finding } of list) for (const n of [finding.id, ...finding.aliases]) names.add(n.toUpperCase());
-  const decide = decider(vexByImage(db, [...names], new Set(uses.map((u) => u.imageId))));
+  const decide = decider(vexByImage(db, [...names], uses));
   const rows: Row[] = [];
   for (const use of uses) {
     const scan = archivePath(use.date, use.subject.path, use.path);
@@ -96,23 +96,27 @@ function findingsByDocument(db: DatabaseSync, id: string): Map<number, Listed[]>
   );
   const byDocument = new Map<number, Listed[]>();
   const listed = new Set<string>();
-  const sameness = new Map<string, number>();
+  // The same finding in report after report: one Finding, one number.
+  const sameness = new Map<string, { finding: Finding; same: number }>();
   for (const row of findings) {
     const key = `${row.document_id}\u0000${row.vulnerability}\u0000${row.package ?? ''}\u0000${row.version ?? ''}\u0000${row.purl ?? ''}`;
     if (listed.has(key)) continue;
     listed.add(key);
     const facts = JSON.stringify([row.vulnerability, row.aliases, row.severity, row.package, row.version, row.purl]);
     let same = sameness.get(facts);
-    if (same === undefined) sameness.set(facts, (same = sameness.size));
+    if (same === undefined) sameness.set(facts, (same = { finding: toFinding(row), same: sameness.size }));
     let list = byDocument.get(row.document_id);
     if (!list) byDocument.set(row.document_id, (list = []));
-    list.push({ row, finding: toFinding(row), same });
+    list.push({ row, ...same });
   }
   return byDocument;
 }
 
-/** The valid VEX documents of an image-day, with a number naming the set (the same paths and documents, the same number). */
-type VexDocuments = VexDocument[] & { key: number };
+/** The valid VEX documents of an image-day, and a number naming the set: image-days with the same paths and documents share one. */
+interface VexDocuments {
+  documents: VexDocument[];
+  key: number;
+}
 
 /**
  * The deciding VEX statement of a finding on an image-day (undefined when
@@ -122,15 +126,15 @@ type VexDocuments = VexDocument[] & { key: number };
 function decider(vex: Map<number, VexDocuments>): (use: DocumentUse, listed: Listed) => VexVerdict | undefined {
   const decided = new Map<string, VexVerdict | undefined>();
   return (use, { finding, same }) => {
-    const documents = vex.get(use.imageId);
-    if (!documents) return undefined;
+    const set = vex.get(use.imageId);
+    if (!set) return undefined;
     const { subject } = use;
     // The subject fixes the digest, platforms and repository the statements are matched against.
-    const memo = `${same},${subject.id},${documents.key}`;
+    const memo = `${same},${subject.id},${set.key}`;
     if (decided.has(memo)) return decided.get(memo);
     const identity: ImageIdentity = { digests: [...(subject.digest ? [subject.digest] : []), ...(JSON.parse(subject.platforms) as string[])] };
     if (subject.repository && !subject.repository.startsWith('oci:')) identity.repository = subject.repository;
-    const verdict = decidingStatement(finding, documents, identity);
+    const verdict = decidingStatement(finding, set.documents, identity);
     decided.set(memo, verdict);
     return verdict;
   };
@@ -138,10 +142,10 @@ function decider(vex: Map<number, VexDocuments>): (use: DocumentUse, listed: Lis
 
 /**
  * The VEX statements naming any of `names`, from valid VEX documents of
- * these images, grouped per image and document. Statements are read once
- * per document, then shared by every image-day that lists the document.
+ * the images of these uses, grouped per image and document. Statements are
+ * read once per document, then shared by every image-day that lists the document.
  */
-function vexByImage(db: DatabaseSync, names: string[], imageIds: ReadonlySet<number>): Map<number, VexDocuments> {
+function vexByImage(db: DatabaseSync, names: string[], scans: readonly DocumentUse[]): Map<number, VexDocuments> {
   const statements = new Map<number, VexStatement[]>();
   for (const row of all<VexRow>(
     db,
@@ -164,26 +168,40 @@ function vexByImage(db: DatabaseSync, names: string[], imageIds: ReadonlySet<num
   }
   const out = new Map<number, VexDocuments>();
   if (statements.size === 0) return out;
+  const imageIds = new Set<number>();
+  const subjectIds = new Set<number>();
+  for (const scan of scans) {
+    imageIds.add(scan.imageId);
+    subjectIds.add(scan.subject.id);
+  }
   const uses = allArrays(
     db,
-    'SELECT e.image_id, e.path, e.document_id FROM evidence e WHERE e.document_id IN (SELECT value FROM json_each(?)) AND e.valid = 1 ORDER BY e.image_id, e.path',
+    // Filtered by subject (a few hundred), each image-day of them picked out below: cheaper than
+    // testing thousands of image ids in SQL, and than reading every use of the VEX documents.
+    `SELECT e.image_id, e.path, e.document_id FROM evidence e
+      WHERE e.document_id IN (SELECT value FROM json_each(?)) AND e.valid = 1 AND +e.subject_id IN (SELECT value FROM json_each(?))`,
     JSON.stringify([...statements.keys()]),
-  );
-  const keys = new Map<number, string>();
-  for (const [imageId, path, documentId] of uses as [number, string, number][]) {
-    if (!imageIds.has(imageId)) continue;
-    let documents = out.get(imageId);
-    if (!documents) out.set(imageId, (documents = Object.assign([], { key: 0 })));
-    if (documents.some((d) => d.evidence === path)) continue;
-    documents.push({ evidence: path, statements: statements.get(documentId)! });
-    keys.set(imageId, `${keys.get(imageId) ?? ''}${path}\u0000${documentId},`);
+    JSON.stringify([...subjectIds]),
+  ) as [number, string, number][];
+  const byImage = new Map<number, [number, string, number][]>();
+  for (const use of uses) {
+    if (!imageIds.has(use[0])) continue;
+    const list = byImage.get(use[0]);
+    if (list) list.push(use);
+    else byImage.set(use[0], [use]);
   }
-  // Which documents an image-day has, as a number: the same set on another day decides the same way.
-  const sets = new Map<string, number>();
-  for (const [imageId, key] of keys) {
-    let n = sets.get(key);
-    if (n === undefined) sets.set(key, (n = sets.size));
-    out.get(imageId)!.key = n;
+  // Which documents an image-day has, in path order, one per path: the same set on another day decides the same way.
+  const sets = new Map<string, VexDocuments>();
+  for (const [imageId, list] of byImage) {
+    if (list.length > 1) list.sort((a, b) => compareBinary(a[1], b[1]));
+    const kept = list.filter(([, path], i) => i === 0 || list.findIndex((u) => u[1] === path) === i);
+    const key = kept.map(([, path, documentId]) => `${path}\u0000${documentId}`).join('\u0000');
+    let set = sets.get(key);
+    if (!set) {
+      const documents = kept.map(([, path, documentId]) => ({ evidence: path, statements: statements.get(documentId)! }));
+      sets.set(key, (set = { documents, key: sets.size }));
+    }
+    out.set(imageId, set);
   }
   return out;
 }
