@@ -44,12 +44,23 @@ export function documentUses(db: DatabaseSync, documentIds: Iterable<number>, ra
   const subjects = subjectsById(db, new Set(rows.map((r) => r[3] as number)));
   // Dates are ASCII (YYYY-MM-DD), so the number YYYYMMDD orders them; one string per day is kept.
   const days = new Map<string, { date: string; day: number }>();
+  // Indexed reads, no destructuring: in a short-lived process this loop runs before the JIT optimises it.
   const uses: RankedUse[] = rows.map((r) => {
-    const { subject, rank } = subjects.get(r[3] as number)!;
-    const [documentId, imageId, text, , path, format, valid] = r as [number, number, string, number, string, string, number];
+    const ranked = subjects.get(r[3] as number)!;
+    const text = r[2] as string;
     let day = days.get(text);
     if (!day) days.set(text, (day = { date: text, day: Number(text.replace(/-/g, '')) }));
-    return { documentId, imageId, date: day.date, subject, path, format, valid: valid === 1, day: day.day, rank };
+    return {
+      documentId: r[0] as number,
+      imageId: r[1] as number,
+      date: day.date,
+      subject: ranked.subject,
+      path: r[4] as string,
+      format: r[5] as string,
+      valid: r[6] === 1,
+      day: day.day,
+      rank: ranked.rank,
+    };
   });
   return uses.sort((a, b) => a.day - b.day || a.rank - b.rank || compareBinary(a.path, b.path) || a.imageId - b.imageId);
 }
@@ -71,8 +82,8 @@ function subjectsById(db: DatabaseSync, ids: Set<number>): Map<number, { subject
   );
   let rank = 0;
   let previous: Subject | undefined;
-  for (const [id, ref, digest, path, platforms, repository] of rows) {
-    const subject = { id, ref, digest, path, platforms, repository } as Subject;
+  for (const r of rows) {
+    const subject = { id: r[0], ref: r[1], digest: r[2], path: r[3], platforms: r[4], repository: r[5] } as Subject;
     if (previous && (previous.ref !== subject.ref || previous.digest !== subject.digest)) rank++;
     out.set(subject.id, { subject, rank });
     previous = subject;

@@ -107,15 +107,16 @@ function findingsByDocument(db: DatabaseSync, id: string): Map<number, Listed[]>
     if (same === undefined) sameness.set(facts, (same = { finding: toFinding(row), same: sameness.size }));
     let list = byDocument.get(row.document_id);
     if (!list) byDocument.set(row.document_id, (list = []));
-    list.push({ row, ...same });
+    list.push({ row, finding: same.finding, same: same.same });
   }
   return byDocument;
 }
 
-/** The valid VEX documents of an image-day, and a number naming the set: image-days with the same paths and documents share one. */
+/** The valid VEX documents of an image-day: image-days with the same paths and documents share one, and its verdicts. */
 interface VexDocuments {
   documents: VexDocument[];
-  key: number;
+  /** Verdicts decided with these documents, by subject id, then finding (Listed.same). */
+  decided: Map<number, Map<number, VexVerdict | undefined>>;
 }
 
 /**
@@ -124,18 +125,18 @@ interface VexDocuments {
  * day: each combination is decided once.
  */
 function decider(vex: Map<number, VexDocuments>): (use: DocumentUse, listed: Listed) => VexVerdict | undefined {
-  const decided = new Map<string, VexVerdict | undefined>();
   return (use, { finding, same }) => {
     const set = vex.get(use.imageId);
     if (!set) return undefined;
     const { subject } = use;
     // The subject fixes the digest, platforms and repository the statements are matched against.
-    const memo = `${same},${subject.id},${set.key}`;
-    if (decided.has(memo)) return decided.get(memo);
+    let decided = set.decided.get(subject.id);
+    if (!decided) set.decided.set(subject.id, (decided = new Map()));
+    if (decided.has(same)) return decided.get(same);
     const identity: ImageIdentity = { digests: [...(subject.digest ? [subject.digest] : []), ...(JSON.parse(subject.platforms) as string[])] };
     if (subject.repository && !subject.repository.startsWith('oci:')) identity.repository = subject.repository;
     const verdict = decidingStatement(finding, set.documents, identity);
-    decided.set(memo, verdict);
+    decided.set(same, verdict);
     return verdict;
   };
 }
@@ -192,17 +193,18 @@ function vexByImage(db: DatabaseSync, names: string[], scans: readonly DocumentU
   }
   // Which documents an image-day has, in path order, one per path: the same set on another day decides the same way.
   const sets = new Map<string, VexDocuments>();
-  for (const [imageId, list] of byImage) {
+  byImage.forEach((list, imageId) => {
     if (list.length > 1) list.sort((a, b) => compareBinary(a[1], b[1]));
-    const kept = list.filter(([, path], i) => i === 0 || list.findIndex((u) => u[1] === path) === i);
-    const key = kept.map(([, path, documentId]) => `${path}\u0000${documentId}`).join('\u0000');
+    const kept = list.length === 1 ? list : list.filter((use, i) => i === 0 || list.findIndex((u) => u[1] === use[1]) === i);
+    let key = '';
+    for (const use of kept) key += `${use[1]}\u0000${use[2]}\u0000`;
     let set = sets.get(key);
     if (!set) {
-      const documents = kept.map(([, path, documentId]) => ({ evidence: path, statements: statements.get(documentId)! }));
-      sets.set(key, (set = { documents, key: sets.size }));
+      const documents = kept.map((use) => ({ evidence: use[1], statements: statements.get(use[2])! }));
+      sets.set(key, (set = { documents, decided: new Map() }));
     }
     out.set(imageId, set);
-  }
+  });
   return out;
 }
 
