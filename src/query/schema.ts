@@ -139,4 +139,15 @@ PRAGMA user_version = ${SCHEMA_VERSION};
 `;
 
 /** Tables a full rebuild empties (meta keeps its rows). */
-export const DATA_TABLES = ['days', 'subjects', 'images', 'evidence', 'documents', 'components', 'findings', 'finding_names', 'vex_statements', 'vex_names'] as const;
+export const DATA_TABLES = [
+  'days',
+  'subjects',
+  'images',
+  'evidence',
+  'documents',
+  'components',
+  'findings',
+  'finding_names',
+  'vex_statements',
+  'vex_names',
+] as const;
