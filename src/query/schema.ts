@@ -102,13 +102,14 @@ CREATE TABLE documents (
 CREATE TABLE components (
   document_id INTEGER NOT NULL,
   name TEXT NOT NULL COLLATE NOCASE,
-  short_name TEXT NOT NULL COLLATE NOCASE,
+  -- The purl's last segment when it is not the name itself (NULL then: the name index finds it).
+  short_name TEXT COLLATE NOCASE,
   version TEXT,
   purl TEXT,
   purl_name TEXT COLLATE NOCASE
 ) STRICT;
 CREATE INDEX components_name ON components(name);
-CREATE INDEX components_short_name ON components(short_name);
+CREATE INDEX components_short_name ON components(short_name) WHERE short_name IS NOT NULL;
 CREATE INDEX components_purl_name ON components(purl_name);
 CREATE TABLE findings (
   id INTEGER PRIMARY KEY,

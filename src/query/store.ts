@@ -191,7 +191,8 @@ export class IndexStore {
       this.insertComponentStatement.run(
         documentId,
         c.name,
-        short === '' ? c.name : short,
+        // Stored only where it adds a name to match: each index entry is a page an update may write.
+        short === '' || short === c.name ? null : short,
         c.version ?? null,
         c.purl ?? null,
         c.purl ? splitPurl(c.purl).name : null,
