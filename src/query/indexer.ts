@@ -64,7 +64,8 @@ export function updateIndex(
 
 function indexDay(store: IndexStore, root: string, date: string, maxBytes: number, counts: UpdateCounts): void {
   const day = readCheckedDay(root, date);
-  store.insertDay(date, day.sha256, day.images.length, day.stat);
+  const evidence = day.images.reduce((n, { manifest }) => n + (manifest?.evidence.length ?? 0), 0);
+  store.insertDay(date, day.sha256, { images: day.images.length, evidence }, day.stat);
   for (const { image, manifest } of day.images) {
     const stored = store.insertImage(date, image, manifest);
     if (!manifest) continue;

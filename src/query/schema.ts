@@ -4,8 +4,9 @@
  * another version is rebuilt, never migrated.
  *
  * - `days`: each day folder indexed, with the sha256 of the day manifest it
- *   was indexed from (a query compares it with the archive first) and that
- *   file's identity when it was hashed (archive-days.ts);
+ *   was indexed from (a query compares it with the archive first), that
+ *   file's identity when it was hashed (archive-days.ts), and how many
+ *   images and evidence entries it has;
  * - `subjects`: an image as a day manifest names it (reference, digest,
  *   folder, platforms), once however many days list it the same way;
  * - `images`: one row per image of a day manifest, pointing at its subject;
@@ -32,6 +33,7 @@ CREATE TABLE days (
   date TEXT PRIMARY KEY,
   manifest_sha256 TEXT NOT NULL,
   image_count INTEGER NOT NULL,
+  evidence_count INTEGER NOT NULL,
   indexed_at TEXT NOT NULL,
   stat TEXT,
   stat_at INTEGER
