@@ -77,12 +77,14 @@ export async function refreshIndex(root: string, options: IndexOptions = {}): Pr
       plan = planUpdate(recorded, archive);
     }
     let counts = { images: 0, added: 0, read: 0, reused: 0 };
-    if (!planIsEmpty(plan) || reason !== undefined) {
+    const indexing = !planIsEmpty(plan) || reason !== undefined;
+    if (indexing) {
       // The indexer loads the format readers and schemas: only when there is something to index.
       const { updateIndex } = await import('./indexer.js');
       ({ plan, counts } = updateIndex(db, root, archive, reason, options.maxBytes, !options.rebuild));
     }
-    store.refreshStats(archive);
+    // What the index recorded is read again only when this run may have changed it.
+    store.refreshStats(archive, indexing ? undefined : recorded);
     const report: IndexUpdate = {
       root,
       index: opened.path,

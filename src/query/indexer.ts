@@ -64,22 +64,24 @@ export function updateIndex(
 
 function indexDay(store: IndexStore, root: string, date: string, maxBytes: number, counts: UpdateCounts): void {
   const day = readCheckedDay(root, date);
-  store.insertDay(date, day.sha256, day.images.length, day.stat);
+  const evidence = day.images.reduce((n, { manifest }) => n + (manifest?.evidence.length ?? 0), 0);
+  store.insertDay(date, day.sha256, { images: day.images.length, evidence }, day.stat);
   for (const { image, manifest } of day.images) {
-    const imageId = store.insertImage(date, image, manifest);
+    const stored = store.insertImage(date, image, manifest);
     if (!manifest) continue;
     counts.images++;
     for (const [index, entry] of manifest.evidence.entries()) {
       const folder = `${date}/${image.path}`;
       if (!isSafeRelativePath(entry.path)) fail(`${folder}/manifest.json#/evidence/${index}/path "${entry.path}" leaves its folder`, root);
-      if (store.hasDocument(entry.sha256)) counts.reused++;
+      let documentId = store.documentId(entry.sha256);
+      if (documentId !== undefined) counts.reused++;
       else {
         const document = readDocument(join(root, folder, entry.path), `${folder}/${entry.path}`, entry, maxBytes, root);
-        store.insertDocument(document);
+        documentId = store.insertDocument(document);
         counts.added++;
         if (document.parsed) counts.read++;
       }
-      store.insertEvidence(imageId, entry);
+      store.insertEvidence(stored, documentId, entry);
     }
   }
 }

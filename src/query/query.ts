@@ -2,10 +2,10 @@ import type { DatabaseSync } from 'node:sqlite';
 import { CustodyError } from '../errors.js';
 import type { Answer, DayRange } from './answer.js';
 import { refreshIndex, type IndexOptions, type IndexUpdate } from './index-archive.js';
-import { prepareImage, queryImage, type ImageQuery } from './queries/image.js';
+import type { ImageQuery } from './queries/image.js';
 import { MISSING_KINDS, queryMissing, type MissingQuery } from './queries/missing.js';
-import { preparePackage, queryPackage, type PackageQuery } from './queries/package.js';
-import { prepareVuln, queryVuln, type VulnQuery } from './queries/vuln.js';
+import type { PackageQuery } from './queries/package.js';
+import type { VulnQuery } from './queries/vuln.js';
 import { DATE_PATTERN } from '../lib/archive-format.js';
 
 export type Query = PackageQuery | VulnQuery | MissingQuery | ImageQuery;
@@ -37,7 +37,7 @@ export interface QueryResult extends Answer {
 export async function queryArchive(root: string, query: Query, options: QueryOptions = {}): Promise<QueryResult> {
   const range: DayRange = { since: checkDay('--since', options.since) ?? '0000-00-00', until: checkDay('--until', options.until) ?? '9999-99-99' };
   if (range.since > range.until) throw new CustodyError('USAGE', `--since ${range.since} is after --until ${range.until}`);
-  const run = prepare(query);
+  const run = await prepare(query);
   const { db, report } = await refreshIndex(root, options);
   try {
     const answer = run(db, range);
@@ -50,13 +50,16 @@ export async function queryArchive(root: string, query: Query, options: QueryOpt
   }
 }
 
-function prepare(query: Query): (db: DatabaseSync, range: DayRange) => Answer {
+/** The question, checked, ready to run; only its own module is loaded (a short-lived process pays for each). */
+async function prepare(query: Query): Promise<(db: DatabaseSync, range: DayRange) => Answer> {
   switch (query.kind) {
     case 'package': {
+      const { preparePackage, queryPackage } = await import('./queries/package.js');
       const match = preparePackage(query);
       return (db, range) => queryPackage(db, match, range);
     }
     case 'vuln': {
+      const { prepareVuln, queryVuln } = await import('./queries/vuln.js');
       const id = prepareVuln(query);
       return (db, range) => queryVuln(db, id, range);
     }
@@ -66,6 +69,7 @@ function prepare(query: Query): (db: DatabaseSync, range: DayRange) => Answer {
       return (db, range) => queryMissing(db, query.what, range);
     }
     case 'image': {
+      const { prepareImage, queryImage } = await import('./queries/image.js');
       const match = prepareImage(query);
       return (db, range) => queryImage(db, match, range);
     }

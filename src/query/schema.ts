@@ -4,18 +4,28 @@
  * another version is rebuilt, never migrated.
  *
  * - `days`: each day folder indexed, with the sha256 of the day manifest it
- *   was indexed from (a query compares it with the archive first) and that
- *   file's identity when it was hashed (archive-days.ts);
- * - `images`: one row per image of a day manifest;
+ *   was indexed from (a query compares it with the archive first), that
+ *   file's identity when it was hashed (archive-days.ts), and how many
+ *   images and evidence entries it has;
+ * - `subjects`: an image as a day manifest names it (reference, digest,
+ *   folder, platforms), once however many days list it the same way;
+ * - `images`: one row per image of a day manifest, pointing at its subject;
  * - `evidence`: one row per evidence entry of an image manifest (a use of a
  *   document on a day), with what the manifest recorded about that use;
+ *   it repeats its image's day and subject, so that the uses of a document
+ *   are one index range, no image looked up;
  * - `documents`: each evidence file once, by sha256, however many days list
  *   it, with the facts read from its bytes; `components`, `findings`
  *   (+ `finding_names`: id and aliases), `vex_statements` (+ `vex_names`)
- *   hang off a document.
+ *   hang off a document. Tables refer to each other by integer id: a query
+ *   of a year reads thousands of rows, and a 64-digit hash repeated in each
+ *   costs pages and strings.
  */
-/** 2: SBOMs in SPDX tag-value and YAML and in CycloneDX XML list their components (an index of 1 lacks them: rebuilt). */
-export const SCHEMA_VERSION = 2;
+/**
+ * 2: SBOMs in SPDX tag-value and YAML and in CycloneDX XML list their components (an index of 1 lacks them: rebuilt).
+ * 3: what repeats day after day (an image's reference, digest, folder) is stored once, and tables join by integer id.
+ */
+export const SCHEMA_VERSION = 3;
 
 export const SCHEMA_SQL = `
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
@@ -23,29 +33,39 @@ CREATE TABLE days (
   date TEXT PRIMARY KEY,
   manifest_sha256 TEXT NOT NULL,
   image_count INTEGER NOT NULL,
+  evidence_count INTEGER NOT NULL,
   indexed_at TEXT NOT NULL,
   stat TEXT,
   stat_at INTEGER
 ) STRICT;
-CREATE TABLE images (
+CREATE TABLE subjects (
   id INTEGER PRIMARY KEY,
-  date TEXT NOT NULL,
   ref TEXT NOT NULL,
   repository TEXT,
   tag TEXT,
   digest TEXT,
   path TEXT,
-  manifest_sha256 TEXT,
-  status TEXT NOT NULL,
-  error TEXT,
   platforms TEXT NOT NULL
 ) STRICT;
+CREATE INDEX subjects_ref ON subjects(ref, digest);
+CREATE INDEX subjects_repository ON subjects(repository);
+CREATE INDEX subjects_digest ON subjects(digest);
+CREATE TABLE images (
+  id INTEGER PRIMARY KEY,
+  date TEXT NOT NULL,
+  subject_id INTEGER NOT NULL,
+  manifest_sha256 TEXT,
+  status TEXT NOT NULL,
+  error TEXT
+) STRICT;
 CREATE INDEX images_date ON images(date);
-CREATE INDEX images_repository ON images(repository);
-CREATE INDEX images_digest ON images(digest);
+CREATE INDEX images_subject ON images(subject_id, date);
 CREATE TABLE evidence (
   image_id INTEGER NOT NULL,
-  sha256 TEXT NOT NULL,
+  document_id INTEGER NOT NULL,
+  -- The image's day and subject, as in images: a document's uses are then read from evidence_document alone.
+  date TEXT NOT NULL,
+  subject_id INTEGER NOT NULL,
   path TEXT NOT NULL,
   kind TEXT NOT NULL,
   format TEXT NOT NULL,
@@ -57,10 +77,11 @@ CREATE TABLE evidence (
   issuer TEXT
 ) STRICT;
 CREATE INDEX evidence_image ON evidence(image_id);
--- Covering: the uses of a document (package, vuln queries) are read from the index alone, clustered by sha256.
-CREATE INDEX evidence_sha256 ON evidence(sha256, image_id, valid, path, format);
+-- Covering: the uses of a document (package, vuln queries) are read from the index alone, clustered by document, then day.
+CREATE INDEX evidence_document ON evidence(document_id, date, image_id, subject_id, valid, path, format);
 CREATE TABLE documents (
-  sha256 TEXT PRIMARY KEY,
+  id INTEGER PRIMARY KEY,
+  sha256 TEXT NOT NULL UNIQUE,
   size INTEGER NOT NULL,
   media_type TEXT NOT NULL,
   parsed INTEGER NOT NULL,
@@ -81,19 +102,20 @@ CREATE TABLE documents (
   vex_statement_count INTEGER
 ) STRICT;
 CREATE TABLE components (
-  sha256 TEXT NOT NULL,
+  document_id INTEGER NOT NULL,
   name TEXT NOT NULL COLLATE NOCASE,
-  short_name TEXT NOT NULL COLLATE NOCASE,
+  -- The purl's last segment when it is not the name itself (NULL then: the name index finds it).
+  short_name TEXT COLLATE NOCASE,
   version TEXT,
   purl TEXT,
   purl_name TEXT COLLATE NOCASE
 ) STRICT;
 CREATE INDEX components_name ON components(name);
-CREATE INDEX components_short_name ON components(short_name);
+CREATE INDEX components_short_name ON components(short_name) WHERE short_name IS NOT NULL;
 CREATE INDEX components_purl_name ON components(purl_name);
 CREATE TABLE findings (
   id INTEGER PRIMARY KEY,
-  sha256 TEXT NOT NULL,
+  document_id INTEGER NOT NULL,
   vulnerability TEXT NOT NULL,
   aliases TEXT NOT NULL,
   severity TEXT NOT NULL,
@@ -101,12 +123,12 @@ CREATE TABLE findings (
   version TEXT,
   purl TEXT
 ) STRICT;
-CREATE INDEX findings_sha256 ON findings(sha256);
+CREATE INDEX findings_document ON findings(document_id);
 CREATE TABLE finding_names (finding_id INTEGER NOT NULL, name TEXT NOT NULL COLLATE NOCASE) STRICT;
 CREATE INDEX finding_names_name ON finding_names(name);
 CREATE TABLE vex_statements (
   id INTEGER PRIMARY KEY,
-  sha256 TEXT NOT NULL,
+  document_id INTEGER NOT NULL,
   vulnerability TEXT NOT NULL,
   aliases TEXT NOT NULL,
   status TEXT NOT NULL,
@@ -120,4 +142,15 @@ PRAGMA user_version = ${SCHEMA_VERSION};
 `;
 
 /** Tables a full rebuild empties (meta keeps its rows). */
-export const DATA_TABLES = ['days', 'images', 'evidence', 'documents', 'components', 'findings', 'finding_names', 'vex_statements', 'vex_names'] as const;
+export const DATA_TABLES = [
+  'days',
+  'subjects',
+  'images',
+  'evidence',
+  'documents',
+  'components',
+  'findings',
+  'finding_names',
+  'vex_statements',
+  'vex_names',
+] as const;

@@ -1,4 +1,4 @@
-import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import type { DatabaseSync } from 'node:sqlite';
 import { parseReference } from '../oci/reference.js';
 import type { DayImage, EvidenceEntry, ImageManifest } from '../types.js';
 import type { ArchiveDay, RecordedDay } from './archive-days.js';
@@ -16,42 +16,51 @@ export interface IndexTotals {
   vexStatements: number;
 }
 
-/** Inserts into the index, statements prepared once per update. */
-export class IndexStore {
-  private readonly insertDayStatement: StatementSync;
-  private readonly insertImageStatement: StatementSync;
-  private readonly insertEvidenceStatement: StatementSync;
-  private readonly hasDocumentStatement: StatementSync;
-  private readonly insertDocumentStatement: StatementSync;
-  private readonly insertComponentStatement: StatementSync;
-  private readonly insertFindingStatement: StatementSync;
-  private readonly insertFindingNameStatement: StatementSync;
-  private readonly insertVexStatement: StatementSync;
-  private readonly insertVexNameStatement: StatementSync;
+/** An image-day as stored: its row id, day and subject. */
+export interface StoredImage {
+  id: number;
+  date: string;
+  subjectId: number;
+}
 
-  constructor(private readonly db: DatabaseSync) {
-    this.insertDayStatement = db.prepare('INSERT INTO days (date, manifest_sha256, image_count, indexed_at, stat, stat_at) VALUES (?, ?, ?, ?, ?, ?)');
-    this.insertImageStatement = db.prepare(
-      'INSERT INTO images (date, ref, repository, tag, digest, path, manifest_sha256, status, error, platforms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    );
-    this.insertEvidenceStatement = db.prepare(
-      'INSERT INTO evidence (image_id, sha256, path, kind, format, valid, problem, verified, verification_code, signer, issuer) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    );
-    this.hasDocumentStatement = db.prepare('SELECT 1 FROM documents WHERE sha256 = ?');
-    this.insertDocumentStatement = db.prepare(
+/** The statements an update runs, prepared once per store, and only by a store that writes (a query's does not). */
+function prepareStatements(db: DatabaseSync) {
+  return {
+    insertDay: db.prepare('INSERT INTO days (date, manifest_sha256, image_count, evidence_count, indexed_at, stat, stat_at) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+    findSubject: db.prepare(
+      'SELECT id FROM subjects WHERE ref = ? AND digest IS ? AND repository IS ? AND tag IS ? AND path IS ? AND platforms = ? ORDER BY id LIMIT 1',
+    ),
+    insertSubject: db.prepare('INSERT INTO subjects (ref, repository, tag, digest, path, platforms) VALUES (?, ?, ?, ?, ?, ?)'),
+    insertImage: db.prepare('INSERT INTO images (date, subject_id, manifest_sha256, status, error) VALUES (?, ?, ?, ?, ?)'),
+    insertEvidence: db.prepare(
+      'INSERT INTO evidence (image_id, document_id, date, subject_id, path, kind, format, valid, problem, verified, verification_code, signer, issuer) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    ),
+    findDocument: db.prepare('SELECT id FROM documents WHERE sha256 = ?'),
+    insertDocument: db.prepare(
       `INSERT INTO documents (sha256, size, media_type, parsed, read_errors, sbom_format, component_count, scan_format, scanner, scanned_at, finding_count,
         predicate_type, provenance, builder_id, source_repository, signed_format, signed_purpose, vex_author, vex_statement_count)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    this.insertComponentStatement = db.prepare('INSERT INTO components (sha256, name, short_name, version, purl, purl_name) VALUES (?, ?, ?, ?, ?, ?)');
-    this.insertFindingStatement = db.prepare(
-      'INSERT INTO findings (sha256, vulnerability, aliases, severity, package, version, purl) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    );
-    this.insertFindingNameStatement = db.prepare('INSERT INTO finding_names (finding_id, name) VALUES (?, ?)');
-    this.insertVexStatement = db.prepare(
-      'INSERT INTO vex_statements (sha256, vulnerability, aliases, status, justification, timestamp, products) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    );
-    this.insertVexNameStatement = db.prepare('INSERT INTO vex_names (statement_id, name) VALUES (?, ?)');
+    ),
+    insertComponent: db.prepare('INSERT INTO components (document_id, name, short_name, version, purl, purl_name) VALUES (?, ?, ?, ?, ?, ?)'),
+    insertFinding: db.prepare('INSERT INTO findings (document_id, vulnerability, aliases, severity, package, version, purl) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+    insertFindingName: db.prepare('INSERT INTO finding_names (finding_id, name) VALUES (?, ?)'),
+    insertVex: db.prepare(
+      'INSERT INTO vex_statements (document_id, vulnerability, aliases, status, justification, timestamp, products) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ),
+    insertVexName: db.prepare('INSERT INTO vex_names (statement_id, name) VALUES (?, ?)'),
+  };
+}
+
+/** Reads and writes the index's rows. */
+export class IndexStore {
+  private prepared: ReturnType<typeof prepareStatements> | undefined;
+  /** Subject ids by their columns, as found or inserted by this store: most images are the same subject as the day before. */
+  private readonly subjects = new Map<string, number>();
+
+  constructor(private readonly db: DatabaseSync) {}
+
+  private get statements(): ReturnType<typeof prepareStatements> {
+    return (this.prepared ??= prepareStatements(this.db));
   }
 
   /** The recorded sha256 of every indexed day manifest, and the file identity it had when hashed. */
@@ -66,8 +75,7 @@ export class IndexStore {
   }
 
   /** Days whose manifest kept its sha256 under a new file identity (copied, touched): record the new one, so that the next look need not hash them. */
-  refreshStats(days: readonly ArchiveDay[]): number {
-    const recorded = this.recordedDays();
+  refreshStats(days: readonly ArchiveDay[], recorded = this.recordedDays()): number {
     const changed = days.filter(
       (d) => d.sha256 !== undefined && d.stat !== undefined && recorded.get(d.date)?.sha256 === d.sha256 && recorded.get(d.date)?.stat !== d.stat,
     );
@@ -86,44 +94,52 @@ export class IndexStore {
 
   clear(): void {
     for (const table of DATA_TABLES) this.db.exec(`DELETE FROM ${table}`);
+    this.subjects.clear();
   }
 
-  /** Forget a day's images and uses of documents; the documents stay (other days may list them). */
+  /** Forget a day's images and uses of documents; the documents and subjects stay (other days may list them). */
   deleteDay(date: string): void {
     this.db.prepare('DELETE FROM evidence WHERE image_id IN (SELECT id FROM images WHERE date = ?)').run(date);
     this.db.prepare('DELETE FROM images WHERE date = ?').run(date);
     this.db.prepare('DELETE FROM days WHERE date = ?').run(date);
   }
 
-  insertDay(date: string, sha256: string, imageCount: number, stat: { key: string; at: number } | undefined): void {
-    this.insertDayStatement.run(date, sha256, imageCount, new Date().toISOString(), stat?.key ?? null, stat?.at ?? null);
+  /** A day and how many images and evidence entries it is about to get (totals() adds them up). */
+  insertDay(date: string, sha256: string, counts: { images: number; evidence: number }, stat: { key: string; at: number } | undefined): void {
+    this.statements.insertDay.run(date, sha256, counts.images, counts.evidence, new Date().toISOString(), stat?.key ?? null, stat?.at ?? null);
   }
 
-  insertImage(date: string, image: DayImage, manifest: ImageManifest | undefined): number {
+  insertImage(date: string, image: DayImage, manifest: ImageManifest | undefined): StoredImage {
+    const subjectId = this.subjectId(image, manifest);
+    const result = this.statements.insertImage.run(date, subjectId, image.manifestSha256, image.status, image.error);
+    return { id: Number(result.lastInsertRowid), date, subjectId };
+  }
+
+  /** The subject an image of a day manifest is: found, or inserted the first time it is seen. */
+  private subjectId(image: DayImage, manifest: ImageManifest | undefined): number {
     const parsed = referenceParts(image.ref);
-    const platforms = (manifest?.subject.platforms ?? []).map((p) => p.digest);
-    const result = this.insertImageStatement.run(
-      date,
-      image.ref,
-      parsed.repository,
-      parsed.tag ?? manifest?.subject.tag ?? null,
-      image.digest,
-      image.path,
-      image.manifestSha256,
-      image.status,
-      image.error,
-      JSON.stringify(platforms),
-    );
-    return Number(result.lastInsertRowid);
+    const platforms = JSON.stringify((manifest?.subject.platforms ?? []).map((p) => p.digest));
+    const columns = [image.ref, image.digest, parsed.repository, parsed.tag ?? manifest?.subject.tag ?? null, image.path, platforms] as const;
+    const key = JSON.stringify(columns);
+    let id = this.subjects.get(key);
+    if (id === undefined) {
+      const found = this.statements.findSubject.get(...columns) as { id: number } | undefined;
+      const [ref, digest, repository, tag, path] = columns;
+      id = found?.id ?? Number(this.statements.insertSubject.run(ref, repository, tag, digest, path, platforms).lastInsertRowid);
+      this.subjects.set(key, id);
+    }
+    return id;
   }
 
-  insertEvidence(imageId: number, entry: EvidenceEntry): void {
+  insertEvidence(image: StoredImage, documentId: number, entry: EvidenceEntry): void {
     const v = entry.verification;
     const signer = v?.identity?.san ?? text(entry.summary.certificateIdentity) ?? (v?.identity?.keyHint ? `key ${v.identity.keyHint}` : undefined);
     const issuer = v?.identity?.issuer ?? text(entry.summary.certificateIssuer);
-    this.insertEvidenceStatement.run(
-      imageId,
-      entry.sha256,
+    this.statements.insertEvidence.run(
+      image.id,
+      documentId,
+      image.date,
+      image.subjectId,
       entry.path,
       entry.kind,
       entry.format,
@@ -136,39 +152,44 @@ export class IndexStore {
     );
   }
 
-  hasDocument(sha256: string): boolean {
-    return this.hasDocumentStatement.get(sha256) !== undefined;
+  /** The id of the document with that sha256, undefined when the index does not hold it yet. */
+  documentId(sha256: string): number | undefined {
+    return (this.statements.findDocument.get(sha256) as { id: number } | undefined)?.id;
   }
 
-  insertDocument(doc: DocumentFacts): void {
+  /** Store a document and the facts read from it; its id. */
+  insertDocument(doc: DocumentFacts): number {
     const { facts } = doc;
-    this.insertDocumentStatement.run(
-      doc.sha256,
-      doc.size,
-      doc.mediaType,
-      doc.parsed ? 1 : 0,
-      facts.errors.length > 0 ? facts.errors.join('; ') : null,
-      facts.sbom?.format ?? null,
-      facts.sbom?.componentCount ?? null,
-      facts.scan?.format ?? null,
-      facts.scan?.scanner ?? null,
-      facts.scan?.scannedAt ?? null,
-      facts.scan?.findings.length ?? null,
-      facts.statement?.predicateType ?? null,
-      facts.provenance ? 1 : 0,
-      facts.provenance?.builderId ?? null,
-      facts.provenance?.sourceRepository ?? null,
-      facts.signed?.format ?? null,
-      facts.signed?.purpose ?? null,
-      facts.vex?.author ?? null,
-      facts.vex?.statements.length ?? null,
+    const documentId = Number(
+      this.statements.insertDocument.run(
+        doc.sha256,
+        doc.size,
+        doc.mediaType,
+        doc.parsed ? 1 : 0,
+        facts.errors.length > 0 ? facts.errors.join('; ') : null,
+        facts.sbom?.format ?? null,
+        facts.sbom?.componentCount ?? null,
+        facts.scan?.format ?? null,
+        facts.scan?.scanner ?? null,
+        facts.scan?.scannedAt ?? null,
+        facts.scan?.findings.length ?? null,
+        facts.statement?.predicateType ?? null,
+        facts.provenance ? 1 : 0,
+        facts.provenance?.builderId ?? null,
+        facts.provenance?.sourceRepository ?? null,
+        facts.signed?.format ?? null,
+        facts.signed?.purpose ?? null,
+        facts.vex?.author ?? null,
+        facts.vex?.statements.length ?? null,
+      ).lastInsertRowid,
     );
     for (const c of doc.components) {
       const short = c.purl ? purlShortName(c.purl) : '';
-      this.insertComponentStatement.run(
-        doc.sha256,
+      this.statements.insertComponent.run(
+        documentId,
         c.name,
-        short === '' ? c.name : short,
+        // Stored only where it adds a name to match: each index entry is a page an update may write.
+        short === '' || short === c.name ? null : short,
         c.version ?? null,
         c.purl ?? null,
         c.purl ? splitPurl(c.purl).name : null,
@@ -176,8 +197,8 @@ export class IndexStore {
     }
     for (const f of facts.scan?.findings ?? []) {
       const id = Number(
-        this.insertFindingStatement.run(
-          doc.sha256,
+        this.statements.insertFinding.run(
+          documentId,
           f.id,
           JSON.stringify(f.aliases),
           f.severity,
@@ -186,12 +207,12 @@ export class IndexStore {
           f.package?.purl ?? null,
         ).lastInsertRowid,
       );
-      for (const name of new Set([f.id, ...f.aliases].map((n) => n.toUpperCase()))) this.insertFindingNameStatement.run(id, name);
+      for (const name of new Set([f.id, ...f.aliases].map((n) => n.toUpperCase()))) this.statements.insertFindingName.run(id, name);
     }
     for (const s of facts.vex?.statements ?? []) {
       const id = Number(
-        this.insertVexStatement.run(
-          doc.sha256,
+        this.statements.insertVex.run(
+          documentId,
           s.vulnerability,
           JSON.stringify(s.aliases),
           s.status,
@@ -200,20 +221,35 @@ export class IndexStore {
           JSON.stringify(s.products),
         ).lastInsertRowid,
       );
-      for (const name of new Set([s.vulnerability, ...s.aliases].map((n) => n.toUpperCase()))) this.insertVexNameStatement.run(id, name);
+      for (const name of new Set([s.vulnerability, ...s.aliases].map((n) => n.toUpperCase()))) this.statements.insertVexName.run(id, name);
     }
+    return documentId;
   }
 
+  /**
+   * What the index holds, without counting hundreds of thousands of rows:
+   * each day records its images and evidence entries (a day's rows come and
+   * go with its `days` row); documents and what hangs off them are only ever
+   * added, or all deleted at once (clear), so their rowids run 1..n without a
+   * gap and the largest is their count.
+   */
   totals(): IndexTotals {
-    const count = (table: string) => Number((this.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n);
+    const row = this.db
+      .prepare(
+        `SELECT (SELECT count(*) FROM days) AS days, (SELECT sum(image_count) FROM days) AS images, (SELECT sum(evidence_count) FROM days) AS evidence,
+                (SELECT max(rowid) FROM documents) AS documents, (SELECT max(rowid) FROM components) AS components,
+                (SELECT max(rowid) FROM findings) AS findings, (SELECT max(rowid) FROM vex_statements) AS vex_statements`,
+      )
+      .get() as Record<string, number | null>;
+    const n = (key: string) => Number(row[key] ?? 0);
     return {
-      days: count('days'),
-      images: count('images'),
-      evidence: count('evidence'),
-      documents: count('documents'),
-      components: count('components'),
-      findings: count('findings'),
-      vexStatements: count('vex_statements'),
+      days: n('days'),
+      images: n('images'),
+      evidence: n('evidence'),
+      documents: n('documents'),
+      components: n('components'),
+      findings: n('findings'),
+      vexStatements: n('vex_statements'),
     };
   }
 }

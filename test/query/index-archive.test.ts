@@ -1,8 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../helpers/cli.js';
+import { indexPath } from '../../src/query/paths.js';
+import { SCHEMA_VERSION } from '../../src/query/schema.js';
 import { archiveCounts, archiveDay, indexJson, queryJson } from './fixture.js';
 
 /**
@@ -114,6 +117,24 @@ describe('custody index', () => {
     const { code, answer } = await queryJson(root, 'image', 'registry.example/acme/shop');
     expect(code).toBe(0);
     expect(answer!.rows.map((r) => r.date)).toEqual(['2026-03-01', '2026-03-02']);
+  });
+
+  it('rebuilds an index of an older format once, says why, and answers the same', async () => {
+    const before = await queryJson(root, 'vuln', 'CVE-2023-45853');
+    const db = new DatabaseSync(indexPath(root));
+    try {
+      db.exec(`PRAGMA user_version = ${SCHEMA_VERSION - 1}`);
+    } finally {
+      db.close();
+    }
+    const rebuilt = await queryJson(root, 'vuln', 'CVE-2023-45853');
+    expect(rebuilt.stderr).toMatch(
+      new RegExp(`index: built from 3 day\\(s\\) because .*index\\.sqlite had index format ${SCHEMA_VERSION - 1}, this custody writes ${SCHEMA_VERSION}: `),
+    );
+    expect(rebuilt.answer!.rows.length).toBeGreaterThan(0);
+    expect(rebuilt.answer!.rows).toEqual(before.answer!.rows);
+    const again = await queryJson(root, 'vuln', 'CVE-2023-45853');
+    expect(again.stderr).toBe('');
   });
 });
 

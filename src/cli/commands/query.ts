@@ -1,4 +1,8 @@
-import { describeQuery, indexNotices, queryArchive, renderQuery, type MissingKind, type Query, type QueryFormat } from '../../query/index.js';
+// The query modules themselves, not the library's index: a short-lived process loads only what a query runs.
+import { indexNotices } from '../../query/index-archive.js';
+import type { MissingKind } from '../../query/queries/missing.js';
+import { describeQuery, queryArchive, type Query } from '../../query/query.js';
+import { renderQuery, type QueryFormat } from '../../query/render.js';
 import { escapeText } from '../../query/text-escape.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import type { Io } from '../output.js';

@@ -11,7 +11,7 @@ export interface ImageQuery {
   ref: string;
 }
 
-/** How a reference selects images: SQL over `images i`, checked before the index is touched. */
+/** How a reference selects images: SQL over their subjects `s`, checked before the index is touched. */
 export interface ImageMatch {
   where: string;
   params: SQLInputValue[];
@@ -25,17 +25,17 @@ export interface ImageMatch {
  */
 export function prepareImage(query: ImageQuery): ImageMatch {
   const ref = query.ref.trim();
-  if (isDigest(ref)) return { where: '(i.digest = ? OR EXISTS (SELECT 1 FROM json_each(i.platforms) WHERE value = ?))', params: [ref, ref] };
+  if (isDigest(ref)) return { where: '(s.digest = ? OR EXISTS (SELECT 1 FROM json_each(s.platforms) WHERE value = ?))', params: [ref, ref] };
   const parsed = parseReference(ref);
   const { repository } = referenceParts(ref);
-  const where = ['i.repository = ?'];
+  const where = ['s.repository = ?'];
   const params: SQLInputValue[] = [repository];
   if (parsed.tag !== undefined) {
-    where.push('i.tag = ?');
+    where.push('s.tag = ?');
     params.push(parsed.tag);
   }
   if (parsed.digest !== undefined) {
-    where.push('i.digest = ?');
+    where.push('s.digest = ?');
     params.push(parsed.digest);
   }
   return { where: where.join(' AND '), params };
@@ -52,8 +52,8 @@ export function queryImage(db: DatabaseSync, match: ImageMatch, range: DayRange)
   const columns = ['date', 'ref', 'digest', 'digest_changed', 'status', 'signature', 'sbom', 'provenance', 'scan', 'vex', 'evidence', 'invalid'];
   const images = all<ImageRow>(
     db,
-    `SELECT i.id, i.date, i.ref, i.digest, i.status, i.error FROM images i
-      WHERE ${match.where} AND i.date >= ? AND i.date <= ? ORDER BY i.date, i.ref, i.digest`,
+    `SELECT i.id, i.date, s.ref, s.digest, i.status, i.error FROM subjects s JOIN images i ON i.subject_id = s.id
+      WHERE ${match.where} AND i.date >= ? AND i.date <= ? ORDER BY i.date, s.ref, s.digest`,
     ...match.params,
     range.since,
     range.until,
@@ -64,12 +64,12 @@ export function queryImage(db: DatabaseSync, match: ImageMatch, range: DayRange)
     db,
     `SELECT e.image_id, e.valid, e.verified, e.verification_code, e.signer,
             ${HAS.signature} AS is_signature, ${HAS.sbom} AS is_sbom, ${HAS.scan} AS is_scan,
-            d.sbom_format, d.component_count, d.provenance, d.builder_id, d.scanner, e.sha256, d.vex_statement_count
-       FROM evidence e LEFT JOIN documents d ON d.sha256 = e.sha256
+            d.sbom_format, d.component_count, d.provenance, d.builder_id, d.scanner, e.document_id, d.vex_statement_count
+       FROM evidence e LEFT JOIN documents d ON d.id = e.document_id
       WHERE e.image_id IN (SELECT value FROM json_each(?)) ORDER BY e.image_id, e.path`,
     ids,
   );
-  const severities = severityCounts(db, [...new Set(evidence.filter((e) => e.is_scan && e.valid).map((e) => e.sha256))]);
+  const severities = severityCounts(db, [...new Set(evidence.filter((e) => e.is_scan && e.valid).map((e) => e.document_id))]);
   const byImage = new Map<number, EvidenceRow[]>();
   for (const e of evidence) byImage.set(e.image_id, [...(byImage.get(e.image_id) ?? []), e]);
 
@@ -90,7 +90,7 @@ export function queryImage(db: DatabaseSync, match: ImageMatch, range: DayRange)
         valid.filter((e) => e.is_sbom).map((e) => `${e.sbom_format ?? 'sbom'}${e.component_count !== null ? ` (${e.component_count} components)` : ''}`),
       ),
       provenance: list(valid.filter((e) => e.provenance === 1).map((e) => e.builder_id ?? 'builder not named')),
-      scan: list(valid.filter((e) => e.is_scan).map((e) => `${e.scanner ?? 'scan'}: ${severities.get(e.sha256) ?? 'no findings'}`)),
+      scan: list(valid.filter((e) => e.is_scan).map((e) => `${e.scanner ?? 'scan'}: ${severities.get(e.document_id) ?? 'no findings'}`)),
       vex: valid.reduce((n, e) => n + (e.vex_statement_count ?? 0), 0),
       evidence: files.length,
       invalid: files.length - valid.length,
@@ -110,14 +110,14 @@ function signatureSummary(signatures: EvidenceRow[]): string {
 }
 
 /** `1 CRITICAL, 2 HIGH` per scan document, most severe first. */
-function severityCounts(db: DatabaseSync, documents: string[]): Map<string, string> {
-  const rows = all<{ sha256: string; severity: string; n: number }>(
+function severityCounts(db: DatabaseSync, documents: number[]): Map<number, string> {
+  const rows = all<{ document_id: number; severity: string; n: number }>(
     db,
-    'SELECT sha256, severity, count(*) AS n FROM findings WHERE sha256 IN (SELECT value FROM json_each(?)) GROUP BY sha256, severity',
+    'SELECT document_id, severity, count(*) AS n FROM findings WHERE document_id IN (SELECT value FROM json_each(?)) GROUP BY document_id, severity',
     JSON.stringify(documents),
   );
-  const out = new Map<string, { severity: string; n: number }[]>();
-  for (const r of rows) out.set(r.sha256, [...(out.get(r.sha256) ?? []), r]);
+  const out = new Map<number, { severity: string; n: number }[]>();
+  for (const r of rows) out.set(r.document_id, [...(out.get(r.document_id) ?? []), r]);
   return new Map(
     [...out].map(([sha, counts]) => [
       sha,
@@ -157,6 +157,6 @@ interface EvidenceRow {
   provenance: number | null;
   builder_id: string | null;
   scanner: string | null;
-  sha256: string;
+  document_id: number;
   vex_statement_count: number | null;
 }

@@ -27,13 +27,13 @@ export function queryMissing(db: DatabaseSync, what: MissingKind, range: DayRang
   const columns = ['date', 'ref', 'digest', 'status', 'missing', 'found'];
   const rows = all<{ date: string; ref: string; digest: string | null; status: string; error: string | null; present: number }>(
     db,
-    `SELECT i.date, i.ref, i.digest, i.status, i.error,
+    `SELECT i.date, s.ref, s.digest, i.status, i.error,
             count(CASE WHEN ${HAS[what]} THEN 1 END) AS present,
             count(CASE WHEN ${HAS[what]} AND e.valid = 1 THEN 1 END) AS usable
-       FROM images i LEFT JOIN evidence e ON e.image_id = i.id LEFT JOIN documents d ON d.sha256 = e.sha256
+       FROM images i JOIN subjects s ON s.id = i.subject_id LEFT JOIN evidence e ON e.image_id = i.id LEFT JOIN documents d ON d.id = e.document_id
       WHERE i.date >= ? AND i.date <= ?
       GROUP BY i.id HAVING usable = 0
-      ORDER BY i.date, i.ref, i.digest`,
+      ORDER BY i.date, s.ref, s.digest`,
     range.since,
     range.until,
   );

@@ -2,6 +2,7 @@ import type { DatabaseSync } from 'node:sqlite';
 import { CustodyError } from '../../errors.js';
 import { all, archivePath, type Answer, type DayRange, type Row } from '../answer.js';
 import { splitPurl } from '../purl.js';
+import { documentUses } from '../uses.js';
 import { compareVersions, parseVersionRange, type VersionRange } from '../version-range.js';
 
 export interface PackageQuery {
@@ -41,37 +42,30 @@ export function preparePackage(query: PackageQuery): PackageMatch {
 export function queryPackage(db: DatabaseSync, match: PackageMatch, range: DayRange): Answer {
   const columns = ['date', 'ref', 'digest', 'name', 'version', 'purl', 'sbom', 'format', 'valid'];
   const candidates = match.purlName
-    ? all<Component>(db, 'SELECT sha256, name, version, purl FROM components WHERE purl_name = ?', match.purlName)
-    : all<Component>(db, 'SELECT sha256, name, version, purl FROM components WHERE name = ? OR short_name = ?', match.name!, match.name!);
-  const byDocument = new Map<string, Component[]>();
+    ? all<Component>(db, 'SELECT document_id, name, version, purl FROM components WHERE purl_name = ?', match.purlName)
+    : all<Component>(db, 'SELECT document_id, name, version, purl FROM components WHERE name = ? OR short_name = ?', match.name!, match.name!);
+  const byDocument = new Map<number, Component[]>();
   for (const c of candidates) {
     if (match.range && !match.range.test(c.version ?? (c.purl ? splitPurl(c.purl).version : undefined))) continue;
-    byDocument.set(c.sha256, [...(byDocument.get(c.sha256) ?? []), c]);
+    let list = byDocument.get(c.document_id);
+    if (!list) byDocument.set(c.document_id, (list = []));
+    list.push(c);
   }
   if (byDocument.size === 0) return { columns, rows: [] };
-  const uses = all<Use>(
-    db,
-    `SELECT i.date, i.ref, i.digest, i.path AS image_path, e.path, e.format, e.valid, e.sha256
-       FROM evidence e JOIN images i ON i.id = e.image_id
-      WHERE e.sha256 IN (SELECT value FROM json_each(?)) AND i.date >= ? AND i.date <= ?
-      ORDER BY i.date, i.ref, i.digest, e.path`,
-    JSON.stringify([...byDocument.keys()]),
-    range.since,
-    range.until,
-  );
   const rows: Row[] = [];
-  for (const use of uses) {
-    for (const c of byDocument.get(use.sha256) ?? []) {
+  for (const use of documentUses(db, byDocument.keys(), range)) {
+    const sbom = archivePath(use.date, use.subject.path, use.path);
+    for (const c of byDocument.get(use.documentId)!) {
       rows.push({
         date: use.date,
-        ref: use.ref,
-        digest: use.digest,
+        ref: use.subject.ref,
+        digest: use.subject.digest,
         name: c.name,
         version: c.version,
         purl: c.purl,
-        sbom: archivePath(use.date, use.image_path, use.path),
+        sbom,
         format: use.format,
-        valid: use.valid === 1,
+        valid: use.valid,
       });
     }
   }
@@ -79,21 +73,10 @@ export function queryPackage(db: DatabaseSync, match: PackageMatch, range: DayRa
 }
 
 interface Component {
-  sha256: string;
+  document_id: number;
   name: string;
   version: string | null;
   purl: string | null;
-}
-
-interface Use {
-  date: string;
-  ref: string;
-  digest: string | null;
-  image_path: string | null;
-  path: string;
-  format: string;
-  valid: number;
-  sha256: string;
 }
 
 /** The version a purl names: the same string, or the same version by compareVersions (`2.14` = `2.14.0`). */

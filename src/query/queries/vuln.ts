@@ -5,6 +5,7 @@ import type { VexProduct, VexStatement, VexStatus } from '../../gate/facts/openv
 import type { Severity } from '../../gate/policy/types.js';
 import { decidingStatement, type ImageIdentity, type VexDocument, type VexVerdict } from '../../gate/rules/vex-match.js';
 import { all, archivePath, type Answer, type DayRange, type Row } from '../answer.js';
+import { allArrays, compareBinary, documentUses, type DocumentUse } from '../uses.js';
 
 export interface VulnQuery {
   kind: 'vuln';
@@ -47,70 +48,75 @@ export function queryVuln(db: DatabaseSync, id: string, range: DayRange): Answer
   const columns = [...COLUMNS];
   const byDocument = findingsByDocument(db, id);
   if (byDocument.size === 0) return { columns, rows: [] };
-  const uses = all<Use>(
-    db,
-    `SELECT e.image_id, e.sha256, e.path, e.valid, i.date, i.ref, i.digest, i.path AS image_path, i.platforms, i.repository
-       FROM evidence e JOIN images i ON i.id = e.image_id
-      WHERE e.sha256 IN (SELECT value FROM json_each(?)) AND i.date >= ? AND i.date <= ?
-      ORDER BY i.date, i.ref, i.digest, e.path`,
-    JSON.stringify([...byDocument.keys()]),
-    range.since,
-    range.until,
-  );
+  const uses = documentUses(db, byDocument.keys(), range);
   const names = new Set<string>([id]);
   for (const list of byDocument.values()) for (const { finding } of list) for (const n of [finding.id, ...finding.aliases]) names.add(n.toUpperCase());
-  const decide = decider(vexByImage(db, [...names], [...new Set(uses.map((u) => u.image_id))]));
+  const decide = decider(vexByImage(db, [...names], uses));
   const rows: Row[] = [];
   for (const use of uses) {
-    for (const listed of byDocument.get(use.sha256) ?? []) {
+    const scan = archivePath(use.date, use.subject.path, use.path);
+    for (const listed of byDocument.get(use.documentId)!) {
       const f = listed.row;
       const verdict = decide(use, listed);
       rows.push({
         date: use.date,
-        ref: use.ref,
-        digest: use.digest,
+        ref: use.subject.ref,
+        digest: use.subject.digest,
         vulnerability: f.vulnerability,
         severity: f.severity,
         package: f.package ?? f.purl,
         version: f.version,
         vex: verdict?.statement.status ?? null,
         justification: verdict?.statement.justification ?? null,
-        vex_document: verdict ? archivePath(use.date, use.image_path, verdict.evidence) : null,
-        scan: archivePath(use.date, use.image_path, use.path),
+        vex_document: verdict ? archivePath(use.date, use.subject.path, verdict.evidence) : null,
+        scan,
         scanner: f.scanner,
-        valid: use.valid === 1,
+        valid: use.valid,
       });
     }
   }
   return { columns, rows };
 }
 
-/** A finding of a scan report, with what makes it the same finding in another report (the same facts decide the same way). */
+/** A finding of a scan report, with what makes it the same finding in another report (the same facts decide the same way), as a number. */
 interface Listed {
   row: FindingRow;
   finding: Finding;
-  same: string;
+  same: number;
 }
 
 /** The scan reports listing the vulnerability, each with its findings of it; a report listing the same finding twice (one package under two targets) has it once. */
-function findingsByDocument(db: DatabaseSync, id: string): Map<string, Listed[]> {
+function findingsByDocument(db: DatabaseSync, id: string): Map<number, Listed[]> {
   const findings = all<FindingRow>(
     db,
-    `SELECT f.sha256, f.vulnerability, f.aliases, f.severity, f.package, f.version, f.purl, d.scanner
-       FROM finding_names n JOIN findings f ON f.id = n.finding_id JOIN documents d ON d.sha256 = f.sha256
+    `SELECT f.document_id, f.vulnerability, f.aliases, f.severity, f.package, f.version, f.purl, d.scanner
+       FROM finding_names n JOIN findings f ON f.id = n.finding_id JOIN documents d ON d.id = f.document_id
       WHERE n.name = ?`,
     id,
   );
-  const byDocument = new Map<string, Listed[]>();
+  const byDocument = new Map<number, Listed[]>();
   const listed = new Set<string>();
+  // The same finding in report after report: one Finding, one number.
+  const sameness = new Map<string, { finding: Finding; same: number }>();
   for (const row of findings) {
-    const key = `${row.sha256}\u0000${row.vulnerability}\u0000${row.package ?? ''}\u0000${row.version ?? ''}\u0000${row.purl ?? ''}`;
+    const key = `${row.document_id}\u0000${row.vulnerability}\u0000${row.package ?? ''}\u0000${row.version ?? ''}\u0000${row.purl ?? ''}`;
     if (listed.has(key)) continue;
     listed.add(key);
-    const same = JSON.stringify([row.vulnerability, row.aliases, row.severity, row.package, row.version, row.purl]);
-    byDocument.set(row.sha256, [...(byDocument.get(row.sha256) ?? []), { row, finding: toFinding(row), same }]);
+    const facts = JSON.stringify([row.vulnerability, row.aliases, row.severity, row.package, row.version, row.purl]);
+    let same = sameness.get(facts);
+    if (same === undefined) sameness.set(facts, (same = { finding: toFinding(row), same: sameness.size }));
+    let list = byDocument.get(row.document_id);
+    if (!list) byDocument.set(row.document_id, (list = []));
+    list.push({ row, finding: same.finding, same: same.same });
   }
   return byDocument;
+}
+
+/** The valid VEX documents of an image-day: image-days with the same paths and documents share one, and its verdicts. */
+interface VexDocuments {
+  documents: VexDocument[];
+  /** Verdicts decided with these documents, by subject id, then finding (Listed.same). */
+  decided: Map<number, Map<number, VexVerdict | undefined>>;
 }
 
 /**
@@ -118,31 +124,33 @@ function findingsByDocument(db: DatabaseSync, id: string): Map<string, Listed[]>
  * none applies). The same finding, image and VEX documents repeat day after
  * day: each combination is decided once.
  */
-function decider(vex: Map<number, VexDocument[] & { key: string }>): (use: Use, listed: Listed) => VexVerdict | undefined {
-  const decided = new Map<string, VexVerdict | undefined>();
+function decider(vex: Map<number, VexDocuments>): (use: DocumentUse, listed: Listed) => VexVerdict | undefined {
   return (use, { finding, same }) => {
-    const documents = vex.get(use.image_id);
-    if (!documents) return undefined;
-    const memo = `${same}\u0000${use.digest}\u0000${use.platforms}\u0000${use.repository}\u0000${documents.key}`;
-    if (decided.has(memo)) return decided.get(memo);
-    const identity: ImageIdentity = { digests: [...(use.digest ? [use.digest] : []), ...(JSON.parse(use.platforms) as string[])] };
-    if (use.repository && !use.repository.startsWith('oci:')) identity.repository = use.repository;
-    const verdict = decidingStatement(finding, documents, identity);
-    decided.set(memo, verdict);
+    const set = vex.get(use.imageId);
+    if (!set) return undefined;
+    const { subject } = use;
+    // The subject fixes the digest, platforms and repository the statements are matched against.
+    let decided = set.decided.get(subject.id);
+    if (!decided) set.decided.set(subject.id, (decided = new Map()));
+    if (decided.has(same)) return decided.get(same);
+    const identity: ImageIdentity = { digests: [...(subject.digest ? [subject.digest] : []), ...(JSON.parse(subject.platforms) as string[])] };
+    if (subject.repository && !subject.repository.startsWith('oci:')) identity.repository = subject.repository;
+    const verdict = decidingStatement(finding, set.documents, identity);
+    decided.set(same, verdict);
     return verdict;
   };
 }
 
 /**
  * The VEX statements naming any of `names`, from valid VEX documents of
- * these images, grouped per image and document. Statements are read once
- * per document, then shared by every image-day that lists the document.
+ * the images of these uses, grouped per image and document. Statements are
+ * read once per document, then shared by every image-day that lists the document.
  */
-function vexByImage(db: DatabaseSync, names: string[], imageIds: number[]): Map<number, VexDocument[] & { key: string }> {
-  const statements = new Map<string, VexStatement[]>();
+function vexByImage(db: DatabaseSync, names: string[], scans: readonly DocumentUse[]): Map<number, VexDocuments> {
+  const statements = new Map<number, VexStatement[]>();
   for (const row of all<VexRow>(
     db,
-    `SELECT DISTINCT s.id, s.sha256, s.vulnerability, s.aliases, s.status, s.justification, s.timestamp, s.products
+    `SELECT DISTINCT s.id, s.document_id, s.vulnerability, s.aliases, s.status, s.justification, s.timestamp, s.products
        FROM vex_names n JOIN vex_statements s ON s.id = n.statement_id
       WHERE n.name IN (SELECT value FROM json_each(?)) ORDER BY s.id`,
     JSON.stringify(names),
@@ -155,28 +163,48 @@ function vexByImage(db: DatabaseSync, names: string[], imageIds: number[]): Map<
     };
     if (row.justification !== null) statement.justification = row.justification;
     if (row.timestamp !== null) statement.timestamp = row.timestamp;
-    statements.set(row.sha256, [...(statements.get(row.sha256) ?? []), statement]);
+    let list = statements.get(row.document_id);
+    if (!list) statements.set(row.document_id, (list = []));
+    list.push(statement);
   }
-  const out = new Map<number, VexDocument[] & { key: string }>();
+  const out = new Map<number, VexDocuments>();
   if (statements.size === 0) return out;
-  const uses = all<{ image_id: number; path: string; sha256: string }>(
-    db,
-    // The unary + keeps image_id out of the index search: probing (sha256, image_id) once per
-    // document and image costs far more than filtering each use of a VEX document.
-    `SELECT e.image_id, e.path, e.sha256 FROM evidence e
-      WHERE e.sha256 IN (SELECT value FROM json_each(?)) AND e.valid = 1 AND +e.image_id IN (SELECT value FROM json_each(?))
-      ORDER BY e.image_id, e.path`,
-    JSON.stringify([...statements.keys()]),
-    JSON.stringify(imageIds),
-  );
-  for (const use of uses) {
-    let documents = out.get(use.image_id);
-    if (!documents) out.set(use.image_id, (documents = Object.assign([], { key: '' })));
-    if (documents.some((d) => d.evidence === use.path)) continue;
-    documents.push({ evidence: use.path, statements: statements.get(use.sha256)! });
-    // Which documents an image-day has, as a memo key: the same set on another day decides the same way.
-    documents.key += `${use.path}\u0000${use.sha256},`;
+  const imageIds = new Set<number>();
+  const subjectIds = new Set<number>();
+  for (const scan of scans) {
+    imageIds.add(scan.imageId);
+    subjectIds.add(scan.subject.id);
   }
+  const uses = allArrays(
+    db,
+    // Filtered by subject (a few hundred), each image-day of them picked out below: cheaper than
+    // testing thousands of image ids in SQL, and than reading every use of the VEX documents.
+    `SELECT e.image_id, e.path, e.document_id FROM evidence e
+      WHERE e.document_id IN (SELECT value FROM json_each(?)) AND e.valid = 1 AND +e.subject_id IN (SELECT value FROM json_each(?))`,
+    JSON.stringify([...statements.keys()]),
+    JSON.stringify([...subjectIds]),
+  ) as [number, string, number][];
+  const byImage = new Map<number, [number, string, number][]>();
+  for (const use of uses) {
+    if (!imageIds.has(use[0])) continue;
+    const list = byImage.get(use[0]);
+    if (list) list.push(use);
+    else byImage.set(use[0], [use]);
+  }
+  // Which documents an image-day has, in path order, one per path: the same set on another day decides the same way.
+  const sets = new Map<string, VexDocuments>();
+  byImage.forEach((list, imageId) => {
+    if (list.length > 1) list.sort((a, b) => compareBinary(a[1], b[1]));
+    const kept = list.length === 1 ? list : list.filter((use, i) => i === 0 || list.findIndex((u) => u[1] === use[1]) === i);
+    let key = '';
+    for (const use of kept) key += `${use[1]}\u0000${use[2]}\u0000`;
+    let set = sets.get(key);
+    if (!set) {
+      const documents = kept.map((use) => ({ evidence: use[1], statements: statements.get(use[2])! }));
+      sets.set(key, (set = { documents, decided: new Map() }));
+    }
+    out.set(imageId, set);
+  });
   return out;
 }
 
@@ -188,7 +216,7 @@ function toFinding(f: FindingRow): Finding {
 }
 
 interface FindingRow {
-  sha256: string;
+  document_id: number;
   vulnerability: string;
   aliases: string;
   severity: string;
@@ -198,22 +226,9 @@ interface FindingRow {
   scanner: string | null;
 }
 
-interface Use {
-  image_id: number;
-  sha256: string;
-  path: string;
-  valid: number;
-  date: string;
-  ref: string;
-  digest: string | null;
-  image_path: string | null;
-  platforms: string;
-  repository: string | null;
-}
-
 interface VexRow {
   id: number;
-  sha256: string;
+  document_id: number;
   vulnerability: string;
   aliases: string;
   status: string;
