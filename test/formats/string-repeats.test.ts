@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { StringRepeats } from '../../src/formats/lib/string-repeats.js';
 import { validateSpdx2 } from '../../src/formats/spdx-model.js';
+import { SPDX_HEAD } from '../helpers/spdx-head.js';
 
 /** The plain answer: every later string equal to an earlier one, paired with the first (no string: never paired). */
 function expectedPairs(strings: readonly (string | undefined)[]): Array<[number, number]> {
@@ -89,14 +90,7 @@ describe('StringRepeats: repeated strings among millions, 4 bytes each', () => {
 });
 
 describe('SPDXIDs unique in a document (SPDX 2.3 §3.2)', () => {
-  const head = {
-    spdxVersion: 'SPDX-2.3',
-    dataLicense: 'CC0-1.0',
-    SPDXID: 'SPDXRef-DOCUMENT',
-    name: 'app',
-    documentNamespace: 'https://example.com/app',
-    creationInfo: { created: '2026-01-01T00:00:00Z', creators: ['Tool: syft-1.0.0'] },
-  };
+  const head = SPDX_HEAD;
   const element = (member: string, id: unknown) =>
     member === 'packages'
       ? { SPDXID: id, name: 'p', downloadLocation: 'NOASSERTION' }

@@ -12,6 +12,7 @@ import { JsonScanner, Offsets } from '../../src/normalize/scan-stream.js';
 import { FIXTURES_DIR } from '../../scripts/make-format-fixtures.mjs';
 import { corpusBytes, readManifest } from '../formats/corpus-support.js';
 import { expectationFor } from '../formats/corpus-table.js';
+import { SPDX_HEAD } from '../helpers/spdx-head.js';
 
 /** Cut `bytes` at the given points (any, in any order): the chunks a stream might deliver. */
 function chunked(bytes: Uint8Array, cuts: readonly number[]): Uint8Array[] {
@@ -79,14 +80,6 @@ async function sameVerdict(input: NormalizeInput, options: { limits?: Partial<Li
   return { file, fromFile: fromFile.normalized };
 }
 
-const SPDX_HEAD = {
-  spdxVersion: 'SPDX-2.3',
-  dataLicense: 'CC0-1.0',
-  SPDXID: 'SPDXRef-DOCUMENT',
-  name: 'app',
-  documentNamespace: 'https://example.com/app',
-  creationInfo: { created: '2026-01-01T00:00:00Z', creators: ['Tool: syft-1.0.0'] },
-};
 const pkg = (i: number, extra: Record<string, unknown> = {}) => ({
   SPDXID: `SPDXRef-P${i}`,
   name: `p${i}`,

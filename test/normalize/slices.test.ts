@@ -13,6 +13,7 @@ import { DEFAULT_LIMITS } from '../../src/lib/limits.js';
 import { FIXTURES_DIR } from '../../scripts/make-format-fixtures.mjs';
 import { corpusBytes, readManifest } from '../formats/corpus-support.js';
 import { expectationFor } from '../formats/corpus-table.js';
+import { SPDX_HEAD } from '../helpers/spdx-head.js';
 
 /** Judged in slices (every JSON document, whatever its size) and parsed whole: the facts must be identical. */
 function bothWays(input: NormalizeInput, imageDigests?: string[]) {
@@ -25,14 +26,6 @@ function bothWays(input: NormalizeInput, imageDigests?: string[]) {
 
 const text = (value: unknown) => Buffer.from(JSON.stringify(value, null, 1));
 
-const SPDX_HEAD = {
-  spdxVersion: 'SPDX-2.3',
-  dataLicense: 'CC0-1.0',
-  SPDXID: 'SPDXRef-DOCUMENT',
-  name: 'app',
-  documentNamespace: 'https://example.com/app',
-  creationInfo: { created: '2026-01-01T00:00:00Z', creators: ['Tool: syft-1.0.0'] },
-};
 const pkg = (i: number, extra: Record<string, unknown> = {}) => ({
   SPDXID: `SPDXRef-P${i}`,
   name: `p${i}`,
