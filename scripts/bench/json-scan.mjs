@@ -11,22 +11,29 @@ const [root, wanted = 'log4j-core'] = process.argv.slice(2);
 let manifests = 0;
 let sboms = 0;
 let hits = 0;
+let bytes = 0;
+/** Read and count the bytes of a JSON file, then parse it. */
+const parseFile = (path) => {
+  const text = readFileSync(path, 'utf8');
+  bytes += text.length;
+  return JSON.parse(text);
+};
 for (const date of readdirSync(root)
   .filter((n) => /^\d{4}-\d{2}-\d{2}$/.test(n))
   .sort()) {
-  const day = JSON.parse(readFileSync(join(root, date, 'manifest.json'), 'utf8'));
+  const day = parseFile(join(root, date, 'manifest.json'));
   manifests++;
   for (const image of day.images) {
     if (!image.path) continue;
     const folder = join(root, date, image.path);
-    const manifest = JSON.parse(readFileSync(join(folder, 'manifest.json'), 'utf8'));
+    const manifest = parseFile(join(folder, 'manifest.json'));
     manifests++;
     for (const entry of manifest.evidence) {
       if (entry.kind !== 'sbom') continue;
-      const sbom = JSON.parse(readFileSync(join(folder, entry.path), 'utf8'));
+      const sbom = parseFile(join(folder, entry.path));
       sboms++;
       for (const p of sbom.packages ?? sbom.components ?? []) if (p.name === wanted) hits++;
     }
   }
 }
-console.log(JSON.stringify({ manifests, sboms, hits }));
+console.log(JSON.stringify({ manifests, sboms, hits, bytes }));

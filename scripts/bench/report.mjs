@@ -8,12 +8,14 @@
 // BENCH_REPORT_IMAGES size a new one.
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeSyntheticArchive } from '../lib/synthetic-archive.mjs';
+import { DEFAULTS, writeSyntheticArchive } from '../lib/synthetic-archive.mjs';
 import { CLI, ROOT, fmt, scratch, timed } from './common.mjs';
 
 const DAYS = Number(process.env.BENCH_REPORT_DAYS ?? 365);
 const IMAGES = Number(process.env.BENCH_REPORT_IMAGES ?? 200);
 const RUNS = Number(process.env.BENCH_REPORT_RUNS ?? 2);
+/** Packages per generated SBOM (the generator's default when unset). */
+const COMPONENTS = process.env.BENCH_REPORT_COMPONENTS ? Number(process.env.BENCH_REPORT_COMPONENTS) : undefined;
 
 export async function benchReport() {
   let root = process.env.BENCH_REPORT_ROOT;
@@ -21,7 +23,7 @@ export async function benchReport() {
   if (!root || !existsSync(root)) {
     root = join(scratch('report'), 'root');
     const started = performance.now();
-    generated = writeSyntheticArchive(root, { days: DAYS, images: IMAGES });
+    generated = writeSyntheticArchive(root, { days: DAYS, images: IMAGES, ...(COMPONENTS ? { components: COMPONENTS } : {}) });
     console.error(`bench: report: ${DAYS} days × ${IMAGES} images generated in ${fmt((performance.now() - started) / 1000, 1)} s (${generated.files} files)`);
   }
   const out = join(scratch('report-out'), 'year.html');
@@ -59,7 +61,7 @@ export async function benchReport() {
     ratio,
     reportSha256: sha,
     summary:
-      `report of ${DAYS} days × ${IMAGES} images (${counts.manifests} manifests, ${counts.sboms} SBOMs, ${fmt(counts.bytes / 2 ** 30)} GiB of JSON): ` +
+      `report of ${DAYS} days × ${IMAGES} images (${counts.manifests} manifests, ${counts.sboms} SBOMs${generated ? ` of ${COMPONENTS ?? DEFAULTS.components} packages each` : ''}, ${fmt(counts.bytes / 2 ** 30)} GiB of JSON): ` +
       `custody report ${fmt(bestReport.seconds)} s (verify included, peak RSS ${fmt(bestReport.rssMb, 0)} MB) vs read + JSON.parse of every manifest and SBOM ${fmt(bestScan.seconds)} s ` +
       `→ ${fmt(ratio)}× (target ≤ 2)`,
   };
