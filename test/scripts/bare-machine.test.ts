@@ -5,7 +5,7 @@ import { bareMachine } from './bare-machine.js';
 const NODE_VERSION = '24.21.0';
 // As scripts/demo.sh and .ci/run source it: with set -euo pipefail.
 const SETUP = 'set -euo pipefail; source scripts/setup-node.sh; node --version';
-const CI_PACKAGES = 'docker-registry skopeo umoci apache2-utils openssl coreutils ca-certificates curl jq in-toto chromium';
+const CI_PACKAGES = 'docker-registry skopeo umoci apache2-utils openssl coreutils ca-certificates curl jq in-toto chromium reuse';
 
 describe("scripts/setup-node.sh on a machine with neither node nor npm (FAKE apt-get/sudo/npm shims: the real apt-get would replace this machine's Node)", () => {
   const npmInstall = (repo: string) =>
