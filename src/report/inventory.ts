@@ -39,6 +39,7 @@ export class VersionLog {
         format: entry.formatVersion ? `${entry.format} ${entry.formatVersion}` : entry.format,
         sha256: entry.sha256,
         size: entry.size,
+        components: entry.kind === 'sbom' && typeof entry.summary.componentCount === 'number' ? entry.summary.componentCount : null,
         valid: entry.valid,
         verdict: verdictText(entry),
         problems: entry.problems,

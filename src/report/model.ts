@@ -109,6 +109,8 @@ export interface InventoryRow {
   format: string;
   sha256: string;
   size: number;
+  /** An SBOM's component count, as its manifest summary records it; null for other evidence or when unknown. */
+  components: number | null;
   valid: boolean;
   /** The archived signature verdict: verified, `unverified (code)`, or '' for unsigned material. */
   verdict: string;

@@ -66,6 +66,15 @@ describe('custody report', () => {
     expect(layout.latest.provenance.builders).toEqual(['https://example.com/custody/builder']);
     expect(layout.versions).toHaveLength(1);
     expect(layout.versions[0]!.inventory.every((row) => row.days === 2 && row.firstDay === D1 && row.lastDay === D2)).toBe(true);
+    // Each SBOM file of the inventory carries its own component count; other evidence none.
+    const inventory = layout.versions[0]!.inventory;
+    expect(inventory.filter((row) => row.kind === 'sbom').map((row) => [row.format, row.components])).toEqual(
+      expect.arrayContaining([
+        ['spdx 2.3', 2],
+        ['cyclonedx 1.5', 1],
+      ]),
+    );
+    expect(inventory.filter((row) => row.kind !== 'sbom').every((row) => row.components === null)).toBe(true);
     const shop = report.images.find((i) => i.ref === SHOP_REF)!;
     expect(shop.latest.provenance).toMatchObject({ attestations: 1, sources: ['https://git.example/acme/shop'] });
     expect(shop.latest.scan).toMatchObject({ reports: 1, scanners: ['trivy'], counts: { CRITICAL: 1, LOW: 1 }, vexSuppressed: 0 });

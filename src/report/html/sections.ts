@@ -207,7 +207,7 @@ function inventoryRows(rows: readonly InventoryRow[]): Markup[] {
       ...row.deviations.map((d) => html`${status('warn')} deviation <code>${d.code}</code> ${d.path} ${d.message}${d.producer ? ` (${d.producer})` : ''}`),
     ];
     const days = row.firstDay === row.lastDay ? row.firstDay : `${row.firstDay} … ${row.lastDay} (${row.days})`;
-    return html`<tr><td class="wrap"><code>${row.path}</code></td><td>${row.kind}</td><td>${row.format}</td><td class="wrap"><code>${row.sha256}</code></td><td class="num">${row.size}</td><td>${row.valid ? status('valid') : status('invalid')}${row.verdict ? html`<br>${verdictWord(row.verdict)}` : ''}</td><td>${list(notes, 'none')}</td><td class="date">${days}</td></tr>`;
+    return html`<tr><td class="wrap"><code>${row.path}</code></td><td>${row.kind}</td><td>${row.format}${row.components === null ? '' : html`<br><span class="muted">${row.components} components</span>`}</td><td class="wrap"><code>${row.sha256}</code></td><td class="num">${row.size}</td><td>${row.valid ? status('valid') : status('invalid')}${row.verdict ? html`<br>${verdictWord(row.verdict)}` : ''}</td><td>${list(notes, 'none')}</td><td class="date">${days}</td></tr>`;
   });
 }
 
