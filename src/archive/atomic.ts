@@ -1,10 +1,9 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
 import { copyFile, mkdir, open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { CustodyError } from '../errors.js';
-import { TEMP_PREFIX } from '../lib/archive-format.js';
-import { diskError, fsyncDir, writeFileAtomic, type WriteOptions } from '../lib/atomic.js';
+import { diskError, fsyncDir, tempName, writeFileAtomic, type WriteOptions } from '../lib/atomic.js';
 import { isMissingFile, openRegularFile, readRegularFileIfExists } from '../lib/read-file.js';
 
 /** A Buffer view of the bytes (no copy), for comparing with what is on disk. */
@@ -83,7 +82,7 @@ export async function placeOnce(path: string, from: VerifiedTemp): Promise<boole
 
 /** A temporary file on another file system than its target: copied beside the target, fsynced, renamed. */
 async function copyIntoPlace(source: string, path: string): Promise<void> {
-  const temp = join(dirname(path), `${TEMP_PREFIX}${process.pid}-${randomBytes(6).toString('hex')}-${basename(path)}`);
+  const temp = join(dirname(path), tempName(basename(path)));
   try {
     await copyFile(source, temp, constants.COPYFILE_EXCL);
     const handle = await open(temp, constants.O_RDONLY);

@@ -10,7 +10,7 @@ import type { ChunkSink, StreamChecked } from '../oci/digest.js';
 import type { Descriptor, RawFile } from '../types.js';
 import { processAlive } from './lock.js';
 import { TEMP_PREFIX } from '../lib/archive-format.js';
-import { diskError } from '../lib/atomic.js';
+import { diskError, tempName } from '../lib/atomic.js';
 
 /**
  * The run's spool: large blobs stream from the registry or layout into
@@ -123,7 +123,7 @@ export class ImageSpool implements BlobSpool {
     if (this.discarded) throw new CustodyError('DISK', `${descriptor.digest}: the image's spool was already discarded; not fetched`);
     await this.run.ensure();
     const tag = /^sha(256|512):([0-9a-f]{12})/.exec(descriptor.digest)?.[2] ?? 'blob';
-    const path = join(this.run.dir, `${TEMP_PREFIX}${process.pid}-${randomBytes(6).toString('hex')}-${tag}`);
+    const path = join(this.run.dir, tempName(tag));
     let handle: FileHandle;
     try {
       handle = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);

@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Header, Pack, ReadEntry } from 'tar';
-import { DATE_PATTERN, EXPORT_SUMS, isTempName, JOURNAL, TEMP_PREFIX } from '../lib/archive-format.js';
+import { DATE_PATTERN, EXPORT_SUMS, isTempName, JOURNAL } from '../lib/archive-format.js';
+import { tempName } from '../lib/atomic.js';
 import { CustodyError } from '../errors.js';
 import { diskTree } from '../verify/tree-source.js';
 import { verifyTree } from '../verify/verify.js';
@@ -68,7 +68,7 @@ export async function exportDay(dayDir: string, out: string): Promise<ExportResu
     .join('');
 
   const mtime = new Date(`${date}T00:00:00Z`);
-  const temp = join(dirname(resolve(out)), `${TEMP_PREFIX}${process.pid}-${randomBytes(6).toString('hex')}-${basename(out)}`);
+  const temp = join(dirname(resolve(out)), tempName(basename(out)));
   const pack = new Pack({ cwd: dirname(resolve(dayDir)), gzip: { level: 9 }, portable: true, mtime, noDirRecurse: true, strict: true });
   try {
     await new Promise<void>((resolvePromise, reject) => {

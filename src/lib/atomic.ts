@@ -27,6 +27,11 @@ export async function fsyncDir(dir: string): Promise<void> {
  * written, fsynced, renamed over the target, then the folder fsynced. A
  * reader sees the old file or the new one, never a part.
  */
+/** The name of a temporary file custody writes before renaming it into place: its prefix, this process, a random part, then `tag` (the target's name). */
+export function tempName(tag: string): string {
+  return `${TEMP_PREFIX}${process.pid}-${randomBytes(6).toString('hex')}-${tag}`;
+}
+
 export async function writeFileAtomic(path: string, bytes: Uint8Array | string, options: WriteOptions = {}): Promise<void> {
   const dir = dirname(path);
   try {
@@ -34,7 +39,7 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array | string, 
   } catch (err) {
     throw diskError(err, dir, 'create folder');
   }
-  const temp = join(dir, `${TEMP_PREFIX}${process.pid}-${randomBytes(6).toString('hex')}-${basename(path)}`);
+  const temp = join(dir, tempName(basename(path)));
   try {
     const handle = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
     try {
