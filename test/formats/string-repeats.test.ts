@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { StringRepeats } from '../../src/formats/lib/string-repeats.js';
 import { validateSpdx2 } from '../../src/formats/spdx-model.js';
-import { SPDX_HEAD } from '../helpers/spdx-head.js';
+import { SPDX_HEAD } from '../helpers/spdx-document.js';
 
 /** The plain answer: every later string equal to an earlier one, paired with the first (no string: never paired). */
 function expectedPairs(strings: readonly (string | undefined)[]): Array<[number, number]> {

@@ -12,19 +12,8 @@ import { JsonScanner, Offsets } from '../../src/normalize/scan-stream.js';
 import { FIXTURES_DIR } from '../../scripts/make-format-fixtures.mjs';
 import { corpusBytes, readManifest } from '../formats/corpus-support.js';
 import { expectationFor } from '../formats/corpus-table.js';
-import { SPDX_HEAD } from '../helpers/spdx-head.js';
-
-/** Cut `bytes` at the given points (any, in any order): the chunks a stream might deliver. */
-function chunked(bytes: Uint8Array, cuts: readonly number[]): Uint8Array[] {
-  const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
-  const out: Uint8Array[] = [];
-  let start = 0;
-  for (const p of [...points, bytes.length]) {
-    if (p > start) out.push(bytes.subarray(start, p));
-    start = Math.max(start, p);
-  }
-  return out;
-}
+import { SPDX_HEAD, spdxPackage as pkg } from '../helpers/spdx-document.js';
+import { chunked } from '../helpers/chunks.js';
 
 /** The chunked scanner's answer, its typed offsets as plain arrays (as scanJson gives them). */
 function scanInChunks(bytes: Uint8Array, cuts: readonly number[], limits: Limits, layout = true) {
@@ -79,14 +68,6 @@ async function sameVerdict(input: NormalizeInput, options: { limits?: Partial<Li
   expect(fromFile.normalized).toEqual(inMemory);
   return { file, fromFile: fromFile.normalized };
 }
-
-const pkg = (i: number, extra: Record<string, unknown> = {}) => ({
-  SPDXID: `SPDXRef-P${i}`,
-  name: `p${i}`,
-  downloadLocation: 'NOASSERTION',
-  licenseConcluded: 'MIT',
-  ...extra,
-});
 
 describe('JsonScanner: scanJson over bytes that arrive in chunks', () => {
   const small = withLimits({ maxDepth: 6, maxArrayLength: 12 });

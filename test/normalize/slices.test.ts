@@ -13,7 +13,7 @@ import { DEFAULT_LIMITS } from '../../src/lib/limits.js';
 import { FIXTURES_DIR } from '../../scripts/make-format-fixtures.mjs';
 import { corpusBytes, readManifest } from '../formats/corpus-support.js';
 import { expectationFor } from '../formats/corpus-table.js';
-import { SPDX_HEAD } from '../helpers/spdx-head.js';
+import { SPDX_HEAD, spdxPackage as pkg } from '../helpers/spdx-document.js';
 
 /** Judged in slices (every JSON document, whatever its size) and parsed whole: the facts must be identical. */
 function bothWays(input: NormalizeInput, imageDigests?: string[]) {
@@ -25,14 +25,6 @@ function bothWays(input: NormalizeInput, imageDigests?: string[]) {
 }
 
 const text = (value: unknown) => Buffer.from(JSON.stringify(value, null, 1));
-
-const pkg = (i: number, extra: Record<string, unknown> = {}) => ({
-  SPDXID: `SPDXRef-P${i}`,
-  name: `p${i}`,
-  downloadLocation: 'NOASSERTION',
-  licenseConcluded: 'MIT',
-  ...extra,
-});
 
 describe('judging a large document in slices', () => {
   let sliceCount = 0;

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CustodyError } from '../../src/errors.js';
+import { chunked } from '../helpers/chunks.js';
 import {
   checkAnnouncedSize,
   checkBuffer,
@@ -29,17 +30,6 @@ async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
     return (err as CustodyError).code;
   }
   return undefined;
-}
-
-function chunked(bytes: Uint8Array, cuts: number[]): Uint8Array[] {
-  const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
-  const out: Uint8Array[] = [];
-  let start = 0;
-  for (const p of [...points, bytes.length]) {
-    if (p > start) out.push(bytes.subarray(start, p));
-    start = Math.max(start, p);
-  }
-  return out;
 }
 
 describe('digest checks', () => {
