@@ -4,6 +4,7 @@ import { CustodyError } from '../errors.js';
 import { readRegularFile } from '../lib/read-file.js';
 import { DEFAULT_LIMITS } from '../lib/limits.js';
 import { formatReference, parseReference } from '../oci/reference.js';
+import type { Shard } from './shard.js';
 
 /**
  * Read an images file: one reference a line, `#` starts a comment, blank
@@ -36,12 +37,6 @@ export function parseImagesList(text: string, source: string, check?: LineCheck)
     refs.push(content);
   });
   return refs;
-}
-
-/** Shard `index` of `count` (1-based), as `--shard K/N` gives it (shard.ts parses it). */
-export interface Shard {
-  index: number;
-  count: number;
 }
 
 /**

@@ -1,5 +1,10 @@
 import { CustodyError } from '../errors.js';
-import type { Shard } from './batch.js';
+
+/** Shard `index` of `count` (1-based), as `--shard K/N` gives it. */
+export interface Shard {
+  index: number;
+  count: number;
+}
 
 /**
  * `K/N` with 1 <= K <= N, as `--shard` takes it. Apart from batch.ts, which

@@ -1,8 +1,7 @@
 import { lstatSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type FastGlob from 'fast-glob';
-import type { Shard } from '../archive/batch.js';
-import { parseShard } from '../archive/shard.js';
+import { parseShard, type Shard } from '../archive/shard.js';
 import { DATE_PATTERN } from '../lib/archive-format.js';
 import { isDigest } from '../oci/reference.js';
 import { CustodyError } from '../errors.js';

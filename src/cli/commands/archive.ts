@@ -1,5 +1,6 @@
 import { archive, failedSignatureEvidence, type ArchiveReport, type EvidenceResult } from '../../archive/archive.js';
-import { readImagesFile, type Shard } from '../../archive/batch.js';
+import { readImagesFile } from '../../archive/batch.js';
+import type { Shard } from '../../archive/shard.js';
 import { createProgress, lockNotice } from '../progress.js';
 import { refuseLayoutLookalike } from '../layout-hint.js';
 import { loadArchiveTrust } from '../../archive/trust-kept.js';
