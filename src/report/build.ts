@@ -67,10 +67,11 @@ export async function makeAuditReport(path: string, options: AuditReportOptions 
   let sealedDays = 0;
   for (const day of archive.days) if (archive.files.sha256(dayPath(day, SEAL_FILE))) sealedDays++;
 
+  const problemAt = problemsNow(archive);
   for (const [index, day] of inRange.entries()) {
     const loaded = await readDay(archive, day);
     await loadFacts(archive, loaded, facts);
-    dayRows.push(await dayRowOf(archive, loaded, images, facts, { index, count: inRange.length }));
+    dayRows.push(await dayRowOf(archive, loaded, { images, facts, problemAt }, { index, count: inRange.length }));
   }
 
   const rows: ImageRow[] = [...images.values()]
@@ -152,8 +153,7 @@ function grade(coverage: ImageCoverage): string {
 async function dayRowOf(
   archive: VerifiedArchive,
   loaded: LoadedDay,
-  images: Map<string, ImageState>,
-  facts: FactsCache,
+  { images, facts, problemAt }: { images: Map<string, ImageState>; facts: FactsCache; problemAt: ProblemAt },
   position: { index: number; count: number },
 ): Promise<DayRow> {
   const date = loaded.day.date;
@@ -174,7 +174,6 @@ async function dayRowOf(
     high: 0,
     ...(loaded.error ? { error: loaded.error } : {}),
   };
-  const problemAt = problemsNow(archive);
   for (const image of loaded.images) {
     const coverage = image.manifest ? coverageOf(date, image, (entry) => facts.get(entry), problemAt) : emptyCoverage(date, image);
     if (image.entry.status === 'ok') row.ok++;
