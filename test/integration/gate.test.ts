@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { createPrivateKey } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +12,7 @@ import type { GateReport } from '../../src/gate/report.js';
 import { corpusPath } from '../gate/helpers/corpus.js';
 import { writeGateImage, type GateImageSpec, type ImageSigner } from '../gate/helpers/layout.js';
 import { makeKey, type TestKey } from '../gate/helpers/signing.js';
-import { describeWithRegistry, pushEvidenceLayout, startRegistry, type RunningRegistry } from './registry-harness.js';
+import { describeWithRegistry, openssl, pushEvidenceLayout, selfSignedEc, startRegistry, type RunningRegistry } from './registry-harness.js';
 
 /**
  * The release gate against the real CNCF Distribution registry: images
@@ -25,36 +24,9 @@ const BUILDER = 'https://github.com/slsa-framework/slsa-github-generator/.github
 const IDENTITY = 'https://github.com/acme/app/.github/workflows/release.yml@refs/heads/main';
 const LABELS = { 'org.opencontainers.image.source': 'https://github.com/acme/app' };
 
-function openssl(args: string[], cwd: string): void {
-  execFileSync('openssl', args, { cwd, stdio: 'pipe' });
-}
-
 /** A private CA and a code-signing leaf certificate whose URI SAN is `identity` (keyless-style signing, cosign --ca-roots). */
 function pkiSigner(dir: string, name: string, identity: string): { signer: ImageSigner; caFile: string } {
-  openssl(
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-keyout',
-      `${name}-ca.key`,
-      '-out',
-      `${name}-ca.crt`,
-      '-days',
-      '2',
-      '-subj',
-      `/CN=custody gate test CA ${name}`,
-      '-addext',
-      'basicConstraints=critical,CA:TRUE',
-      '-addext',
-      'keyUsage=critical,keyCertSign,cRLSign',
-    ],
-    dir,
-  );
+  selfSignedEc(dir, `${name}-ca`, `/CN=custody gate test CA ${name}`, ['basicConstraints=critical,CA:TRUE', 'keyUsage=critical,keyCertSign,cRLSign']);
   openssl(
     [
       'req',

@@ -86,32 +86,25 @@ export interface RunningRegistry {
   kill(): void;
 }
 
-function openssl(args: string[], cwd: string): void {
+export function openssl(args: string[], cwd: string): void {
   execFileSync('openssl', args, { cwd, stdio: 'pipe' });
+}
+
+/** A self-signed P-256 certificate valid for 2 days, `BASE.key` and `BASE.crt` in `dir`, with `-addext` extensions. */
+export function selfSignedEc(dir: string, base: string, subject: string, extensions: readonly string[] = []): void {
+  openssl(
+    [
+      ...['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'],
+      ...['-keyout', `${base}.key`, '-out', `${base}.crt`, '-days', '2', '-subj', subject],
+      ...extensions.flatMap((extension) => ['-addext', extension]),
+    ],
+    dir,
+  );
 }
 
 /** A CA and a server certificate for 127.0.0.1/localhost, made with openssl. */
 export function makeTlsCertificates(dir: string): { caFile: string; certFile: string; keyFile: string; certDir: string } {
-  openssl(
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-keyout',
-      'ca.key',
-      '-out',
-      'ca.crt',
-      '-days',
-      '2',
-      '-subj',
-      '/CN=custody test CA',
-    ],
-    dir,
-  );
+  selfSignedEc(dir, 'ca', '/CN=custody test CA');
   openssl(
     ['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1'],
     dir,
@@ -143,26 +136,7 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Runn
     const [user, password] = Object.entries(users)[0]!;
     authorization = async () => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
   } else if (options.auth === 'token') {
-    openssl(
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:prime256v1',
-        '-nodes',
-        '-keyout',
-        'token.key',
-        '-out',
-        'token.crt',
-        '-days',
-        '2',
-        '-subj',
-        '/CN=custody test token issuer',
-      ],
-      dir,
-    );
+    selfSignedEc(dir, 'token', '/CN=custody test token issuer');
     const certDer = Buffer.from(new X509Certificate(readFileSync(join(dir, 'token.crt'))).raw);
     tokenServer = new TokenServer({
       key: createPrivateKey(readFileSync(join(dir, 'token.key'))),
