@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { CHECKSUM_SUFFIX, JOURNAL, MANIFEST } from '../lib/archive-format.js';
 import { hashOneSync, READ_SIZE, type HashResult } from './hash-one.js';
-import type { HashJob } from './hash-worker.js';
+import type { HashBatch, HashedBatch } from './hash-worker.js';
 
 export interface FileDigest {
   sha256: string;
@@ -30,63 +30,127 @@ const WORKER_URL = new URL(`./hash-worker${extname(fileURLToPath(import.meta.url
 
 /** Below this many files, hashing in the main thread alone beats starting workers. */
 export const WORKER_THRESHOLD = 256;
+/** Files handed to a thread at a time: a few milliseconds of small files. */
+const BATCH = 512;
+/** Batches a worker holds at once: enough for it never to idle while the main thread hashes a slice. */
+const IN_FLIGHT = 4;
 /** The main thread hashes in slices this long, then lets the event loop run. */
-const SLICE_MS = 25;
+const SLICE_MS = 10;
+
+interface Thread {
+  worker: Worker;
+  /** The paths of each batch handed to the worker and not back yet, oldest first (it answers in order). */
+  batches: string[][];
+}
 
 /**
- * Hash files with every core busy: the main thread and one worker per other
- * core take files from one shared counter, so no thread idles while another
- * has a queue. Workers can be started before the file list is known (they
- * boot while the tree is walked). An unreadable file maps to its error.
+ * Hash files with every core busy, from the moment the first files are
+ * known: files are added as a walk finds them (`add`), workers hash them in
+ * batches while the walk goes on, and `finish` has the main thread join in
+ * on what is left. An unreadable file maps to its error.
  */
 export class HashPool {
-  #workers: Worker[] = [];
-  readonly #threads: number;
+  readonly #threads: Thread[] = [];
+  readonly #size: number;
+  readonly #prefix: string;
+  readonly #queue: string[] = [];
+  /** The first file of #queue not handed out yet. */
+  #next = 0;
+  #finishing = false;
+  #failed: Error | undefined;
+  #settled: (() => void) | undefined;
+  readonly results = new Map<string, FileDigest | Error>();
 
-  constructor(threads = availableParallelism()) {
-    this.#threads = Math.max(1, Math.min(threads, availableParallelism()));
+  constructor(root: string, threads = availableParallelism()) {
+    this.#size = Math.max(1, Math.min(threads, availableParallelism()));
+    this.#prefix = root.endsWith(sep) ? root : root + sep;
   }
 
-  /** Boot the workers now; idempotent. */
-  start(): void {
-    while (this.#workers.length < this.#threads - 1) {
+  /** A file to hash (relative to the root, `/`-separated). */
+  add(path: string): void {
+    this.#queue.push(path);
+    if (this.#queue.length === WORKER_THRESHOLD) this.#start();
+    if (this.#queue.length - this.#next >= BATCH) this.#feed();
+  }
+
+  /** Hash every file added and not hashed yet, the main thread included; every file's digest or error. */
+  async finish(): Promise<Map<string, FileDigest | Error>> {
+    this.#finishing = true;
+    this.#feed();
+    const buffer = Buffer.allocUnsafe(READ_SIZE);
+    let sliceStart = performance.now();
+    while (this.#next < this.#queue.length) {
+      const end = Math.min(this.#next + BATCH, this.#queue.length);
+      for (; this.#next < end; this.#next++) {
+        const path = this.#queue[this.#next]!;
+        record(this.results, path, hashOneSync(buffer, this.#prefix + path, wantsText(path)));
+      }
+      if (performance.now() - sliceStart > SLICE_MS) {
+        await nextTurn(); // replies come in, workers get more
+        sliceStart = performance.now();
+      }
+    }
+    await new Promise<void>((resolve) => {
+      this.#settled = resolve;
+      this.#check();
+    });
+    if (this.#failed) throw this.#failed;
+    return this.results;
+  }
+
+  async close(): Promise<void> {
+    const threads = this.#threads.splice(0);
+    await Promise.all(threads.map((t) => t.worker.terminate()));
+  }
+
+  #start(): void {
+    while (this.#threads.length < this.#size - 1) {
       // A worker allocates little (its read buffer lives outside the heap): a small
       // young generation keeps each worker's memory a few megabytes.
       const worker = new Worker(WORKER_URL, { resourceLimits: { maxYoungGenerationSizeMb: 4 } });
       worker.unref();
-      this.#workers.push(worker);
+      const thread: Thread = { worker, batches: [] };
+      worker.on('message', (results: HashedBatch) => this.#received(thread, results));
+      worker.on('error', (err: Error) => this.#fail(err));
+      worker.on('exit', (code: number) => this.#fail(new Error(`a hashing worker stopped (exit code ${code}) before it finished`)));
+      this.#threads.push(thread);
     }
   }
 
-  async hash(root: string, paths: readonly string[]): Promise<Map<string, FileDigest | Error>> {
-    if (paths.length >= WORKER_THRESHOLD) this.start();
-    const job: HashJob = {
-      prefix: root.endsWith(sep) ? root : root + sep,
-      paths,
-      keepText: Uint8Array.from(paths, (p) => (wantsText(p) ? 1 : 0)),
-      counter: new Int32Array(new SharedArrayBuffer(4)),
-    };
-    const fromWorkers = this.#workers.map((worker) => runOn(worker, job));
-    const results = new Map<string, FileDigest | Error>();
-    const buffer = Buffer.allocUnsafe(READ_SIZE);
-    let sliceStart = performance.now();
-    for (let i = Atomics.add(job.counter, 0, 1); i < paths.length; i = Atomics.add(job.counter, 0, 1)) {
-      record(results, paths[i]!, hashOneSync(buffer, job.prefix + paths[i], job.keepText[i] === 1));
-      if (performance.now() - sliceStart > SLICE_MS) {
-        await nextTurn();
-        sliceStart = performance.now();
+  /** Hand batches to workers with room: whole batches while files are still being added, what is left once finishing. */
+  #feed(): void {
+    for (const thread of this.#threads) {
+      while (thread.batches.length < IN_FLIGHT && !this.#failed) {
+        const left = this.#queue.length - this.#next;
+        if (left === 0 || (left < BATCH && !this.#finishing)) return;
+        const paths = this.#queue.slice(this.#next, this.#next + BATCH);
+        this.#next += paths.length;
+        thread.batches.push(paths);
+        const batch: HashBatch = { prefix: this.#prefix, paths, keepText: Uint8Array.from(paths, (p) => (wantsText(p) ? 1 : 0)) };
+        thread.worker.postMessage(batch);
       }
     }
-    for (const pairs of await Promise.all(fromWorkers)) {
-      for (let k = 0; k < pairs.length; k += 2) record(results, paths[pairs[k] as number]!, pairs[k + 1] as HashResult);
-    }
-    return results;
   }
 
-  async close(): Promise<void> {
-    const workers = this.#workers;
-    this.#workers = [];
-    await Promise.all(workers.map((w) => w.terminate()));
+  #received(thread: Thread, results: HashedBatch): void {
+    const paths = thread.batches.shift() ?? [];
+    for (let i = 0; i < paths.length; i++) record(this.results, paths[i]!, results[i]!);
+    this.#feed();
+    this.#check();
+  }
+
+  #fail(err: Error): void {
+    this.#failed ??= err;
+    for (const thread of this.#threads) thread.batches = [];
+    this.#check();
+  }
+
+  /** Resolve finish() once every batch handed out has come back (or a worker failed). */
+  #check(): void {
+    if (this.#settled && this.#threads.every((t) => t.batches.length === 0)) {
+      this.#settled();
+      this.#settled = undefined;
+    }
   }
 }
 
@@ -95,37 +159,12 @@ function record(results: Map<string, FileDigest | Error>, path: string, [sha256,
   else results.set(path, text === undefined ? { sha256, size } : { sha256, size, text });
 }
 
-function runOn(worker: Worker, job: HashJob): Promise<(number | HashResult)[]> {
-  return new Promise((resolve, reject) => {
-    const cleanup = () => {
-      worker.off('message', onMessage);
-      worker.off('error', onError);
-      worker.off('exit', onExit);
-    };
-    const onMessage = (pairs: (number | HashResult)[]) => {
-      cleanup();
-      resolve(pairs);
-    };
-    const onError = (err: Error) => {
-      cleanup();
-      reject(err);
-    };
-    const onExit = (code: number) => {
-      cleanup();
-      reject(new Error(`a hashing worker stopped (exit code ${code}) before it finished`));
-    };
-    worker.on('message', onMessage);
-    worker.on('error', onError);
-    worker.on('exit', onExit);
-    worker.postMessage(job);
-  });
-}
-
 /** Hash files once, with a pool made for the call. */
 export async function hashFiles(root: string, paths: readonly string[], threads?: number): Promise<Map<string, FileDigest | Error>> {
-  const pool = new HashPool(threads);
+  const pool = new HashPool(root, threads);
   try {
-    return await pool.hash(root, paths);
+    for (const path of paths) pool.add(path);
+    return await pool.finish();
   } finally {
     await pool.close();
   }

@@ -1,7 +1,6 @@
 /**
- * A hashing thread of HashPool (hash-files.ts): it takes files until the
- * shared counter passes the end of the job, then hands back
- * [index, result] pairs in one message.
+ * A hashing thread of HashPool (hash-files.ts): it hashes each batch of
+ * files posted to it, in order, and answers each with one result per file.
  *
  * Loaded by URL beside hash-files: the .js that the build emits, or this
  * .ts itself when the sources run directly (the tests; Node 24 strips the
@@ -9,24 +8,22 @@
  * (tsconfig rewriteRelativeImportExtensions).
  */
 import { parentPort } from 'node:worker_threads';
-import { hashOneSync, READ_SIZE } from './hash-one.ts';
+import { hashOneSync, READ_SIZE, type HashResult } from './hash-one.ts';
 
-export interface HashJob {
+export interface HashBatch {
   /** The root, ending in a separator; each path is relative to it. */
   prefix: string;
-  paths: readonly string[];
+  paths: string[];
   /** 1 where the file's text is kept (manifests, checksum files). */
   keepText: Uint8Array;
-  /** One Int32 the threads take the next index from (Atomics.add). */
-  counter: Int32Array;
 }
+
+/** The answer to a batch: one result per path, in the same order. */
+export type HashedBatch = HashResult[];
 
 const buffer = Buffer.allocUnsafe(READ_SIZE);
 
-parentPort?.on('message', ({ prefix, paths, keepText, counter }: HashJob) => {
-  const out: unknown[] = [];
-  for (let i = Atomics.add(counter, 0, 1); i < paths.length; i = Atomics.add(counter, 0, 1)) {
-    out.push(i, hashOneSync(buffer, prefix + paths[i], keepText[i] === 1));
-  }
-  parentPort!.postMessage(out);
+parentPort?.on('message', ({ prefix, paths, keepText }: HashBatch) => {
+  const results: HashedBatch = paths.map((path, i) => hashOneSync(buffer, prefix + path, keepText[i] === 1));
+  parentPort!.postMessage(results);
 });

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { readRegularFile } from '../lib/read-file.js';
-import { HashPool, WORKER_THRESHOLD, type FileDigest } from './hash-files.js';
+import { HashPool, type FileDigest } from './hash-files.js';
 import { walkTree, type TreeEntry, type WalkOptions } from './tree.js';
 import type { Problem, VerifyProblemCode } from '../types.js';
 
@@ -28,16 +28,13 @@ const readArchiveFile = (path: string) => readRegularFile(path, { what: 'archive
  * `walk.notEntered` names top-level folders left unread (a root's index).
  */
 export async function diskTree(root: string, concurrency?: number, walk: Pick<WalkOptions, 'readdir' | 'notEntered'> = {}): Promise<ArchiveTree> {
-  const pool = new HashPool(concurrency);
+  const pool = new HashPool(root, concurrency);
   let digests: Map<string, FileDigest | Error>;
   let entries: TreeEntry[];
   try {
-    // Workers boot while the rest of the tree is walked.
-    entries = await walkTree(root, { ...walk, onFiles: { atFiles: WORKER_THRESHOLD, call: () => pool.start() } });
-    digests = await pool.hash(
-      root,
-      entries.filter((e) => e.type === 'file').map((e) => e.path),
-    );
+    // Workers hash the files found while the rest of the tree is walked.
+    entries = await walkTree(root, { ...walk, onFile: (path) => pool.add(path) });
+    digests = await pool.finish();
   } finally {
     await pool.close();
   }

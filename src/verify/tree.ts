@@ -12,8 +12,8 @@ export type TreeEntry =
   | { type: 'unreadable'; path: string; reason: string };
 
 export interface WalkOptions {
-  /** Called once, as soon as the walk has seen this many files (`atFiles`), e.g. to boot hashing workers early. */
-  onFiles?: { atFiles: number; call: () => void };
+  /** Called for each regular file as the walk finds it (relative path), e.g. to hash it while the walk goes on. */
+  onFile?: (path: string) => void;
   /** How a folder is listed (a seam for tests that need a folder to fail as it would without root's rights). */
   readdir?: (path: string) => Dirent[];
   /** Folders directly under the root that are listed but never entered (a root's derived index). */
@@ -40,8 +40,6 @@ const DIRS_PER_TURN = 64;
 export async function walkTree(root: string, options: WalkOptions = {}): Promise<TreeEntry[]> {
   const entries: TreeEntry[] = [];
   const pending = [''];
-  let fileCount = 0;
-  let notify = options.onFiles;
   for (let dirsRead = 1; pending.length > 0; dirsRead++) {
     const relative = pending.pop()!;
     // readdir's file types come from the directory itself (d_type): no stat per
@@ -78,10 +76,7 @@ export async function walkTree(root: string, options: WalkOptions = {}): Promise
       if (kind === 'dir' && !(relative === '' && options.notEntered?.has(dirent.name))) pending.push(path);
       if (kind === 'file') {
         entries.push({ type: 'file', path, size: -1 });
-        if (notify && ++fileCount >= notify.atFiles) {
-          notify.call();
-          notify = undefined;
-        }
+        options.onFile?.(path);
       } else entries.push({ type: kind, path });
     }
     if (dirsRead % DIRS_PER_TURN === 0) await nextTurn();

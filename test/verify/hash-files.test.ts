@@ -66,24 +66,15 @@ describe('hashing files across threads', () => {
     for (const path of expected.keys()) expect(digests.get(path)).not.toBeInstanceOf(Error);
   });
 
-  it('a pool started before the file list is known (as verify does during the walk) hashes the same', async () => {
-    const { root, expected } = await makeTree(WORKER_THRESHOLD + 50);
-    const pool = new HashPool(2);
+  it('a pool fed while the tree is walked (as verify does) hashes the same', async () => {
+    const { root, expected } = await makeTree(WORKER_THRESHOLD * 5 + 50);
+    const pool = new HashPool(root, 2);
     try {
-      let started = 0;
-      const entries = await walkTree(root, {
-        onFiles: {
-          atFiles: WORKER_THRESHOLD,
-          call: () => {
-            started++;
-            pool.start();
-          },
-        },
-      });
-      expect(started).toBe(1);
+      const entries = await walkTree(root, { onFile: (path) => pool.add(path) });
       const files = entries.filter((e) => e.type === 'file').map((e) => e.path);
       expect(files.sort()).toEqual([...expected.keys()].sort());
-      const digests = await pool.hash(root, files);
+      const digests = await pool.finish();
+      expect(digests.size).toBe(expected.size);
       for (const [path, bytes] of expected) expect((digests.get(path) as { sha256: string }).sha256, path).toBe(sha(bytes));
     } finally {
       await pool.close();
@@ -99,23 +90,19 @@ describe('hashing files across threads', () => {
       const paths = [...expected.keys()];
       const thread = new Worker(pathToFileURL(file));
       try {
-        const job = {
-          prefix: `${root}/`,
-          paths,
-          keepText: Uint8Array.from(paths, (p) => (p.endsWith('.sha256') ? 1 : 0)),
-          counter: new Int32Array(new SharedArrayBuffer(4)),
-        };
-        const pairs = await new Promise<unknown[]>((resolve, reject) => {
+        const batch = { prefix: `${root}/`, paths, keepText: Uint8Array.from(paths, (p) => (p.endsWith('.sha256') ? 1 : 0)) };
+        const results = await new Promise<[string, number, string?][]>((resolve, reject) => {
           thread.once('message', resolve);
           thread.once('error', reject);
-          thread.postMessage(job);
+          thread.postMessage(batch);
         });
-        expect(pairs).toHaveLength(paths.length * 2);
-        for (let k = 0; k < pairs.length; k += 2) {
-          const bytes = expected.get(paths[pairs[k] as number]!)!;
-          expect((pairs[k + 1] as [string, number])[0]).toBe(sha(bytes));
-          expect((pairs[k + 1] as [string, number])[1]).toBe(bytes.length);
-        }
+        expect(results).toHaveLength(paths.length);
+        results.forEach(([sha256, size, text], i) => {
+          const bytes = expected.get(paths[i]!)!;
+          expect(sha256).toBe(sha(bytes));
+          expect(size).toBe(bytes.length);
+          expect(text).toBe(paths[i]!.endsWith('.sha256') ? bytes.toString('utf8') : undefined);
+        });
       } finally {
         await thread.terminate();
       }
