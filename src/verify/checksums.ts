@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { CHECKSUM_SUFFIX } from '../lib/archive-format.js';
 import { parseChecksumFile } from '../lib/hash.js';
-import { digestOf, type VerifyContext } from './context.js';
+import { digestOf, textOf, type VerifyContext } from './context.js';
 import { excusedMove } from './journal-check.js';
 
 /** DESIGN.md: every file has `<name>.sha256` beside it, in sha256sum format, and it matches. */
@@ -14,7 +14,8 @@ export async function checkChecksumFiles(context: VerifyContext): Promise<void> 
         problems.push({ code: 'missing', path: targetFile, message: `${targetFile} is missing (its checksum file ${basename(file)} is there)` });
         continue;
       }
-      const parsed = parseChecksumFile((await context.tree.readText(file)) ?? '');
+      const text = textOf(context, file);
+      const parsed = parseChecksumFile((text instanceof Promise ? await text : text) ?? '');
       if (!parsed || parsed.name !== basename(targetFile)) {
         problems.push({ code: 'checksum-format', path: file, message: `${file} is not one line "<64 hex>  ${basename(targetFile)}" as sha256sum writes it` });
         continue;

@@ -4,7 +4,7 @@ import type { FileDigest } from './hash-files.js';
 import type { JournalExcuses } from './journal-check.js';
 import type { SignedItem } from './signatures.js';
 import type { ArchiveTree } from './tree-source.js';
-import type { TreeEntry } from './tree.js';
+import type { TreeEntry } from './walk-steps.js';
 import type { VerifyOptions } from './types.js';
 import type { VerifyProblem } from './types.js';
 
@@ -18,7 +18,7 @@ export interface VerifyContext {
   /** Regular files of the tree, journals, temporary files and allowed extras left out. */
   files: Map<string, TreeEntry & { type: 'file' }>;
   problems: VerifyProblem[];
-  /** Files some manifest (or checksum list) lists; the rest are reported as unlisted. */
+  /** Files some manifest (or checksum list) lists; they and their checksum files are accounted for (isClaimed), the rest are unlisted. */
   claimed: Set<string>;
   /** What an interrupted run's journal excuses. */
   pending: JournalExcuses;
@@ -36,14 +36,23 @@ export function digestOf(tree: ArchiveTree, file: string): FileDigest | undefine
 /** A manifest lists `file`: it and its checksum file are accounted for. */
 export function claim(context: VerifyContext, file: string): void {
   context.claimed.add(file);
-  context.claimed.add(file + CHECKSUM_SUFFIX);
+}
+
+/** Whether a manifest lists the file, or the file it is the checksum file of. */
+export function isClaimed(context: VerifyContext, file: string): boolean {
+  return context.claimed.has(file) || (file.endsWith(CHECKSUM_SUFFIX) && context.claimed.has(file.slice(0, -CHECKSUM_SUFFIX.length)));
+}
+
+/** The text of a file as the hashing pass kept it (manifests, checksum files), else read again; undefined when unreadable. */
+export function textOf(context: VerifyContext, file: string): string | undefined | Promise<string | undefined> {
+  return digestOf(context.tree, file)?.text ?? context.tree.readText(file);
 }
 
 /** Read a manifest and check it against its schema; problems name the file and the JSON Pointer. */
 export async function readManifest<T>(context: VerifyContext, prefix: string, schema: string): Promise<T | undefined> {
   const file = join2(prefix, MANIFEST);
   claim(context, file);
-  const text = context.files.has(file) ? await context.tree.readText(file) : undefined;
+  const text = context.files.has(file) ? await textOf(context, file) : undefined;
   if (text === undefined) {
     context.problems.push({ code: 'missing', path: file, message: `${file} is missing` });
     return undefined;

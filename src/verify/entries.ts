@@ -1,7 +1,6 @@
-import { basename } from 'node:path';
 import { EXPORT_SUMS, INDEX_DIR, isTempName, JOURNAL, LOCK_NAME } from '../lib/archive-format.js';
 import type { ArchiveTree } from './tree-source.js';
-import type { TreeEntry } from './tree.js';
+import type { TreeEntry } from './walk-steps.js';
 import type { VerifyTarget } from './types.js';
 import type { VerifyProblem } from './types.js';
 
@@ -29,7 +28,7 @@ export function sortEntries(tree: ArchiveTree, target: VerifyTarget): SortedEntr
   const journals: string[] = [];
 
   for (const entry of tree.entries) {
-    const name = basename(entry.path);
+    if (entry.type === 'dir') continue;
     if (target === 'root' && entry.path.startsWith(`${INDEX_DIR}/`)) continue;
     if (entry.type === 'symlink')
       problems.push({ code: 'symlink', path: entry.path, message: `${entry.path} is a symbolic link; an archive holds only regular files` });
@@ -37,6 +36,7 @@ export function sortEntries(tree: ArchiveTree, target: VerifyTarget): SortedEntr
     else if (entry.type === 'unreadable')
       problems.push({ code: 'unreadable', path: entry.path, message: `${entry.path} cannot be read (${entry.reason}); nothing in it was checked` });
     else if (entry.type === 'file') {
+      const name = entry.path.slice(entry.path.lastIndexOf('/') + 1);
       if (name === JOURNAL) journals.push(entry.path);
       else if (isTempName(name)) warnings.push(`${entry.path}: temporary file left by an interrupted run (never listed; rerun archive to tidy)`);
       else if (target === 'root' && !entry.path.includes('/') && ROOT_EXTRAS.has(name)) continue;

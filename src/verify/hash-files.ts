@@ -15,7 +15,7 @@ export interface FileDigest {
 }
 
 /** Names of the files whose text verification reads: kept from the hashing pass. */
-const TEXT_SUFFIXES = [CHECKSUM_SUFFIX, MANIFEST, JOURNAL];
+export const TEXT_SUFFIXES = [CHECKSUM_SUFFIX, MANIFEST, JOURNAL];
 
 export function wantsText(path: string): boolean {
   return TEXT_SUFFIXES.some((suffix) => path.endsWith(suffix));
@@ -105,10 +105,7 @@ export class HashPool {
 
   #start(): void {
     while (this.#threads.length < this.#size - 1) {
-      // A worker allocates little (its read buffer lives outside the heap): a small
-      // young generation keeps each worker's memory a few megabytes.
-      const worker = new Worker(WORKER_URL, { resourceLimits: { maxYoungGenerationSizeMb: 4 } });
-      worker.unref();
+      const worker = startHashWorker();
       const thread: Thread = { worker, batches: [] };
       worker.on('message', (results: HashedBatch) => this.#received(thread, results));
       worker.on('error', (err: Error) => this.#fail(err));
@@ -154,7 +151,17 @@ export class HashPool {
   }
 }
 
-function record(results: Map<string, FileDigest | Error>, path: string, [sha256, size, text]: HashResult): void {
+/** A hashing thread (hash-worker.ts), not keeping the process alive. */
+export function startHashWorker(): Worker {
+  // A worker allocates little (its read buffer lives outside the heap): a small
+  // young generation keeps each worker's memory a few megabytes.
+  const worker = new Worker(WORKER_URL, { resourceLimits: { maxYoungGenerationSizeMb: 4 } });
+  worker.unref();
+  return worker;
+}
+
+/** A file's result as a digest (or its error) in a map of them. */
+export function record(results: Map<string, FileDigest | Error>, path: string, [sha256, size, text]: HashResult): void {
   if (sha256 === null) results.set(path, new Error(text));
   else results.set(path, text === undefined ? { sha256, size } : { sha256, size, text });
 }

@@ -22,11 +22,15 @@ export interface SignedItem {
  * and the identity constraints it recorded. A check that passed at archive
  * time and fails now is a problem.
  */
+/** Verdicts already reached, by everything a check depends on: kept across the days of a root. */
+export type Verdicts = Map<string, Verification>;
+
 export async function checkSignatures(
   items: readonly SignedItem[],
   readBytes: (file: string) => Promise<Uint8Array | undefined>,
   auditor: TrustMaterial | undefined,
   sha256Of: (file: string) => string | undefined = () => undefined,
+  verdicts: Verdicts = new Map(),
 ): Promise<{ problems: VerifyProblem[]; checked: number }> {
   const problems: VerifyProblem[] = [];
   let checked = 0;
@@ -35,7 +39,6 @@ export async function checkSignatures(
   // annotations, the digest they must name and the trust material (named by its
   // sha256, the day's copies being hash-checked) with its constraints: identical
   // inputs are checked once.
-  const verdicts = new Map<string, Verification>();
   for (const item of items) {
     const recorded = item.entry.verification;
     if (!recorded) continue;

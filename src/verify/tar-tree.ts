@@ -11,7 +11,7 @@ import { TarError } from './tar-header.js';
 import { entryName, printable } from './tar-path.js';
 import { TarReader, type EntrySink, type TarEntry } from './tar-reader.js';
 import type { ArchiveTree } from './tree-source.js';
-import type { TreeEntry } from './tree.js';
+import type { TreeEntry } from './walk-steps.js';
 import type { VerifyProblem } from './types.js';
 import type { VerifyProblemCode } from '../types.js';
 

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { readRegularFile } from '../lib/read-file.js';
 import { HashPool, type FileDigest } from './hash-files.js';
-import { walkTree, type TreeEntry, type WalkOptions } from './tree.js';
+import { walkTree, type WalkOptions } from './tree.js';
+import type { TreeEntry } from './walk-steps.js';
 import type { Problem, VerifyProblemCode } from '../types.js';
 
 /**
@@ -11,7 +12,7 @@ import type { Problem, VerifyProblemCode } from '../types.js';
  */
 export interface ArchiveTree {
   entries: TreeEntry[];
-  digests: Map<string, FileDigest | Error>;
+  digests: ReadonlyMap<string, FileDigest | Error>;
   readText(path: string): Promise<string | undefined>;
   /** Bytes of a file verification re-checks signatures on (evidence, trust copies, seals). */
   readBytes(path: string): Promise<Uint8Array | undefined>;
@@ -25,9 +26,10 @@ const readArchiveFile = (path: string) => readRegularFile(path, { what: 'archive
 /**
  * An archive folder on disk: walked without following links, every file
  * re-hashed. `walk.readdir` replaces how folders are listed (tests);
- * `walk.notEntered` names top-level folders left unread (a root's index).
+ * `walk.notEntered` names top-level folders left unread (a root's index, its
+ * days read apart); `walk.base` walks only that folder of the root.
  */
-export async function diskTree(root: string, concurrency?: number, walk: Pick<WalkOptions, 'readdir' | 'notEntered'> = {}): Promise<ArchiveTree> {
+export async function diskTree(root: string, concurrency?: number, walk: Pick<WalkOptions, 'readdir' | 'notEntered' | 'base'> = {}): Promise<ArchiveTree> {
   const pool = new HashPool(root, concurrency);
   let digests: Map<string, FileDigest | Error>;
   let entries: TreeEntry[];
@@ -38,6 +40,11 @@ export async function diskTree(root: string, concurrency?: number, walk: Pick<Wa
   } finally {
     await pool.close();
   }
+  return diskTreeOf(root, entries, digests);
+}
+
+/** The tree of a folder on disk, from its entries and digests: text kept from hashing, anything else read again (never through a link). */
+export function diskTreeOf(root: string, entries: TreeEntry[], digests: Map<string, FileDigest | Error>): ArchiveTree {
   return {
     entries,
     digests,
@@ -58,4 +65,79 @@ export async function diskTree(root: string, concurrency?: number, walk: Pick<Wa
       }
     },
   };
+}
+
+/**
+ * One tree made of trees of one root that hold different top-level names
+ * (what lies outside a root's days, and each day): entries grouped by
+ * top-level name in order, each file looked up in the tree that holds it.
+ */
+export function combineTrees(trees: readonly ArchiveTree[]): ArchiveTree {
+  const owner = new Map<string, ArchiveTree>();
+  const groups = new Map<string, TreeEntry[]>();
+  for (const tree of trees) {
+    for (const entry of tree.entries) {
+      const top = topName(entry.path);
+      owner.set(top, tree);
+      let group = groups.get(top);
+      if (!group) groups.set(top, (group = []));
+      group.push(entry);
+    }
+  }
+  const names = [...groups.keys()].sort();
+  const treeOf = (path: string) => owner.get(topName(path));
+  return {
+    entries: names.flatMap((name) => groups.get(name)!),
+    digests: new CombinedDigests(trees, treeOf),
+    readText: async (path) => treeOf(path)?.readText(path),
+    readBytes: async (path) => treeOf(path)?.readBytes(path),
+  };
+}
+
+function topName(path: string): string {
+  const slash = path.indexOf('/');
+  return slash < 0 ? path : path.slice(0, slash);
+}
+
+/** The digests of several trees as one read-only map. */
+class CombinedDigests implements ReadonlyMap<string, FileDigest | Error> {
+  readonly #trees: readonly ArchiveTree[];
+  readonly #treeOf: (path: string) => ArchiveTree | undefined;
+
+  constructor(trees: readonly ArchiveTree[], treeOf: (path: string) => ArchiveTree | undefined) {
+    this.#trees = trees;
+    this.#treeOf = treeOf;
+  }
+
+  get size(): number {
+    return this.#trees.reduce((n, t) => n + t.digests.size, 0);
+  }
+
+  get(path: string): FileDigest | Error | undefined {
+    return this.#treeOf(path)?.digests.get(path);
+  }
+
+  has(path: string): boolean {
+    return this.#treeOf(path)?.digests.has(path) ?? false;
+  }
+
+  forEach(callback: (value: FileDigest | Error, key: string, map: ReadonlyMap<string, FileDigest | Error>) => void): void {
+    for (const [key, value] of this.entries()) callback(value, key, this);
+  }
+
+  *entries(): MapIterator<[string, FileDigest | Error]> {
+    for (const tree of this.#trees) yield* tree.digests.entries();
+  }
+
+  *keys(): MapIterator<string> {
+    for (const [key] of this.entries()) yield key;
+  }
+
+  *values(): MapIterator<FileDigest | Error> {
+    for (const [, value] of this.entries()) yield value;
+  }
+
+  [Symbol.iterator](): MapIterator<[string, FileDigest | Error]> {
+    return this.entries();
+  }
 }

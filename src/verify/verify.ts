@@ -1,9 +1,9 @@
 import { basename } from 'node:path';
 import { CHECKSUM_SUFFIX, DATE_PATTERN, INDEX_DIR, JOURNAL, MANIFEST, SEAL_FILE } from '../lib/archive-format.js';
 import type { DayManifest } from '../types.js';
-import { checkChain } from './chain.js';
+import { checkChain, type ChainDay } from './chain.js';
 import { checkChecksumFiles, uncommitted } from './checksums.js';
-import { digestOf, join2, type VerifyContext } from './context.js';
+import { digestOf, isClaimed, join2, type VerifyContext } from './context.js';
 import { checkDayFolder } from './day.js';
 import { detectDiskTarget, enclosingDayTrust, laterSiblingDays } from './disk-target.js';
 import { sortEntries, type SortedEntries } from './entries.js';
@@ -11,8 +11,10 @@ import { checkExportSums } from './export.js';
 import { checkImageFolder } from './image.js';
 import { readJournals, type JournalContext } from './journal-check.js';
 import { capProblems, capWarnings } from './problem-cap.js';
-import { diskTree, type ArchiveTree } from './tree-source.js';
-import type { TreeEntry } from './tree.js';
+import { folderTrees } from './folder-trees.js';
+import type { Verdicts } from './signatures.js';
+import { combineTrees, diskTree, type ArchiveTree } from './tree-source.js';
+import type { TreeEntry } from './walk-steps.js';
 import type { VerifyOptions, VerifyReport, VerifyTarget } from './types.js';
 import type { VerifyProblem } from './types.js';
 
@@ -26,8 +28,6 @@ export { isSafeRelativePath } from './safe-path.js';
  * manifests; with `chain`, every day's link to the day before. Reports every
  * problem at once.
  */
-const ROOT_INDEX: ReadonlySet<string> = new Set([INDEX_DIR]);
-
 export async function verifyArchive(path: string, options: VerifyOptions = {}): Promise<VerifyReport> {
   if (/\.(tar\.gz|tgz)$/i.test(path)) {
     const { tarTree } = await import('./tar-tree.js');
@@ -36,8 +36,8 @@ export async function verifyArchive(path: string, options: VerifyOptions = {}): 
     return verifyTree(tree, 'export', path, undefined, options);
   }
   const target = await detectDiskTarget(path);
-  // A root's index is derived from the archive, never part of it: not even read.
-  const tree = await diskTree(path, options.concurrency, target === 'root' ? { notEntered: ROOT_INDEX } : {});
+  if (target === 'root') return verifyRoot(path, options);
+  const tree = await diskTree(path, options.concurrency);
   options.onTree?.(tree);
   if (target === 'day' && !options.laterDays) options = { ...options, laterDays: await laterSiblingDays(path) };
   if (target === 'image' && !options.outerTrust) {
@@ -45,6 +45,34 @@ export async function verifyArchive(path: string, options: VerifyOptions = {}): 
     if (outerTrust) options = { ...options, outerTrust };
   }
   return verifyTree(tree, target, path, DATE_PATTERN.test(basename(path)) ? basename(path) : undefined, options);
+}
+
+/**
+ * An archive root, day by day: what lies outside the day folders first (a
+ * root's index is derived, never part of the archive: not even read), then
+ * each day as its own tree, read and hashed by worker threads ahead of the
+ * checks (folder-trees.ts), then the chain across the days. Only a few days
+ * are held at once, unless `onTree` wants the whole root.
+ */
+async function verifyRoot(root: string, options: VerifyOptions): Promise<VerifyReport> {
+  const rest = await diskTree(root, options.concurrency, { notEntered: (name) => name === INDEX_DIR || DATE_PATTERN.test(name) });
+  const dayDates = dayDatesOf(rest);
+  const days = new Set(dayDates);
+  rest.entries = rest.entries.filter((e) => !(e.type === 'dir' && days.has(e.path)));
+  const verdicts: Verdicts = new Map();
+  const parts = [await checkPart(rest, 'root', undefined, options, dayDates, verdicts)];
+  const trees = options.onTree ? [rest] : undefined;
+  const source = folderTrees(root, dayDates, options.concurrency);
+  try {
+    for (let tree = await source.next(); tree; tree = await source.next()) {
+      parts.push(await checkPart(tree, 'root', undefined, options, dayDates, verdicts));
+      trees?.push(tree);
+    }
+  } finally {
+    await source.close();
+  }
+  if (trees) options.onTree!(combineTrees(trees));
+  return report('root', root, parts, options.chain ? checkChain(parts.flatMap((p) => p.days)) : []);
 }
 
 /**
@@ -59,8 +87,31 @@ export async function verifyTree(
   folderDate: string | undefined,
   options: VerifyOptions = {},
 ): Promise<VerifyReport> {
+  const part = await checkPart(tree, target, folderDate, options, dayDatesOf(tree), new Map());
+  return report(target, label, [part], options.chain && target === 'root' ? checkChain(part.days) : []);
+}
+
+/** What the checks of one tree found, before the problems of every tree are sorted and capped together. */
+interface PartResult {
+  problems: VerifyProblem[];
+  warnings: string[];
+  checked: number;
+  signatures: number;
+  /** The committed days checked, for the chain. */
+  days: ChainDay[];
+}
+
+/** The checks of one tree: a whole target, or one day of a root (`dayDates` then names every day of the root). */
+async function checkPart(
+  tree: ArchiveTree,
+  target: VerifyTarget,
+  folderDate: string | undefined,
+  options: VerifyOptions,
+  dayDates: readonly string[],
+  verdicts: Verdicts,
+): Promise<PartResult> {
   const { files, journals, problems, warnings } = sortEntries(tree, target);
-  const pending = await readJournals(journals, journalContext(tree, target, files, options));
+  const pending = await readJournals(journals, journalContext(tree, target, files, options, dayDates));
   problems.push(...pending.problems);
   warnings.push(...pending.warnings);
 
@@ -76,29 +127,42 @@ export async function verifyTree(
           (file) => tree.readBytes(file),
           options.trust,
           (file) => digestOf(tree, file)?.sha256,
+          verdicts,
         )
       : { problems: [], checked: 0 };
   problems.push(...signatures.problems);
-  if (options.chain && target === 'root') {
-    const committed = days.filter((d) => !pending.newDays.has(d.date));
-    problems.push(...checkChain(committed.map((d) => ({ ...d, sha256: digestOf(tree, join2(d.date, MANIFEST))?.sha256 }))));
-  }
-
   for (const file of files.keys()) {
-    if (context.claimed.has(file) || uncommitted(context, file)) continue;
+    if (isClaimed(context, file) || uncommitted(context, file)) continue;
     problems.push({ code: 'unlisted', path: file, message: `${file} is not listed in any manifest` });
   }
-  const checked = [...files.keys()].filter((p) => !p.endsWith(CHECKSUM_SUFFIX)).length;
-  const reported = withoutMissingUnderUnreadable(problems, tree.entries);
+  let checked = 0;
+  for (const file of files.keys()) if (!file.endsWith(CHECKSUM_SUFFIX)) checked++;
   return {
-    ok: reported.length === 0,
-    target,
-    path: label,
+    problems: withoutMissingUnderUnreadable(problems, tree.entries),
+    warnings,
     checked,
     signatures: signatures.checked + context.seals,
-    problems: capProblems(sortProblems(reported)),
-    warnings: capWarnings(warnings),
+    days: days.filter((d) => !pending.newDays.has(d.date)).map((d) => ({ ...d, sha256: digestOf(tree, join2(d.date, MANIFEST))?.sha256 })),
   };
+}
+
+/** One report from the checks of every tree read. */
+function report(target: VerifyTarget, label: string, parts: readonly PartResult[], chain: VerifyProblem[]): VerifyReport {
+  const problems = [...parts.flatMap((p) => p.problems), ...chain];
+  return {
+    ok: problems.length === 0,
+    target,
+    path: label,
+    checked: parts.reduce((n, p) => n + p.checked, 0),
+    signatures: parts.reduce((n, p) => n + p.signatures, 0),
+    problems: capProblems(sortProblems(problems)),
+    warnings: capWarnings(parts.flatMap((p) => p.warnings)),
+  };
+}
+
+/** The day folders directly under the top of a tree, in order. */
+function dayDatesOf(tree: ArchiveTree): string[] {
+  return tree.entries.filter((e) => e.type === 'dir' && !e.path.includes('/') && DATE_PATTERN.test(e.path)).map((e) => e.path);
 }
 
 /** The checks of the target: one image folder, one day folder, or every day folder of a root or an export. */
@@ -122,8 +186,13 @@ async function checkTarget(
 }
 
 /** Where the journals found belong, and when none can be legitimate (sealed, later days, an export). */
-function journalContext(tree: ArchiveTree, target: VerifyTarget, files: SortedEntries['files'], options: VerifyOptions): JournalContext {
-  const dayDates = tree.entries.filter((e) => e.type === 'dir' && !e.path.includes('/') && DATE_PATTERN.test(e.path)).map((e) => e.path);
+function journalContext(
+  tree: ArchiveTree,
+  target: VerifyTarget,
+  files: SortedEntries['files'],
+  options: VerifyOptions,
+  dayDates: readonly string[],
+): JournalContext {
   return {
     tree,
     sha256Of: (file) => digestOf(tree, file)?.sha256,
