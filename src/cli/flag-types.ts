@@ -8,14 +8,16 @@ import { CustodyError } from '../errors.js';
 
 /**
  * What each flag takes, in one place: its type, range and default. Every
- * command's flags come from this table (src/cli/flags.ts registers them with
- * yargs, src/cli/argv-check.ts checks the command line against them), so a
- * limit is parsed the same way wherever it appears and a typo is refused
- * instead of switching it off.
+ * command's flags come from this table (src/cli/parse-args.ts reads the
+ * command line against it, src/cli/help.ts lists it), so a limit is parsed
+ * the same way wherever it appears and a typo is refused instead of
+ * switching it off.
  */
 export interface FlagType<T = unknown> {
   /** What the flag takes, as errors say it: `--concurrency takes a whole number from 1 to 64, got "abc"`. */
   readonly takes: string;
+  /** What --help shows after the flag's name: `--timeout SECONDS`. Switches show none. */
+  readonly placeholder?: string;
   /** A switch: takes no value (`--quiet`; `--no-discover` where it defaults to on). */
   readonly switch?: true;
   /** May be given more than once; the values are kept in order. */
@@ -68,6 +70,7 @@ export function formatSize(bytes: number): string {
 export function count(min: number, max: number): FlagType<number> {
   return {
     takes: `a whole number from ${min} to ${max}`,
+    placeholder: 'N',
     hint: `${min} to ${max}`,
     parse(text) {
       const value = /^\d{1,9}$/.test(text) ? Number(text) : NaN;
@@ -80,6 +83,7 @@ export function count(min: number, max: number): FlagType<number> {
 export function size(min: number, max: number): FlagType<number> {
   return {
     takes: `a size from ${formatSize(min)} to ${formatSize(max)} (bytes, or with a unit: 512MiB, 2GB)`,
+    placeholder: 'SIZE',
     hint: `bytes, or with a unit: KB MB GB (1000s), KiB MiB GiB (1024s); ${formatSize(min)} to ${formatSize(max)}`,
     parse(text) {
       const value = parseSize(text);
@@ -94,6 +98,7 @@ export function seconds(max: number, zero = false): FlagType<number> {
   const range = zero ? `from 0 to ${max}` : `above 0 and at most ${max}`;
   return {
     takes: `a number of seconds ${range}`,
+    placeholder: 'SECONDS',
     hint: `seconds, ${range}`,
     parse(text) {
       const match = /^(\d{1,9}(?:\.\d{1,3})?)s?$/.exec(text);
@@ -104,9 +109,10 @@ export function seconds(max: number, zero = false): FlagType<number> {
   };
 }
 
-export function oneOf<T extends string>(values: readonly T[]): FlagType<T> {
+export function oneOf<T extends string>(values: readonly T[], placeholder = 'FORMAT'): FlagType<T> {
   return {
     takes: `one of ${values.join(', ')}`,
+    placeholder,
     choices: values,
     parse(text) {
       if (!(values as readonly string[]).includes(text)) throw new BadValue();
@@ -116,9 +122,10 @@ export function oneOf<T extends string>(values: readonly T[]): FlagType<T> {
 }
 
 /** Any non-empty text: a path, an identity, a media type. */
-export function text(takes: string, repeatable = false): FlagType<string> {
+export function text(takes: string, placeholder = 'TEXT', repeatable = false): FlagType<string> {
   return {
     takes,
+    placeholder,
     ...(repeatable ? { repeatable: true as const } : {}),
     parse(value) {
       if (value === '') throw new BadValue();
@@ -138,6 +145,7 @@ export const SWITCH: FlagType<boolean> = {
 
 export const URL_TYPE: FlagType<string> = {
   takes: 'an http(s) URL',
+  placeholder: 'URL',
   parse(value) {
     if (!URL.canParse(value) || !/^https?:$/.test(new URL(value).protocol)) throw new BadValue();
     return value;
@@ -146,6 +154,7 @@ export const URL_TYPE: FlagType<string> = {
 
 export const CALENDAR_DATE: FlagType<string> = {
   takes: 'a date YYYY-MM-DD',
+  placeholder: 'YYYY-MM-DD',
   parse(value) {
     if (!DATE_PATTERN.test(value)) throw new BadValue();
     if (new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) !== value) throw new BadValue('which is not a calendar date');
@@ -155,6 +164,7 @@ export const CALENDAR_DATE: FlagType<string> = {
 
 export const SHARD: FlagType<Shard> = {
   takes: 'K/N with 1 <= K <= N <= 10000 (e.g. 2/4)',
+  placeholder: 'K/N',
   parse(value) {
     try {
       return parseShard(value);
@@ -166,14 +176,15 @@ export const SHARD: FlagType<Shard> = {
 
 export const DIGEST: FlagType<string> = {
   takes: 'a digest (sha256:<64 hex>)',
+  placeholder: 'DIGEST',
   parse(value) {
     if (value === '' || (/^sha\d*:/.test(value) && !isDigest(value))) throw new BadValue();
     return value;
   },
 };
 
-const FILE = text('a file path');
-const FILES = text('a file path', true);
+const FILE = text('a file path', 'FILE');
+const FILES = text('a file path', 'FILE', true);
 
 /** Something is there: a path that exists is never read as a glob, whatever characters it holds. */
 function exists(path: string): boolean {
@@ -203,6 +214,7 @@ function glob(): typeof FastGlob {
  */
 export const FILES_OR_GLOBS: FlagType<string[]> = {
   takes: 'a file path',
+  placeholder: 'FILE|GLOB',
   repeatable: true,
   expands: true,
   hint: "a glob in quotes (e.g. 'reports/**/*.json') takes every file it matches",
@@ -215,7 +227,7 @@ export const FILES_OR_GLOBS: FlagType<string[]> = {
   },
 };
 
-const FOLDER = text('a folder path');
+const FOLDER = text('a folder path', 'DIR');
 const TEXT = text('a non-empty text');
 
 /** Report formats of `custody gate` (src/gate/output/render.ts renders each; a test keeps the two lists equal). */
@@ -253,9 +265,9 @@ export const FLAGS = {
   key: { type: FILES },
   'trusted-root': { type: FILES },
   'certificate-identity': { type: TEXT },
-  'certificate-identity-regexp': { type: text('a regular expression') },
+  'certificate-identity-regexp': { type: text('a regular expression', 'REGEXP') },
   'certificate-oidc-issuer': { type: TEXT },
-  'certificate-oidc-issuer-regexp': { type: text('a regular expression') },
+  'certificate-oidc-issuer-regexp': { type: text('a regular expression', 'REGEXP') },
   'ca-roots': { type: FILES },
   'ca-intermediates': { type: FILES },
   'rekor-key': { type: FILES },
@@ -281,15 +293,16 @@ export const FLAGS = {
 export type FlagName = keyof typeof FLAGS;
 
 /** `seal --key`: the one private key a seal is made with, not the repeatable public keys of the trust flags. */
-export const PRIVATE_KEY = text('a private key file path');
+export const PRIVATE_KEY = text('a private key file path', 'FILE');
 
-function shown(value: string): string {
+/** A value as errors quote it: JSON-quoted, cut at 80 characters. */
+export function quoted(value: string): string {
   return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
 }
 
 /** The one-line usage error for a flag's value: `--concurrency takes a whole number from 1 to 64, got "abc"`. */
 export function badFlag(name: string, type: FlagType, got: string | undefined, detail = ''): CustodyError {
-  return new CustodyError('USAGE', `--${name} takes ${type.takes}, got ${got === undefined ? 'nothing' : shown(got)}${detail}`);
+  return new CustodyError('USAGE', `--${name} takes ${type.takes}, got ${got === undefined ? 'nothing' : quoted(got)}${detail}`);
 }
 
 /** The value of `--name TEXT` as the command uses it, or the usage error. */

@@ -5,28 +5,18 @@ import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CommandContext } from './context.js';
-import type { Handler } from './command-line.js';
-import { EXIT } from './exit-codes.js';
 import { guardedIo, processIo, reportError, type Io } from './output.js';
 
 /** Parse argv, run one command, return its exit code. Never calls process.exit. Everything written goes through guardedIo. */
 export async function main(argv: readonly string[], given: Io = processIo, context?: CommandContext): Promise<number> {
   const io = guardedIo(given);
-  let exitCode: number = EXIT.ok;
-  let ran: Promise<number> | undefined;
-  const run = (handler: Handler) => (args: Record<string, unknown>) => {
-    ran = handler(args);
-  };
   try {
-    // yargs and the flag tables load here, after the entry point below turned the compile cache on.
-    const { parseCommandLine } = await import('./command-line.js');
-    const helpText = await parseCommandLine(argv, io, context, run);
-    if (ran) exitCode = await ran;
-    else if (helpText) io.out(`${helpText}\n`);
+    // The command tables and the parser load here, after the entry point below turned the compile cache on.
+    const { runCommandLine } = await import('./command-line.js');
+    return await runCommandLine(argv, io, context);
   } catch (err) {
-    exitCode = reportError(io, err);
+    return reportError(io, err);
   }
-  return exitCode;
 }
 
 function invokedDirectly(): boolean {
@@ -39,8 +29,8 @@ function invokedDirectly(): boolean {
 }
 
 /**
- * Node's compile cache for the modules a command loads (compiling yargs and
- * the flag tables is a good part of a short command's start). Per user, as
+ * Node's compile cache for the modules a command loads (compiling them is a
+ * good part of a short command's start). Per user, as
  * caches go: code another account could write is never loaded. The
  * NODE_COMPILE_CACHE variable chooses another folder, NODE_DISABLE_COMPILE_CACHE=1
  * turns it off; a folder that cannot be written costs nothing but the cache.

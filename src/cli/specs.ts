@@ -1,42 +1,80 @@
-import type { Argv } from 'yargs';
 import { formatSize, oneOf, PRIVATE_KEY, text } from './flag-types.js';
-import { REGISTRY_FLAGS, withFlags, type FlagUses } from './flags.js';
+import { REGISTRY_FLAGS, type FlagUses } from './flags.js';
 import { TRUST_FLAGS } from './trust-flags.js';
 import { DEFAULT_LIMITS } from '../lib/limits.js';
+import { MISSING_KINDS } from '../query/queries/missing.js';
 
 /*
- * Every command's flags, kept apart from the code that runs it so that
- * parsing and --help load nothing heavy: main.ts imports a command's module
- * only when that command runs. The flags' types, ranges and defaults are in
- * flag-types.ts; here, only what each means to its command.
+ * Every command's positionals and flags, as data, kept apart from the code
+ * that runs it so that parsing and --help load nothing heavy:
+ * command-line.ts imports a command's module only when that command runs.
+ * The flags' types, ranges and defaults are in flag-types.ts; here, only
+ * what each means to its command.
  */
 
-export interface CommandSpec {
-  /** yargs command string: the name, then positionals. */
-  command: string;
+/** A word of a command line that is not a flag: `custody diff <a> <b>`. */
+export interface Positional {
+  name: string;
   describe: string;
+  /** Must be given (`<day>`); otherwise it may be left out (`[ref]`). */
+  required?: true;
+  /** Takes every remaining word, none included (`[refs..]`). */
+  variadic?: true;
+  /** The only values it takes, listed by --help. */
+  choices?: readonly string[];
+}
+
+/** The arguments a command's handler gets: every flag in camelCase, every positional by name, and `_` the command's words. */
+export type Args = Record<string, unknown> & { _: string[] };
+
+/**
+ * A command as the command line knows it (src/cli/parse-args.ts reads argv
+ * against it, src/cli/help.ts shows it): what it is called, what it does,
+ * its positionals in order and its flags (src/cli/flags.ts).
+ */
+export interface CommandSpec {
+  name: string;
+  describe: string;
+  positionals: readonly Positional[];
   flags: FlagUses;
-  builder: (y: Argv) => Argv;
+  /** A check across flags once they are read: the one-line refusal, or undefined when the command line is fine. */
+  check?: (args: Readonly<Args>) => string | undefined;
+  /** Sub-commands (`custody query package`); one must be named. They take this command's flags too. */
+  commands?: readonly CommandSpec[];
+  /** What a sub-command is called in help and errors (`question`). */
+  commandNoun?: string;
 }
 
-/** A command: its positionals (and cross-flag checks) in `more`, its flags from the table. */
-export function commandSpec(command: string, describe: string, flags: FlagUses, more: (y: Argv) => Argv = (y) => y): CommandSpec {
-  return { command, describe, flags, builder: (y: Argv) => withFlags(more(y), flags) };
+type More = Partial<Pick<CommandSpec, 'positionals' | 'check' | 'commands' | 'commandNoun'>>;
+
+export function commandSpec(name: string, describe: string, flags: FlagUses, more: More = {}): CommandSpec {
+  return { name, describe, flags, positionals: [], ...more };
 }
 
-export function commandName(spec: CommandSpec): string {
-  return spec.command.split(' ')[0]!;
+/** A positional that must be given. */
+export function required(name: string, describe: string, choices?: readonly string[]): Positional {
+  return { name, describe, required: true, ...(choices ? { choices } : {}) };
 }
 
-export const discoverCommand = commandSpec(
-  'discover <ref>',
-  'show what is attached to an image, per platform, without downloading evidence',
-  REGISTRY_FLAGS,
-  (y) => y.positional('ref', { type: 'string', demandOption: true, describe: 'image reference' }),
-);
+/** A positional that may be left out. */
+export function optional(name: string, describe: string): Positional {
+  return { name, describe };
+}
+
+/** The last positional, taking every remaining word (an empty list when there are none). */
+export function variadic(name: string, describe: string): Positional {
+  return { name, describe, variadic: true };
+}
+
+/** Flags every command takes, besides --help and --version. */
+export const GLOBAL_FLAGS = { json: 'machine-readable output' } satisfies FlagUses;
+
+export const discoverCommand = commandSpec('discover', 'show what is attached to an image, per platform, without downloading evidence', REGISTRY_FLAGS, {
+  positionals: [required('ref', 'image reference (registry/repo[:tag][@sha256:…] or oci:PATH[:tag|@sha256:…])')],
+});
 
 export const archiveCommand = commandSpec(
-  'archive [refs..]',
+  'archive',
   'collect, validate and archive the evidence of images into ROOT/YYYY-MM-DD/',
   {
     ...REGISTRY_FLAGS,
@@ -55,18 +93,18 @@ export const archiveCommand = commandSpec(
     'max-bytes': `largest evidence file or body (default ${formatSize(DEFAULT_LIMITS.maxBytes).replace(' ', '')})`,
     strict: 'known producer deviations (BuildKit, GCB, …) count as problems: the evidence is invalid',
   },
-  (y) => y.positional('refs', { type: 'string', array: true, describe: 'image references (registry/repo[:tag][@sha256:…] or oci:PATH[:tag|@sha256:…])' }),
+  { positionals: [variadic('refs', 'image references (registry/repo[:tag][@sha256:…] or oci:PATH[:tag|@sha256:…])')] },
 );
 
 export const verifyCommand = commandSpec(
-  'verify <path>',
+  'verify',
   're-check an archive root, day folder, image folder or export: hashes, checksum files, manifests, chain',
   { ...TRUST_FLAGS, chain: 'also check the day-to-day hash chain (root only)' },
-  (y) => y.positional('path', { type: 'string', demandOption: true, describe: 'archive root, day folder, image folder, or exported .tar.gz' }),
+  { positionals: [required('path', 'archive root, day folder, image folder, or exported .tar.gz')] },
 );
 
 export const verifyEvidenceCommand = commandSpec(
-  'verify-evidence <file>',
+  'verify-evidence',
   'verify one Sigstore bundle, cosign signature, DSSE envelope or Notation signature outside any archive',
   {
     ...TRUST_FLAGS,
@@ -76,29 +114,28 @@ export const verifyEvidenceCommand = commandSpec(
     annotations: 'JSON file of the layer annotations (cosign signature, certificate, bundle)',
     'notation-scope': 'registry/repository the Notation signature belongs to: picks the trust policy statement (default: only "*" applies)',
   },
-  (y) =>
-    y.positional('file', { type: 'string', demandOption: true, describe: 'bundle, signature layer, DSSE envelope or Notation signature' }).check((argv) => {
-      if (argv.artifact === undefined && argv.digest === undefined) throw new Error('give --artifact FILE or --digest sha256:…');
-      return true;
-    }),
+  {
+    positionals: [required('file', 'bundle, signature layer, DSSE envelope or Notation signature')],
+    check: (args) => (args.artifact === undefined && args.digest === undefined ? 'give --artifact FILE or --digest sha256:…' : undefined),
+  },
 );
 
 export const sealCommand = commandSpec(
-  'seal <day>',
+  'seal',
   'sign a finished day manifest: writes manifest.json.sigstore.json (a Sigstore bundle) beside it',
   {
     key: { describe: 'private key PEM (PKCS#8 or SEC1; ECDSA or RSA)', type: PRIVATE_KEY },
     'fulcio-url': 'keyless: Fulcio URL (with SIGSTORE_ID_TOKEN set)',
     'rekor-url': 'keyless: Rekor URL (with SIGSTORE_ID_TOKEN set)',
   },
-  (y) => y.positional('day', { type: 'string', demandOption: true, describe: 'day folder, e.g. artifacts/2026-11-29' }),
+  { positionals: [required('day', 'day folder, e.g. artifacts/2026-11-29')] },
 );
 
 export const exportCommand = commandSpec(
-  'export <day>',
+  'export',
   'write a verified day folder as one deterministic .tar.gz for an auditor',
   { out: { describe: 'output file (.tar.gz)', demand: true } },
-  (y) => y.positional('day', { type: 'string', demandOption: true, describe: 'day folder, e.g. artifacts/2026-11-29' }),
+  { positionals: [required('day', 'day folder, e.g. artifacts/2026-11-29')] },
 );
 
 export const fetchTrustedRootCommand = commandSpec(
@@ -114,7 +151,7 @@ export const fetchTrustedRootCommand = commandSpec(
 );
 
 export const reportCommand = commandSpec(
-  'report <path>',
+  'report',
   'verify an archive root, day or export, then write one self-contained HTML page for an auditor: verdict, coverage, trends, inventory, digests',
   {
     ...TRUST_FLAGS,
@@ -123,34 +160,32 @@ export const reportCommand = commandSpec(
     to: 'last day to report on, YYYY-MM-DD',
     policy: 'gate policy (YAML or JSON): the decision per image, rule by rule',
   },
-  (y) =>
-    y.positional('path', { type: 'string', demandOption: true, describe: 'archive root, day folder, or exported .tar.gz' }).check((argv) => {
-      if (argv.out === undefined && argv.json !== true) throw new Error('give --out FILE.html, or --json for the report as JSON on stdout');
-      return true;
-    }),
+  {
+    positionals: [required('path', 'archive root, day folder, or exported .tar.gz')],
+    check: (args) => (args.out === undefined && args.json !== true ? 'give --out FILE.html, or --json for the report as JSON on stdout' : undefined),
+  },
 );
 
 /** Output formats of `custody diff` (src/diff/render.ts). */
 export const DIFF_OUTPUT_FORMATS = ['text', 'json', 'markdown'] as const;
 
 export const diffCommand = commandSpec(
-  'diff <a> <b>',
+  'diff',
   'what changed from day A to day B: images, evidence, signers, vulnerabilities, SBOM components; exit 0 same, 1 different, 2 bad input',
   {
     root: 'archive root where dates are looked up (default artifacts)',
     format: { describe: 'output format (default text; json with --json)', type: oneOf(DIFF_OUTPUT_FORMATS) },
   },
-  (y) =>
-    y
-      .positional('a', { type: 'string', demandOption: true, describe: 'day A: a day folder, an exported .tar.gz, or a date YYYY-MM-DD under --root' })
-      .positional('b', { type: 'string', demandOption: true, describe: 'day B, likewise' }),
+  {
+    positionals: [required('a', 'day A: a day folder, an exported .tar.gz, or a date YYYY-MM-DD under --root'), required('b', 'day B, likewise')],
+  },
 );
 
 export const indexCommand = commandSpec(
-  'index <root>',
+  'index',
   'build or update the SQLite index of an archive root (ROOT/.custody-index/, derived, never exported) that custody query reads',
   { rebuild: 'throw the index away and build it again from the archive' },
-  (y) => y.positional('root', { type: 'string', demandOption: true, describe: 'archive root, e.g. artifacts' }),
+  { positionals: [required('root', 'archive root, e.g. artifacts')] },
 );
 
 /** `custody query` output formats (src/query/render.ts renders each). */
@@ -162,51 +197,42 @@ export const QUERY_FLAGS: FlagUses = {
   format: { describe: 'output format (default text; json with --json)', type: oneOf(QUERY_FORMATS) },
   since: 'first day to look at, YYYY-MM-DD (included)',
   until: 'last day to look at, YYYY-MM-DD (included)',
-  version: { describe: 'query package: version range, ">=2.0.0 <2.17.1", "=2.14.1", "2.14.1"; || between alternatives', type: text('a version range') },
+  version: {
+    describe: 'query package: version range, ">=2.0.0 <2.17.1", "=2.14.1", "2.14.1"; || between alternatives',
+    type: text('a version range', 'RANGE'),
+  },
 };
 
-const QUERIES: { command: string; describe: string; builder: (y: Argv) => Argv }[] = [
-  {
-    command: 'package <name>',
-    describe: 'which images listed a package in an SBOM, on which days, in which SBOM',
-    builder: (y: Argv) =>
-      y.positional('name', {
-        type: 'string',
-        demandOption: true,
-        describe: 'package name (log4j-core) or purl (pkg:maven/org.apache.logging.log4j/log4j-core[@2.14.1])',
-      }),
-  },
-  {
-    command: 'vuln <id>',
-    describe: 'which images a scan found a vulnerability in (by id or alias), on which days, its severity and VEX status',
-    builder: (y: Argv) => y.positional('id', { type: 'string', demandOption: true, describe: 'vulnerability id, e.g. CVE-2021-44228 or GHSA-…' }),
-  },
-  {
-    command: 'missing <what>',
-    describe: 'images lacking valid evidence of a kind, per day',
-    builder: (y: Argv) => y.positional('what', { type: 'string', demandOption: true, choices: ['signature', 'sbom', 'provenance', 'scan'] }),
-  },
-  {
-    command: 'image <ref>',
-    describe: "an image's history across days: digests, evidence, verdicts",
-    builder: (y: Argv) => y.positional('ref', { type: 'string', demandOption: true, describe: 'reference (every tag when it has none) or a sha256: digest' }),
-  },
+const QUERIES: readonly CommandSpec[] = [
+  commandSpec(
+    'package',
+    'which images listed a package in an SBOM, on which days, in which SBOM',
+    {},
+    { positionals: [required('name', 'package name (log4j-core) or purl (pkg:maven/org.apache.logging.log4j/log4j-core[@2.14.1])')] },
+  ),
+  commandSpec(
+    'vuln',
+    'which images a scan found a vulnerability in (by id or alias), on which days, its severity and VEX status',
+    {},
+    {
+      positionals: [required('id', 'vulnerability id, e.g. CVE-2021-44228 or GHSA-…')],
+    },
+  ),
+  commandSpec('missing', 'images lacking valid evidence of a kind, per day', {}, { positionals: [required('what', 'the kind of evidence', MISSING_KINDS)] }),
+  commandSpec(
+    'image',
+    "an image's history across days: digests, evidence, verdicts",
+    {},
+    {
+      positionals: [required('ref', 'reference (every tag when it has none) or a sha256: digest')],
+    },
+  ),
 ];
 
-/** `custody query <package|vuln|missing|image>`: each question a subcommand, all run by `handler`. */
-export function queryCommand(handler: (args: Record<string, unknown>) => void) {
-  return {
-    ...commandSpec(
-      'query',
-      'answer questions across the archive from its index (built or brought up to date first): package, vuln, missing, image; exit 0 rows found, 1 none',
-      QUERY_FLAGS,
-      (y) => {
-        // --version here is query package's version range, not custody's own.
-        y.version(false);
-        for (const query of QUERIES) y.command({ ...query, handler });
-        return y.demandCommand(1, 'name a question: custody query package|vuln|missing|image (custody query --help)');
-      },
-    ),
-    handler: () => undefined,
-  };
-}
+/** `custody query <package|vuln|missing|image>`: each question a sub-command taking the flags of query; --version here is query package's version range. */
+export const queryCommand = commandSpec(
+  'query',
+  'answer questions across the archive from its index (built or brought up to date first): package, vuln, missing, image; exit 0 rows found, 1 none',
+  QUERY_FLAGS,
+  { commands: QUERIES, commandNoun: 'question' },
+);

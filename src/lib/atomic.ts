@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { mkdir, open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { CustodyError } from '../errors.js';
 import { TEMP_PREFIX } from './archive-format.js';
+import { nodeCrypto } from './hash.js';
 
 export function diskError(err: unknown, path: string, action: string): CustodyError {
   const code = (err as NodeJS.ErrnoException | undefined)?.code ?? (err instanceof Error ? err.message : String(err));
@@ -29,7 +29,7 @@ export async function fsyncDir(dir: string): Promise<void> {
  */
 /** The name of a temporary file custody writes before renaming it into place: its prefix, this process, a random part, then `tag` (the target's name). */
 export function tempName(tag: string): string {
-  return `${TEMP_PREFIX}${process.pid}-${randomBytes(6).toString('hex')}-${tag}`;
+  return `${TEMP_PREFIX}${process.pid}-${nodeCrypto().randomBytes(6).toString('hex')}-${tag}`;
 }
 
 export async function writeFileAtomic(path: string, bytes: Uint8Array | string, options: WriteOptions = {}): Promise<void> {

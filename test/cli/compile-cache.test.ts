@@ -11,7 +11,7 @@ function filesUnder(dir: string): string[] {
     .map((e) => e.name);
 }
 
-/** src/cli/main.ts turns Node's compile cache on before yargs and the commands load: a per-user folder, never in the way. */
+/** src/cli/main.ts turns Node's compile cache on before the command line and the commands load: a per-user folder, never in the way. */
 describe('the compile cache of the custody command', () => {
   it('is kept in XDG_CACHE_HOME/custody/node-compile-cache; a folder that cannot be made, or NODE_DISABLE_COMPILE_CACHE, changes nothing else', async () => {
     const cache = await tempDir('custody-compile-cache-');

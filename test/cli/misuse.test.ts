@@ -244,10 +244,23 @@ const ROWS: Row[] = [
     2,
     `${IMAGES}:3: "${LAYOUT}:1.0" is a local OCI layout folder (${join(LAYOUT, 'index.json')} exists), not a registry image: did you mean oci:${LAYOUT}:1.0?`,
   ],
-  // yargs' own checks keep one line
+  // the shape of the command line: each refusal names what is missing or too much, and where its help is
   ['no command', [], 2, 'name a command: custody --help lists them'],
-  ['a second path to verify', ['verify', ROOT, ROOT], 2, `Unknown argument: ${ROOT} (custody --help)`],
-  ['--out missing on export', ['export', DAY], 2, 'Missing required argument: out (custody --help)'],
+  ['a second path to verify', ['verify', ROOT, ROOT], 2, `unexpected argument "${ROOT}" for custody verify: it takes PATH only (custody verify --help)`],
+  ['--out missing on export', ['export', DAY], 2, 'missing --out FILE for custody export: output file (.tar.gz) (custody export --help)'],
+  [
+    'no day to export',
+    ['export', '--out', join(SCRATCH, 'x.tar.gz')],
+    2,
+    'missing DAY for custody export: day folder, e.g. artifacts/2026-11-29 (custody export --help)',
+  ],
+  [
+    'a word after fetch-trusted-root',
+    ['fetch-trusted-root', 'now', '--out', join(SCRATCH, 'tr.json')],
+    2,
+    'unexpected argument "now" for custody fetch-trusted-root: it takes no arguments (custody fetch-trusted-root --help)',
+  ],
+  ['verify-evidence with nothing to check against', ['verify-evidence', GOOD], 2, 'give --artifact FILE or --digest sha256:… (custody verify-evidence --help)'],
 ];
 
 describe('misuse of the command line: exit 2, exactly one line naming the flag', () => {

@@ -1,10 +1,10 @@
 import { appendFile, readFile, readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
-import yargs from 'yargs';
 import { describe, expect, it } from 'vitest';
 import { gateCommand, runGate, type GateArgs } from '../../src/cli/commands/gate.js';
 import { GATE_FORMATS } from '../../src/cli/commands/gate-spec.js';
+import { parseArgs } from '../../src/cli/parse-args.js';
 import { REPORT_FORMATS } from '../../src/gate/output/render.js';
 import type { CommandContext } from '../../src/cli/context.js';
 import { CustodyError } from '../../src/errors.js';
@@ -173,16 +173,9 @@ describe('custody gate (runGate): exit codes', () => {
 
 describe('custody gate: flag wiring', () => {
   async function parse(argv: string[]): Promise<Record<string, unknown>> {
-    let captured: Record<string, unknown> | undefined;
-    await yargs(argv)
-      .command({ ...gateCommand, handler: (args) => void (captured = args) })
-      .strict()
-      .exitProcess(false)
-      .fail((message: string | undefined, error: Error | undefined) => {
-        throw error ?? new Error(message);
-      })
-      .parseAsync();
-    return captured!;
+    const parsed = parseArgs(argv, [gateCommand]);
+    if (parsed.kind !== 'run') throw new Error(`not a command run: ${parsed.kind}`);
+    return parsed.args;
   }
 
   it('parses into the arguments runGate takes', async () => {
@@ -203,7 +196,7 @@ describe('custody gate: flag wiring', () => {
     await expect(parse(['gate', 'x', '--policy', 'P', '--format', 'html'])).rejects.toThrow(
       '--format takes one of text, json, junit, sarif, markdown, got "html"',
     );
-    await expect(parse(['gate', 'x'])).rejects.toThrow(/Missing required argument: policy/);
+    await expect(parse(['gate', 'x'])).rejects.toThrow(/^missing --policy FILE for custody gate: /);
   });
 
   it('offers exactly the formats the renderer knows', () => {

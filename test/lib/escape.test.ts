@@ -36,6 +36,14 @@ describe('neutralizeControls: the guard on everything written', () => {
     expect(neutralizeControls('a\rb\x1b[2K\u202e\n')).toBe('a\\u000db\\u001b[2K\\u202e\n');
   });
 
+  it('text with nothing to change comes back as it is, CRLF line ends included; one unsafe character anywhere is still found', () => {
+    const csv = 'date,ref\r\n2026-01-01,a\r\n'.repeat(1000);
+    expect(neutralizeControls(csv)).toBe(csv);
+    expect(neutralizeControls(`${csv}x\ry\r`)).toBe(`${csv}x\\u000dy\\u000d`);
+    expect(neutralizeControls(`${csv}\t\ud800\u2066`)).toBe(`${csv}\\u0009\\ud800\\u2066`);
+    expect(neutralizeControls('\ud83d\ude00 \r\n')).toBe('\ud83d\ude00 \r\n');
+  });
+
   it('leaves JSON meaning unchanged: the same value parses back', () => {
     const value = { name: 'del\x7f c1\u0085 ls\u2028 rlo\u202e' };
     const guarded = neutralizeControls(JSON.stringify(value));

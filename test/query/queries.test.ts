@@ -239,9 +239,12 @@ describe('custody query', () => {
       [['query', 'package', 'pkg:npm'], /is not a purl/],
       [['query', 'package', 'pkg:npm/a@1', '--version', '>=1'], /in the purl or with --version, not both/],
       [['query', 'vuln', 'not an id'], /is not a vulnerability id/],
-      [['query', 'missing', 'everything'], /Invalid values:.*everything/],
+      [
+        ['query', 'missing', 'everything'],
+        /^custody: WHAT takes one of signature, sbom, provenance, scan, got "everything" \(custody query missing --help\)$/m,
+      ],
       [['query', 'image', 'Registry.Example/UPPER'], /invalid image reference/],
-      [['query', 'image'], /Not enough non-option arguments/],
+      [['query', 'image'], /^custody: missing REF for custody query image: .* \(custody query image --help\)$/m],
       [['query'], /name a question: custody query package\|vuln\|missing\|image/],
       [['query', 'package', 'openssl', '--format', 'xml'], /^custody: --format takes one of text, json, csv, got "xml"/],
       [['query', 'package', 'openssl', '--bogus'], /^custody: unknown flag --bogus for custody query/],
@@ -280,7 +283,7 @@ describe('custody query', () => {
       expect(result.stdout, args.join(' ')).toMatch(new RegExp(`custody ${args.join(' ')}`));
     }
     const pkg = await runCli(['query', 'package', '--help']);
-    expect(pkg.stdout).toMatch(/--version +query package: version range/);
+    expect(pkg.stdout).toMatch(/--version RANGE +query package: version range/);
     expect(pkg.stdout).toMatch(/--format .*\[choices: "text", "json", "csv"\]/);
   });
 });

@@ -1,6 +1,6 @@
 import { GATE_FORMATS } from '../flag-types.js';
 import { REGISTRY_FLAGS } from '../flags.js';
-import { commandSpec } from '../specs.js';
+import { commandSpec, optional } from '../specs.js';
 
 export { GATE_FORMATS };
 
@@ -9,7 +9,7 @@ export { GATE_FORMATS };
  * so that parsing and --help load nothing heavy.
  */
 export const gateCommand = commandSpec(
-  'gate [ref]',
+  'gate',
   'decide a release: check an image (live, or an archived --bundle) against a policy; exit 0 pass, 1 fail, 2 bad policy or usage, 3 evidence unobtainable',
   {
     ...REGISTRY_FLAGS,
@@ -19,5 +19,5 @@ export const gateCommand = commandSpec(
     output: 'write the report to FILE (atomically); stdout then gets the text table',
     strict: 'known producer deviations (BuildKit, GCB, …) count as problems: the evidence is invalid',
   },
-  (y) => y.positional('ref', { type: 'string', describe: 'image reference to collect live (registry/repo[:tag][@sha256:…] or oci:PATH[:tag|@sha256:…])' }),
+  { positionals: [optional('ref', 'image reference to collect live (registry/repo[:tag][@sha256:…] or oci:PATH[:tag|@sha256:…])')] },
 );
