@@ -55,15 +55,15 @@ export async function openVerified(path: string, options: VerifyOptions = {}): P
   }
   if (!tree) throw new CustodyError('NOT_A_BUNDLE', `${path} could not be read as an archive`);
   const walked = tree;
-  const regular = new Set(walked.entries.filter((e) => e.type === 'file').map((e) => e.path));
+  // Every regular file the walk found has a digest (or its error), and nothing else has one.
+  const regular = (file: string) => walked.digests.has(file);
   const sha256 = (file: string): string | undefined => {
-    if (!regular.has(file)) return undefined;
     const digest = walked.digests.get(file);
     return digest && !(digest instanceof Error) ? digest.sha256 : undefined;
   };
   const files: VerifiedFiles = {
     sha256,
-    text: async (file) => (regular.has(file) ? walked.readText(file) : undefined),
+    text: async (file) => (regular(file) ? walked.readText(file) : undefined),
     load: async (paths) => {
       const wanted = [...new Set(paths)].filter((p) => sha256(p) !== undefined);
       const out = new Map<string, Uint8Array>();

@@ -6,6 +6,9 @@
 
 /** Every day and image folder's manifest. */
 export const MANIFEST = 'manifest.json';
+/** The schemas (schemas/) of a day folder's and an image folder's manifest.json. */
+export const DAY_MANIFEST_SCHEMA = 'day-manifest.schema.json';
+export const IMAGE_MANIFEST_SCHEMA = 'image-manifest.schema.json';
 /** Beside every archived file: `<name>.sha256`, one `sha256sum` line. */
 export const CHECKSUM_SUFFIX = '.sha256';
 /** A day folder's name. */

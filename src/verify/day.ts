@@ -1,4 +1,4 @@
-import { MANIFEST } from '../lib/archive-format.js';
+import { DAY_MANIFEST_SCHEMA, MANIFEST } from '../lib/archive-format.js';
 import type { DayManifest, TrustRecord } from '../types.js';
 import { claim, join2, readManifest, type VerifyContext } from './context.js';
 import { checkImageFolder } from './image.js';
@@ -17,7 +17,7 @@ export async function checkDayFolder(context: VerifyContext, prefix: string, fol
     context.warnings.push(`${join2(prefix, MANIFEST)}: not written yet; the interrupted run was creating this day`);
     return undefined;
   }
-  const manifest = await readManifest<DayManifest>(context, prefix, 'day-manifest.schema.json');
+  const manifest = await readManifest<DayManifest>(context, prefix, DAY_MANIFEST_SCHEMA);
   if (!manifest) return undefined;
   const manifestFile = join2(prefix, MANIFEST);
   if (folderDate !== undefined && manifest.date !== folderDate) {

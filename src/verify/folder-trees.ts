@@ -39,6 +39,8 @@ interface Thread {
   jobs: number[];
 }
 
+/** The young generation of a worker that walks whole days (see startHashWorker). */
+const WALKER_YOUNG_GENERATION_MB = 32;
 /** Folders a worker holds at once: one it walks, one waiting, so it never idles while the main thread is busy. */
 const JOBS_PER_THREAD = 2;
 /** Folders walked ahead of the one the caller is at, per thread: bounds the memory of trees not asked for yet. */
@@ -67,7 +69,7 @@ export class FolderTrees implements TreeSource {
     this.#folders = folders;
     this.#ahead = Math.max(1, threads) * AHEAD_PER_THREAD;
     for (let i = 0; i < Math.max(1, threads); i++) {
-      const thread: Thread = { worker: startHashWorker(), jobs: [] };
+      const thread: Thread = { worker: startHashWorker(WALKER_YOUNG_GENERATION_MB), jobs: [] };
       thread.worker.on('message', (walked: WalkedFolder) => this.#received(thread, walked));
       thread.worker.on('error', (err: Error) => this.#fail(err));
       thread.worker.on('exit', (code: number) => this.#fail(new Error(`a hashing worker stopped (exit code ${code}) before it finished`)));

@@ -151,11 +151,15 @@ export class HashPool {
   }
 }
 
-/** A hashing thread (hash-worker.ts), not keeping the process alive. */
-export function startHashWorker(): Worker {
-  // A worker allocates little (its read buffer lives outside the heap): a small
-  // young generation keeps each worker's memory a few megabytes.
-  const worker = new Worker(WORKER_URL, { resourceLimits: { maxYoungGenerationSizeMb: 4 } });
+/**
+ * A hashing thread (hash-worker.ts), not keeping the process alive. A worker
+ * hashing files allocates little (its read buffer lives outside the heap): a
+ * small young generation keeps its memory a few megabytes. One that walks
+ * whole folders allocates their entries: give it more, or it spends its time
+ * collecting garbage.
+ */
+export function startHashWorker(youngGenerationMb = 4): Worker {
+  const worker = new Worker(WORKER_URL, { resourceLimits: { maxYoungGenerationSizeMb: youngGenerationMb } });
   worker.unref();
   return worker;
 }

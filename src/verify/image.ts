@@ -1,4 +1,4 @@
-import { MANIFEST } from '../lib/archive-format.js';
+import { IMAGE_MANIFEST_SCHEMA, MANIFEST } from '../lib/archive-format.js';
 import { isRecord } from '../lib/is-record.js';
 import type { ImageManifest } from '../types.js';
 import { claim, digestOf, join2, readManifest, type VerifyContext } from './context.js';
@@ -15,7 +15,7 @@ export async function checkImageFolder(
   prefix: string,
   dayTrust: DayTrust | undefined,
 ): Promise<{ sha256: string | undefined; digest: unknown }> {
-  const manifest = await readManifest<ImageManifest>(context, prefix, 'image-manifest.schema.json');
+  const manifest = await readManifest<ImageManifest>(context, prefix, IMAGE_MANIFEST_SCHEMA);
   const evidence = Array.isArray(manifest?.evidence) ? manifest.evidence : [];
   const imageDigest = typeof manifest?.subject?.digest === 'string' ? manifest.subject.digest : '';
   const listed = new Set<string>();
