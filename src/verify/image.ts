@@ -20,14 +20,14 @@ export async function checkImageFolder(
   const imageDigest = typeof manifest?.subject?.digest === 'string' ? manifest.subject.digest : '';
   const listed = new Set<string>();
   evidence.forEach((entry, index) => {
-    const where = `${join2(prefix, MANIFEST)}#/evidence/${index}/path`;
     if (!entry || typeof entry !== 'object') return;
+    const where = () => `${join2(prefix, MANIFEST)}#/evidence/${index}/path`;
     if (listed.has(String(entry.path))) {
-      context.problems.push({ code: 'duplicate-entry', path: where, message: `${where}: ${String(entry.path)} is listed twice` });
+      context.problems.push({ code: 'duplicate-entry', path: where(), message: `${where()}: ${String(entry.path)} is listed twice` });
     }
     listed.add(String(entry.path));
     if (!isSafeRelativePath(entry.path)) {
-      context.problems.push({ code: 'unsafe-path', path: where, message: `${where}: "${String(entry.path)}" leaves its folder` });
+      context.problems.push({ code: 'unsafe-path', path: where(), message: `${where()}: "${String(entry.path)}" leaves its folder` });
       return;
     }
     const file = join2(prefix, entry.path);
