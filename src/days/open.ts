@@ -4,7 +4,8 @@ import { open } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { CustodyError } from '../errors.js';
 import type { ArchiveTree } from '../verify/tree-source.js';
-import { verifyArchive, type VerifyOptions, type VerifyReport } from '../verify/verify.js';
+import { verifyArchive, type CheckedDay, type VerifyOptions, type VerifyReport } from '../verify/verify.js';
+import type { VerifyProblem } from '../verify/types.js';
 import { readTarFiles } from './tar-files.js';
 import { parseJsonText } from './views.js';
 import { DATE_PATTERN, MANIFEST } from '../lib/archive-format.js';
@@ -22,6 +23,8 @@ export interface VerifiedFiles {
   sha256(path: string): string | undefined;
   /** The text of a manifest as verification read it. */
   text(path: string): Promise<string | undefined>;
+  /** A manifest's JSON value: as verification parsed it when it did, else its text parsed; undefined when it is not JSON. */
+  json(path: string): Promise<unknown>;
   /**
    * The bytes of these files, read once (one pass over an export). A file
    * whose bytes no longer hash to what verification saw is left out.
@@ -38,6 +41,15 @@ export interface VerifiedArchive {
   files: VerifiedFiles;
 }
 
+/** One day of an archive as verification went through it (openVerified's onDay): its files, and what the checks of the tree holding it found. */
+export interface VerifiedDay {
+  day: ArchiveDay;
+  files: VerifiedFiles;
+  /** Not capped: every problem verification found in the tree that holds the day. */
+  problems: readonly VerifyProblem[];
+  warnings: readonly string[];
+}
+
 /** Files read from disk at once. */
 const READ_AHEAD = 8;
 
@@ -45,32 +57,68 @@ const READ_AHEAD = 8;
  * Verify an archive root, day folder or export (custody verify, with the
  * chain for a root), then give access to exactly the bytes verification
  * hashed: manifests from its pass, evidence re-read and checked against the
- * digests it computed.
+ * digests it computed. With `onDay`, each day is handed over as soon as its
+ * checks are done (a root's days while the next ones are still being read),
+ * with the manifests as verification parsed them.
  */
-export async function openVerified(path: string, options: VerifyOptions = {}): Promise<VerifiedArchive> {
+export async function openVerified(path: string, options: VerifyOptions = {}, onDay?: (day: VerifiedDay) => Promise<void>): Promise<VerifiedArchive> {
   let tree: ArchiveTree | undefined;
-  const verify = await verifyArchive(path, { ...options, onTree: (t) => (tree = t) });
+  const verify = await verifyArchive(path, {
+    ...options,
+    onTree: (t) => (tree = t),
+    ...(onDay
+      ? {
+          onDay: async (checked: CheckedDay) => {
+            const files = verifiedFiles(path, checked.target === 'export', checked.tree, checked.manifests);
+            const day = checked.prefix === '' ? await dayAlone(path, files) : { date: checked.prefix, prefix: checked.prefix };
+            await onDay({ day, files, problems: checked.problems, warnings: checked.warnings });
+          },
+        }
+      : {}),
+  });
   if (verify.target === 'image') {
     throw new CustodyError('NOT_A_BUNDLE', `${path} is an image folder; give an archive root, a day folder (YYYY-MM-DD) or an exported .tar.gz`);
   }
   if (!tree) throw new CustodyError('NOT_A_BUNDLE', `${path} could not be read as an archive`);
-  const walked = tree;
+  const files = verifiedFiles(path, verify.target === 'export', tree);
+  const days =
+    verify.target === 'day'
+      ? [await dayAlone(path, files)]
+      : tree.entries
+          .filter((e) => e.type === 'dir' && !e.path.includes('/') && DATE_PATTERN.test(e.path))
+          .map((e) => ({ date: e.path, prefix: e.path }))
+          .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+  return { path, target: verify.target, verify, days, files };
+}
+
+/** A day folder given alone: its date from its name, else from its manifest. */
+async function dayAlone(path: string, files: VerifiedFiles): Promise<ArchiveDay> {
+  const name = basename(path.replace(/\/+$/, ''));
+  if (DATE_PATTERN.test(name)) return { date: name, prefix: '' };
+  const declared = (await files.json(MANIFEST)) as { date?: unknown } | undefined;
+  return { date: typeof declared?.date === 'string' ? declared.date : name, prefix: '' };
+}
+
+/** The files of a tree verification read, from `path` (a folder, or an export read again for bytes it did not keep). */
+function verifiedFiles(path: string, isExport: boolean, walked: ArchiveTree, parsed?: ReadonlyMap<string, unknown>): VerifiedFiles {
   // Every regular file the walk found has a digest (or its error), and nothing else has one.
   const regular = (file: string) => walked.digests.has(file);
   const sha256 = (file: string): string | undefined => {
     const digest = walked.digests.get(file);
     return digest && !(digest instanceof Error) ? digest.sha256 : undefined;
   };
-  const files: VerifiedFiles = {
+  const text = async (file: string) => (regular(file) ? walked.readText(file) : undefined);
+  return {
     sha256,
-    text: async (file) => (regular(file) ? walked.readText(file) : undefined),
+    text,
+    json: async (file) => (parsed?.has(file) ? parsed.get(file) : parseJsonText(await text(file))),
     load: async (paths) => {
       const wanted = [...new Set(paths)].filter((p) => sha256(p) !== undefined);
       const out = new Map<string, Uint8Array>();
       const keep = (file: string, bytes: Uint8Array | undefined) => {
         if (bytes && createHash('sha256').update(bytes).digest('hex') === sha256(file)) out.set(file, bytes);
       };
-      if (verify.target === 'export') {
+      if (isExport) {
         const missing = new Set<string>();
         for (const file of wanted) {
           const kept = await walked.readBytes(file);
@@ -88,20 +136,6 @@ export async function openVerified(path: string, options: VerifyOptions = {}): P
       return out;
     },
   };
-
-  let days: ArchiveDay[];
-  if (verify.target === 'day') {
-    const name = basename(path.replace(/\/+$/, ''));
-    const declared = parseJsonText(await files.text(MANIFEST)) as { date?: unknown } | undefined;
-    const date = DATE_PATTERN.test(name) ? name : typeof declared?.date === 'string' ? declared.date : name;
-    days = [{ date, prefix: '' }];
-  } else {
-    days = walked.entries
-      .filter((e) => e.type === 'dir' && !e.path.includes('/') && DATE_PATTERN.test(e.path))
-      .map((e) => ({ date: e.path, prefix: e.path }))
-      .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
-  }
-  return { path, target: verify.target, verify, days, files };
 }
 
 /** A file's bytes, refusing to follow a symbolic link put there after the walk. */

@@ -1,6 +1,6 @@
 import { isSafeRelativePath } from '../verify/safe-path.js';
-import { dayPath, type ArchiveDay, type VerifiedArchive } from './open.js';
-import { parseJsonText, toDayManifestView, toImageManifestView, type DayImageView, type DayManifestView, type ImageManifestView } from './views.js';
+import { dayPath, type ArchiveDay, type VerifiedFiles } from './open.js';
+import { toDayManifestView, toImageManifestView, type DayImageView, type DayManifestView, type ImageManifestView } from './views.js';
 import { MANIFEST, SEAL_FILE, SEAL_KEY_FILE } from '../lib/archive-format.js';
 
 export interface LoadedImage {
@@ -26,17 +26,17 @@ export interface LoadedDay {
 }
 
 /** Read one day of a verified archive: its manifest, its seal, every image manifest it lists. */
-export async function readDay(archive: VerifiedArchive, day: ArchiveDay): Promise<LoadedDay> {
+export async function readDay(files: VerifiedFiles, day: ArchiveDay): Promise<LoadedDay> {
   const file = dayPath(day, MANIFEST);
   const loaded: LoadedDay = { day, images: [] };
-  const sha256 = archive.files.sha256(file);
+  const sha256 = files.sha256(file);
   if (sha256) loaded.manifestSha256 = sha256;
-  const sealSha = archive.files.sha256(dayPath(day, SEAL_FILE));
+  const sealSha = files.sha256(dayPath(day, SEAL_FILE));
   if (sealSha) {
-    const keySha = archive.files.sha256(dayPath(day, SEAL_KEY_FILE));
+    const keySha = files.sha256(dayPath(day, SEAL_KEY_FILE));
     loaded.seal = { sha256: sealSha, path: dayPath(day, SEAL_FILE), ...(keySha ? { keySha256: keySha } : {}) };
   }
-  const manifest = toDayManifestView(parseJsonText(await archive.files.text(file)));
+  const manifest = toDayManifestView(await files.json(file));
   if (!manifest) {
     loaded.error = sha256 ? `${file} is not a readable day manifest` : `${file} is missing`;
     return loaded;
@@ -52,9 +52,9 @@ export async function readDay(archive: VerifiedArchive, day: ArchiveDay): Promis
     }
     image.folder = dayPath(day, entry.path);
     const imageFile = `${image.folder}/${MANIFEST}`;
-    const imageSha = archive.files.sha256(imageFile);
+    const imageSha = files.sha256(imageFile);
     if (imageSha) image.manifestSha256 = imageSha;
-    const view = toImageManifestView(parseJsonText(await archive.files.text(imageFile)));
+    const view = toImageManifestView(await files.json(imageFile));
     if (view) image.manifest = view;
     else image.error = imageSha ? `${imageFile} is not a readable image manifest` : `${imageFile} is missing`;
   }

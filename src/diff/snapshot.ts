@@ -49,7 +49,7 @@ export async function readSnapshot(input: string, path: string, label: string): 
   const day = archive.days[0];
   if (!day || archive.days.length !== 1)
     throw new CustodyError('NOT_A_BUNDLE', `${label}: ${path} holds ${archive.days.length} days; diff compares one day with another`);
-  const loaded = await readDay(archive, day);
+  const loaded = await readDay(archive.files, day);
   const side: DaySide = { input, path, date: day.date, manifestSha256: loaded.manifestSha256 ?? null };
 
   // Scans, SBOMs and attestations (cosign vuln, SBOM predicates) are read; each content once.

@@ -1,7 +1,7 @@
 import { checkDate } from '../archive/paths.js';
 import { CustodyError } from '../errors.js';
 import { FactsCache } from '../days/facts.js';
-import { dayPath, openVerified, type VerifiedArchive } from '../days/open.js';
+import { dayPath, openVerified, type VerifiedArchive, type VerifiedDay, type VerifiedFiles } from '../days/open.js';
 import { readDay, type LoadedDay } from '../days/read-day.js';
 import { referenceKey } from '../days/reference-key.js';
 import type { EvidenceView } from '../days/views.js';
@@ -39,7 +39,8 @@ interface ImageState {
   firstDay: string;
   lastDay: string;
   log: VersionLog;
-  timeline: string[];
+  /** The letter of each day in range the image was archived on (grade), by date. */
+  grades: Map<string, string>;
 }
 
 /**
@@ -54,25 +55,29 @@ export async function makeAuditReport(path: string, options: AuditReportOptions 
   const to = options.to === undefined ? undefined : checkFlagDate('--to', options.to);
   if (from && to && from > to) throw new CustodyError('USAGE', `--from ${from} is after --to ${to}`);
   const now = options.now ?? new Date();
-  const archive = await openVerified(path, {
-    chain: true,
-    ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
-    ...(options.trust ? { trust: options.trust } : {}),
-  });
-  const inRange = archive.days.filter((d) => (!from || d.date >= from) && (!to || d.date <= to));
-
   const facts = new FactsCache();
   const images = new Map<string, ImageState>();
   const dayRows: DayRow[] = [];
   let sealedDays = 0;
-  for (const day of archive.days) if (archive.files.sha256(dayPath(day, SEAL_FILE))) sealedDays++;
-
-  const problemAt = problemsNow(archive);
-  for (const [index, day] of inRange.entries()) {
-    const loaded = await readDay(archive, day);
-    await loadFacts(archive, loaded, facts);
-    dayRows.push(await dayRowOf(archive, loaded, { images, facts, problemAt }, { index, count: inRange.length }));
-  }
+  // Each day's rows are made as soon as verification has checked it, from the manifests as it parsed them.
+  const onDay = async (verified: VerifiedDay) => {
+    const { day, files } = verified;
+    if (files.sha256(dayPath(day, SEAL_FILE))) sealedDays++;
+    if ((from && day.date < from) || (to && day.date > to)) return;
+    const loaded = await readDay(files, day);
+    await loadFacts(files, loaded, facts);
+    dayRows.push(await dayRowOf(verified, loaded, { images, facts, problemAt: problemsIn(verified) }));
+  };
+  const archive = await openVerified(
+    path,
+    {
+      chain: true,
+      ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
+      ...(options.trust ? { trust: options.trust } : {}),
+    },
+    onDay,
+  );
+  const inRange = dayRows.map((row) => row.date);
 
   const rows: ImageRow[] = [...images.values()]
     .sort((a, b) => (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0))
@@ -84,7 +89,7 @@ export async function makeAuditReport(path: string, options: AuditReportOptions 
       firstDay: s.firstDay,
       lastDay: s.lastDay,
       versions: s.log.versions(),
-      timeline: s.timeline.join(''),
+      timeline: inRange.map((date) => s.grades.get(date) ?? '-').join(''),
     }));
 
   const report: AuditReport = {
@@ -92,7 +97,7 @@ export async function makeAuditReport(path: string, options: AuditReportOptions 
     tool: TOOL,
     generatedAt: now.toISOString(),
     source: { path, target: archive.target },
-    range: { from: from ?? null, to: to ?? null, firstDay: inRange[0]?.date ?? null, lastDay: inRange.at(-1)?.date ?? null, days: inRange.length },
+    range: { from: from ?? null, to: to ?? null, firstDay: inRange[0] ?? null, lastDay: inRange.at(-1) ?? null, days: inRange.length },
     verdict: verdictOf(archive, sealedDays),
     days: dayRows,
     images: rows,
@@ -110,7 +115,7 @@ function checkFlagDate(flag: string, value: string): string {
 }
 
 /** Read, once per document however many days hold it, the evidence whose summary does not say enough. */
-async function loadFacts(archive: VerifiedArchive, day: LoadedDay, facts: FactsCache): Promise<void> {
+async function loadFacts(files: VerifiedFiles, day: LoadedDay, facts: FactsCache): Promise<void> {
   const wanted = new Map<string, EvidenceView>();
   for (const image of day.images) {
     if (!image.manifest || !image.folder) continue;
@@ -123,17 +128,17 @@ async function loadFacts(archive: VerifiedArchive, day: LoadedDay, facts: FactsC
   // Files with the same content (the same document in several images) are read once.
   const byKey = new Map<string, string>();
   for (const [file, entry] of wanted) if (!byKey.has(FactsCache.key(entry))) byKey.set(FactsCache.key(entry), file);
-  const bytes = await archive.files.load(byKey.values());
+  const bytes = await files.load(byKey.values());
   for (const file of byKey.values()) {
     const content = bytes.get(file);
     if (content) facts.read(wanted.get(file)!, content);
   }
 }
 
-/** Verification's problems by the file they are about (a path's `#/pointer` dropped): the first code of each. */
-function problemsNow(archive: VerifiedArchive): ProblemAt {
+/** Verification's problems in the tree that holds a day, by the file they are about (a path's `#/pointer` dropped): the first code of each. */
+function problemsIn(verified: VerifiedDay): ProblemAt {
   const byPath = new Map<string, string>();
-  for (const problem of archive.verify.problems) {
+  for (const problem of verified.problems) {
     const path = problem.path.split('#')[0]!;
     if (!byPath.has(path)) byPath.set(path, problem.code);
   }
@@ -151,17 +156,16 @@ function grade(coverage: ImageCoverage): string {
 }
 
 async function dayRowOf(
-  archive: VerifiedArchive,
+  verified: VerifiedDay,
   loaded: LoadedDay,
   { images, facts, problemAt }: { images: Map<string, ImageState>; facts: FactsCache; problemAt: ProblemAt },
-  position: { index: number; count: number },
 ): Promise<DayRow> {
   const date = loaded.day.date;
   const row: DayRow = {
     date,
     manifestSha256: loaded.manifestSha256 ?? null,
     previous: loaded.manifest?.previous ?? null,
-    seal: await sealOf(archive, loaded),
+    seal: await sealOf(verified, loaded),
     images: loaded.images.length,
     ok: 0,
     incomplete: 0,
@@ -197,12 +201,12 @@ async function dayRowOf(
         firstDay: date,
         lastDay: date,
         log: new VersionLog(),
-        timeline: new Array<string>(position.count).fill('-'),
+        grades: new Map(),
       };
       images.set(ref, state);
     }
     state.latest = coverage;
-    state.timeline[position.index] = grade(coverage);
+    state.grades.set(date, grade(coverage));
     if (image.folder && image.manifest) state.latestFolder = image.folder;
     else delete state.latestFolder;
     state.days++;

@@ -3,7 +3,7 @@
  * seal (the file's sha256, who signed it, whether verify accepted it).
  */
 import { bundleSigner } from '../formats/sigstore-bundle-model.js';
-import { dayPath, type VerifiedArchive } from '../days/open.js';
+import { dayPath, type VerifiedArchive, type VerifiedDay } from '../days/open.js';
 import type { LoadedDay } from '../days/read-day.js';
 import { parseJsonText } from '../days/views.js';
 import { signerText } from '../days/signer.js';
@@ -43,26 +43,26 @@ function chainOf(archive: VerifiedArchive): ChainVerdict {
 }
 
 /** The seal of a loaded day, judged from verification's problems and warnings about it. */
-export async function sealOf(archive: VerifiedArchive, day: LoadedDay): Promise<SealInfo | null> {
+export async function sealOf(verified: VerifiedDay, day: LoadedDay): Promise<SealInfo | null> {
   if (!day.seal) return null;
   const sealPath = dayPath(day.day, SEAL_FILE);
   const keyPath = dayPath(day.day, SEAL_KEY_FILE);
   const info: SealInfo = { sha256: day.seal.sha256, ...(day.seal.keySha256 ? { keySha256: day.seal.keySha256 } : {}), status: 'pass' };
-  const bytes = (await archive.files.load([sealPath])).get(sealPath);
+  const bytes = (await verified.files.load([sealPath])).get(sealPath);
   const bundle = bytes ? parseJsonText(Buffer.from(bytes).toString('utf8')) : undefined;
   if (bundle !== undefined) {
     const signer = bundleSigner(bundle);
     info.signer = signerText(undefined, signer);
   }
-  const problem = archive.verify.problems.find((p) => p.path === sealPath || p.path === keyPath);
-  const unchecked = archive.verify.warnings.find((w) => w.startsWith(`${sealPath}:`) && w.includes('not checked'));
+  const problem = verified.problems.find((p) => p.path === sealPath || p.path === keyPath);
+  const unchecked = verified.warnings.find((w) => w.startsWith(`${sealPath}:`) && w.includes('not checked'));
   if (problem) {
     info.status = 'fail';
     info.reason = `${problem.code}: ${problem.message}`;
   } else if (unchecked) {
     info.status = 'unchecked';
     info.reason = unchecked;
-  } else if (archive.verify.warnings.some((w) => w.startsWith(`${sealPath}:`) && w.includes('kept beside it'))) {
+  } else if (verified.warnings.some((w) => w.startsWith(`${sealPath}:`) && w.includes('kept beside it'))) {
     info.reason = 'checked against the public key kept beside the seal; pin the signer with custody verify --key';
   }
   return info;

@@ -22,6 +22,8 @@ export interface VerifyContext {
   claimed: Set<string>;
   /** What an interrupted run's journal excuses. */
   pending: JournalExcuses;
+  /** Manifests parsed, by path, when a caller wants them (VerifyOptions.onDay). */
+  parsed?: Map<string, unknown>;
 }
 
 /** `prefix/path`, or `path` at the top of the tree. */
@@ -64,6 +66,7 @@ export async function readManifest<T>(context: VerifyContext, prefix: string, sc
     context.problems.push({ code: 'manifest-invalid', path: file, message: `${file} is not JSON: ${(err as Error).message}` });
     return undefined;
   }
+  context.parsed?.set(file, value);
   for (const problem of validateAgainst(schema, value)) {
     context.problems.push({ code: 'manifest-schema', path: `${file}#${problem.path}`, message: `${file}: ${problem.message}` });
   }

@@ -42,4 +42,25 @@ export interface VerifyOptions {
    * verified instead of reading the archive a second time (custody report).
    */
   onTree?: (tree: ArchiveTree) => void;
+  /**
+   * Called for each day folder once the checks of the tree that holds it are
+   * done: a root's days one by one while verification goes on, the day of a
+   * day folder or an export at the end. custody report builds a day's rows
+   * here, from the manifests as verification parsed them.
+   */
+  onDay?: (day: CheckedDay) => Promise<void> | void;
+}
+
+/** A day folder verification has checked (VerifyOptions.onDay). */
+export interface CheckedDay {
+  target: VerifyTarget;
+  /** The day folder's prefix in the tree: '' for a day folder verified alone, else its date. */
+  prefix: string;
+  /** The tree that holds the day (one day of a root, or the whole tree verified). */
+  tree: ArchiveTree;
+  /** The manifests of that tree that are JSON, as verification parsed them, by path. */
+  manifests: ReadonlyMap<string, unknown>;
+  /** What the checks of that tree found, not capped. */
+  problems: readonly VerifyProblem[];
+  warnings: readonly string[];
 }

@@ -18,7 +18,7 @@ import type { TreeEntry } from './walk-steps.js';
 import type { VerifyOptions, VerifyReport, VerifyTarget } from './types.js';
 import type { VerifyProblem } from './types.js';
 
-export type { VerifyOptions, VerifyReport, VerifyTarget } from './types.js';
+export type { CheckedDay, VerifyOptions, VerifyReport, VerifyTarget } from './types.js';
 export { isSafeRelativePath } from './safe-path.js';
 
 /**
@@ -116,6 +116,7 @@ async function checkPart(
   warnings.push(...pending.warnings);
 
   const context: VerifyContext = { tree, files, problems, claimed: new Set(), pending, signed: [], seals: 0, options, warnings };
+  if (options.onDay) context.parsed = new Map();
   await checkChecksumFiles(context);
   const days = await checkTarget(context, target, folderDate);
   const signatures =
@@ -137,8 +138,13 @@ async function checkPart(
   }
   let checked = 0;
   for (const file of files.keys()) if (!file.endsWith(CHECKSUM_SUFFIX)) checked++;
+  const reported = withoutMissingUnderUnreadable(problems, tree.entries);
+  if (options.onDay) {
+    const prefixes = target === 'day' ? [''] : days.map((d) => d.date);
+    for (const prefix of prefixes) await options.onDay({ target, prefix, tree, manifests: context.parsed!, problems: reported, warnings });
+  }
   return {
-    problems: withoutMissingUnderUnreadable(problems, tree.entries),
+    problems: reported,
     warnings,
     checked,
     signatures: signatures.checked + context.seals,

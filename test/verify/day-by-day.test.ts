@@ -112,6 +112,27 @@ describe('verifying a root day by day', () => {
     expect(archive.files.sha256('no-such-day/manifest.json')).toBeUndefined();
   });
 
+  it('hands custody report each day as soon as it is checked, in order, with its own problems and the manifests as parsed', async () => {
+    const root = join(await tempDir('custody-days-stream-'), 'root');
+    writeSyntheticArchive(root, OPTIONS);
+    const image2 = imageFolder(root, 2);
+    const sbom = readdirSync(join(root, image2, 'evidence')).find((n) => n.startsWith('sbom-') && !n.endsWith('.sha256'))!;
+    await rewrite(join(root, image2, 'evidence', sbom), '{"altered": true}\n');
+    const seen: { date: string; problems: string[]; manifest: unknown }[] = [];
+    let finished = false;
+    const archive = await openVerified(root, { chain: true }, async ({ day, files, problems }) => {
+      expect(finished).toBe(false);
+      seen.push({ date: day.date, problems: problems.map((p) => `${p.code} ${p.path}`), manifest: await files.json(`${day.date}/manifest.json`) });
+    });
+    finished = true;
+    expect(seen.map((d) => d.date)).toEqual(archive.days.map((d) => d.date));
+    expect(seen.find((d) => d.date === day(2))!.problems).toContain(`altered ${image2}/evidence/${sbom}`);
+    for (const other of seen.filter((d) => d.date !== day(2))) expect(other.problems).toEqual([]);
+    for (const { date, manifest } of seen) expect(manifest).toEqual(JSON.parse(readFileSync(join(root, date, 'manifest.json'), 'utf8')));
+    // Its checksum file and its image manifest both disagree with it: one altered file, found twice.
+    expect(new Set(archive.verify.problems.map((p) => `${p.code} ${p.path}`))).toEqual(new Set([`altered ${image2}/evidence/${sbom}`]));
+  });
+
   it('FolderTrees hands out the days in order, each with its folder entry and every file hashed', async (context) => {
     if (availableParallelism() < 2) context.skip('one core: roots are read day after day without workers');
     const dates = Array.from({ length: DAYS }, (_, i) => day(i));
