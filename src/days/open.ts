@@ -41,7 +41,7 @@ export interface VerifiedArchive {
   files: VerifiedFiles;
 }
 
-/** One day of an archive as verification went through it (openVerified's onDay): its files, and what the checks of the tree holding it found. */
+/** One day of an archive as verification went through it (verifyDays): its files, and what the checks of the tree holding it found. */
 export interface VerifiedDay {
   day: ArchiveDay;
   files: VerifiedFiles;
@@ -57,28 +57,12 @@ const READ_AHEAD = 8;
  * Verify an archive root, day folder or export (custody verify, with the
  * chain for a root), then give access to exactly the bytes verification
  * hashed: manifests from its pass, evidence re-read and checked against the
- * digests it computed. With `onDay`, each day is handed over as soon as its
- * checks are done (a root's days while the next ones are still being read),
- * with the manifests as verification parsed them.
+ * digests it computed.
  */
-export async function openVerified(path: string, options: VerifyOptions = {}, onDay?: (day: VerifiedDay) => Promise<void>): Promise<VerifiedArchive> {
+export async function openVerified(path: string, options: VerifyOptions = {}): Promise<VerifiedArchive> {
   let tree: ArchiveTree | undefined;
-  const verify = await verifyArchive(path, {
-    ...options,
-    onTree: (t) => (tree = t),
-    ...(onDay
-      ? {
-          onDay: async (checked: CheckedDay) => {
-            const files = verifiedFiles(path, checked.target === 'export', checked.tree, checked.manifests);
-            const day = checked.prefix === '' ? await dayAlone(path, files) : { date: checked.prefix, prefix: checked.prefix };
-            await onDay({ day, files, problems: checked.problems, warnings: checked.warnings });
-          },
-        }
-      : {}),
-  });
-  if (verify.target === 'image') {
-    throw new CustodyError('NOT_A_BUNDLE', `${path} is an image folder; give an archive root, a day folder (YYYY-MM-DD) or an exported .tar.gz`);
-  }
+  const verify = await verifyArchive(path, { ...options, onTree: (t) => (tree = t) });
+  refuseImage(path, verify);
   if (!tree) throw new CustodyError('NOT_A_BUNDLE', `${path} could not be read as an archive`);
   const files = verifiedFiles(path, verify.target === 'export', tree);
   const days =
@@ -88,7 +72,37 @@ export async function openVerified(path: string, options: VerifyOptions = {}, on
           .filter((e) => e.type === 'dir' && !e.path.includes('/') && DATE_PATTERN.test(e.path))
           .map((e) => ({ date: e.path, prefix: e.path }))
           .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
-  return { path, target: verify.target, verify, days, files };
+  return { path, target: verify.target as VerifiedArchive['target'], verify, days, files };
+}
+
+/** What verifyDays found: the verification, and the days it handed over, oldest first. */
+export type VerifiedRun = Omit<VerifiedArchive, 'files'>;
+
+/**
+ * Verify like openVerified, handing over each day as soon as its checks are
+ * done (a root's days while the next ones are still being read), with its
+ * files and the manifests as verification parsed them. Nothing is kept for
+ * after: a caller keeps what it needs of each day.
+ */
+export async function verifyDays(path: string, options: VerifyOptions, onDay: (day: VerifiedDay) => Promise<void>): Promise<VerifiedRun> {
+  const days: ArchiveDay[] = [];
+  const verify = await verifyArchive(path, {
+    ...options,
+    onDay: async (checked: CheckedDay) => {
+      const files = verifiedFiles(path, checked.target === 'export', checked.tree, checked.manifests);
+      const day = checked.prefix === '' ? await dayAlone(path, files) : { date: checked.prefix, prefix: checked.prefix };
+      days.push(day);
+      await onDay({ day, files, problems: checked.problems, warnings: checked.warnings });
+    },
+  });
+  refuseImage(path, verify);
+  return { path, target: verify.target as VerifiedRun['target'], verify, days };
+}
+
+function refuseImage(path: string, verify: VerifyReport): void {
+  if (verify.target === 'image') {
+    throw new CustodyError('NOT_A_BUNDLE', `${path} is an image folder; give an archive root, a day folder (YYYY-MM-DD) or an exported .tar.gz`);
+  }
 }
 
 /** A day folder given alone: its date from its name, else from its manifest. */

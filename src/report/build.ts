@@ -1,7 +1,7 @@
 import { checkDate } from '../archive/paths.js';
 import { CustodyError } from '../errors.js';
 import { FactsCache } from '../days/facts.js';
-import { dayPath, openVerified, type VerifiedArchive, type VerifiedDay, type VerifiedFiles } from '../days/open.js';
+import { dayPath, verifyDays, type VerifiedDay, type VerifiedFiles, type VerifiedRun } from '../days/open.js';
 import { readDay, type LoadedDay } from '../days/read-day.js';
 import { referenceKey } from '../days/reference-key.js';
 import type { EvidenceView } from '../days/views.js';
@@ -11,7 +11,7 @@ import { TOOL } from '../version.js';
 import { coverageOf, emptyCoverage, needsFacts, type ProblemAt } from './coverage.js';
 import { VersionLog } from './inventory.js';
 import { REPORT_FORMAT, type AuditReport, type DayRow, type ImageCoverage, type ImageRow } from './model.js';
-import { gateImages, type GateTarget } from './policy.js';
+import { gateImages, type FilesOf, type GateTarget } from './policy.js';
 import { sealOf, verdictOf } from './verdict.js';
 import { SEAL_FILE } from '../lib/archive-format.js';
 
@@ -59,16 +59,19 @@ export async function makeAuditReport(path: string, options: AuditReportOptions 
   const images = new Map<string, ImageState>();
   const dayRows: DayRow[] = [];
   let sealedDays = 0;
+  const filesOf = new Map<string, VerifiedFiles>();
   // Each day's rows are made as soon as verification has checked it, from the manifests as it parsed them.
   const onDay = async (verified: VerifiedDay) => {
     const { day, files } = verified;
     if (files.sha256(dayPath(day, SEAL_FILE))) sealedDays++;
     if ((from && day.date < from) || (to && day.date > to)) return;
+    // The gate decides on each image's newest day: a policy needs the files of the days in range afterwards.
+    if (options.policy) filesOf.set(day.date, files);
     const loaded = await readDay(files, day);
     await loadFacts(files, loaded, facts);
     dayRows.push(await dayRowOf(verified, loaded, { images, facts, problemAt: problemsIn(verified) }));
   };
-  const archive = await openVerified(
+  const archive = await verifyDays(
     path,
     {
       chain: true,
@@ -102,7 +105,7 @@ export async function makeAuditReport(path: string, options: AuditReportOptions 
     days: dayRows,
     images: rows,
   };
-  if (options.policy) await addDecisions(report, archive, images, options.policy, now);
+  if (options.policy) await addDecisions(report, archive, (date) => filesOf.get(date), images, options.policy, now);
   return report;
 }
 
@@ -217,7 +220,14 @@ async function dayRowOf(
   return row;
 }
 
-async function addDecisions(report: AuditReport, archive: VerifiedArchive, images: Map<string, ImageState>, policy: Policy, now: Date): Promise<void> {
+async function addDecisions(
+  report: AuditReport,
+  archive: VerifiedRun,
+  filesOf: FilesOf,
+  images: Map<string, ImageState>,
+  policy: Policy,
+  now: Date,
+): Promise<void> {
   report.policy = { path: policy.path, ...(policy.name ? { name: policy.name } : {}), pass: 0, fail: 0 };
   if (!archive.verify.ok) return; // the gate never decides on an archive that does not verify; the verdict says why
   const targets: GateTarget[] = [...images.values()].map((s) => ({
@@ -226,7 +236,7 @@ async function addDecisions(report: AuditReport, archive: VerifiedArchive, image
     digest: s.latest.digest,
     ...(s.latestFolder ? { folder: s.latestFolder } : {}),
   }));
-  const decisions = await gateImages(archive, targets, policy, now);
+  const decisions = await gateImages(archive, filesOf, targets, policy, now);
   for (const row of report.images) {
     const gate = decisions.get(row.ref);
     if (!gate) continue;

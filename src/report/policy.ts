@@ -4,7 +4,7 @@
  * `custody gate --bundle` does (src/gate/sources/bundle.ts) on the bytes
  * verification hashed.
  */
-import type { VerifiedArchive } from '../days/open.js';
+import type { VerifiedFiles, VerifiedRun } from '../days/open.js';
 import { parseJsonText } from '../days/views.js';
 import type { Policy } from '../gate/policy/types.js';
 import { gateArchivedImage } from '../gate/sources/bundle.js';
@@ -21,18 +21,28 @@ export interface GateTarget {
   folder?: string;
 }
 
-export async function gateImages(archive: VerifiedArchive, targets: readonly GateTarget[], policy: Policy, now: Date): Promise<Map<string, GateSummary>> {
+/** The files of a day in the report's range, as verification read them. */
+export type FilesOf = (date: string) => VerifiedFiles | undefined;
+
+export async function gateImages(
+  archive: VerifiedRun,
+  filesOf: FilesOf,
+  targets: readonly GateTarget[],
+  policy: Policy,
+  now: Date,
+): Promise<Map<string, GateSummary>> {
   const out = new Map<string, GateSummary>();
   const reverify = await trustReverifier(policy, now);
   const manifests = new Map<string, ImageManifest>();
   for (const target of targets) {
-    if (!target.folder) continue;
-    const manifest = parseJsonText(await archive.files.text(`${target.folder}/${MANIFEST}`));
+    const files = filesOf(target.date);
+    if (!target.folder || !files) continue;
+    const manifest = parseJsonText(await files.text(`${target.folder}/${MANIFEST}`));
     if (manifest !== undefined) manifests.set(target.ref, manifest as ImageManifest);
   }
   const pathsOf = (target: GateTarget) => (manifests.get(target.ref)?.evidence ?? []).map((e) => `${target.folder}/${e.path}`);
-  // An export is read in one pass for every image; a folder on disk, image by image.
-  const all = archive.target === 'export' ? await archive.files.load(targets.flatMap(pathsOf)) : undefined;
+  // An export (one day) is read in one pass for every image; a folder on disk, image by image.
+  const all = archive.target === 'export' ? await filesOf(archive.days[0]?.date ?? '')?.load(targets.flatMap(pathsOf)) : undefined;
   for (const target of targets) {
     const manifest = manifests.get(target.ref);
     if (!target.folder || !manifest) {
@@ -51,7 +61,7 @@ export async function gateImages(archive: VerifiedArchive, targets: readonly Gat
       });
       continue;
     }
-    const bytes = all ?? (await archive.files.load(pathsOf(target)));
+    const bytes = all ?? (await filesOf(target.date)!.load(pathsOf(target)));
     const report = await gateArchivedImage(manifest, async (path) => bytes.get(`${target.folder}/${path}`), policy, {
       now,
       reverify,

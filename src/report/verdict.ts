@@ -3,14 +3,14 @@
  * seal (the file's sha256, who signed it, whether verify accepted it).
  */
 import { bundleSigner } from '../formats/sigstore-bundle-model.js';
-import { dayPath, type VerifiedArchive, type VerifiedDay } from '../days/open.js';
+import { dayPath, type VerifiedDay, type VerifiedRun } from '../days/open.js';
 import type { LoadedDay } from '../days/read-day.js';
 import { parseJsonText } from '../days/views.js';
 import { signerText } from '../days/signer.js';
 import type { ChainVerdict, SealInfo, Verdict } from './model.js';
 import { SEAL_FILE, SEAL_KEY_FILE } from '../lib/archive-format.js';
 
-export function verdictOf(archive: VerifiedArchive, sealedDays: number): Verdict {
+export function verdictOf(archive: VerifiedRun, sealedDays: number): Verdict {
   const report = archive.verify;
   return {
     ok: report.ok,
@@ -24,7 +24,7 @@ export function verdictOf(archive: VerifiedArchive, sealedDays: number): Verdict
   };
 }
 
-function chainOf(archive: VerifiedArchive): ChainVerdict {
+function chainOf(archive: VerifiedRun): ChainVerdict {
   const broken = archive.verify.problems.filter((p) => p.code === 'chain-broken');
   if (archive.target === 'root') {
     if (broken.length > 0) return { status: 'fail', detail: `${broken.length} broken link(s); first: ${broken[0]!.message}` };

@@ -5,7 +5,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dayAt, writeSyntheticArchive } from '../../scripts/lib/synthetic-archive.mjs';
-import { openVerified } from '../../src/days/open.js';
+import { openVerified, verifyDays } from '../../src/days/open.js';
 import { FOLDER_WORKER_THRESHOLD, FolderTrees } from '../../src/verify/folder-trees.js';
 import { verifyArchive } from '../../src/verify/verify.js';
 import { tempDir } from '../helpers/cli.js';
@@ -120,7 +120,7 @@ describe('verifying a root day by day', () => {
     await rewrite(join(root, image2, 'evidence', sbom), '{"altered": true}\n');
     const seen: { date: string; problems: string[]; manifest: unknown }[] = [];
     let finished = false;
-    const archive = await openVerified(root, { chain: true }, async ({ day, files, problems }) => {
+    const archive = await verifyDays(root, { chain: true }, async ({ day, files, problems }) => {
       expect(finished).toBe(false);
       seen.push({ date: day.date, problems: problems.map((p) => `${p.code} ${p.path}`), manifest: await files.json(`${day.date}/manifest.json`) });
     });
