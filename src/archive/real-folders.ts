@@ -1,7 +1,8 @@
-import { lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CustodyError } from '../errors.js';
 import { diskError } from '../lib/atomic.js';
+// Not an ES import of node:fs/promises: its facade costs a short run's start (see src/query/archive-days.ts).
+const { lstat } = process.getBuiltinModule('node:fs/promises');
 
 /**
  * custody writes only into real folders under the root. A symbolic link (or

@@ -1,9 +1,10 @@
-import { constants } from 'node:fs';
-import { mkdir, open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { CustodyError } from '../errors.js';
 import { TEMP_PREFIX } from './archive-format.js';
 import { nodeCrypto } from './hash.js';
+// Not `import … from 'node:fs'`: an ES import of node:fs builds its facade, whose getters load the fs streams (about 3 ms of a short run's start).
+const { constants } = process.getBuiltinModule('node:fs');
+const { mkdir, open, rename, unlink } = process.getBuiltinModule('node:fs/promises');
 
 export function diskError(err: unknown, path: string, action: string): CustodyError {
   const code = (err as NodeJS.ErrnoException | undefined)?.code ?? (err instanceof Error ? err.message : String(err));
