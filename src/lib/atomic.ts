@@ -54,7 +54,9 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array | string, 
     }
     await fsp().rename(temp, path);
   } catch (err) {
-    await fsp().unlink(temp).catch(() => undefined);
+    await fsp()
+      .unlink(temp)
+      .catch(() => undefined);
     throw diskError(err, path, 'write');
   }
   if (options.syncDir !== false) await fsyncDir(dir);
