@@ -1,7 +1,8 @@
-import { lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CustodyError } from '../errors.js';
 import { diskError } from '../lib/atomic.js';
+// Not an ES import of node:fs: its facade loads the fs streams (see src/query/archive-days.ts).
+const { lstatSync } = process.getBuiltinModule('node:fs');
 
 /**
  * custody writes only into real folders under the root. A symbolic link (or
@@ -17,7 +18,8 @@ export async function assertRealFolders(root: string, relative: string): Promise
     path = join(path, segment);
     let info;
     try {
-      info = await lstat(path);
+      // A few lstat calls, made synchronously: node:fs/promises need not load for them (a query's start).
+      info = lstatSync(path);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
       throw diskError(err, path, 'inspect');

@@ -1,6 +1,8 @@
 import { fromFsError, isCustodyError } from '../errors.js';
 import { escapeText, neutralizeControls } from '../lib/escape.js';
 import { EXIT, exitCodeFor, type ExitCode } from './exit-codes.js';
+// Not an ES import of node:fs: its facade loads the fs streams (see src/query/archive-days.ts).
+const { writeSync } = process.getBuiltinModule('node:fs');
 
 export { table } from '../lib/table.js';
 export { oneLine } from '../lib/escape.js';
@@ -12,9 +14,35 @@ export interface Io {
 }
 
 export const processIo: Io = {
-  out: (text) => process.stdout.write(text),
-  err: (text) => process.stderr.write(text),
+  out: (text) => writeOut(1, text),
+  err: (text) => writeOut(2, text),
 };
+
+/** Set once a write went through process.stdout or process.stderr: every later one does too, in order. */
+const streamed = new Set<number>();
+
+/**
+ * Write to fd 1 or 2 directly, as the stream would on Linux (files, pipes and
+ * terminals are written synchronously there): creating process.stdout loads
+ * Node's stream modules, about 2 ms of a short command's start. A descriptor
+ * that is not blocking (EAGAIN), or a write that fails, hands what is left to
+ * the stream, which waits, or reports the error as it always did.
+ */
+function writeOut(fd: 1 | 2, text: string): void {
+  const stream = () => (fd === 1 ? process.stdout : process.stderr);
+  if (streamed.has(fd) || process.platform === 'win32') {
+    stream().write(text);
+    return;
+  }
+  const bytes = Buffer.from(text, 'utf8');
+  let done = 0;
+  try {
+    while (done < bytes.length) done += writeSync(fd, bytes, done);
+  } catch {
+    streamed.add(fd);
+    stream().write(bytes.subarray(done));
+  }
+}
 
 /**
  * The Io every command gets (main.ts wraps the one it is given): whatever a

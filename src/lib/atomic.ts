@@ -1,9 +1,13 @@
-import { constants } from 'node:fs';
-import { mkdir, open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { CustodyError } from '../errors.js';
 import { TEMP_PREFIX } from './archive-format.js';
 import { nodeCrypto } from './hash.js';
+// Not `import … from 'node:fs'`: an ES import of node:fs builds its facade, whose getters load the fs streams (about 3 ms of a short run's start).
+const { constants } = process.getBuiltinModule('node:fs');
+/** node:fs/promises, loaded when a write needs it: a command that writes nothing (a query) starts without it, about 1.5 ms less. */
+function fsp(): typeof import('node:fs/promises') {
+  return process.getBuiltinModule('node:fs/promises');
+}
 
 export function diskError(err: unknown, path: string, action: string): CustodyError {
   const code = (err as NodeJS.ErrnoException | undefined)?.code ?? (err instanceof Error ? err.message : String(err));
@@ -13,7 +17,7 @@ export function diskError(err: unknown, path: string, action: string): CustodyEr
 export async function fsyncDir(dir: string): Promise<void> {
   let handle;
   try {
-    handle = await open(dir, constants.O_RDONLY | constants.O_DIRECTORY);
+    handle = await fsp().open(dir, constants.O_RDONLY | constants.O_DIRECTORY);
     await handle.sync();
   } catch {
     // Some file systems refuse fsync on a directory; the rename is still atomic.
@@ -35,22 +39,24 @@ export function tempName(tag: string): string {
 export async function writeFileAtomic(path: string, bytes: Uint8Array | string, options: WriteOptions = {}): Promise<void> {
   const dir = dirname(path);
   try {
-    await mkdir(dir, { recursive: true });
+    await fsp().mkdir(dir, { recursive: true });
   } catch (err) {
     throw diskError(err, dir, 'create folder');
   }
   const temp = join(dir, tempName(basename(path)));
   try {
-    const handle = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
+    const handle = await fsp().open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
     try {
       await handle.writeFile(bytes);
       await handle.sync();
     } finally {
       await handle.close();
     }
-    await rename(temp, path);
+    await fsp().rename(temp, path);
   } catch (err) {
-    await unlink(temp).catch(() => undefined);
+    await fsp()
+      .unlink(temp)
+      .catch(() => undefined);
     throw diskError(err, path, 'write');
   }
   if (options.syncDir !== false) await fsyncDir(dir);

@@ -1,7 +1,8 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { listDayFolders, readArchiveDays } from './archive-days.js';
 import { indexableDays, planIsEmpty, planUpdate } from './plan.js';
-import { IndexStore, type IndexTotals } from './store.js';
+import { recordedDays, refreshStats } from './recorded-days.js';
+import type { IndexTotals } from './store.js';
 
 export interface IndexOptions {
   /** Throw the index away and build it again from the archive. */
@@ -51,6 +52,7 @@ export interface IndexReport extends IndexUpdate {
 export async function indexArchive(root: string, options: IndexOptions = {}): Promise<IndexReport> {
   const { db, report } = await refreshIndex(root, options);
   try {
+    const { IndexStore } = await import('./store.js');
     return { ...report, totals: new IndexStore(db).totals() };
   } finally {
     db.close();
@@ -67,8 +69,7 @@ export async function refreshIndex(root: string, options: IndexOptions = {}): Pr
   const { db } = opened;
   try {
     const reason = options.rebuild ? 'a rebuild was asked for' : opened.fresh;
-    const store = new IndexStore(db);
-    const recorded = store.recordedDays();
+    const recorded = recordedDays(db);
     let archive = readArchiveDays(root, dates, reason === undefined ? recorded : new Map());
     let plan = planUpdate(recorded, archive);
     if (plan.rebuild !== undefined) {
@@ -84,7 +85,7 @@ export async function refreshIndex(root: string, options: IndexOptions = {}): Pr
       ({ plan, counts } = updateIndex(db, root, archive, reason, options.maxBytes, !options.rebuild));
     }
     // What the index recorded is read again only when this run may have changed it.
-    store.refreshStats(archive, indexing ? undefined : recorded);
+    refreshStats(db, archive, indexing ? undefined : recorded);
     const report: IndexUpdate = {
       root,
       index: opened.path,

@@ -1,9 +1,10 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { parseReference } from '../oci/reference.js';
 import type { DayImage, EvidenceEntry, ImageManifest } from '../types.js';
-import type { ArchiveDay, RecordedDay } from './archive-days.js';
+import type { RecordedDay } from './archive-days.js';
 import type { DocumentFacts } from './document-facts.js';
 import { purlShortName, splitPurl } from './purl.js';
+import { recordedDays } from './recorded-days.js';
 import { DATA_TABLES } from './schema.js';
 
 export interface IndexTotals {
@@ -65,31 +66,7 @@ export class IndexStore {
 
   /** The recorded sha256 of every indexed day manifest, and the file identity it had when hashed. */
   recordedDays(): Map<string, RecordedDay> {
-    const rows = this.db.prepare('SELECT date, manifest_sha256, stat, stat_at FROM days').all() as {
-      date: string;
-      manifest_sha256: string;
-      stat: string | null;
-      stat_at: number | null;
-    }[];
-    return new Map(rows.map((r) => [r.date, { sha256: r.manifest_sha256, stat: r.stat, statAt: r.stat_at }]));
-  }
-
-  /** Days whose manifest kept its sha256 under a new file identity (copied, touched): record the new one, so that the next look need not hash them. */
-  refreshStats(days: readonly ArchiveDay[], recorded = this.recordedDays()): number {
-    const changed = days.filter(
-      (d) => d.sha256 !== undefined && d.stat !== undefined && recorded.get(d.date)?.sha256 === d.sha256 && recorded.get(d.date)?.stat !== d.stat,
-    );
-    if (changed.length === 0) return 0;
-    const update = this.db.prepare('UPDATE days SET stat = ?, stat_at = ? WHERE date = ? AND manifest_sha256 = ?');
-    this.db.exec('BEGIN IMMEDIATE');
-    try {
-      for (const d of changed) update.run(d.stat!, d.statAt, d.date, d.sha256!);
-      this.db.exec('COMMIT');
-    } catch (err) {
-      if (this.db.isTransaction) this.db.exec('ROLLBACK');
-      throw err;
-    }
-    return changed.length;
+    return recordedDays(this.db);
   }
 
   clear(): void {
