@@ -34,6 +34,16 @@ async function rewrite(file: string, bytes: string | Buffer): Promise<void> {
   await writeFile(file, bytes);
 }
 
+/** A generated root whose third day has one SBOM altered (image2: its image folder; sbom: the file's name). */
+async function rootWithAlteredSbom(prefix: string): Promise<{ root: string; image2: string; sbom: string }> {
+  const root = join(await tempDir(prefix), 'root');
+  writeSyntheticArchive(root, OPTIONS);
+  const image2 = imageFolder(root, 2);
+  const sbom = readdirSync(join(root, image2, 'evidence')).find((n) => n.startsWith('sbom-') && !n.endsWith('.sha256'))!;
+  await rewrite(join(root, image2, 'evidence', sbom), '{"altered": true}\n');
+  return { root, image2, sbom };
+}
+
 const both = async (root: string, options: { chain?: boolean } = {}) => ({
   workers: await verifyArchive(root, { ...options }),
   inTurn: await verifyArchive(root, { ...options, concurrency: 1 }),
@@ -56,11 +66,7 @@ describe('verifying a root day by day', () => {
   });
 
   it('finds every kind of tampering, in any day and outside the days, the same with workers as without', async () => {
-    const root = join(await tempDir('custody-days-tampered-'), 'root');
-    writeSyntheticArchive(root, OPTIONS);
-    const image2 = imageFolder(root, 2);
-    const sbom = readdirSync(join(root, image2, 'evidence')).find((n) => n.startsWith('sbom-') && !n.endsWith('.sha256'))!;
-    await rewrite(join(root, image2, 'evidence', sbom), '{"altered": true}\n');
+    const { root, image2, sbom } = await rootWithAlteredSbom('custody-days-tampered-');
     await writeFile(join(root, day(4), 'images', 'stray.json'), '{}');
     const image6 = imageFolder(root, 6);
     const scan = readdirSync(join(root, image6, 'evidence')).find((n) => n.startsWith('scan-') && !n.endsWith('.sha256'))!;
@@ -113,11 +119,7 @@ describe('verifying a root day by day', () => {
   });
 
   it('hands custody report each day as soon as it is checked, in order, with its own problems and the manifests as parsed', async () => {
-    const root = join(await tempDir('custody-days-stream-'), 'root');
-    writeSyntheticArchive(root, OPTIONS);
-    const image2 = imageFolder(root, 2);
-    const sbom = readdirSync(join(root, image2, 'evidence')).find((n) => n.startsWith('sbom-') && !n.endsWith('.sha256'))!;
-    await rewrite(join(root, image2, 'evidence', sbom), '{"altered": true}\n');
+    const { root, image2, sbom } = await rootWithAlteredSbom('custody-days-stream-');
     const seen: { date: string; problems: string[]; manifest: unknown }[] = [];
     let finished = false;
     const archive = await verifyDays(root, { chain: true }, async ({ day, files, problems }) => {
