@@ -15,6 +15,7 @@ import { certificateIdentity, checkIdentity, toIdentity } from './identity.js';
 import { spkiDer, verifySignature, type TrustedKeyLike } from './keys.js';
 import type { TrustMaterial } from './material.js';
 import { isSelfSigned, parsePemBlocks } from './pem.js';
+import { EKU_CODE_SIGNING, extendedKeyUsages } from './notation/certs.js';
 import { libraryErrorVerdict, toLibraryTrust } from './sigstore-verify.js';
 import { claimsTrustedKey } from './signer-claims.js';
 import { failed, verified, type VerdictCode } from './verdict.js';
@@ -55,8 +56,6 @@ export interface VerifyContext {
   what: string;
 }
 
-const OID_EKU = '2.5.29.37';
-const OID_CODE_SIGNING = '1.3.6.1.5.5.7.3.3';
 const OID_ANY_EKU = '2.5.29.37.0';
 
 /**
@@ -331,10 +330,9 @@ function logsFor(trust: TrustMaterial, rekor: RekorBundle): string[] {
 /** cosign requires the code-signing extended key usage where the certificate restricts its usage (the library does not look). */
 function checkCodeSigning(leaf: X509Certificate): string | undefined {
   try {
-    const ext = leaf.extension(OID_EKU);
-    if (!ext) return undefined;
-    const oids = (ext.valueObj.subs[0]?.subs ?? []).map((o) => o.toOID());
-    if (oids.includes(OID_CODE_SIGNING) || oids.includes(OID_ANY_EKU)) return undefined;
+    const oids = extendedKeyUsages(leaf);
+    if (oids === undefined) return undefined;
+    if (oids.includes(EKU_CODE_SIGNING) || oids.includes(OID_ANY_EKU)) return undefined;
     return 'signing certificate is not allowed to sign code (extended key usage lacks codeSigning)';
   } catch {
     return 'signing certificate has an unreadable extended key usage';

@@ -55,6 +55,32 @@ describe('cosign certificate chains: a CA path length constraint is honoured', (
   });
 });
 
+describe('cosign certificates: the code-signing extended key usage, where the certificate restricts its usage', () => {
+  const build = (eku: string[]) => {
+    const root = issue(ecKeyPair(), { subject: 'pki root', ca: true, pathLen: 1 });
+    const leaf = issue(ecKeyPair(), { subject: 'team', sans: ['email:team@acme.test'], eku }, root);
+    const files = writeTemp({ 'root.pem': root.pem });
+    return verify(cosignLayer(leaf, []), { caRoots: [files['root.pem']!], certificateIdentity: 'team@acme.test' });
+  };
+
+  for (const [label, eku] of [
+    ['codeSigning', ['1.3.6.1.5.5.7.3.3']],
+    ['anyExtendedKeyUsage', ['2.5.29.37.0']],
+    ['no extended key usage extension (no restriction)', []],
+  ] as const) {
+    it(`verifies a leaf with ${label}`, async () => {
+      const verdict = await build([...eku]);
+      expect(verdict, verdict.reason).toMatchObject({ verified: true });
+    });
+  }
+
+  it('refuses a leaf for TLS servers only: untrusted-key, naming the missing usage', async () => {
+    const verdict = await build(['1.3.6.1.5.5.7.3.1']);
+    expect(verdict).toMatchObject({ verified: false, code: 'untrusted-key' });
+    expect(verdict.reason).toContain('not allowed to sign code (extended key usage lacks codeSigning)');
+  });
+});
+
 describe('trusted root validity windows', () => {
   const fulcio = makeCA('fulcio-window');
   const log = makeLog();
