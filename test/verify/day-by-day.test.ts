@@ -76,6 +76,8 @@ describe('verifying a root day by day', () => {
     await rewrite(day5, readFileSync(day5, 'utf8').replace('"date"', '"date" ').replace(/\n$/, ' \n'));
     await rewrite(`${day5}.sha256`, `${sha(readFileSync(day5))}  manifest.json\n`);
     await writeFile(join(root, 'notes.txt'), 'not evidence');
+    // A link named like a day, to a real day elsewhere: never followed, never taken for a day.
+    await symlink(join(root, day(1)), join(root, '2030-01-01'));
     await mkdir(join(root, 'extra'));
     await writeFile(join(root, 'extra', 'file.json'), '{}');
 
@@ -90,10 +92,12 @@ describe('verifying a root day by day', () => {
         `symlink ${day(DAYS - 1)}/trust-me.json`,
         `chain-broken ${day(6)}/manifest.json#/previous`,
         `unlisted notes.txt`,
+        `symlink 2030-01-01`,
         `unlisted extra/file.json`,
       ]),
     );
     expect(workers.ok).toBe(false);
+    expect(found.filter((p) => p.includes('2030-01-01'))).toEqual(['symlink 2030-01-01']);
   });
 
   it('reports a file where a day folder was, and goes on with the other days', async () => {
