@@ -2,11 +2,8 @@
 import { enableCompileCache } from 'node:module';
 import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { CommandContext } from './context.js';
 import { guardedIo, processIo, reportError, type Io } from './output.js';
-// Not `import … from 'node:fs'`: an ES import of node:fs builds its facade, whose getters load the fs streams (about 3 ms of a short run's start).
-const { realpathSync } = process.getBuiltinModule('node:fs');
 
 /** Parse argv, run one command, return its exit code. Never calls process.exit. Everything written goes through guardedIo. */
 export async function main(argv: readonly string[], given: Io = processIo, context?: CommandContext): Promise<number> {
@@ -17,15 +14,6 @@ export async function main(argv: readonly string[], given: Io = processIo, conte
     return await runCommandLine(argv, io, context);
   } catch (err) {
     return reportError(io, err);
-  }
-}
-
-function invokedDirectly(): boolean {
-  if (!process.argv[1]) return false;
-  try {
-    return realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
   }
 }
 
@@ -50,7 +38,8 @@ function enableModuleCache(): void {
   enableCompileCache(join(base, 'custody', 'node-compile-cache'));
 }
 
-if (invokedDirectly()) {
+// Run as the program (also through npm's bin link), not when imported (the tests call main()).
+if (import.meta.main) {
   enableModuleCache();
   main(process.argv.slice(2)).then(
     (code) => {

@@ -73,16 +73,18 @@ export function listDayFolders(root: string): string[] {
  * is why `custody index --rebuild` builds it from the archive alone.
  */
 export function readArchiveDays(root: string, dates: readonly string[], recorded: ReadonlyMap<string, RecordedDay> = new Map()): ArchiveDay[] {
+  // Dates are plain names (listDayFolders): joined by hand, not normalised 730 times by path.join.
+  const base = root.endsWith('/') ? root : `${root}/`;
   return dates.map((date) => {
-    const dir = join(root, date);
-    const file = join(dir, MANIFEST);
+    const dir = `${base}${date}`;
+    const file = `${dir}/${MANIFEST}`;
     const statAt = Date.now();
     const stat = fileIdentity(file);
     const known = recorded.get(date);
     // The manifest the index holds is still there, unchanged: whether a run is adding to the day does not matter yet.
     if (stat && known && known.stat === stat.key && known.statAt !== null && stat.ctimeMs < known.statAt - RACY_MS)
       return { date, sha256: known.sha256, pending: false, stat: stat.key, statAt };
-    const pending = existsSync(join(dir, JOURNAL));
+    const pending = existsSync(`${dir}/${JOURNAL}`);
     if (stat === undefined) return { date, sha256: undefined, pending, stat: undefined, statAt };
     return { date, sha256: hashFile(file), pending, stat: stat.key, statAt };
   });

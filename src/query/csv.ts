@@ -8,15 +8,32 @@ import type { Cell } from './answer.js';
  * would run them as formulas.
  */
 export function toCsv(columns: readonly string[], rows: readonly Record<string, Cell>[]): string {
-  // One string grown field by field: V8 joins the pieces once, when the text is first read.
+  // One string grown line by line: V8 joins the pieces once, when the text is first read.
   let out = `${columns.map(csvField).join(',')}\r\n`;
+  const fields = new Array<Cell>(columns.length);
   for (const row of rows) {
-    let line = csvField(row[columns[0]!] ?? null);
-    for (let i = 1; i < columns.length; i++) line += `,${csvField(row[columns[i]!] ?? null)}`;
-    out += `${line}\r\n`;
+    for (let i = 0; i < columns.length; i++) fields[i] = row[columns[i]!] ?? null;
+    // Most lines need nothing done to any field: joined as they are (null as empty), checked once.
+    const plain = fields.join(',');
+    out += `${isPlainLine(plain, columns.length) ? plain : fields.map(csvField).join(',')}\r\n`;
   }
   return out;
 }
+
+/**
+ * Whether a line joined from `count` fields holds each field as csvField
+ * would write it: no field gained a comma (the line has exactly count - 1),
+ * none holds a quote, CR or LF, none starts with a formula character or
+ * white space, none ends with white space.
+ */
+function isPlainLine(line: string, count: number): boolean {
+  if (RISKY_IN_LINE.test(line)) return false;
+  let commas = 0;
+  for (let at = line.indexOf(','); at >= 0; at = line.indexOf(',', at + 1)) commas++;
+  return commas === count - 1;
+}
+
+const RISKY_IN_LINE = /["\r\n]|(?:^|,)[=+\-@\s]|\s(?:,|$)/;
 
 export function csvField(value: Cell): string {
   if (value === null) return '';

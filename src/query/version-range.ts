@@ -37,9 +37,16 @@ export function parseVersionRange(text: string): VersionRange {
       return { op, version: match[2]! };
     });
   });
+  // A package has a handful of versions across thousands of SBOMs: each is compared once.
+  const verdicts = new Map<string, boolean>();
   return {
     text,
-    test: (version) => version !== null && version !== undefined && version !== '' && alternatives.some((all) => all.every((c) => holds(c, version))),
+    test: (version) => {
+      if (version === null || version === undefined || version === '') return false;
+      let verdict = verdicts.get(version);
+      if (verdict === undefined) verdicts.set(version, (verdict = alternatives.some((all) => all.every((c) => holds(c, version)))));
+      return verdict;
+    },
   };
 }
 

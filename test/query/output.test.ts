@@ -41,6 +41,16 @@ describe('csvField and toCsv (RFC 4180)', () => {
       ),
     ).toBe('a,b\r\nx,\r\n"y,z",2\r\n');
   });
+  it('writes every line as csvField writes each field, whether the line is taken whole (nothing to quote) or field by field', () => {
+    const values = ['plain', '', ' x', 'x ', '-1', -1, 3, '=1', '+a', '@b', 'a\rb', 'a\nb', 'a"b', 'x,y', 'tab\tend', '\u00a0lead', 'trail\u00a0', true, null];
+    const rows = values.flatMap((v) => [
+      { a: v, b: 'ok', c: 'end' },
+      { a: 'ok', b: v, c: 'end' },
+      { a: 'ok', b: 'mid', c: v },
+    ]);
+    const expected = ['a,b,c', ...rows.map((r) => [r.a, r.b, r.c].map(csvField).join(','))].map((line) => `${line}\r\n`).join('');
+    expect(toCsv(['a', 'b', 'c'], rows)).toBe(expected);
+  });
 });
 
 describe('textTable', () => {
