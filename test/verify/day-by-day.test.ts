@@ -8,6 +8,7 @@ import { dayAt, writeSyntheticArchive } from '../../scripts/lib/synthetic-archiv
 import { openVerified, verifyDays } from '../../src/days/open.js';
 import { FOLDER_WORKER_THRESHOLD, FolderTrees } from '../../src/verify/folder-trees.js';
 import { verifyArchive } from '../../src/verify/verify.js';
+import { walkFolder } from '../../src/verify/walk-folder.js';
 import { tempDir } from '../helpers/cli.js';
 
 /*
@@ -137,6 +138,11 @@ describe('verifying a root day by day', () => {
     for (const { date, manifest } of seen) expect(manifest).toEqual(JSON.parse(readFileSync(join(root, date, 'manifest.json'), 'utf8')));
     // Its checksum file and its image manifest both disagree with it: one altered file, found twice.
     expect(new Set(archive.verify.problems.map((p) => `${p.code} ${p.path}`))).toEqual(new Set([`altered ${image2}/evidence/${sbom}`]));
+  });
+
+  it('a worker walking a day that is gone reports it unreadable, and hashes nothing', () => {
+    const walked = walkFolder({ root: clean, folder: '1999-01-01', textSuffixes: ['.sha256'] }, Buffer.alloc(1024));
+    expect(walked).toEqual({ entries: [{ type: 'unreadable', path: '1999-01-01', reason: 'ENOENT' }], results: [] });
   });
 
   it('FolderTrees hands out the days in order, each with its folder entry and every file hashed', async (context) => {
