@@ -20,28 +20,49 @@ export const processIo: Io = {
 
 /** Set once a write went through process.stdout or process.stderr: every later one does too, in order. */
 const streamed = new Set<number>();
+/** Set once the reader went away (EPIPE: `custody … | head -1`): what is left is dropped, as a pipe's writer does. */
+const closed = new Set<number>();
+
+const isBrokenPipe = (err: unknown) => (err as NodeJS.ErrnoException | undefined)?.code === 'EPIPE';
 
 /**
  * Write to fd 1 or 2 directly, as the stream would on Linux (files, pipes and
  * terminals are written synchronously there): creating process.stdout loads
  * Node's stream modules, about 2 ms of a short command's start. A descriptor
- * that is not blocking (EAGAIN), or a write that fails, hands what is left to
- * the stream, which waits, or reports the error as it always did.
+ * that is not blocking (EAGAIN), or a write that fails otherwise, hands what
+ * is left to the stream, which waits, or reports the error. A reader that
+ * closed the pipe ends the output quietly: the command's exit code stands.
  */
 function writeOut(fd: 1 | 2, text: string): void {
-  const stream = () => (fd === 1 ? process.stdout : process.stderr);
+  if (closed.has(fd)) return;
   if (streamed.has(fd) || process.platform === 'win32') {
-    stream().write(text);
+    streamOf(fd).write(text);
     return;
   }
   const bytes = Buffer.from(text, 'utf8');
   let done = 0;
   try {
     while (done < bytes.length) done += writeSync(fd, bytes, done);
-  } catch {
+  } catch (err) {
+    if (isBrokenPipe(err)) {
+      closed.add(fd);
+      return;
+    }
     streamed.add(fd);
-    stream().write(bytes.subarray(done));
+    streamOf(fd).write(bytes.subarray(done));
   }
+}
+
+/** process.stdout or process.stderr, made to end quietly on a broken pipe like the direct writes. */
+function streamOf(fd: 1 | 2): NodeJS.WriteStream {
+  const stream = fd === 1 ? process.stdout : process.stderr;
+  if (stream.listenerCount('error') === 0) {
+    stream.on('error', (err) => {
+      if (!isBrokenPipe(err)) throw err;
+      closed.add(fd);
+    });
+  }
+  return stream;
 }
 
 /**
