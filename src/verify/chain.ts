@@ -3,7 +3,8 @@ import type { VerifyProblem } from './types.js';
 
 export interface ChainDay {
   date: string;
-  manifest: DayManifest | undefined;
+  /** What the chain needs of the day's manifest (its link); undefined when it is unreadable. */
+  manifest: Pick<DayManifest, 'previous'> | undefined;
   /** sha256 of the day's manifest.json as it is now. */
   sha256: string | undefined;
 }

@@ -148,7 +148,10 @@ async function checkPart(
     warnings,
     checked,
     signatures: signatures.checked + context.seals,
-    days: days.filter((d) => !pending.newDays.has(d.date)).map((d) => ({ ...d, sha256: digestOf(tree, join2(d.date, MANIFEST))?.sha256 })),
+    // Only the link is kept of each day manifest: a root's days are held until the chain is checked.
+    days: days
+      .filter((d) => !pending.newDays.has(d.date))
+      .map((d) => ({ date: d.date, manifest: d.manifest && { previous: d.manifest.previous }, sha256: digestOf(tree, join2(d.date, MANIFEST))?.sha256 })),
   };
 }
 
