@@ -183,26 +183,58 @@ function vexByImage(db: DatabaseSync, names: string[], scans: readonly DocumentU
       WHERE e.document_id IN (SELECT value FROM json_each(?)) AND e.valid = 1 AND +e.subject_id IN (SELECT value FROM json_each(?))`,
     JSON.stringify([...statements.keys()]),
     JSON.stringify([...subjectIds]),
-  ) as [number, string, number][];
-  const byImage = new Map<number, [number, string, number][]>();
+  ) as VexUse[];
+  return groupByImage(uses, imageIds, statements);
+}
+
+/** A use of a VEX document: image id, evidence path, document id. */
+type VexUse = [number, string, number];
+
+/**
+ * The VEX documents of each image-day of these uses, in path order, one per
+ * path: image-days with the same documents share one VexDocuments (the same
+ * set on another day decides the same way). Most image-days have one
+ * document: those are shared by document and path, with no key built.
+ */
+function groupByImage(uses: readonly VexUse[], imageIds: ReadonlySet<number>, statements: ReadonlyMap<number, VexStatement[]>): Map<number, VexDocuments> {
+  const first = new Map<number, VexUse>();
+  const more = new Map<number, VexUse[]>();
   for (const use of uses) {
     if (!imageIds.has(use[0])) continue;
-    const list = byImage.get(use[0]);
-    if (list) list.push(use);
-    else byImage.set(use[0], [use]);
+    const seen = first.get(use[0]);
+    if (seen === undefined) first.set(use[0], use);
+    else {
+      const list = more.get(use[0]);
+      if (list) list.push(use);
+      else more.set(use[0], [seen, use]);
+    }
   }
-  // Which documents an image-day has, in path order, one per path: the same set on another day decides the same way.
+  const single = new Map<number, Map<string, VexDocuments>>();
   const sets = new Map<string, VexDocuments>();
-  byImage.forEach((list, imageId) => {
-    if (list.length > 1) list.sort((a, b) => compareBinary(a[1], b[1]));
-    const kept = list.length === 1 ? list : list.filter((use, i) => i === 0 || list.findIndex((u) => u[1] === use[1]) === i);
+  const one = (use: VexUse): VexDocuments => {
+    let byPath = single.get(use[2]);
+    if (!byPath) single.set(use[2], (byPath = new Map()));
+    let set = byPath.get(use[1]);
+    if (!set) byPath.set(use[1], (set = { documents: [{ evidence: use[1], statements: statements.get(use[2])! }], decided: new Map() }));
+    return set;
+  };
+  const out = new Map<number, VexDocuments>();
+  first.forEach((use, imageId) => {
+    const list = more.get(imageId);
+    if (!list) {
+      out.set(imageId, one(use));
+      return;
+    }
+    list.sort((a, b) => compareBinary(a[1], b[1]));
+    const kept = list.filter((use, i) => i === 0 || list.findIndex((u) => u[1] === use[1]) === i);
+    if (kept.length === 1) {
+      out.set(imageId, one(kept[0]!));
+      return;
+    }
     let key = '';
     for (const use of kept) key += `${use[1]}\u0000${use[2]}\u0000`;
     let set = sets.get(key);
-    if (!set) {
-      const documents = kept.map((use) => ({ evidence: use[1], statements: statements.get(use[2])! }));
-      sets.set(key, (set = { documents, decided: new Map() }));
-    }
+    if (!set) sets.set(key, (set = { documents: kept.map((use) => ({ evidence: use[1], statements: statements.get(use[2])! })), decided: new Map() }));
     out.set(imageId, set);
   });
   return out;
