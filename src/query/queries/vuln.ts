@@ -148,7 +148,8 @@ function decider(vex: Map<number, VexDocuments>): (use: DocumentUse, listed: Lis
  */
 function vexByImage(db: DatabaseSync, names: string[], scans: readonly DocumentUse[]): Map<number, VexDocuments> {
   const statements = new Map<number, VexStatement[]>();
-  for (const row of all<VexRow>(
+  // Columns by position: id, document_id, vulnerability, aliases, status, justification, timestamp, products.
+  for (const row of allArrays(
     db,
     `SELECT DISTINCT s.id, s.document_id, s.vulnerability, s.aliases, s.status, s.justification, s.timestamp, s.products
        FROM vex_names n JOIN vex_statements s ON s.id = n.statement_id
@@ -156,15 +157,16 @@ function vexByImage(db: DatabaseSync, names: string[], scans: readonly DocumentU
     JSON.stringify(names),
   )) {
     const statement: VexStatement = {
-      vulnerability: row.vulnerability,
-      aliases: JSON.parse(row.aliases) as string[],
-      products: JSON.parse(row.products) as VexProduct[],
-      status: row.status as VexStatus,
+      vulnerability: row[2] as string,
+      aliases: JSON.parse(row[3] as string) as string[],
+      products: JSON.parse(row[7] as string) as VexProduct[],
+      status: row[4] as VexStatus,
     };
-    if (row.justification !== null) statement.justification = row.justification;
-    if (row.timestamp !== null) statement.timestamp = row.timestamp;
-    let list = statements.get(row.document_id);
-    if (!list) statements.set(row.document_id, (list = []));
+    if (row[5] !== null) statement.justification = row[5] as string;
+    if (row[6] !== null) statement.timestamp = row[6] as string;
+    const documentId = row[1] as number;
+    let list = statements.get(documentId);
+    if (!list) statements.set(documentId, (list = []));
     list.push(statement);
   }
   const out = new Map<number, VexDocuments>();
@@ -256,15 +258,4 @@ interface FindingRow {
   version: string | null;
   purl: string | null;
   scanner: string | null;
-}
-
-interface VexRow {
-  id: number;
-  document_id: number;
-  vulnerability: string;
-  aliases: string;
-  status: string;
-  justification: string | null;
-  timestamp: string | null;
-  products: string;
 }
