@@ -54,7 +54,9 @@ export function queryVuln(db: DatabaseSync, id: string, range: DayRange): Answer
   const decide = decider(vexByImage(db, [...names], uses));
   const rows: Row[] = [];
   for (const use of uses) {
-    const scan = archivePath(use.date, use.subject.path, use.path);
+    // The image-day's folder, `DATE/images/…/`: the scan's path and the VEX document's (archivePath) start with it.
+    const folder = archivePath(use.date, use.subject.path, '');
+    const scan = folder + use.path;
     for (const listed of byDocument.get(use.documentId)!) {
       const f = listed.row;
       const verdict = decide(use, listed);
@@ -68,7 +70,7 @@ export function queryVuln(db: DatabaseSync, id: string, range: DayRange): Answer
         version: f.version,
         vex: verdict?.statement.status ?? null,
         justification: verdict?.statement.justification ?? null,
-        vex_document: verdict ? archivePath(use.date, use.subject.path, verdict.evidence) : null,
+        vex_document: verdict ? folder + verdict.evidence : null,
         scan,
         scanner: f.scanner,
         valid: use.valid,
@@ -115,8 +117,8 @@ function findingsByDocument(db: DatabaseSync, id: string): Map<number, Listed[]>
 /** The valid VEX documents of an image-day: image-days with the same paths and documents share one, and its verdicts. */
 interface VexDocuments {
   documents: VexDocument[];
-  /** Verdicts decided with these documents, by subject id, then finding (Listed.same). */
-  decided: Map<number, Map<number, VexVerdict | undefined>>;
+  /** Verdicts decided with these documents, by subject id, then finding (Listed.same); null when none applies. */
+  decided: Map<number, Map<number, VexVerdict | null>>;
 }
 
 /**
@@ -132,11 +134,12 @@ function decider(vex: Map<number, VexDocuments>): (use: DocumentUse, listed: Lis
     // The subject fixes the digest, platforms and repository the statements are matched against.
     let decided = set.decided.get(subject.id);
     if (!decided) set.decided.set(subject.id, (decided = new Map()));
-    if (decided.has(same)) return decided.get(same);
+    const known = decided.get(same);
+    if (known !== undefined) return known ?? undefined;
     const identity: ImageIdentity = { digests: [...(subject.digest ? [subject.digest] : []), ...(JSON.parse(subject.platforms) as string[])] };
     if (subject.repository && !subject.repository.startsWith('oci:')) identity.repository = subject.repository;
     const verdict = decidingStatement(finding, set.documents, identity);
-    decided.set(same, verdict);
+    decided.set(same, verdict ?? null);
     return verdict;
   };
 }
