@@ -4,7 +4,7 @@ import type { Finding } from '../../gate/facts/findings.js';
 import type { VexProduct, VexStatement, VexStatus } from '../../gate/facts/openvex.js';
 import type { Severity } from '../../gate/policy/types.js';
 import { decidingStatement, type ImageIdentity, type VexDocument, type VexVerdict } from '../../gate/rules/vex-match.js';
-import { all, archivePath, type Answer, type DayRange, type Row } from '../answer.js';
+import { archivePath, type Answer, type DayRange, type Row } from '../answer.js';
 import { allArrays, compareBinary, documentUses, type DocumentUse } from '../uses.js';
 
 export interface VulnQuery {
@@ -89,7 +89,7 @@ interface Listed {
 
 /** The scan reports listing the vulnerability, each with its findings of it; a report listing the same finding twice (one package under two targets) has it once. */
 function findingsByDocument(db: DatabaseSync, id: string): Map<number, Listed[]> {
-  const findings = all<FindingRow>(
+  const findings = allArrays(
     db,
     `SELECT f.document_id, f.vulnerability, f.aliases, f.severity, f.package, f.version, f.purl, d.scanner
        FROM finding_names n JOIN findings f ON f.id = n.finding_id JOIN documents d ON d.id = f.document_id
@@ -100,7 +100,17 @@ function findingsByDocument(db: DatabaseSync, id: string): Map<number, Listed[]>
   const listed = new Set<string>();
   // The same finding in report after report: one Finding, one number.
   const sameness = new Map<string, { finding: Finding; same: number }>();
-  for (const row of findings) {
+  for (const r of findings) {
+    const row = {
+      document_id: r[0],
+      vulnerability: r[1],
+      aliases: r[2],
+      severity: r[3],
+      package: r[4],
+      version: r[5],
+      purl: r[6],
+      scanner: r[7],
+    } as FindingRow;
     const key = `${row.document_id}\u0000${row.vulnerability}\u0000${row.package ?? ''}\u0000${row.version ?? ''}\u0000${row.purl ?? ''}`;
     if (listed.has(key)) continue;
     listed.add(key);
