@@ -9,7 +9,12 @@ import { guardedIo, processIo, reportError, type Io } from './output.js';
 export async function main(argv: readonly string[], given: Io = processIo, context?: CommandContext): Promise<number> {
   const io = guardedIo(given);
   try {
-    // The command tables and the parser load here, after the entry point below turned the compile cache on.
+    // The command tables and the parser load here, after the entry point below turned the compile cache on;
+    // a query that runs is read against its own table alone (query-line.ts).
+    if (argv[0] === 'query') {
+      const code = await (await import('./query-line.js')).runQueryLine(argv, io);
+      if (code !== undefined) return code;
+    }
     const { runCommandLine } = await import('./command-line.js');
     return await runCommandLine(argv, io, context);
   } catch (err) {

@@ -39,9 +39,15 @@ function writeOut(fd: 1 | 2, text: string): void {
     streamOf(fd).write(text);
     return;
   }
-  const bytes = Buffer.from(text, 'utf8');
+  if (text === '') return;
+  let bytes: Buffer | undefined;
   let done = 0;
   try {
+    // The string itself is written, encoded by the write (no Buffer of a year's answer made first); a write that
+    // took part of it (a signal, a full pipe) goes on from its bytes.
+    done = writeSync(fd, text);
+    if (done === Buffer.byteLength(text, 'utf8')) return;
+    bytes = Buffer.from(text, 'utf8');
     while (done < bytes.length) done += writeSync(fd, bytes, done);
   } catch (err) {
     if (isBrokenPipe(err)) {
@@ -49,7 +55,7 @@ function writeOut(fd: 1 | 2, text: string): void {
       return;
     }
     streamed.add(fd);
-    streamOf(fd).write(bytes.subarray(done));
+    streamOf(fd).write(bytes ? bytes.subarray(done) : text);
   }
 }
 

@@ -1,7 +1,7 @@
 import { CustodyError } from '../errors.js';
 import { badFlag, parseFlag, quoted, SWITCH, type FlagName, type FlagType } from './flag-types.js';
 import { resolveFlag, type FlagUse, type FlagUses, type ResolvedFlag } from './flags.js';
-import { GLOBAL_FLAGS, type Args, type CommandSpec, type Positional } from './specs.js';
+import { GLOBAL_FLAGS, type Args, type CommandSpec, type Positional } from './command-spec.js';
 import { nearest, orList } from './suggest.js';
 
 /**

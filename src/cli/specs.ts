@@ -1,8 +1,11 @@
-import { formatSize, oneOf, PRIVATE_KEY, text } from './flag-types.js';
-import { REGISTRY_FLAGS, type FlagUses } from './flags.js';
+import { formatSize, oneOf, PRIVATE_KEY } from './flag-types.js';
+import { REGISTRY_FLAGS } from './flags.js';
 import { TRUST_FLAGS } from './trust-flags.js';
 import { DEFAULT_LIMITS } from '../lib/limits.js';
-import { MISSING_KINDS } from '../query/queries/missing.js';
+import { commandSpec, required, variadic } from './command-spec.js';
+
+export { commandSpec, required, optional, variadic, GLOBAL_FLAGS, type Args, type CommandSpec, type Positional } from './command-spec.js';
+export { QUERY_FLAGS, queryCommand } from './query-spec.js';
 
 /*
  * Every command's positionals and flags, as data, kept apart from the code
@@ -11,63 +14,6 @@ import { MISSING_KINDS } from '../query/queries/missing.js';
  * The flags' types, ranges and defaults are in flag-types.ts; here, only
  * what each means to its command.
  */
-
-/** A word of a command line that is not a flag: `custody diff <a> <b>`. */
-export interface Positional {
-  name: string;
-  describe: string;
-  /** Must be given (`<day>`); otherwise it may be left out (`[ref]`). */
-  required?: true;
-  /** Takes every remaining word, none included (`[refs..]`). */
-  variadic?: true;
-  /** The only values it takes, listed by --help. */
-  choices?: readonly string[];
-}
-
-/** The arguments a command's handler gets: every flag in camelCase, every positional by name, and `_` the command's words. */
-export type Args = Record<string, unknown> & { _: string[] };
-
-/**
- * A command as the command line knows it (src/cli/parse-args.ts reads argv
- * against it, src/cli/help.ts shows it): what it is called, what it does,
- * its positionals in order and its flags (src/cli/flags.ts).
- */
-export interface CommandSpec {
-  name: string;
-  describe: string;
-  positionals: readonly Positional[];
-  flags: FlagUses;
-  /** A check across flags once they are read: the one-line refusal, or undefined when the command line is fine. */
-  check?: (args: Readonly<Args>) => string | undefined;
-  /** Sub-commands (`custody query package`); one must be named. They take this command's flags too. */
-  commands?: readonly CommandSpec[];
-  /** What a sub-command is called in help and errors (`question`). */
-  commandNoun?: string;
-}
-
-type More = Partial<Pick<CommandSpec, 'positionals' | 'check' | 'commands' | 'commandNoun'>>;
-
-export function commandSpec(name: string, describe: string, flags: FlagUses, more: More = {}): CommandSpec {
-  return { name, describe, flags, positionals: [], ...more };
-}
-
-/** A positional that must be given. */
-export function required(name: string, describe: string, choices?: readonly string[]): Positional {
-  return { name, describe, required: true, ...(choices ? { choices } : {}) };
-}
-
-/** A positional that may be left out. */
-export function optional(name: string, describe: string): Positional {
-  return { name, describe };
-}
-
-/** The last positional, taking every remaining word (an empty list when there are none). */
-export function variadic(name: string, describe: string): Positional {
-  return { name, describe, variadic: true };
-}
-
-/** Flags every command takes, besides --help and --version. */
-export const GLOBAL_FLAGS = { json: 'machine-readable output' } satisfies FlagUses;
 
 export const discoverCommand = commandSpec('discover', 'show what is attached to an image, per platform, without downloading evidence', REGISTRY_FLAGS, {
   positionals: [required('ref', 'image reference (registry/repo[:tag][@sha256:…] or oci:PATH[:tag|@sha256:…])')],
@@ -186,53 +132,4 @@ export const indexCommand = commandSpec(
   'build or update the SQLite index of an archive root (ROOT/.custody-index/, derived, never exported) that custody query reads',
   { rebuild: 'throw the index away and build it again from the archive' },
   { positionals: [required('root', 'archive root, e.g. artifacts')] },
-);
-
-/** `custody query` output formats (src/query/render.ts renders each). */
-const QUERY_FORMATS = ['text', 'json', 'csv'] as const;
-
-/** The flags every question of `custody query` takes. */
-export const QUERY_FLAGS: FlagUses = {
-  root: 'archive root',
-  format: { describe: 'output format (default text; json with --json)', type: oneOf(QUERY_FORMATS) },
-  since: 'first day to look at, YYYY-MM-DD (included)',
-  until: 'last day to look at, YYYY-MM-DD (included)',
-  version: {
-    describe: 'query package: version range, ">=2.0.0 <2.17.1", "=2.14.1", "2.14.1"; || between alternatives',
-    type: text('a version range', 'RANGE'),
-  },
-};
-
-const QUERIES: readonly CommandSpec[] = [
-  commandSpec(
-    'package',
-    'which images listed a package in an SBOM, on which days, in which SBOM',
-    {},
-    { positionals: [required('name', 'package name (log4j-core) or purl (pkg:maven/org.apache.logging.log4j/log4j-core[@2.14.1])')] },
-  ),
-  commandSpec(
-    'vuln',
-    'which images a scan found a vulnerability in (by id or alias), on which days, its severity and VEX status',
-    {},
-    {
-      positionals: [required('id', 'vulnerability id, e.g. CVE-2021-44228 or GHSA-…')],
-    },
-  ),
-  commandSpec('missing', 'images lacking valid evidence of a kind, per day', {}, { positionals: [required('what', 'the kind of evidence', MISSING_KINDS)] }),
-  commandSpec(
-    'image',
-    "an image's history across days: digests, evidence, verdicts",
-    {},
-    {
-      positionals: [required('ref', 'reference (every tag when it has none) or a sha256: digest')],
-    },
-  ),
-];
-
-/** `custody query <package|vuln|missing|image>`: each question a sub-command taking the flags of query; --version here is query package's version range. */
-export const queryCommand = commandSpec(
-  'query',
-  'answer questions across the archive from its index (built or brought up to date first): package, vuln, missing, image; exit 0 rows found, 1 none',
-  QUERY_FLAGS,
-  { commands: QUERIES, commandNoun: 'question' },
 );

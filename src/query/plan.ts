@@ -21,14 +21,15 @@ export interface UpdatePlan {
  * whole and rebuilt.
  */
 export function planUpdate(recorded: ReadonlyMap<string, RecordedDay>, archive: readonly ArchiveDay[]): UpdatePlan {
-  const indexed = new Map([...recorded].map(([date, day]) => [date, day.sha256]));
   const plan: UpdatePlan = { add: [], reindex: [], skipped: [] };
   const refuse = (why: string) => (plan.rebuild ??= `the index no longer matches the archive: ${why}`);
-  const newestIndexed = [...indexed.keys()].sort().at(-1);
+  let newestIndexed: string | undefined;
+  for (const date of recorded.keys()) if (newestIndexed === undefined || date > newestIndexed) newestIndexed = date;
   const present = new Set(archive.map((d) => d.date));
-  for (const date of [...indexed.keys()].sort()) if (!present.has(date)) refuse(`${date} was indexed but is no longer there`);
+  const gone = [...recorded.keys()].filter((date) => !present.has(date));
+  for (const date of gone.sort()) refuse(`${date} was indexed but is no longer there`);
   for (const day of archive) {
-    const known = indexed.get(day.date);
+    const known = recorded.get(day.date)?.sha256;
     if (day.pending) {
       plan.skipped.push({
         date: day.date,

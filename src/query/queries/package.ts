@@ -1,8 +1,8 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { CustodyError } from '../../errors.js';
-import { all, archivePath, type Answer, type DayRange, type Row } from '../answer.js';
+import { archivePath, type Answer, type DayRange, type Row } from '../answer.js';
 import { splitPurl } from '../purl.js';
-import { documentUses } from '../uses.js';
+import { allArrays, documentUses } from '../uses.js';
 import { compareVersions, parseVersionRange, type VersionRange } from '../version-range.js';
 
 export interface PackageQuery {
@@ -41,14 +41,18 @@ export function preparePackage(query: PackageQuery): PackageMatch {
  */
 export function queryPackage(db: DatabaseSync, match: PackageMatch, range: DayRange): Answer {
   const columns = ['date', 'ref', 'digest', 'name', 'version', 'purl', 'sbom', 'format', 'valid'];
-  const candidates = match.purlName
-    ? all<Component>(db, 'SELECT document_id, name, version, purl FROM components WHERE purl_name = ?', match.purlName)
-    : all<Component>(db, 'SELECT document_id, name, version, purl FROM components WHERE name = ? OR short_name = ?', match.name!, match.name!);
+  // Columns by position: document_id, name, version, purl (a row object each would be read once).
+  const candidates = (
+    match.purlName
+      ? allArrays(db, 'SELECT document_id, name, version, purl FROM components WHERE purl_name = ?', match.purlName)
+      : allArrays(db, 'SELECT document_id, name, version, purl FROM components WHERE name = ? OR short_name = ?', match.name!, match.name!)
+  ) as Component[];
   const byDocument = new Map<number, Component[]>();
   for (const c of candidates) {
-    if (match.range && !match.range.test(c.version ?? (c.purl ? splitPurl(c.purl).version : undefined))) continue;
-    let list = byDocument.get(c.document_id);
-    if (!list) byDocument.set(c.document_id, (list = []));
+    const documentId = c[0];
+    if (match.range && !match.range.test(c[2] ?? (c[3] ? splitPurl(c[3]).version : undefined))) continue;
+    let list = byDocument.get(documentId);
+    if (!list) byDocument.set(documentId, (list = []));
     list.push(c);
   }
   if (byDocument.size === 0) return { columns, rows: [] };
@@ -60,9 +64,9 @@ export function queryPackage(db: DatabaseSync, match: PackageMatch, range: DayRa
         date: use.date,
         ref: use.subject.ref,
         digest: use.subject.digest,
-        name: c.name,
-        version: c.version,
-        purl: c.purl,
+        name: c[1],
+        version: c[2],
+        purl: c[3],
         sbom,
         format: use.format,
         valid: use.valid,
@@ -72,12 +76,8 @@ export function queryPackage(db: DatabaseSync, match: PackageMatch, range: DayRa
   return { columns, rows };
 }
 
-interface Component {
-  document_id: number;
-  name: string;
-  version: string | null;
-  purl: string | null;
-}
+/** A component row: document id, name, version, purl. */
+type Component = [number, string, string | null, string | null];
 
 /** The version a purl names: the same string, or the same version by compareVersions (`2.14` = `2.14.0`). */
 function exactVersion(version: string): VersionRange {

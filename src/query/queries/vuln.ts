@@ -4,7 +4,7 @@ import type { Finding } from '../../gate/facts/findings.js';
 import type { VexProduct, VexStatement, VexStatus } from '../../gate/facts/openvex.js';
 import type { Severity } from '../../gate/policy/types.js';
 import { decidingStatement, type ImageIdentity, type VexDocument, type VexVerdict } from '../../gate/rules/vex-match.js';
-import { all, archivePath, type Answer, type DayRange, type Row } from '../answer.js';
+import { archivePath, type Answer, type DayRange, type Row } from '../answer.js';
 import { allArrays, compareBinary, documentUses, type DocumentUse } from '../uses.js';
 
 export interface VulnQuery {
@@ -54,7 +54,9 @@ export function queryVuln(db: DatabaseSync, id: string, range: DayRange): Answer
   const decide = decider(vexByImage(db, [...names], uses));
   const rows: Row[] = [];
   for (const use of uses) {
-    const scan = archivePath(use.date, use.subject.path, use.path);
+    // The image-day's folder, `DATE/images/…/`: the scan's path and the VEX document's (archivePath) start with it.
+    const folder = archivePath(use.date, use.subject.path, '');
+    const scan = folder + use.path;
     for (const listed of byDocument.get(use.documentId)!) {
       const f = listed.row;
       const verdict = decide(use, listed);
@@ -68,7 +70,7 @@ export function queryVuln(db: DatabaseSync, id: string, range: DayRange): Answer
         version: f.version,
         vex: verdict?.statement.status ?? null,
         justification: verdict?.statement.justification ?? null,
-        vex_document: verdict ? archivePath(use.date, use.subject.path, verdict.evidence) : null,
+        vex_document: verdict ? folder + verdict.evidence : null,
         scan,
         scanner: f.scanner,
         valid: use.valid,
@@ -87,7 +89,7 @@ interface Listed {
 
 /** The scan reports listing the vulnerability, each with its findings of it; a report listing the same finding twice (one package under two targets) has it once. */
 function findingsByDocument(db: DatabaseSync, id: string): Map<number, Listed[]> {
-  const findings = all<FindingRow>(
+  const findings = allArrays(
     db,
     `SELECT f.document_id, f.vulnerability, f.aliases, f.severity, f.package, f.version, f.purl, d.scanner
        FROM finding_names n JOIN findings f ON f.id = n.finding_id JOIN documents d ON d.id = f.document_id
@@ -98,7 +100,17 @@ function findingsByDocument(db: DatabaseSync, id: string): Map<number, Listed[]>
   const listed = new Set<string>();
   // The same finding in report after report: one Finding, one number.
   const sameness = new Map<string, { finding: Finding; same: number }>();
-  for (const row of findings) {
+  for (const r of findings) {
+    const row = {
+      document_id: r[0],
+      vulnerability: r[1],
+      aliases: r[2],
+      severity: r[3],
+      package: r[4],
+      version: r[5],
+      purl: r[6],
+      scanner: r[7],
+    } as FindingRow;
     const key = `${row.document_id}\u0000${row.vulnerability}\u0000${row.package ?? ''}\u0000${row.version ?? ''}\u0000${row.purl ?? ''}`;
     if (listed.has(key)) continue;
     listed.add(key);
@@ -115,8 +127,8 @@ function findingsByDocument(db: DatabaseSync, id: string): Map<number, Listed[]>
 /** The valid VEX documents of an image-day: image-days with the same paths and documents share one, and its verdicts. */
 interface VexDocuments {
   documents: VexDocument[];
-  /** Verdicts decided with these documents, by subject id, then finding (Listed.same). */
-  decided: Map<number, Map<number, VexVerdict | undefined>>;
+  /** Verdicts decided with these documents, by subject id, then finding (Listed.same); null when none applies. */
+  decided: Map<number, Map<number, VexVerdict | null>>;
 }
 
 /**
@@ -132,11 +144,12 @@ function decider(vex: Map<number, VexDocuments>): (use: DocumentUse, listed: Lis
     // The subject fixes the digest, platforms and repository the statements are matched against.
     let decided = set.decided.get(subject.id);
     if (!decided) set.decided.set(subject.id, (decided = new Map()));
-    if (decided.has(same)) return decided.get(same);
+    const known = decided.get(same);
+    if (known !== undefined) return known ?? undefined;
     const identity: ImageIdentity = { digests: [...(subject.digest ? [subject.digest] : []), ...(JSON.parse(subject.platforms) as string[])] };
     if (subject.repository && !subject.repository.startsWith('oci:')) identity.repository = subject.repository;
     const verdict = decidingStatement(finding, set.documents, identity);
-    decided.set(same, verdict);
+    decided.set(same, verdict ?? null);
     return verdict;
   };
 }
@@ -148,7 +161,8 @@ function decider(vex: Map<number, VexDocuments>): (use: DocumentUse, listed: Lis
  */
 function vexByImage(db: DatabaseSync, names: string[], scans: readonly DocumentUse[]): Map<number, VexDocuments> {
   const statements = new Map<number, VexStatement[]>();
-  for (const row of all<VexRow>(
+  // Columns by position: id, document_id, vulnerability, aliases, status, justification, timestamp, products.
+  for (const row of allArrays(
     db,
     `SELECT DISTINCT s.id, s.document_id, s.vulnerability, s.aliases, s.status, s.justification, s.timestamp, s.products
        FROM vex_names n JOIN vex_statements s ON s.id = n.statement_id
@@ -156,15 +170,16 @@ function vexByImage(db: DatabaseSync, names: string[], scans: readonly DocumentU
     JSON.stringify(names),
   )) {
     const statement: VexStatement = {
-      vulnerability: row.vulnerability,
-      aliases: JSON.parse(row.aliases) as string[],
-      products: JSON.parse(row.products) as VexProduct[],
-      status: row.status as VexStatus,
+      vulnerability: row[2] as string,
+      aliases: JSON.parse(row[3] as string) as string[],
+      products: JSON.parse(row[7] as string) as VexProduct[],
+      status: row[4] as VexStatus,
     };
-    if (row.justification !== null) statement.justification = row.justification;
-    if (row.timestamp !== null) statement.timestamp = row.timestamp;
-    let list = statements.get(row.document_id);
-    if (!list) statements.set(row.document_id, (list = []));
+    if (row[5] !== null) statement.justification = row[5] as string;
+    if (row[6] !== null) statement.timestamp = row[6] as string;
+    const documentId = row[1] as number;
+    let list = statements.get(documentId);
+    if (!list) statements.set(documentId, (list = []));
     list.push(statement);
   }
   const out = new Map<number, VexDocuments>();
@@ -183,26 +198,58 @@ function vexByImage(db: DatabaseSync, names: string[], scans: readonly DocumentU
       WHERE e.document_id IN (SELECT value FROM json_each(?)) AND e.valid = 1 AND +e.subject_id IN (SELECT value FROM json_each(?))`,
     JSON.stringify([...statements.keys()]),
     JSON.stringify([...subjectIds]),
-  ) as [number, string, number][];
-  const byImage = new Map<number, [number, string, number][]>();
+  ) as VexUse[];
+  return groupByImage(uses, imageIds, statements);
+}
+
+/** A use of a VEX document: image id, evidence path, document id. */
+type VexUse = [number, string, number];
+
+/**
+ * The VEX documents of each image-day of these uses, in path order, one per
+ * path: image-days with the same documents share one VexDocuments (the same
+ * set on another day decides the same way). Most image-days have one
+ * document: those are shared by document and path, with no key built.
+ */
+function groupByImage(uses: readonly VexUse[], imageIds: ReadonlySet<number>, statements: ReadonlyMap<number, VexStatement[]>): Map<number, VexDocuments> {
+  const first = new Map<number, VexUse>();
+  const more = new Map<number, VexUse[]>();
   for (const use of uses) {
     if (!imageIds.has(use[0])) continue;
-    const list = byImage.get(use[0]);
-    if (list) list.push(use);
-    else byImage.set(use[0], [use]);
+    const seen = first.get(use[0]);
+    if (seen === undefined) first.set(use[0], use);
+    else {
+      const list = more.get(use[0]);
+      if (list) list.push(use);
+      else more.set(use[0], [seen, use]);
+    }
   }
-  // Which documents an image-day has, in path order, one per path: the same set on another day decides the same way.
+  const single = new Map<number, Map<string, VexDocuments>>();
   const sets = new Map<string, VexDocuments>();
-  byImage.forEach((list, imageId) => {
-    if (list.length > 1) list.sort((a, b) => compareBinary(a[1], b[1]));
-    const kept = list.length === 1 ? list : list.filter((use, i) => i === 0 || list.findIndex((u) => u[1] === use[1]) === i);
+  const one = (use: VexUse): VexDocuments => {
+    let byPath = single.get(use[2]);
+    if (!byPath) single.set(use[2], (byPath = new Map()));
+    let set = byPath.get(use[1]);
+    if (!set) byPath.set(use[1], (set = { documents: [{ evidence: use[1], statements: statements.get(use[2])! }], decided: new Map() }));
+    return set;
+  };
+  const out = new Map<number, VexDocuments>();
+  first.forEach((use, imageId) => {
+    const list = more.get(imageId);
+    if (!list) {
+      out.set(imageId, one(use));
+      return;
+    }
+    list.sort((a, b) => compareBinary(a[1], b[1]));
+    const kept = list.filter((use, i) => i === 0 || list.findIndex((u) => u[1] === use[1]) === i);
+    if (kept.length === 1) {
+      out.set(imageId, one(kept[0]!));
+      return;
+    }
     let key = '';
     for (const use of kept) key += `${use[1]}\u0000${use[2]}\u0000`;
     let set = sets.get(key);
-    if (!set) {
-      const documents = kept.map((use) => ({ evidence: use[1], statements: statements.get(use[2])! }));
-      sets.set(key, (set = { documents, decided: new Map() }));
-    }
+    if (!set) sets.set(key, (set = { documents: kept.map((use) => ({ evidence: use[1], statements: statements.get(use[2])! })), decided: new Map() }));
     out.set(imageId, set);
   });
   return out;
@@ -224,15 +271,4 @@ interface FindingRow {
   version: string | null;
   purl: string | null;
   scanner: string | null;
-}
-
-interface VexRow {
-  id: number;
-  document_id: number;
-  vulnerability: string;
-  aliases: string;
-  status: string;
-  justification: string | null;
-  timestamp: string | null;
-  products: string;
 }
