@@ -3,7 +3,7 @@ import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { CustodyError } from '../errors.js';
-import type { ArchiveTree } from '../verify/tree-source.js';
+import { dayFoldersOf, type ArchiveTree } from '../verify/tree-source.js';
 import { verifyArchive, type CheckedDay, type VerifyOptions, type VerifyReport } from '../verify/verify.js';
 import type { VerifyProblem } from '../verify/types.js';
 import { readTarFiles } from './tar-files.js';
@@ -68,10 +68,9 @@ export async function openVerified(path: string, options: VerifyOptions = {}): P
   const days =
     verify.target === 'day'
       ? [await dayAlone(path, files)]
-      : tree.entries
-          .filter((e) => e.type === 'dir' && !e.path.includes('/') && DATE_PATTERN.test(e.path))
-          .map((e) => ({ date: e.path, prefix: e.path }))
-          .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+      : dayFoldersOf(tree)
+          .sort()
+          .map((date) => ({ date, prefix: date }));
   return { path, target: verify.target as VerifiedArchive['target'], verify, days, files };
 }
 

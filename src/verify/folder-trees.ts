@@ -69,10 +69,14 @@ export class FolderTrees implements TreeSource {
     this.#folders = folders;
     this.#ahead = Math.max(1, threads) * AHEAD_PER_THREAD;
     for (let i = 0; i < Math.max(1, threads); i++) {
-      const thread: Thread = { worker: startHashWorker(WALKER_YOUNG_GENERATION_MB), jobs: [] };
-      thread.worker.on('message', (walked: WalkedFolder) => this.#received(thread, walked));
-      thread.worker.on('error', (err: Error) => this.#fail(err));
-      thread.worker.on('exit', (code: number) => this.#fail(new Error(`a hashing worker stopped (exit code ${code}) before it finished`)));
+      const thread: Thread = {
+        worker: startHashWorker({
+          youngGenerationMb: WALKER_YOUNG_GENERATION_MB,
+          onMessage: (walked: WalkedFolder) => this.#received(thread, walked),
+          onFail: (err) => this.#fail(err),
+        }),
+        jobs: [],
+      };
       this.#threads.push(thread);
     }
     this.#post();
@@ -115,12 +119,12 @@ export class FolderTrees implements TreeSource {
 
   #received(thread: Thread, walked: WalkedFolder): void {
     const index = thread.jobs.shift()!;
+    this.#done.set(index, walked);
     if (this.#waiting?.index === index) {
       const { resolve } = this.#waiting;
       this.#waiting = undefined;
-      this.#done.set(index, walked);
       resolve(walked);
-    } else this.#done.set(index, walked);
+    }
     this.#post();
   }
 

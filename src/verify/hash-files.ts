@@ -105,11 +105,10 @@ export class HashPool {
 
   #start(): void {
     while (this.#threads.length < this.#size - 1) {
-      const worker = startHashWorker();
-      const thread: Thread = { worker, batches: [] };
-      worker.on('message', (results: HashedBatch) => this.#received(thread, results));
-      worker.on('error', (err: Error) => this.#fail(err));
-      worker.on('exit', (code: number) => this.#fail(new Error(`a hashing worker stopped (exit code ${code}) before it finished`)));
+      const thread: Thread = {
+        worker: startHashWorker({ onMessage: (results: HashedBatch) => this.#received(thread, results), onFail: (err) => this.#fail(err) }),
+        batches: [],
+      };
       this.#threads.push(thread);
     }
   }
@@ -158,10 +157,21 @@ export class HashPool {
  * whole folders allocates their entries: give it more, or it spends its time
  * collecting garbage.
  */
-export function startHashWorker(youngGenerationMb = 4): Worker {
+export function startHashWorker<T>({ youngGenerationMb = 4, onMessage, onFail }: HashWorkerEvents<T>): Worker {
   const worker = new Worker(WORKER_URL, { resourceLimits: { maxYoungGenerationSizeMb: youngGenerationMb } });
   worker.unref();
+  worker.on('message', onMessage);
+  worker.on('error', onFail);
+  // A worker only stops when it is terminated (close) or dies: either way, what it held is lost.
+  worker.on('exit', (code: number) => onFail(new Error(`a hashing worker stopped (exit code ${code}) before it finished`)));
   return worker;
+}
+
+/** What a hashing worker's owner hears: each answer, in order, and its failure (an error thrown in it, or its end). */
+export interface HashWorkerEvents<T> {
+  youngGenerationMb?: number;
+  onMessage: (answer: T) => void;
+  onFail: (err: Error) => void;
 }
 
 /** A file's result as a digest (or its error) in a map of them. */

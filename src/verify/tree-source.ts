@@ -4,6 +4,7 @@ import { HashPool, type FileDigest } from './hash-files.js';
 import { walkTree, type WalkOptions } from './tree.js';
 import type { TreeEntry } from './walk-steps.js';
 import type { Problem, VerifyProblemCode } from '../types.js';
+import { DATE_PATTERN } from '../lib/archive-format.js';
 
 /**
  * What verification reads: the entries of an archive folder (or of an
@@ -140,4 +141,9 @@ class CombinedDigests implements ReadonlyMap<string, FileDigest | Error> {
   [Symbol.iterator](): MapIterator<[string, FileDigest | Error]> {
     return this.entries();
   }
+}
+
+/** The day folders directly under the top of a tree (YYYY-MM-DD), in the order of its entries. */
+export function dayFoldersOf(tree: ArchiveTree): string[] {
+  return tree.entries.filter((e) => e.type === 'dir' && !e.path.includes('/') && DATE_PATTERN.test(e.path)).map((e) => e.path);
 }

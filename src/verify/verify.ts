@@ -13,7 +13,7 @@ import { readJournals, type JournalContext } from './journal-check.js';
 import { capProblems, capWarnings } from './problem-cap.js';
 import { folderTrees } from './folder-trees.js';
 import type { Verdicts } from './signatures.js';
-import { combineTrees, diskTree, type ArchiveTree } from './tree-source.js';
+import { combineTrees, dayFoldersOf, diskTree, type ArchiveTree } from './tree-source.js';
 import type { TreeEntry } from './walk-steps.js';
 import type { VerifyOptions, VerifyReport, VerifyTarget } from './types.js';
 import type { VerifyProblem } from './types.js';
@@ -56,7 +56,7 @@ export async function verifyArchive(path: string, options: VerifyOptions = {}): 
  */
 async function verifyRoot(root: string, options: VerifyOptions): Promise<VerifyReport> {
   const rest = await diskTree(root, options.concurrency, { notEntered: (name) => name === INDEX_DIR || DATE_PATTERN.test(name) });
-  const dayDates = dayDatesOf(rest);
+  const dayDates = dayFoldersOf(rest);
   const days = new Set(dayDates);
   rest.entries = rest.entries.filter((e) => !(e.type === 'dir' && days.has(e.path)));
   const verdicts: Verdicts = new Map();
@@ -87,7 +87,7 @@ export async function verifyTree(
   folderDate: string | undefined,
   options: VerifyOptions = {},
 ): Promise<VerifyReport> {
-  const part = await checkPart(tree, target, folderDate, options, dayDatesOf(tree), new Map());
+  const part = await checkPart(tree, target, folderDate, options, dayFoldersOf(tree), new Map());
   return report(target, label, [part], options.chain && target === 'root' ? checkChain(part.days) : []);
 }
 
@@ -169,11 +169,6 @@ function report(target: VerifyTarget, label: string, parts: readonly PartResult[
   };
 }
 
-/** The day folders directly under the top of a tree, in order. */
-function dayDatesOf(tree: ArchiveTree): string[] {
-  return tree.entries.filter((e) => e.type === 'dir' && !e.path.includes('/') && DATE_PATTERN.test(e.path)).map((e) => e.path);
-}
-
 /** The checks of the target: one image folder, one day folder, or every day folder of a root or an export. */
 async function checkTarget(
   context: VerifyContext,
@@ -184,11 +179,7 @@ async function checkTarget(
   if (target === 'image') await checkImageFolder(context, '', context.options.outerTrust);
   else if (target === 'day') await checkDayFolder(context, '', folderDate);
   else {
-    for (const entry of context.tree.entries) {
-      if (entry.type === 'dir' && !entry.path.includes('/') && DATE_PATTERN.test(entry.path)) {
-        days.push({ date: entry.path, manifest: await checkDayFolder(context, entry.path, entry.path) });
-      }
-    }
+    for (const date of dayFoldersOf(context.tree)) days.push({ date, manifest: await checkDayFolder(context, date, date) });
   }
   if (target === 'export') await checkExportSums(context);
   return days;
