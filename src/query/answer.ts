@@ -4,9 +4,23 @@ import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
 export type Cell = string | number | boolean | null;
 export type Row = Record<string, Cell>;
 
+/**
+ * Rows as arrays of cells in column order: what CSV and the text table are
+ * written from, with no object per row (a year's answer has thousands of
+ * rows, and a query process is short: every object made costs it).
+ */
 export interface Answer {
   columns: string[];
-  rows: Row[];
+  cells: Cell[][];
+}
+
+/** The rows as objects keyed by column name (JSON, the library's `rows`). */
+export function rowObjects(columns: readonly string[], cells: readonly Cell[][]): Row[] {
+  return cells.map((cells) => {
+    const row: Row = {};
+    for (let i = 0; i < columns.length; i++) row[columns[i]!] = cells[i] ?? null;
+    return row;
+  });
 }
 
 /** Days a query looks at, both ends included (`YYYY-MM-DD`). */

@@ -7,18 +7,32 @@ import type { Cell } from './answer.js';
  * (OWASP, CSV injection): archive strings are hostile, and a spreadsheet
  * would run them as formulas.
  */
-export function toCsv(columns: readonly string[], rows: readonly Record<string, Cell>[]): string {
-  // One string grown line by line: V8 joins the pieces once, when the text is first read.
+export function toCsv(columns: readonly string[], rows: readonly (readonly Cell[])[]): string {
+  let out = '';
+  writeCsv(columns, rows, (text) => (out += text));
+  return out;
+}
+
+/**
+ * The same CSV, handed to `write` in pieces of about CHUNK characters that
+ * end at a line end: a year's answer (megabytes) is never one string, so
+ * it is never copied whole to be flattened, checked or encoded.
+ */
+export function writeCsv(columns: readonly string[], rows: readonly (readonly Cell[])[], write: (text: string) => void): void {
   let out = `${columns.map(csvField).join(',')}\r\n`;
-  const fields = new Array<Cell>(columns.length);
-  for (const row of rows) {
-    for (let i = 0; i < columns.length; i++) fields[i] = row[columns[i]!] ?? null;
+  for (const fields of rows) {
     // Most lines need nothing done to any field: joined as they are (null as empty), checked once.
     const plain = fields.join(',');
     out += `${isPlainLine(plain, columns.length) ? plain : fields.map(csvField).join(',')}\r\n`;
+    if (out.length >= CHUNK) {
+      write(out);
+      out = '';
+    }
   }
-  return out;
+  write(out);
 }
+
+const CHUNK = 1 << 16;
 
 /**
  * Whether a line joined from `count` fields holds each field as csvField

@@ -1,6 +1,6 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { CustodyError } from '../errors.js';
-import type { Answer, DayRange } from './answer.js';
+import { rowObjects, type Answer, type DayRange, type Row } from './answer.js';
 import { refreshIndex, type IndexOptions, type IndexUpdate } from './index-archive.js';
 import type { ImageQuery } from './queries/image.js';
 import { MISSING_KINDS, queryMissing, type MissingQuery } from './queries/missing.js';
@@ -26,6 +26,8 @@ export interface QueryResult extends Answer {
   days: { count: number; first: string | null; last: string | null };
   /** What bringing the index up to date took (indexNotices() says it in words). */
   index: IndexUpdate;
+  /** The rows as objects keyed by column (made from `cells` when first read). */
+  readonly rows: Row[];
 }
 
 /**
@@ -44,10 +46,16 @@ export async function queryArchive(root: string, query: Query, options: QueryOpt
     const days = db
       .prepare('SELECT count(*) AS count, min(date) AS first, max(date) AS last FROM days WHERE date >= ? AND date <= ?')
       .get(range.since, range.until) as QueryResult['days'];
-    return { query, root, since: options.since ?? null, until: options.until ?? null, days, index: report, ...answer };
+    return withRows({ query, root, since: options.since ?? null, until: options.until ?? null, days, index: report, ...answer });
   } finally {
     db.close();
   }
+}
+
+/** The result with `rows`, made from its cells once, when first read: CSV and the text table never need them. */
+function withRows(result: Omit<QueryResult, 'rows'>): QueryResult {
+  let rows: Row[] | undefined;
+  return Object.defineProperty(result, 'rows', { enumerable: true, get: () => (rows ??= rowObjects(result.columns, result.cells)) }) as QueryResult;
 }
 
 /** The question, checked, ready to run; only its own module is loaded (a short-lived process pays for each). */

@@ -1,5 +1,5 @@
 import type { Cell } from './answer.js';
-import { toCsv } from './csv.js';
+import { writeCsv } from './csv.js';
 import { indexWork, type IndexReport } from './index-archive.js';
 import type { QueryResult } from './query.js';
 import { escapeText } from './text-escape.js';
@@ -8,10 +8,22 @@ export const QUERY_FORMATS = ['text', 'json', 'csv'] as const;
 export type QueryFormat = (typeof QUERY_FORMATS)[number];
 
 export function renderQuery(result: QueryResult, format: QueryFormat): string {
-  if (format === 'csv') return toCsv(result.columns, result.rows);
+  let out = '';
+  writeQuery(result, format, (text) => (out += text));
+  return out;
+}
+
+/** The answer in that format, handed to `write` in one piece, or in pieces ending at line ends (CSV: see writeCsv). */
+export function writeQuery(result: QueryResult, format: QueryFormat, write: (text: string) => void): void {
+  if (format === 'csv') writeCsv(result.columns, result.cells, write);
+  else write(formatWhole(result, format));
+}
+
+function formatWhole(result: QueryResult, format: Exclude<QueryFormat, 'csv'>): string {
   if (format === 'json') {
-    const { index, ...rest } = result;
-    return `${JSON.stringify({ ...rest, index: { path: index.index, rebuilt: index.rebuilt, added: index.days.added, reindexed: index.days.reindexed, skipped: index.days.skipped } }, null, 2)}\n`;
+    const { query, root, since, until, days, columns, rows, index } = result;
+    const indexed = { path: index.index, rebuilt: index.rebuilt, added: index.days.added, reindexed: index.days.reindexed, skipped: index.days.skipped };
+    return `${JSON.stringify({ query, root, since, until, days, columns, rows, index: indexed }, null, 2)}\n`;
   }
   // Dates, references, digests and scanners repeat row after row: each distinct value is shown once.
   const shown = new Map<Cell, string>();
@@ -22,7 +34,7 @@ export function renderQuery(result: QueryResult, format: QueryFormat): string {
   };
   return textTable(
     result.columns,
-    result.rows.map((row) => result.columns.map((c) => cell(row[c] ?? null))),
+    result.cells.map((row) => row.map(cell)),
   );
 }
 

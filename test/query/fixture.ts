@@ -64,5 +64,8 @@ export async function indexJson(root: string, ...flags: string[]) {
 
 export async function queryJson(root: string, ...args: string[]) {
   const result = await runCli(['query', ...args, '--root', root, '--format', 'json']);
-  return { ...result, answer: result.stdout ? (JSON.parse(result.stdout) as { rows: Record<string, unknown>[]; days: { count: number } }) : undefined };
+  const answer = result.stdout ? (JSON.parse(result.stdout) as { rows: Record<string, unknown>[]; days: { count: number } }) : undefined;
+  // The documented shape, rows as objects keyed by column (the cells they are made from are not written).
+  if (answer) expect(Object.keys(answer)).toEqual(['query', 'root', 'since', 'until', 'days', 'columns', 'rows', 'index']);
+  return { ...result, answer };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { csvField, toCsv } from '../../src/query/csv.js';
+import { neutralizeControls } from '../../src/lib/escape.js';
+import { csvField, toCsv, writeCsv } from '../../src/query/csv.js';
 import { textTable } from '../../src/query/render.js';
 import { escapeText } from '../../src/query/text-escape.js';
 
@@ -35,8 +36,8 @@ describe('csvField and toCsv (RFC 4180)', () => {
       toCsv(
         ['a', 'b'],
         [
-          { a: 'x', b: null },
-          { a: 'y,z', b: 2 },
+          ['x', null],
+          ['y,z', 2],
         ],
       ),
     ).toBe('a,b\r\nx,\r\n"y,z",2\r\n');
@@ -44,12 +45,40 @@ describe('csvField and toCsv (RFC 4180)', () => {
   it('writes every line as csvField writes each field, whether the line is taken whole (nothing to quote) or field by field', () => {
     const values = ['plain', '', ' x', 'x ', '-1', -1, 3, '=1', '+a', '@b', 'a\rb', 'a\nb', 'a"b', 'x,y', 'tab\tend', '\u00a0lead', 'trail\u00a0', true, null];
     const rows = values.flatMap((v) => [
-      { a: v, b: 'ok', c: 'end' },
-      { a: 'ok', b: v, c: 'end' },
-      { a: 'ok', b: 'mid', c: v },
+      [v, 'ok', 'end'],
+      ['ok', v, 'end'],
+      ['ok', 'mid', v],
     ]);
-    const expected = ['a,b,c', ...rows.map((r) => [r.a, r.b, r.c].map(csvField).join(','))].map((line) => `${line}\r\n`).join('');
+    const expected = ['a,b,c', ...rows.map((r) => r.map(csvField).join(','))].map((line) => `${line}\r\n`).join('');
     expect(toCsv(['a', 'b', 'c'], rows)).toBe(expected);
+  });
+});
+
+describe('writeCsv: a large answer in pieces', () => {
+  // Values the output guard rewrites (a lone CR, an escape, a bidi override, a lone surrogate) or must leave (CRLF inside a quoted field).
+  const hostile = ['a\rb', 'cr at end\r', '\u001b[2J', 'x\u202ey', 'lone \ud800', 'pair \ud83d\ude00', 'line\r\nbreak', 'plain'];
+  const rows = Array.from({ length: 12000 }, (_, i) => [`2025-01-${String((i % 28) + 1).padStart(2, '0')}`, hostile[i % hostile.length]!, i, i % 3 === 0]);
+
+  it('hands over pieces that end at a line end and join to toCsv', () => {
+    const pieces: string[] = [];
+    writeCsv(['date', 'value', 'n', 'flag'], rows, (text) => pieces.push(text));
+    expect(pieces.length).toBeGreaterThan(3);
+    for (const piece of pieces) expect(piece.endsWith('\r\n')).toBe(true);
+    expect(pieces.join('')).toBe(toCsv(['date', 'value', 'n', 'flag'], rows));
+  });
+
+  it('guarded piece by piece, writes what guarding the whole text writes', () => {
+    const pieces: string[] = [];
+    writeCsv(['date', 'value', 'n', 'flag'], rows, (text) => pieces.push(neutralizeControls(text)));
+    const whole = neutralizeControls(toCsv(['date', 'value', 'n', 'flag'], rows));
+    expect(whole).not.toBe(toCsv(['date', 'value', 'n', 'flag'], rows));
+    expect(pieces.join('')).toBe(whole);
+  });
+
+  it('writes the header alone for no rows', () => {
+    const pieces: string[] = [];
+    writeCsv(['a', 'b'], [], (text) => pieces.push(text));
+    expect(pieces).toEqual(['a,b\r\n']);
   });
 });
 

@@ -46,8 +46,8 @@ store.insertEvidence(image, documentId, {
 } as unknown as EvidenceEntry);
 
 const names = (term: string, version?: string) =>
-  queryPackage(db, preparePackage({ kind: 'package', name: term, ...(version ? { version } : {}) }), { since: '0000-00-00', until: '9999-99-99' }).rows.map(
-    (r) => r.name,
+  queryPackage(db, preparePackage({ kind: 'package', name: term, ...(version ? { version } : {}) }), { since: '0000-00-00', until: '9999-99-99' }).cells.map(
+    (cells) => cells[3],
   );
 
 describe('query package names', () => {

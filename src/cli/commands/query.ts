@@ -2,7 +2,7 @@
 import { indexNotices } from '../../query/index-archive.js';
 import type { MissingKind } from '../../query/queries/missing.js';
 import { describeQuery, queryArchive, type Query } from '../../query/query.js';
-import { renderQuery, type QueryFormat } from '../../query/render.js';
+import { writeQuery, type QueryFormat } from '../../query/render.js';
 import { escapeText } from '../../query/text-escape.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import type { Io } from '../output.js';
@@ -33,7 +33,8 @@ export async function runQuery(args: QueryArgs, io: Io): Promise<ExitCode> {
     ...(args.until !== undefined ? { until: args.until } : {}),
   });
   for (const notice of indexNotices(result.index)) io.err(`custody: ${escapeText(notice)}\n`);
-  io.out(renderQuery(result, args.format ?? (args.json ? 'json' : 'text')));
+  // In pieces (CSV of a year is megabytes): each is checked by the output guard and written as it comes.
+  writeQuery(result, args.format ?? (args.json ? 'json' : 'text'), io.out);
   if (result.rows.length > 0) return EXIT.ok;
   const span = result.days.count === 0 ? 'no indexed day in range' : `${result.days.count} day(s), ${result.days.first} to ${result.days.last}`;
   io.err(`custody: nothing found: ${escapeText(describeQuery(result.query))} (${span})\n`);

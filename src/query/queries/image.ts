@@ -1,7 +1,7 @@
 import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
 import { SEVERITY_ORDER, type Severity } from '../../gate/policy/types.js';
 import { isDigest, parseReference } from '../../oci/reference.js';
-import { all, type Answer, type DayRange, type Row } from '../answer.js';
+import { all, type Answer, type Cell, type DayRange } from '../answer.js';
 import { referenceParts } from '../store.js';
 import { HAS } from './missing.js';
 
@@ -58,7 +58,7 @@ export function queryImage(db: DatabaseSync, match: ImageMatch, range: DayRange)
     range.since,
     range.until,
   );
-  if (images.length === 0) return { columns, rows: [] };
+  if (images.length === 0) return { columns, cells: [] };
   const ids = JSON.stringify(images.map((i) => i.id));
   const evidence = all<EvidenceRow>(
     db,
@@ -74,29 +74,28 @@ export function queryImage(db: DatabaseSync, match: ImageMatch, range: DayRange)
   for (const e of evidence) byImage.set(e.image_id, [...(byImage.get(e.image_id) ?? []), e]);
 
   const lastDigest = new Map<string, string | null>();
-  const rows: Row[] = images.map((image) => {
+  const cells: Cell[][] = images.map((image) => {
     const files = byImage.get(image.id) ?? [];
     const valid = files.filter((e) => e.valid === 1);
     const previous = lastDigest.get(image.ref);
     lastDigest.set(image.ref, image.digest);
-    return {
-      date: image.date,
-      ref: image.ref,
-      digest: image.digest,
-      digest_changed: previous !== undefined && previous !== image.digest,
-      status: image.status === 'failed' ? `failed: ${image.error ?? 'no reason recorded'}` : image.status,
-      signature: signatureSummary(files.filter((e) => e.is_signature)),
-      sbom: list(
-        valid.filter((e) => e.is_sbom).map((e) => `${e.sbom_format ?? 'sbom'}${e.component_count !== null ? ` (${e.component_count} components)` : ''}`),
-      ),
-      provenance: list(valid.filter((e) => e.provenance === 1).map((e) => e.builder_id ?? 'builder not named')),
-      scan: list(valid.filter((e) => e.is_scan).map((e) => `${e.scanner ?? 'scan'}: ${severities.get(e.document_id) ?? 'no findings'}`)),
-      vex: valid.reduce((n, e) => n + (e.vex_statement_count ?? 0), 0),
-      evidence: files.length,
-      invalid: files.length - valid.length,
-    };
+    // In columns' order: date, ref, digest, digest_changed, status, signature, sbom, provenance, scan, vex, evidence, invalid.
+    return [
+      image.date,
+      image.ref,
+      image.digest,
+      previous !== undefined && previous !== image.digest,
+      image.status === 'failed' ? `failed: ${image.error ?? 'no reason recorded'}` : image.status,
+      signatureSummary(files.filter((e) => e.is_signature)),
+      list(valid.filter((e) => e.is_sbom).map((e) => `${e.sbom_format ?? 'sbom'}${e.component_count !== null ? ` (${e.component_count} components)` : ''}`)),
+      list(valid.filter((e) => e.provenance === 1).map((e) => e.builder_id ?? 'builder not named')),
+      list(valid.filter((e) => e.is_scan).map((e) => `${e.scanner ?? 'scan'}: ${severities.get(e.document_id) ?? 'no findings'}`)),
+      valid.reduce((n, e) => n + (e.vex_statement_count ?? 0), 0),
+      files.length,
+      files.length - valid.length,
+    ];
   });
-  return { columns, rows };
+  return { columns, cells };
 }
 
 /** `verified: SIGNER` when a valid signature verified at archive time, else why not; `none` without one. */

@@ -39,18 +39,17 @@ export function queryMissing(db: DatabaseSync, what: MissingKind, range: DayRang
   );
   return {
     columns,
-    rows: rows.map((r) => ({
-      date: r.date,
-      ref: r.ref,
-      digest: r.digest,
-      status: r.status,
-      missing: what,
-      found:
-        r.present > 0
-          ? `${r.present} ${what} file(s), none valid`
-          : r.status === 'failed'
-            ? `nothing: the image failed (${r.error ?? 'no reason recorded'})`
-            : 'none',
-    })),
+    cells: rows.map((r) => [
+      r.date,
+      r.ref,
+      r.digest,
+      r.status,
+      what,
+      r.present > 0
+        ? `${r.present} ${what} file(s), none valid`
+        : r.status === 'failed'
+          ? `nothing: the image failed (${r.error ?? 'no reason recorded'})`
+          : 'none',
+    ]),
   };
 }

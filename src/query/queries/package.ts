@@ -1,6 +1,6 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { CustodyError } from '../../errors.js';
-import { archivePath, type Answer, type DayRange, type Row } from '../answer.js';
+import { archivePath, type Answer, type Cell, type DayRange } from '../answer.js';
 import { splitPurl } from '../purl.js';
 import { allArrays, documentUses } from '../uses.js';
 import { compareVersions, parseVersionRange, type VersionRange } from '../version-range.js';
@@ -55,25 +55,15 @@ export function queryPackage(db: DatabaseSync, match: PackageMatch, range: DayRa
     if (!list) byDocument.set(documentId, (list = []));
     list.push(c);
   }
-  if (byDocument.size === 0) return { columns, rows: [] };
-  const rows: Row[] = [];
+  if (byDocument.size === 0) return { columns, cells: [] };
+  const cells: Cell[][] = [];
   for (const use of documentUses(db, byDocument.keys(), range)) {
     const sbom = archivePath(use.date, use.subject.path, use.path);
     for (const c of byDocument.get(use.documentId)!) {
-      rows.push({
-        date: use.date,
-        ref: use.subject.ref,
-        digest: use.subject.digest,
-        name: c[1],
-        version: c[2],
-        purl: c[3],
-        sbom,
-        format: use.format,
-        valid: use.valid,
-      });
+      cells.push([use.date, use.subject.ref, use.subject.digest, c[1], c[2], c[3], sbom, use.format, use.valid]);
     }
   }
-  return { columns, rows };
+  return { columns, cells };
 }
 
 /** A component row: document id, name, version, purl. */

@@ -4,7 +4,7 @@ import type { Finding } from '../../gate/facts/findings.js';
 import type { VexProduct, VexStatement, VexStatus } from '../../gate/facts/openvex.js';
 import type { Severity } from '../../gate/policy/types.js';
 import { decidingStatement, type ImageIdentity, type VexDocument, type VexVerdict } from '../../gate/rules/vex-match.js';
-import { archivePath, type Answer, type DayRange, type Row } from '../answer.js';
+import { archivePath, type Answer, type Cell, type DayRange } from '../answer.js';
 import { allArrays, compareBinary, documentUses, type DocumentUse } from '../uses.js';
 
 export interface VulnQuery {
@@ -47,12 +47,12 @@ const COLUMNS = [
 export function queryVuln(db: DatabaseSync, id: string, range: DayRange): Answer {
   const columns = [...COLUMNS];
   const byDocument = findingsByDocument(db, id);
-  if (byDocument.size === 0) return { columns, rows: [] };
+  if (byDocument.size === 0) return { columns, cells: [] };
   const uses = documentUses(db, byDocument.keys(), range);
   const names = new Set<string>([id]);
   for (const list of byDocument.values()) for (const { finding } of list) for (const n of [finding.id, ...finding.aliases]) names.add(n.toUpperCase());
   const decide = decider(vexByImage(db, [...names], uses));
-  const rows: Row[] = [];
+  const cells: Cell[][] = [];
   for (const use of uses) {
     // The image-day's folder, `DATE/images/…/`: the scan's path and the VEX document's (archivePath) start with it.
     const folder = archivePath(use.date, use.subject.path, '');
@@ -60,24 +60,25 @@ export function queryVuln(db: DatabaseSync, id: string, range: DayRange): Answer
     for (const listed of byDocument.get(use.documentId)!) {
       const f = listed.row;
       const verdict = decide(use, listed);
-      rows.push({
-        date: use.date,
-        ref: use.subject.ref,
-        digest: use.subject.digest,
-        vulnerability: f.vulnerability,
-        severity: f.severity,
-        package: f.package ?? f.purl,
-        version: f.version,
-        vex: verdict?.statement.status ?? null,
-        justification: verdict?.statement.justification ?? null,
-        vex_document: verdict ? folder + verdict.evidence : null,
+      // In COLUMNS' order.
+      cells.push([
+        use.date,
+        use.subject.ref,
+        use.subject.digest,
+        f.vulnerability,
+        f.severity,
+        f.package ?? f.purl,
+        f.version,
+        verdict?.statement.status ?? null,
+        verdict?.statement.justification ?? null,
+        verdict ? folder + verdict.evidence : null,
         scan,
-        scanner: f.scanner,
-        valid: use.valid,
-      });
+        f.scanner,
+        use.valid,
+      ]);
     }
   }
-  return { columns, rows };
+  return { columns, cells };
 }
 
 /** A finding of a scan report, with what makes it the same finding in another report (the same facts decide the same way), as a number. */
