@@ -24,7 +24,7 @@ for (let i = 0; i < warmup + Number(runs); i++) {
   renderQuery(result, 'csv');
   const used = cpuUsage(cpu);
   const run = { ms: performance.now() - started, cpuMs: (used.user + used.system) / 1000 };
-  rows = result.rows.length;
+  rows = result.cells.length;
   first ??= run;
   if (i >= warmup && (!best || run.ms < best.ms)) best = run;
 }

@@ -42,15 +42,16 @@ export function documentUses(db: DatabaseSync, documentIds: Iterable<number>, ra
     range.until,
   );
   const subjects = subjectsById(db, new Set(rows.map((r) => r[3] as number)));
-  // Dates are ASCII (YYYY-MM-DD), so the number YYYYMMDD orders them; one string per day is kept.
-  const days = new Map<string, { date: string; day: number }>();
+  // Dates are ASCII (YYYY-MM-DD), so the number YYYYMMDD orders them. Uses are gathered per day, the days put
+  // in order, then each day's few uses sorted: far fewer comparisons than one sort of the year's thousands.
+  const days = new Map<string, { date: string; day: number; uses: RankedUse[] }>();
   // Indexed reads, no destructuring: in a short-lived process this loop runs before the JIT optimises it.
-  const uses: RankedUse[] = rows.map((r) => {
+  for (const r of rows) {
     const ranked = subjects.get(r[3] as number)!;
     const text = r[2] as string;
     let day = days.get(text);
-    if (!day) days.set(text, (day = { date: text, day: Number(text.replace(/-/g, '')) }));
-    return {
+    if (!day) days.set(text, (day = { date: text, day: Number(text.replace(/-/g, '')), uses: [] }));
+    day.uses.push({
       documentId: r[0] as number,
       imageId: r[1] as number,
       date: day.date,
@@ -58,16 +59,19 @@ export function documentUses(db: DatabaseSync, documentIds: Iterable<number>, ra
       path: r[4] as string,
       format: r[5] as string,
       valid: r[6] === 1,
-      day: day.day,
       rank: ranked.rank,
-    };
-  });
-  return uses.sort((a, b) => a.day - b.day || a.rank - b.rank || compareBinary(a.path, b.path) || a.imageId - b.imageId);
+    });
+  }
+  const uses: DocumentUse[] = [];
+  for (const day of [...days.values()].sort((a, b) => a.day - b.day)) {
+    day.uses.sort((a, b) => a.rank - b.rank || compareBinary(a.path, b.path) || a.imageId - b.imageId);
+    for (const use of day.uses) uses.push(use);
+  }
+  return uses;
 }
 
-/** A use, with its day as a number and its subject's rank by reference and digest (subjectsById). */
+/** A use, with its subject's rank by reference and digest (subjectsById). */
 interface RankedUse extends DocumentUse {
-  day: number;
   rank: number;
 }
 

@@ -35,7 +35,7 @@ export async function runQuery(args: QueryArgs, io: Io): Promise<ExitCode> {
   for (const notice of indexNotices(result.index)) io.err(`custody: ${escapeText(notice)}\n`);
   // In pieces (CSV of a year is megabytes): each is checked by the output guard and written as it comes.
   writeQuery(result, args.format ?? (args.json ? 'json' : 'text'), io.out);
-  if (result.rows.length > 0) return EXIT.ok;
+  if (result.cells.length > 0) return EXIT.ok;
   const span = result.days.count === 0 ? 'no indexed day in range' : `${result.days.count} day(s), ${result.days.first} to ${result.days.last}`;
   io.err(`custody: nothing found: ${escapeText(describeQuery(result.query))} (${span})\n`);
   return EXIT.finding;
