@@ -10,7 +10,9 @@
 //   user runs, so the figure the target is about) and as a library call in a
 //   running process (scripts/bench/query-library.mjs: best of 10 calls after
 //   5 warm-up calls, the first call's figures beside); beside them, a Node
-//   process that does nothing (`node -e 0`), the floor of any CLI process.
+//   process that does nothing (`node -e 0`), the floor of any CLI process,
+//   and the floor of each query (scripts/bench/query-floor.mjs: the same
+//   reads of the index by a bare node:sqlite process, nothing of custody).
 // Each figure is wall time and CPU time (user + system): on a machine shared
 // with other work, CPU time is the steadier of the two. The scan reads
 // 146,000 files: its wall time depends on whether they are in the page cache
@@ -21,17 +23,25 @@ import { join } from 'node:path';
 import { DEFAULTS, LOG4J, dayAt, writeSyntheticArchive } from '../lib/synthetic-archive.mjs';
 import { CLI, ROOT, fmt, scratch } from './common.mjs';
 
+const FLOOR = join(ROOT, 'scripts', 'bench', 'query-floor.mjs');
+
 const DAYS = Number(process.env.BENCH_INDEX_DAYS ?? 365);
 const IMAGES = Number(process.env.BENCH_INDEX_IMAGES ?? 200);
 /** An archive already generated with these options for the first DAYS - 1 days, to reuse (its last day is added, then removed again). */
 const REUSE = process.env.BENCH_INDEX_ARCHIVE;
 
-/** Run a command under /usr/bin/time: wall and CPU seconds, peak RSS in MB, exit code, stdout. */
+/**
+ * Run a command under /usr/bin/time: wall seconds (timed here, to the
+ * microsecond: GNU time's own is in hundredths, too coarse for a query),
+ * CPU seconds (user + system, in hundredths), peak RSS in MB, exit code, stdout.
+ */
 function timed(command, args) {
+  const started = process.hrtime.bigint();
   const result = spawnSync('/usr/bin/time', ['-f', 'BENCH %e %U %S %M', command, ...args], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const match = /BENCH ([\d.]+) ([\d.]+) ([\d.]+) (\d+)\s*$/.exec(result.stderr);
   if (!match) throw new Error(`could not time ${command}: ${result.stderr.slice(-500)}`);
-  return { seconds: Number(match[1]), cpu: Number(match[2]) + Number(match[3]), rssMb: Number(match[4]) / 1024, code: result.status, stdout: result.stdout };
+  return { seconds, cpu: Number(match[2]) + Number(match[3]), rssMb: Number(match[4]) / 1024, code: result.status, stdout: result.stdout };
 }
 
 /** Best of n runs after a warm-up, by wall time and by CPU time separately. */
@@ -84,14 +94,25 @@ export async function benchIndex() {
   if (scan.code !== 0) throw new Error('the JSON scan failed');
   const scanned = JSON.parse(scan.stdout);
   const range = `>=2.0.0 <${LOG4J.fixed}`;
-  const pkg = bestOf(5, process.execPath, [CLI, 'query', 'package', LOG4J.name, '--version', range, '--root', root, '--format', 'csv']);
-  const vuln = bestOf(5, process.execPath, [CLI, 'query', 'vuln', LOG4J.cve, '--root', root, '--format', 'csv']);
+  // Query processes: best of QUERY_RUNS, each beside its floor (query-floor.mjs), run in turn so that both see the same machine.
+  const QUERY_RUNS = Number(process.env.BENCH_QUERY_RUNS ?? 15);
+  const pkg = bestOf(QUERY_RUNS, process.execPath, [CLI, 'query', 'package', LOG4J.name, '--version', range, '--root', root, '--format', 'csv']);
+  const pkgFloor = bestOf(QUERY_RUNS, process.execPath, [FLOOR, root, 'package', LOG4J.name, '2.0.0', LOG4J.fixed]);
+  const vuln = bestOf(QUERY_RUNS, process.execPath, [CLI, 'query', 'vuln', LOG4J.cve, '--root', root, '--format', 'csv']);
+  const vulnFloor = bestOf(QUERY_RUNS, process.execPath, [FLOOR, root, 'vuln', LOG4J.cve]);
   for (const [name, q] of [
     ['package', pkg],
     ['vuln', vuln],
+    ['package (floor)', pkgFloor],
+    ['vuln (floor)', vulnFloor],
   ])
     if (q.code !== 0) throw new Error(`custody query ${name} found nothing on the benchmark archive`);
-  const floor = bestOf(5, process.execPath, ['-e', '0']);
+  for (const [name, q, floor] of [
+    ['package', pkg, pkgFloor],
+    ['vuln', vuln, vulnFloor],
+  ])
+    if (q.stdout.split('\n').length !== floor.stdout.split('\n').length) throw new Error(`the floor of query ${name} wrote another number of rows than custody`);
+  const floor = bestOf(QUERY_RUNS, process.execPath, ['-e', '0']);
   const library = (...args) => {
     const t = timed(process.execPath, [join(ROOT, 'scripts', 'bench', 'query-library.mjs'), root, '10', ...args]);
     if (t.code !== 0) throw new Error(`the library query ${args.join(' ')} failed`);
@@ -117,11 +138,13 @@ export async function benchIndex() {
       package: {
         rows: pkgLibrary.rows,
         cli: { seconds: pkg.seconds, cpu: pkg.cpu },
+        floor: { seconds: pkgFloor.seconds, cpu: pkgFloor.cpu },
         library: { ms: pkgLibrary.ms, cpuMs: pkgLibrary.cpuMs, first: pkgLibrary.first },
       },
       vuln: {
         rows: vulnLibrary.rows,
         cli: { seconds: vuln.seconds, cpu: vuln.cpu },
+        floor: { seconds: vulnFloor.seconds, cpu: vulnFloor.cpu },
         library: { ms: vulnLibrary.ms, cpuMs: vulnLibrary.cpuMs, first: vulnLibrary.first },
       },
     },
@@ -131,15 +154,16 @@ export async function benchIndex() {
   const q = result.queries;
   for (const query of Object.values(q)) {
     query.cli.ofScan = { wall: share(query.cli.seconds, scan.seconds), cpu: share(query.cli.cpu, scan.cpu) };
+    query.floor.ofScan = { wall: share(query.floor.seconds, scan.seconds), cpu: share(query.floor.cpu, scan.cpu) };
     query.library.ofScan = { wall: share(query.library.ms / 1000, scan.seconds), cpu: share(query.library.cpuMs / 1000, scan.cpu) };
   }
   /** A query's figures: the process first (the target is about it), then the library call. */
   const queryLine = (label, query) =>
-    `${label} (${query.rows} rows): custody process ${fmt(query.cli.seconds)} s wall = ${pct(query.cli.seconds, scan.seconds)} of the scan's, ${fmt(query.cli.cpu)} s CPU = ${pct(query.cli.cpu, scan.cpu)} (target < 1 %: ${query.cli.ofScan.wall < 1 ? 'met' : 'not met'} by wall, ${query.cli.ofScan.cpu < 1 ? 'met' : 'not met'} by CPU); library call ${fmt(query.library.ms, 0)} ms = ${pct(query.library.ms / 1000, scan.seconds)} wall, ${fmt(query.library.cpuMs, 0)} ms CPU = ${pct(query.library.cpuMs / 1000, scan.cpu)} (first call of the process: ${fmt(query.library.first.ms, 0)} ms wall, ${fmt(query.library.first.cpuMs, 0)} ms CPU)`;
+    `${label} (${query.rows} rows): custody process ${fmt(query.cli.seconds * 1000, 0)} ms wall = ${pct(query.cli.seconds, scan.seconds)} of the scan's, ${fmt(query.cli.cpu * 1000, 0)} ms CPU = ${pct(query.cli.cpu, scan.cpu)} (target < 1 %: ${query.cli.ofScan.wall < 1 ? 'met' : 'not met'} by wall, ${query.cli.ofScan.cpu < 1 ? 'met' : 'not met'} by CPU); its floor (the same reads by a bare node:sqlite process, query-floor.mjs) ${fmt(query.floor.seconds * 1000, 0)} ms wall = ${pct(query.floor.seconds, scan.seconds)}, ${fmt(query.floor.cpu * 1000, 0)} ms CPU = ${pct(query.floor.cpu, scan.cpu)}; library call ${fmt(query.library.ms, 0)} ms = ${pct(query.library.ms / 1000, scan.seconds)} wall, ${fmt(query.library.cpuMs, 0)} ms CPU = ${pct(query.library.cpuMs / 1000, scan.cpu)} (first call of the process: ${fmt(query.library.first.ms, 0)} ms wall, ${fmt(query.library.first.cpuMs, 0)} ms CPU)`;
   result.summary = [
     `index of ${DAYS - 1} days × ${IMAGES} images (${result.totals.evidence} evidence entries of ${result.totals.documents} documents) from scratch: ${ratio(full.seconds, full.cpu)} (RSS ${fmt(full.rssMb, 0)} MB); day ${DAYS} alone: ${ratio(incremental.seconds, incremental.cpu)} → ${fmt(result.fullOverIncremental.wall, 1)}× faster wall, ${fmt(result.fullOverIncremental.cpu, 1)}× CPU (target ≥ 20×)`,
     `JSON scan of ${scanned.manifests} manifests and ${scanned.sboms} SBOMs: ${ratio(scan.seconds, scan.cpu)}`,
-    `(a Node process that does nothing, node -e 0: ${fmt(floor.seconds)} s wall = ${pct(floor.seconds, scan.seconds)}, ${fmt(floor.cpu)} s CPU = ${pct(floor.cpu, scan.cpu)} of the scan's)`,
+    `(a Node process that does nothing, node -e 0: ${fmt(floor.seconds * 1000, 0)} ms wall = ${pct(floor.seconds, scan.seconds)}, ${fmt(floor.cpu * 1000, 0)} ms CPU = ${pct(floor.cpu, scan.cpu)} of the scan's)`,
     queryLine(`query package ${LOG4J.name} '${range}'`, q.package),
     queryLine(`query vuln ${LOG4J.cve}`, q.vuln),
   ].join('\n');
