@@ -4,6 +4,7 @@ import { INDEX_DIR } from '../lib/archive-format.js';
 import { assertRealFolders } from '../archive/real-folders.js';
 import { CustodyError } from '../errors.js';
 import { TOOL } from '../version.js';
+import { INDEX_WAIT_MS, indexFailure } from './index-errors.js';
 import { INDEX_FILE } from './paths.js';
 import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
 // Not `import … from 'node:fs'`: an ES import of node:fs builds its facade, whose getters load the fs streams (about 3 ms of a short run's start).
@@ -19,10 +20,11 @@ export interface OpenedIndex {
 /**
  * Open (or create) the index of a root. A file that is not an SQLite
  * database, or one of another schema version, is deleted and started
- * again: it is derived, never the source of anything. The folder gets a
+ * again: it is derived, never the source of anything; so is a file found
+ * damaged in use (`damaged`: what SQLite said of it). The folder gets a
  * `.gitignore` of `*`, so that no repository commits it wherever the root is.
  */
-export async function openIndex(root: string): Promise<OpenedIndex> {
+export async function openIndex(root: string, waitMs = INDEX_WAIT_MS, damaged?: string): Promise<OpenedIndex> {
   await assertRealFolders(root, INDEX_DIR);
   const dir = join(root, INDEX_DIR);
   const path = join(dir, INDEX_FILE);
@@ -34,17 +36,23 @@ export async function openIndex(root: string): Promise<OpenedIndex> {
     throw new CustodyError('DISK', `cannot create the index folder ${dir}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { cause: err });
   }
   refuseLink(path);
-  let db = connect(path);
+  if (damaged !== undefined) removeIndexFiles(path);
+  let db = connect(path, waitMs);
   const version = userVersion(db);
   if (version === SCHEMA_VERSION && hasTable(db, 'days')) return { db, path };
   const empty = version === 0 && !hasTable(db);
   db.close();
-  let fresh = `there was no index yet`;
+  let fresh = damaged !== undefined ? `${path} was damaged (${damaged})` : `there was no index yet`;
   if (!empty) {
     removeIndexFiles(path);
-    fresh = version === undefined ? `${path} was not a readable SQLite database` : `${path} had index format ${version}, this custody writes ${SCHEMA_VERSION}`;
+    fresh =
+      version === undefined
+        ? `${path} was not a readable SQLite database`
+        : version === SCHEMA_VERSION
+          ? `${path} was damaged (its tables could not be read)`
+          : `${path} had index format ${version}, this custody writes ${SCHEMA_VERSION}`;
   }
-  db = connect(path);
+  db = connect(path, waitMs);
   try {
     // Two runs may start on an empty root at once: the first to get the write lock creates the tables.
     db.exec('BEGIN IMMEDIATE');
@@ -56,12 +64,13 @@ export async function openIndex(root: string): Promise<OpenedIndex> {
   } catch (err) {
     if (db.isTransaction) db.exec('ROLLBACK');
     db.close();
-    throw new CustodyError('DISK', `cannot create the index ${path}: ${(err as Error).message}`, { cause: err });
+    const failure = indexFailure(err, path, waitMs);
+    throw failure instanceof CustodyError ? failure : new CustodyError('DISK', `cannot create the index ${path}: ${(err as Error).message}`, { cause: err });
   }
   return { db, path, fresh };
 }
 
-function connect(path: string): DatabaseSync {
+function connect(path: string, waitMs: number): DatabaseSync {
   let db: DatabaseSync;
   try {
     db = new DatabaseSync(path);
@@ -70,7 +79,7 @@ function connect(path: string): DatabaseSync {
   }
   try {
     // Another custody index or query may be writing: wait for it rather than fail.
-    db.exec('PRAGMA busy_timeout = 30000');
+    db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(waitMs))}`);
     db.exec('PRAGMA journal_mode = WAL');
     db.exec('PRAGMA synchronous = NORMAL');
     // A full build writes hundreds of thousands of rows: more pages cached than the 2 MB default.

@@ -1,6 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { listDayFolders, readArchiveDays } from './archive-days.js';
 import { indexableDays, planIsEmpty, planUpdate } from './plan.js';
+import { damageOf, indexFailure } from './index-errors.js';
 import { recordedDays, refreshStats } from './recorded-days.js';
 import type { IndexTotals } from './store.js';
 
@@ -9,6 +10,8 @@ export interface IndexOptions {
   rebuild?: boolean;
   /** Largest evidence file read for facts (default: the normaliser's limit). */
   maxBytes?: number;
+  /** How long to wait for another custody run writing the index before giving up with LOCKED, in ms (default 30 s). */
+  waitMs?: number;
 }
 
 /** What bringing an index up to date did. */
@@ -50,25 +53,48 @@ export interface IndexReport extends IndexUpdate {
  * the index file is unusable, or with `rebuild`.
  */
 export async function indexArchive(root: string, options: IndexOptions = {}): Promise<IndexReport> {
-  const { db, report } = await refreshIndex(root, options);
-  try {
-    const { IndexStore } = await import('./store.js');
-    return { ...report, totals: new IndexStore(db).totals() };
-  } finally {
-    db.close();
+  const { IndexStore } = await import('./store.js');
+  return withIndex(root, options, (db, report) => ({ ...report, totals: new IndexStore(db).totals() }));
+}
+
+/**
+ * Run `read` on the index of a root, brought up to date first, and close
+ * it. An index file found damaged, while it is brought up to date or read,
+ * is started afresh once and built from the archive (the report's `rebuilt`
+ * says so); SQLite's failures reach the caller as CustodyErrors (index-errors.ts).
+ */
+export async function withIndex<T>(root: string, options: IndexOptions, read: (db: DatabaseSync, report: IndexUpdate) => T): Promise<T> {
+  let damaged: string | undefined;
+  for (;;) {
+    let opened;
+    try {
+      opened = await refreshIndex(root, options, damaged);
+    } catch (err) {
+      if (damaged === undefined && (damaged = damageOf(err)) !== undefined) continue;
+      throw err;
+    }
+    try {
+      return read(opened.db, opened.report);
+    } catch (err) {
+      const failure = indexFailure(err, opened.report.index, options.waitMs);
+      if (damaged === undefined && (damaged = damageOf(failure)) !== undefined) continue;
+      throw failure;
+    } finally {
+      opened.db.close();
+    }
   }
 }
 
-/** The open, up-to-date index of a root, and what it took to bring it up to date (queries read from it). */
-export async function refreshIndex(root: string, options: IndexOptions = {}): Promise<{ db: DatabaseSync; report: IndexUpdate }> {
+/** The open, up-to-date index of a root, and what it took to bring it up to date (withIndex reads it and closes it). */
+export async function refreshIndex(root: string, options: IndexOptions = {}, damaged?: string): Promise<{ db: DatabaseSync; report: IndexUpdate }> {
   // Listing the days comes first: a path that is no archive root gets no index folder.
   const dates = listDayFolders(root);
   // node:sqlite loads only here: importing the library does not load it (Node 22 warns when it does).
   const { openIndex } = await import('./database.js');
-  const opened = await openIndex(root);
+  const opened = await openIndex(root, options.waitMs, damaged);
   const { db } = opened;
   try {
-    const reason = options.rebuild ? 'a rebuild was asked for' : opened.fresh;
+    const reason = options.rebuild && damaged === undefined ? 'a rebuild was asked for' : opened.fresh;
     const recorded = recordedDays(db);
     let archive = readArchiveDays(root, dates, reason === undefined ? recorded : new Map());
     let plan = planUpdate(recorded, archive);
@@ -101,7 +127,7 @@ export async function refreshIndex(root: string, options: IndexOptions = {}): Pr
     return { db, report };
   } catch (err) {
     db.close();
-    throw err;
+    throw indexFailure(err, opened.path, options.waitMs);
   }
 }
 

@@ -1,7 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { CustodyError } from '../errors.js';
 import { rowObjects, type Answer, type DayRange, type Row } from './answer.js';
-import { refreshIndex, type IndexOptions, type IndexUpdate } from './index-archive.js';
+import { withIndex, type IndexOptions, type IndexUpdate } from './index-archive.js';
 import type { ImageQuery } from './queries/image.js';
 import { MISSING_KINDS, queryMissing, type MissingQuery } from './queries/missing.js';
 import type { PackageQuery } from './queries/package.js';
@@ -40,16 +40,13 @@ export async function queryArchive(root: string, query: Query, options: QueryOpt
   const range: DayRange = { since: checkDay('--since', options.since) ?? '0000-00-00', until: checkDay('--until', options.until) ?? '9999-99-99' };
   if (range.since > range.until) throw new CustodyError('USAGE', `--since ${range.since} is after --until ${range.until}`);
   const run = await prepare(query);
-  const { db, report } = await refreshIndex(root, options);
-  try {
+  return withIndex(root, options, (db, report) => {
     const answer = run(db, range);
     const days = db
       .prepare('SELECT count(*) AS count, min(date) AS first, max(date) AS last FROM days WHERE date >= ? AND date <= ?')
       .get(range.since, range.until) as QueryResult['days'];
     return withRows({ query, root, since: options.since ?? null, until: options.until ?? null, days, index: report, ...answer });
-  } finally {
-    db.close();
-  }
+  });
 }
 
 /** The result with `rows`, made from its cells once, when first read: CSV and the text table never need them. */
