@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { enableCompileCache } from 'node:module';
-import { homedir } from 'node:os';
-import { isAbsolute, join } from 'node:path';
+import { join } from 'node:path';
+import { userCacheFolder } from '../lib/user-cache.js';
 import type { CommandContext } from './context.js';
 import { guardedIo, processIo, reportError, type Io } from './output.js';
 
@@ -24,23 +24,18 @@ export async function main(argv: readonly string[], given: Io = processIo, conte
 
 /**
  * Node's compile cache for the modules a command loads (compiling them is a
- * good part of a short command's start). Per user, as
- * caches go: code another account could write is never loaded. The
- * NODE_COMPILE_CACHE variable chooses another folder, NODE_DISABLE_COMPILE_CACHE=1
- * turns it off; a folder that cannot be written costs nothing but the cache.
+ * good part of a short command's start), in the user's cache folder
+ * (user-cache.ts). The NODE_COMPILE_CACHE variable chooses another folder,
+ * NODE_DISABLE_COMPILE_CACHE=1 turns it off; a folder that cannot be written
+ * costs nothing but the cache.
  */
 function enableModuleCache(): void {
   if (process.env.NODE_COMPILE_CACHE) {
     enableCompileCache();
     return;
   }
-  let base = process.env.XDG_CACHE_HOME;
-  try {
-    if (!base || !isAbsolute(base)) base = join(homedir(), '.cache');
-  } catch {
-    return; // no home folder: no cache
-  }
-  enableCompileCache(join(base, 'custody', 'node-compile-cache'));
+  const folder = userCacheFolder();
+  if (folder) enableCompileCache(join(folder, 'node-compile-cache'));
 }
 
 // Run as the program (also through npm's bin link), not when imported (the tests call main()).

@@ -3,18 +3,22 @@ import { DatabaseSync } from 'node:sqlite';
 import { INDEX_DIR } from '../lib/archive-format.js';
 import { assertRealFolders } from '../archive/real-folders.js';
 import { CustodyError } from '../errors.js';
+import { sha256Hex } from '../lib/hash.js';
+import { userCacheFolder } from '../lib/user-cache.js';
 import { TOOL } from '../version.js';
 import { INDEX_WAIT_MS, indexFailure } from './index-errors.js';
 import { INDEX_FILE } from './paths.js';
 import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
 // Not `import … from 'node:fs'`: an ES import of node:fs builds its facade, whose getters load the fs streams (about 3 ms of a short run's start).
-const { existsSync, lstatSync, mkdirSync, rmSync, writeFileSync } = process.getBuiltinModule('node:fs');
+const { accessSync, constants, existsSync, lstatSync, mkdirSync, realpathSync, rmSync, writeFileSync } = process.getBuiltinModule('node:fs');
 
 export interface OpenedIndex {
   db: DatabaseSync;
   path: string;
   /** Why the file was started afresh, as a clause after "because" (absent when an index of this version was opened). */
   fresh?: string;
+  /** Set when the index is kept outside the root (it cannot be written): why, e.g. `ROOT cannot be written (EROFS)`. */
+  outside?: string;
 }
 
 /**
@@ -25,21 +29,13 @@ export interface OpenedIndex {
  * `.gitignore` of `*`, so that no repository commits it wherever the root is.
  */
 export async function openIndex(root: string, waitMs = INDEX_WAIT_MS, damaged?: string): Promise<OpenedIndex> {
-  await assertRealFolders(root, INDEX_DIR);
-  const dir = join(root, INDEX_DIR);
+  const { dir, outside } = await indexFolder(root);
   const path = join(dir, INDEX_FILE);
-  try {
-    mkdirSync(dir, { recursive: true });
-    if (!existsSync(join(dir, '.gitignore')))
-      writeFileSync(join(dir, '.gitignore'), '# custody index: derived from the archive, rebuilt at will (custody index --rebuild)\n*\n');
-  } catch (err) {
-    throw new CustodyError('DISK', `cannot create the index folder ${dir}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { cause: err });
-  }
   refuseLink(path);
   if (damaged !== undefined) removeIndexFiles(path);
   let db = connect(path, waitMs);
   const version = userVersion(db);
-  if (version === SCHEMA_VERSION && hasTable(db, 'days')) return { db, path };
+  if (version === SCHEMA_VERSION && hasTable(db, 'days')) return { db, path, ...(outside ? { outside } : {}) };
   const empty = version === 0 && !hasTable(db);
   db.close();
   let fresh = damaged !== undefined ? `${path} was damaged (${damaged})` : `there was no index yet`;
@@ -67,7 +63,49 @@ export async function openIndex(root: string, waitMs = INDEX_WAIT_MS, damaged?: 
     const failure = indexFailure(err, path, waitMs);
     throw failure instanceof CustodyError ? failure : new CustodyError('DISK', `cannot create the index ${path}: ${(err as Error).message}`, { cause: err });
   }
-  return { db, path, fresh };
+  return { db, path, fresh, ...(outside ? { outside } : {}) };
+}
+
+/**
+ * Where a root's index is kept: `ROOT/.custody-index/` (with a `.gitignore`
+ * of `*`) when the root can be written; else, as for an archive on
+ * read-only media, a folder of the user's cache named for the root's real
+ * path (`~/.cache/custody/indexes/SHA256/`, user-cache.ts), and why.
+ */
+async function indexFolder(root: string): Promise<{ dir: string; outside?: string }> {
+  await assertRealFolders(root, INDEX_DIR);
+  const dir = join(root, INDEX_DIR);
+  try {
+    // Not recursive: the root is there (its days were listed), and a recursive mkdir on read-only media says ENOENT, not EROFS.
+    if (!existsSync(dir)) mkdirSync(dir);
+    accessSync(dir, constants.W_OK);
+    if (!existsSync(join(dir, '.gitignore')))
+      writeFileSync(join(dir, '.gitignore'), '# custody index: derived from the archive, rebuilt at will (custody index --rebuild)\n*\n');
+    return { dir };
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'EROFS' && code !== 'EACCES' && code !== 'EPERM')
+      throw new CustodyError('DISK', `cannot create the index folder ${dir}: ${code ?? String(err)}`, { cause: err });
+    const cache = userCacheFolder();
+    if (cache === undefined)
+      throw new CustodyError('DISK', `cannot create the index folder ${dir} (${code}), and there is no home folder to keep it in`, { cause: err });
+    const real = realpathSync(root);
+    const elsewhere = join(cache, 'indexes', sha256Hex(real));
+    try {
+      mkdirSync(elsewhere, { recursive: true, mode: 0o700 });
+      // For whoever looks into the cache: which archive this index describes.
+      writeFileSync(join(elsewhere, 'root'), `${real}\n`);
+    } catch (cause) {
+      throw new CustodyError(
+        'DISK',
+        `${root} cannot be written (${code}), nor the index folder ${elsewhere}: ${(cause as NodeJS.ErrnoException).code ?? String(cause)}`,
+        {
+          cause,
+        },
+      );
+    }
+    return { dir: elsewhere, outside: `${root} cannot be written (${code})` };
+  }
 }
 
 function connect(path: string, waitMs: number): DatabaseSync {
@@ -127,7 +165,9 @@ function removeIndexFiles(path: string): void {
     try {
       rmSync(file, { force: true });
     } catch (err) {
-      throw new CustodyError('DISK', `cannot remove the unusable index ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { cause: err });
+      throw new CustodyError('DISK', `cannot remove the unusable index ${file}: ${(err as NodeJS.ErrnoException).code || (err as Error).message}`, {
+        cause: err,
+      });
     }
   }
 }

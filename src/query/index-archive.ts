@@ -19,6 +19,8 @@ export interface IndexUpdate {
   root: string;
   /** The index file. */
   index: string;
+  /** Why the index is kept outside the root (`ROOT cannot be written (EROFS)`), in the user's cache; null when it is in `ROOT/.custody-index/`. */
+  outside: string | null;
   /** Why the whole index was (re)built, a clause after "because"; null when it was updated in place. */
   rebuilt: string | null;
   days: {
@@ -115,6 +117,7 @@ export async function refreshIndex(root: string, options: IndexOptions = {}, dam
     const report: IndexUpdate = {
       root,
       index: opened.path,
+      outside: opened.outside ?? null,
       rebuilt: plan.rebuild ?? null,
       days: {
         added: (plan.rebuild !== undefined ? indexableDays(archive) : plan.add).map((d) => d.date),
@@ -131,9 +134,10 @@ export async function refreshIndex(root: string, options: IndexOptions = {}, dam
   }
 }
 
-/** Lines saying what an update did, for stderr (nothing when the index was already up to date). */
+/** Lines saying what an update did, for stderr (nothing when the index, in the root, was already up to date); where the index is kept when that is not the root. */
 export function indexNotices(report: IndexUpdate): string[] {
   const lines: string[] = [];
+  if (report.outside !== null) lines.push(`index: ${report.outside}: the index is kept in ${report.index}`);
   const what = indexWork(report);
   if (report.rebuilt !== null) lines.push(`index: built from ${report.days.added.length} day(s) because ${report.rebuilt}: ${what}`);
   else {

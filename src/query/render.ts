@@ -22,7 +22,14 @@ export function writeQuery(result: QueryResult, format: QueryFormat, write: (tex
 function formatWhole(result: QueryResult, format: Exclude<QueryFormat, 'csv'>): string {
   if (format === 'json') {
     const { query, root, since, until, days, columns, rows, index } = result;
-    const indexed = { path: index.index, rebuilt: index.rebuilt, added: index.days.added, reindexed: index.days.reindexed, skipped: index.days.skipped };
+    const indexed = {
+      path: index.index,
+      outside: index.outside,
+      rebuilt: index.rebuilt,
+      added: index.days.added,
+      reindexed: index.days.reindexed,
+      skipped: index.days.skipped,
+    };
     return `${JSON.stringify({ query, root, since, until, days, columns, rows, index: indexed }, null, 2)}\n`;
   }
   // Dates, references, digests and scanners repeat row after row: each distinct value is shown once.
@@ -87,6 +94,7 @@ export function renderIndexReport(report: IndexReport): string {
   const lines = [
     `index ${escapeText(report.index)}: ${t.days} day(s), ${t.images} image(s), ${t.evidence} evidence entries of ${t.documents} distinct document(s); ${t.components} SBOM component(s), ${t.findings} finding(s), ${t.vexStatements} VEX statement(s)`,
   ];
+  if (report.outside !== null) lines.push(`  kept outside the archive: ${escapeText(report.outside)}`);
   const what = indexWork(report);
   if (report.rebuilt !== null) lines.push(`  built from ${report.days.added.length} day(s) because ${escapeText(report.rebuilt)}: ${what}`);
   else if (report.days.added.length + report.days.reindexed.length === 0) lines.push('  up to date: no day added or changed since the last run');

@@ -27,11 +27,14 @@ export interface BoundedResult extends CliResult {
  * The built CLI in a child process with a kill timer: a regression that
  * blocks on a FIFO fails the row instead of hanging the suite.
  */
-export function runBounded(args: string[], options: { timeoutMs?: number; unprivileged?: boolean; cwd?: string } = {}): Promise<BoundedResult> {
+export function runBounded(
+  args: string[],
+  options: { timeoutMs?: number; unprivileged?: boolean; cwd?: string; env?: Record<string, string> } = {},
+): Promise<BoundedResult> {
   if (!existsSync(BUILT_CLI)) throw new Error(`${BUILT_CLI} is missing: run npm run build before the tests`);
   const argv = [process.execPath, BUILT_CLI, ...args];
   const [command, ...rest] = options.unprivileged && process.getuid?.() === 0 ? ['setpriv', ...AS_UNPRIVILEGED, ...argv] : argv;
-  const child = spawn(command!, rest, { cwd: options.cwd ?? REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command!, rest, { cwd: options.cwd ?? REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
   let stdout = '';
   let stderr = '';
   let killed = false;

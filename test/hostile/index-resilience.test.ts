@@ -1,17 +1,21 @@
-import { openSync, readFileSync, statSync, writeSync, closeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { chmod, cp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CustodyError } from '../../src/errors.js';
 import { queryArchive } from '../../src/query/index.js';
 import { runCli, tempDir } from '../helpers/cli.js';
+import { canDropPrivileges, runBounded } from './support.js';
 import { archiveDay } from '../query/fixture.js';
 
 /**
  * The index is shared by every custody run on a root, and its file is as
  * hostile as the rest of the root. Another run holding its write lock past
  * the wait, or a damaged file, must end in one clear line and the
- * documented exit code, never in "internal error".
+ * documented exit code, never in "internal error"; a root that cannot be
+ * written (an archive on read-only media, handed to an auditor) must still
+ * answer, with its index kept in the user's cache.
  */
 let root: string;
 let indexFile: string;
@@ -73,6 +77,37 @@ describe('index contention and damage', () => {
     expect(rebuilt.code, rebuilt.stderr).toBe(0);
     expect(rebuilt.stdout).toBe(good.stdout);
     expect(rebuilt.stderr).toContain(`because ${indexFile} was damaged`);
+  });
+});
+
+describe('a root that cannot be written', () => {
+  it('query and index keep the index in the user’s cache, say where and why, leave the root untouched, and answer as in a writable copy', async () => {
+    expect(canDropPrivileges, 'setpriv is needed to test EACCES as root').toBe(true);
+    const readOnly = await tempDir('custody-read-only-');
+    await cp(root, readOnly, { recursive: true, filter: (source) => !source.includes('.custody-index') });
+    await chmod(readOnly, 0o555);
+    const cache = await tempDir('custody-cache-');
+    const env = { XDG_CACHE_HOME: cache };
+    const writable = await runCli(['query', 'package', 'openssl', '--root', root, '--format', 'csv']);
+
+    const first = await runBounded(['query', 'package', 'openssl', '--root', readOnly, '--format', 'csv'], { unprivileged: true, env });
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toBe(writable.stdout);
+    const [kept] = readdirSync(join(cache, 'custody', 'indexes'));
+    const elsewhere = join(cache, 'custody', 'indexes', kept!, 'index.sqlite');
+    expect(first.stderr.split('\n')[0]).toBe(`custody: index: ${readOnly} cannot be written (EACCES): the index is kept in ${elsewhere}`);
+    expect(first.stderr).toContain('because there was no index yet');
+    expect(readFileSync(join(cache, 'custody', 'indexes', kept!, 'root'), 'utf8')).toBe(`${readOnly}\n`);
+    expect(existsSync(join(readOnly, '.custody-index'))).toBe(false);
+
+    // Again: the index in the cache is up to date, and only where it is kept is said.
+    const again = await runBounded(['index', readOnly, '--json'], { unprivileged: true, env });
+    expect(again.code, again.stderr).toBe(0);
+    const report = JSON.parse(again.stdout) as { index: string; outside: string | null; days: { added: string[] } };
+    expect(report.index).toBe(elsewhere);
+    expect(report.outside).toBe(`${readOnly} cannot be written (EACCES)`);
+    expect(report.days.added).toEqual([]);
+    await chmod(readOnly, 0o755);
   });
 });
 
