@@ -38,7 +38,9 @@ export function listDayFolders(root: string): string[] {
     entries = readdirSync(root, { withFileTypes: true });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new CustodyError(code === 'ENOTDIR' ? 'NOT_A_BUNDLE' : 'FILE_UNREADABLE', `cannot read the archive root ${root}: ${code ?? String(err)}`, {
+    // An export is a file: the index needs the folders (report and diff read exports as they are).
+    const hint = code === 'ENOTDIR' && /\.(tar\.gz|tgz|tar)$/i.test(root) ? ` (an export: extract it, tar -xzf ${basename(root)}, and give the folder)` : '';
+    throw new CustodyError(code === 'ENOTDIR' ? 'NOT_A_BUNDLE' : 'FILE_UNREADABLE', `cannot read the archive root ${root}: ${code ?? String(err)}${hint}`, {
       cause: err,
     });
   }

@@ -188,6 +188,10 @@ describe('the index folder', () => {
     await list({ file: out, onReadEntry: (entry) => names.push(entry.path) });
     expect(names.length).toBeGreaterThan(10);
     expect(names.filter((n) => n.includes('custody-index'))).toEqual([]);
+    // query reads folders: given the export, it says how to get one (exit 2, one line).
+    const queried = await runCli(['query', 'package', 'openssl', '--root', out]);
+    expect(queried.code).toBe(2);
+    expect(queried.stderr).toBe(`custody: cannot read the archive root ${out}: ENOTDIR (an export: extract it, tar -xzf day.tar.gz, and give the folder)\n`);
   });
 
   it('holds nothing verify checks: a stray file in it is not reported', async () => {
