@@ -111,7 +111,8 @@ export async function benchIndex() {
     ['package', pkg, pkgFloor],
     ['vuln', vuln, vulnFloor],
   ])
-    if (q.stdout.split('\n').length !== floor.stdout.split('\n').length) throw new Error(`the floor of query ${name} wrote another number of rows than custody`);
+    if (q.stdout.split('\n').length !== floor.stdout.split('\n').length)
+      throw new Error(`the floor of query ${name} wrote another number of rows than custody`);
   const floor = bestOf(QUERY_RUNS, process.execPath, ['-e', '0']);
   const library = (...args) => {
     const t = timed(process.execPath, [join(ROOT, 'scripts', 'bench', 'query-library.mjs'), root, '10', ...args]);
