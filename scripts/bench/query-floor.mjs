@@ -26,12 +26,17 @@ for (const date of readdirSync(root).filter((name) => /^\d{4}-\d{2}-\d{2}$/.test
   if (`${s.ino}:${s.size}:${s.mtimeMs}:${s.ctimeMs}` !== recorded.get(date)) stale++;
 }
 
-/** The uses of these documents, and their subjects by id. */
+/** The day YYYYMMDD as YYYY-MM-DD. */
+const dateOf = (day) => `${String(day).slice(0, 4)}-${String(day).slice(4, 6)}-${String(day).slice(6)}`;
+
+/** The uses of these documents, one [document, image, date, subject, path, format, valid] per day, and their subjects by id. */
 function uses(documentIds) {
-  const found = rows(
-    'SELECT e.document_id, e.image_id, e.date, e.subject_id, e.path, e.format, e.valid FROM evidence e WHERE e.document_id IN (SELECT value FROM json_each(?))',
+  const found = [];
+  for (const [documentId, subjectId, path, format, valid, days] of rows(
+    'SELECT document_id, subject_id, path, format, valid, days FROM uses WHERE document_id IN (SELECT value FROM json_each(?))',
     JSON.stringify(documentIds),
-  );
+  ))
+    for (const [day, imageId] of JSON.parse(days)) found.push([documentId, imageId, dateOf(day), subjectId, path, format, valid]);
   const subjectIds = [...new Set(found.map((u) => u[3]))];
   const subjects = new Map(
     rows('SELECT id, ref, digest, path FROM subjects WHERE id IN (SELECT value FROM json_each(?))', JSON.stringify(subjectIds)).map((s) => [s[0], s]),
@@ -73,12 +78,13 @@ if (kind === 'package') {
   const byDocument = new Map(findings.map((f) => [f[0], f]));
   const { found, subjects } = uses([...byDocument.keys()]);
   const statements = rows('SELECT DISTINCT s.document_id, s.status FROM vex_names n JOIN vex_statements s ON s.id = n.statement_id WHERE n.name = ?', term);
-  const vexUses = rows(
-    'SELECT e.image_id, e.path, e.document_id FROM evidence e WHERE e.document_id IN (SELECT value FROM json_each(?)) AND e.valid = 1 AND +e.subject_id IN (SELECT value FROM json_each(?))',
+  const vexByImage = new Map();
+  for (const [path, documentId, days] of rows(
+    'SELECT path, document_id, days FROM uses WHERE document_id IN (SELECT value FROM json_each(?)) AND valid = 1 AND +subject_id IN (SELECT value FROM json_each(?))',
     JSON.stringify([...new Set(statements.map((s) => s[0]))]),
     JSON.stringify([...subjects.keys()]),
-  );
-  const vexByImage = new Map(vexUses.map((v) => [v[0], v]));
+  ))
+    for (const [, imageId] of JSON.parse(days)) vexByImage.set(imageId, [imageId, path, documentId]);
   out = 'date,ref,digest,vulnerability,severity,package,version,vex,justification,vex_document,scan,scanner,valid\r\n';
   for (const u of found) {
     const s = subjects.get(u[3]);

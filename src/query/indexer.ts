@@ -54,6 +54,7 @@ export function updateIndex(
     if (rebuilding) store.clear();
     else for (const day of plan.reindex) store.deleteDay(day.date);
     for (const { date } of days) indexDay(store, root, date, maxBytes, counts);
+    store.writeUses();
     db.exec('COMMIT');
   } catch (err) {
     if (db.isTransaction) db.exec('ROLLBACK');

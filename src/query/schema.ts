@@ -14,6 +14,9 @@
  *   document on a day), with what the manifest recorded about that use;
  *   it repeats its image's day and subject, so that the uses of a document
  *   are one index range, no image looked up;
+ * - `uses`: the evidence entries of a document that differ only by day, as
+ *   one row listing the days (and each day's image): what package and vuln
+ *   queries read, far fewer rows than `evidence` (store.ts keeps it in line);
  * - `documents`: each evidence file once, by sha256, however many days list
  *   it, with the facts read from its bytes; `components`, `findings`
  *   (+ `finding_names`: id and aliases), `vex_statements` (+ `vex_names`)
@@ -24,8 +27,9 @@
 /**
  * 2: SBOMs in SPDX tag-value and YAML and in CycloneDX XML list their components (an index of 1 lacks them: rebuilt).
  * 3: what repeats day after day (an image's reference, digest, folder) is stored once, and tables join by integer id.
+ * 4: `uses`: each document's evidence entries with the same subject, path, format and validity as one row, its days listed.
  */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 export const SCHEMA_SQL = `
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
@@ -79,6 +83,18 @@ CREATE TABLE evidence (
 CREATE INDEX evidence_image ON evidence(image_id);
 -- Covering: the uses of a document (package, vuln queries) are read from the index alone, clustered by document, then day.
 CREATE INDEX evidence_document ON evidence(document_id, date, image_id, subject_id, valid, path, format);
+-- The evidence entries of a document that differ only by day, as one row: a document archived daily for a month
+-- is one row listing 30 days, not 30 rows (what package and vuln queries read). Derived from evidence (store.ts).
+CREATE TABLE uses (
+  document_id INTEGER NOT NULL,
+  subject_id INTEGER NOT NULL,
+  path TEXT NOT NULL,
+  format TEXT NOT NULL,
+  valid INTEGER NOT NULL,
+  -- JSON array of [YYYYMMDD, image id] pairs, one per day the entry is archived.
+  days TEXT NOT NULL
+) STRICT;
+CREATE INDEX uses_document ON uses(document_id);
 CREATE TABLE documents (
   id INTEGER PRIMARY KEY,
   sha256 TEXT NOT NULL UNIQUE,
@@ -147,6 +163,7 @@ export const DATA_TABLES = [
   'subjects',
   'images',
   'evidence',
+  'uses',
   'documents',
   'components',
   'findings',

@@ -57,6 +57,9 @@ export class IndexStore {
   private prepared: ReturnType<typeof prepareStatements> | undefined;
   /** Subject ids by their columns, as found or inserted by this store: most images are the same subject as the day before. */
   private readonly subjects = new Map<string, number>();
+  /** Documents whose evidence rows this update added or deleted (writeUses() makes their `uses` rows again); all of them after clear(). */
+  private readonly touched = new Set<number>();
+  private cleared = false;
 
   constructor(private readonly db: DatabaseSync) {}
 
@@ -72,10 +75,13 @@ export class IndexStore {
   clear(): void {
     for (const table of DATA_TABLES) this.db.exec(`DELETE FROM ${table}`);
     this.subjects.clear();
+    this.cleared = true;
   }
 
   /** Forget a day's images and uses of documents; the documents and subjects stay (other days may list them). */
   deleteDay(date: string): void {
+    for (const row of this.db.prepare('SELECT DISTINCT document_id FROM evidence WHERE date = ?').all(date) as { document_id: number }[])
+      this.touched.add(row.document_id);
     this.db.prepare('DELETE FROM evidence WHERE image_id IN (SELECT id FROM images WHERE date = ?)').run(date);
     this.db.prepare('DELETE FROM images WHERE date = ?').run(date);
     this.db.prepare('DELETE FROM days WHERE date = ?').run(date);
@@ -108,7 +114,32 @@ export class IndexStore {
     return id;
   }
 
+  /**
+   * Make `uses` match `evidence` again for the documents this update touched
+   * (every document after clear(), or with `all`): their rows are grouped
+   * anew from their evidence rows, read through the covering index by
+   * document. Called once per update, after its days are written, inside
+   * its transaction.
+   */
+  writeUses(all = this.cleared): void {
+    const grouped = `SELECT document_id, subject_id, path, format, valid, json_group_array(json_array(CAST(replace(date, '-', '') AS INTEGER), image_id))
+      FROM evidence`;
+    const by = 'GROUP BY document_id, subject_id, path, format, valid';
+    const insert = 'INSERT INTO uses (document_id, subject_id, path, format, valid, days)';
+    if (all) {
+      this.db.exec('DELETE FROM uses');
+      this.db.exec(`${insert} ${grouped} ${by}`);
+    } else if (this.touched.size > 0) {
+      const ids = JSON.stringify([...this.touched]);
+      this.db.prepare('DELETE FROM uses WHERE document_id IN (SELECT value FROM json_each(?))').run(ids);
+      this.db.prepare(`${insert} ${grouped} WHERE document_id IN (SELECT value FROM json_each(?)) ${by}`).run(ids);
+    }
+    this.touched.clear();
+    this.cleared = false;
+  }
+
   insertEvidence(image: StoredImage, documentId: number, entry: EvidenceEntry): void {
+    this.touched.add(documentId);
     const v = entry.verification;
     const signer = v?.identity?.san ?? text(entry.summary.certificateIdentity) ?? (v?.identity?.keyHint ? `key ${v.identity.keyHint}` : undefined);
     const issuer = v?.identity?.issuer ?? text(entry.summary.certificateIssuer);

@@ -28,46 +28,62 @@ export interface DocumentUse {
 /**
  * Every use of these documents on the days in range, in the order answers
  * list them: by date, reference, digest and evidence path (as
- * `ORDER BY date, ref, digest, path` would). Rows are read by integer key
- * from the covering index of evidence alone; each subject is read once and ranked
- * by SQLite itself, so that references order as SQLite orders text.
+ * `ORDER BY date, ref, digest, path` would). A document's uses are read
+ * from `uses`, one row for the entries that differ only by day (a document
+ * archived daily for a month is one row, its 30 days listed); each subject
+ * is read once and ranked by SQLite itself, so that references order as
+ * SQLite orders text.
  */
 export function documentUses(db: DatabaseSync, documentIds: Iterable<number>, range: DayRange): DocumentUse[] {
   const rows = allArrays(
     db,
-    `SELECT e.document_id, e.image_id, e.date, e.subject_id, e.path, e.format, e.valid
-       FROM evidence e WHERE e.document_id IN (SELECT value FROM json_each(?)) AND e.date >= ? AND e.date <= ?`,
+    'SELECT document_id, subject_id, path, format, valid, days FROM uses WHERE document_id IN (SELECT value FROM json_each(?))',
     JSON.stringify([...documentIds]),
-    range.since,
-    range.until,
   );
-  const subjects = subjectsById(db, new Set(rows.map((r) => r[3] as number)));
-  // Dates are ASCII (YYYY-MM-DD), so the number YYYYMMDD orders them. Uses are gathered per day, the days put
-  // in order, then each day's few uses sorted: far fewer comparisons than one sort of the year's thousands.
-  const days = new Map<string, { date: string; day: number; uses: RankedUse[] }>();
+  const subjects = subjectsById(db, new Set(rows.map((r) => r[1] as number)));
+  // Days as the number YYYYMMDD, which orders them as their dates do; each day's date string is made once.
+  const since = dayNumber(range.since);
+  const until = dayNumber(range.until);
+  const days = new Map<number, { date: string; uses: RankedUse[] }>();
   // Indexed reads, no destructuring: in a short-lived process this loop runs before the JIT optimises it.
   for (const r of rows) {
-    const ranked = subjects.get(r[3] as number)!;
-    const text = r[2] as string;
-    let day = days.get(text);
-    if (!day) days.set(text, (day = { date: text, day: Number(text.replace(/-/g, '')), uses: [] }));
-    day.uses.push({
-      documentId: r[0] as number,
-      imageId: r[1] as number,
-      date: day.date,
-      subject: ranked.subject,
-      path: r[4] as string,
-      format: r[5] as string,
-      valid: r[6] === 1,
-      rank: ranked.rank,
-    });
+    const ranked = subjects.get(r[1] as number)!;
+    const pairs = JSON.parse(r[5] as string) as [number, number][];
+    for (const pair of pairs) {
+      const number = pair[0];
+      if (number < since || number > until) continue;
+      let day = days.get(number);
+      if (!day) days.set(number, (day = { date: dateOf(number), uses: [] }));
+      day.uses.push({
+        documentId: r[0] as number,
+        imageId: pair[1],
+        date: day.date,
+        subject: ranked.subject,
+        path: r[2] as string,
+        format: r[3] as string,
+        valid: r[4] === 1,
+        rank: ranked.rank,
+      });
+    }
   }
+  // The days in order, then each day's few uses sorted: far fewer comparisons than one sort of the year's thousands.
   const uses: DocumentUse[] = [];
-  for (const day of [...days.values()].sort((a, b) => a.day - b.day)) {
-    day.uses.sort((a, b) => a.rank - b.rank || compareBinary(a.path, b.path) || a.imageId - b.imageId);
-    for (const use of day.uses) uses.push(use);
+  for (const number of [...days.keys()].sort((a, b) => a - b)) {
+    const day = days.get(number)!.uses.sort((a, b) => a.rank - b.rank || compareBinary(a.path, b.path) || a.imageId - b.imageId);
+    for (const use of day) uses.push(use);
   }
   return uses;
+}
+
+/** `YYYY-MM-DD` (or a range end such as `0000-00-00`, `9999-99-99`) as the number YYYYMMDD. */
+export function dayNumber(date: string): number {
+  return Number(date.replace(/-/g, ''));
+}
+
+/** The number YYYYMMDD as `YYYY-MM-DD`. */
+function dateOf(day: number): string {
+  const text = String(day).padStart(8, '0');
+  return `${text.slice(0, 4)}-${text.slice(4, 6)}-${text.slice(6)}`;
 }
 
 /** A use, with its subject's rank by reference and digest (subjectsById). */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -7,6 +8,54 @@ import { runCli, tempDir } from '../helpers/cli.js';
 import { indexPath } from '../../src/query/paths.js';
 import { SCHEMA_VERSION } from '../../src/query/schema.js';
 import { archiveCounts, archiveDay, indexJson, queryJson } from './fixture.js';
+
+/**
+ * The index's `uses` rows as facts, ids resolved (document sha256, subject
+ * reference and folder, each day's image by its date and subject), and the
+ * same grouped in JavaScript from its `evidence` rows: what a query reads,
+ * and what it must equal.
+ */
+function usesFacts(root: string): { uses: string[]; fromEvidence: string[] } {
+  const db = new DatabaseSync(indexPath(root), { readOnly: true });
+  try {
+    const documents = new Map((db.prepare('SELECT id, sha256 FROM documents').all() as { id: number; sha256: string }[]).map((d) => [d.id, d.sha256]));
+    const subjects = new Map(
+      (db.prepare('SELECT id, ref, digest, path FROM subjects').all() as { id: number; ref: string; digest: string; path: string }[]).map((s) => [
+        s.id,
+        `${s.ref} ${s.digest} ${s.path}`,
+      ]),
+    );
+    const images = new Map(
+      (db.prepare('SELECT id, date, subject_id FROM images').all() as { id: number; date: string; subject_id: number }[]).map((i) => [
+        i.id,
+        `${i.date.replace(/-/g, '')} ${subjects.get(i.subject_id)}`,
+      ]),
+    );
+    const key = (r: { document_id: number; subject_id: number; path: string; format: string; valid: number }) =>
+      `${documents.get(r.document_id)} | ${subjects.get(r.subject_id)} | ${r.path} | ${r.format} | ${r.valid}`;
+    const uses = (
+      db.prepare('SELECT document_id, subject_id, path, format, valid, days FROM uses').all() as (Parameters<typeof key>[0] & { days: string })[]
+    ).map(
+      (r) =>
+        `${key(r)} | ${(JSON.parse(r.days) as [number, number][])
+          .map(([day, image]) => `${day}=${images.get(image)}`)
+          .sort()
+          .join(', ')}`,
+    );
+    const grouped = new Map<string, string[]>();
+    for (const e of db.prepare('SELECT document_id, subject_id, path, format, valid, date, image_id FROM evidence').all() as (Parameters<typeof key>[0] & {
+      date: string;
+      image_id: number;
+    })[]) {
+      const k = key(e);
+      grouped.set(k, [...(grouped.get(k) ?? []), `${e.date.replace(/-/g, '')}=${images.get(e.image_id)}`]);
+    }
+    const fromEvidence = [...grouped].map(([k, days]) => `${k} | ${days.sort().join(', ')}`);
+    return { uses: uses.sort(), fromEvidence: fromEvidence.sort() };
+  } finally {
+    db.close();
+  }
+}
 
 /**
  * One archive root grown a day at a time, the index brought up to date after
@@ -93,10 +142,15 @@ describe('custody index', () => {
 
   it('--rebuild builds the same index again from the archive alone', async () => {
     const before = await indexJson(root);
+    // Grown a day at a time (a day added, the newest grown, a day left out then added): each document's uses are its evidence rows.
+    const incremental = usesFacts(root);
+    expect(incremental.uses.length).toBeGreaterThan(0);
+    expect(incremental.uses).toEqual(incremental.fromEvidence);
     const report = await indexJson(root, '--rebuild');
     expect(report.rebuilt).toBe('a rebuild was asked for');
     expect(report.days.added).toEqual(['2026-03-01', '2026-03-02', '2026-03-03']);
     expect(report.totals).toEqual(before.totals);
+    expect(usesFacts(root)).toEqual(incremental);
   });
 
   it('is invisible to custody verify: the root verifies with the index in it', async () => {
@@ -135,6 +189,20 @@ describe('custody index', () => {
     expect(rebuilt.answer!.rows).toEqual(before.answer!.rows);
     const again = await queryJson(root, 'vuln', 'CVE-2023-45853');
     expect(again.stderr).toBe('');
+  });
+  it('the newest day indexed again after an image left it: no use of its documents lists that day any more', async () => {
+    // The newest day rewritten by hand without its image (its checksum file rewritten too): only the newest day may change, and is indexed again.
+    const day = join(root, '2026-03-03');
+    const manifest = JSON.parse(readFileSync(join(day, 'manifest.json'), 'utf8')) as { images: unknown[] };
+    expect(manifest.images.length).toBeGreaterThan(0);
+    const text = `${JSON.stringify({ ...manifest, images: [] }, null, 2)}\n`;
+    await writeFile(join(day, 'manifest.json'), text);
+    await writeFile(join(day, 'manifest.json.sha256'), `${createHash('sha256').update(text).digest('hex')}  manifest.json\n`);
+    const report = await indexJson(root);
+    expect(report.days.reindexed).toEqual(['2026-03-03']);
+    const facts = usesFacts(root);
+    expect(facts.uses).toEqual(facts.fromEvidence);
+    expect(facts.uses.join('\n')).not.toContain('20260303=');
   });
 });
 

@@ -44,6 +44,7 @@ store.insertEvidence(image, documentId, {
   problems: [],
   summary: {},
 } as unknown as EvidenceEntry);
+store.writeUses();
 
 const names = (term: string, version?: string) =>
   queryPackage(db, preparePackage({ kind: 'package', name: term, ...(version ? { version } : {}) }), { since: '0000-00-00', until: '9999-99-99' }).cells.map(

@@ -1,6 +1,7 @@
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SCHEMA_SQL } from '../../src/query/schema.js';
+import { IndexStore } from '../../src/query/store.js';
 import { compareBinary, documentUses } from '../../src/query/uses.js';
 
 /**
@@ -40,6 +41,8 @@ for (const date of DATES)
     for (const k of [n % 4, (n + 1) % 4]) insertEvidence.run(imageId, k + 1, date, subjectId, PATHS[(n + k) % PATHS.length]!, n % 3 === 0 ? 0 : 1);
     n++;
   }
+// A document's uses are read from `uses`, grouped from these evidence rows as an index update groups them.
+new IndexStore(db).writeUses(true);
 
 function sqliteOrder(documents: number[], since: string, until: string) {
   return db

@@ -191,16 +191,21 @@ function vexByImage(db: DatabaseSync, names: string[], scans: readonly DocumentU
     imageIds.add(scan.imageId);
     subjectIds.add(scan.subject.id);
   }
-  const uses = allArrays(
+  // Filtered by subject (a few hundred), each image-day of them picked out below: cheaper than
+  // testing thousands of image ids in SQL, and than reading every use of the VEX documents.
+  const uses: VexUse[] = [];
+  for (const row of allArrays(
     db,
-    // Filtered by subject (a few hundred), each image-day of them picked out below: cheaper than
-    // testing thousands of image ids in SQL, and than reading every use of the VEX documents.
-    `SELECT e.image_id, e.path, e.document_id FROM evidence e
-      WHERE e.document_id IN (SELECT value FROM json_each(?)) AND e.valid = 1 AND +e.subject_id IN (SELECT value FROM json_each(?))`,
+    `SELECT path, document_id, days FROM uses
+      WHERE document_id IN (SELECT value FROM json_each(?)) AND valid = 1 AND +subject_id IN (SELECT value FROM json_each(?))`,
     JSON.stringify([...statements.keys()]),
     JSON.stringify([...subjectIds]),
-  ) as VexUse[];
-  return groupByImage(uses, imageIds, statements);
+  )) {
+    const path = row[0] as string;
+    const documentId = row[1] as number;
+    for (const pair of JSON.parse(row[2] as string) as [number, number][]) if (imageIds.has(pair[1])) uses.push([pair[1], path, documentId]);
+  }
+  return groupByImage(uses, statements);
 }
 
 /** A use of a VEX document: image id, evidence path, document id. */
@@ -212,11 +217,10 @@ type VexUse = [number, string, number];
  * set on another day decides the same way). Most image-days have one
  * document: those are shared by document and path, with no key built.
  */
-function groupByImage(uses: readonly VexUse[], imageIds: ReadonlySet<number>, statements: ReadonlyMap<number, VexStatement[]>): Map<number, VexDocuments> {
+function groupByImage(uses: readonly VexUse[], statements: ReadonlyMap<number, VexStatement[]>): Map<number, VexDocuments> {
   const first = new Map<number, VexUse>();
   const more = new Map<number, VexUse[]>();
   for (const use of uses) {
-    if (!imageIds.has(use[0])) continue;
     const seen = first.get(use[0]);
     if (seen === undefined) first.set(use[0], use);
     else {
