@@ -157,18 +157,55 @@ function decider(vex: Map<number, VexDocuments>): (use: DocumentUse, listed: Lis
 
 /**
  * The VEX statements naming any of `names`, from valid VEX documents of
- * the images of these uses, grouped per image and document. Statements are
+ * the images of these uses, grouped per image and document. The documents'
+ * uses come first: only the statements of documents archived with these
+ * images are read and parsed (a vulnerability named across a fleet is in
+ * many VEX documents, most of them about other images). Statements are
  * read once per document, then shared by every image-day that lists the document.
  */
 function vexByImage(db: DatabaseSync, names: string[], scans: readonly DocumentUse[]): Map<number, VexDocuments> {
+  const out = new Map<number, VexDocuments>();
+  const namedIn = allArrays(
+    db,
+    `SELECT DISTINCT s.document_id FROM vex_names n JOIN vex_statements s ON s.id = n.statement_id WHERE n.name IN (SELECT value FROM json_each(?))`,
+    JSON.stringify(names),
+  );
+  if (namedIn.length === 0) return out;
+  const imageIds = new Set<number>();
+  const subjectIds = new Set<number>();
+  for (const scan of scans) {
+    imageIds.add(scan.imageId);
+    subjectIds.add(scan.subject.id);
+  }
+  // Filtered by subject (a few hundred), each image-day of them picked out below: cheaper than
+  // testing thousands of image ids in SQL, and than reading every use of the VEX documents.
+  const uses: VexUse[] = [];
+  const used = new Set<number>();
+  for (const row of allArrays(
+    db,
+    `SELECT path, document_id, days FROM uses
+      WHERE document_id IN (SELECT value FROM json_each(?)) AND valid = 1 AND +subject_id IN (SELECT value FROM json_each(?))`,
+    JSON.stringify(namedIn.map((r) => r[0])),
+    JSON.stringify([...subjectIds]),
+  )) {
+    const path = row[0] as string;
+    const documentId = row[1] as number;
+    for (const pair of JSON.parse(row[2] as string) as [number, number][])
+      if (imageIds.has(pair[1])) {
+        uses.push([pair[1], path, documentId]);
+        used.add(documentId);
+      }
+  }
+  if (used.size === 0) return out;
   const statements = new Map<number, VexStatement[]>();
   // Columns by position: id, document_id, vulnerability, aliases, status, justification, timestamp, products.
   for (const row of allArrays(
     db,
     `SELECT DISTINCT s.id, s.document_id, s.vulnerability, s.aliases, s.status, s.justification, s.timestamp, s.products
        FROM vex_names n JOIN vex_statements s ON s.id = n.statement_id
-      WHERE n.name IN (SELECT value FROM json_each(?)) ORDER BY s.id`,
+      WHERE n.name IN (SELECT value FROM json_each(?)) AND s.document_id IN (SELECT value FROM json_each(?)) ORDER BY s.id`,
     JSON.stringify(names),
+    JSON.stringify([...used]),
   )) {
     const statement: VexStatement = {
       vulnerability: row[2] as string,
@@ -182,28 +219,6 @@ function vexByImage(db: DatabaseSync, names: string[], scans: readonly DocumentU
     let list = statements.get(documentId);
     if (!list) statements.set(documentId, (list = []));
     list.push(statement);
-  }
-  const out = new Map<number, VexDocuments>();
-  if (statements.size === 0) return out;
-  const imageIds = new Set<number>();
-  const subjectIds = new Set<number>();
-  for (const scan of scans) {
-    imageIds.add(scan.imageId);
-    subjectIds.add(scan.subject.id);
-  }
-  // Filtered by subject (a few hundred), each image-day of them picked out below: cheaper than
-  // testing thousands of image ids in SQL, and than reading every use of the VEX documents.
-  const uses: VexUse[] = [];
-  for (const row of allArrays(
-    db,
-    `SELECT path, document_id, days FROM uses
-      WHERE document_id IN (SELECT value FROM json_each(?)) AND valid = 1 AND +subject_id IN (SELECT value FROM json_each(?))`,
-    JSON.stringify([...statements.keys()]),
-    JSON.stringify([...subjectIds]),
-  )) {
-    const path = row[0] as string;
-    const documentId = row[1] as number;
-    for (const pair of JSON.parse(row[2] as string) as [number, number][]) if (imageIds.has(pair[1])) uses.push([pair[1], path, documentId]);
   }
   return groupByImage(uses, statements);
 }
