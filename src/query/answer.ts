@@ -16,9 +16,9 @@ export interface Answer {
 
 /** The rows as objects keyed by column name (JSON, the library's `rows`). */
 export function rowObjects(columns: readonly string[], cells: readonly Cell[][]): Row[] {
-  return cells.map((cells) => {
+  return cells.map((values) => {
     const row: Row = {};
-    for (let i = 0; i < columns.length; i++) row[columns[i]!] = cells[i] ?? null;
+    for (let i = 0; i < columns.length; i++) row[columns[i]!] = values[i] ?? null;
     return row;
   });
 }

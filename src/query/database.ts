@@ -30,12 +30,13 @@ export interface OpenedIndex {
  */
 export async function openIndex(root: string, waitMs = INDEX_WAIT_MS, damaged?: string): Promise<OpenedIndex> {
   const { dir, outside } = await indexFolder(root);
+  const where = outside !== undefined ? { outside } : {};
   const path = join(dir, INDEX_FILE);
   refuseLink(path);
   if (damaged !== undefined) removeIndexFiles(path);
   let db = connect(path, waitMs);
   const version = userVersion(db);
-  if (version === SCHEMA_VERSION && hasTable(db, 'days')) return { db, path, ...(outside ? { outside } : {}) };
+  if (version === SCHEMA_VERSION && hasTable(db, 'days')) return { db, path, ...where };
   const empty = version === 0 && !hasTable(db);
   db.close();
   let fresh = damaged !== undefined ? `${path} was damaged (${damaged})` : `there was no index yet`;
@@ -63,7 +64,7 @@ export async function openIndex(root: string, waitMs = INDEX_WAIT_MS, damaged?: 
     const failure = indexFailure(err, path, waitMs);
     throw failure instanceof CustodyError ? failure : new CustodyError('DISK', `cannot create the index ${path}: ${(err as Error).message}`, { cause: err });
   }
-  return { db, path, fresh, ...(outside ? { outside } : {}) };
+  return { db, path, fresh, ...where };
 }
 
 /**

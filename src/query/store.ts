@@ -80,9 +80,10 @@ export class IndexStore {
 
   /** Forget a day's images and uses of documents; the documents and subjects stay (other days may list them). */
   deleteDay(date: string): void {
-    for (const row of this.db.prepare('SELECT DISTINCT document_id FROM evidence WHERE date = ?').all(date) as { document_id: number }[])
-      this.touched.add(row.document_id);
-    this.db.prepare('DELETE FROM evidence WHERE image_id IN (SELECT id FROM images WHERE date = ?)').run(date);
+    // The day's evidence rows found through its images (evidence_image), both to note their documents and to delete them.
+    const ofDay = 'FROM evidence WHERE image_id IN (SELECT id FROM images WHERE date = ?)';
+    for (const row of this.db.prepare(`SELECT DISTINCT document_id ${ofDay}`).all(date) as { document_id: number }[]) this.touched.add(row.document_id);
+    this.db.prepare(`DELETE ${ofDay}`).run(date);
     this.db.prepare('DELETE FROM images WHERE date = ?').run(date);
     this.db.prepare('DELETE FROM days WHERE date = ?').run(date);
   }

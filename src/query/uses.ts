@@ -76,7 +76,7 @@ export function documentUses(db: DatabaseSync, documentIds: Iterable<number>, ra
 }
 
 /** `YYYY-MM-DD` (or a range end such as `0000-00-00`, `9999-99-99`) as the number YYYYMMDD. */
-export function dayNumber(date: string): number {
+function dayNumber(date: string): number {
   return Number(date.replace(/-/g, ''));
 }
 
