@@ -88,7 +88,7 @@ export async function withIndex<T>(root: string, options: IndexOptions, read: (d
 }
 
 /** The open, up-to-date index of a root, and what it took to bring it up to date (withIndex reads it and closes it). */
-export async function refreshIndex(root: string, options: IndexOptions = {}, damaged?: string): Promise<{ db: DatabaseSync; report: IndexUpdate }> {
+async function refreshIndex(root: string, options: IndexOptions = {}, damaged?: string): Promise<{ db: DatabaseSync; report: IndexUpdate }> {
   // Listing the days comes first: a path that is no archive root gets no index folder.
   const dates = listDayFolders(root);
   // node:sqlite loads only here: importing the library does not load it (Node 22 warns when it does).
