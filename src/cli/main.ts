@@ -1,16 +1,19 @@
 #!/usr/bin/env node
+// The entry point loads nothing of custody but the cache folder's name: the
+// command's modules, the output guard among them, load after Node's compile
+// cache is on (see enableModuleCache), each read from it.
 import { enableCompileCache } from 'node:module';
 import { join } from 'node:path';
 import { userCacheFolder } from '../lib/user-cache.js';
 import type { CommandContext } from './context.js';
-import { guardedIo, processIo, reportError, type Io } from './output.js';
+import type { Io } from './output.js';
 
 /** Parse argv, run one command, return its exit code. Never calls process.exit. Everything written goes through guardedIo. */
-export async function main(argv: readonly string[], given: Io = processIo, context?: CommandContext): Promise<number> {
-  const io = guardedIo(given);
+export async function main(argv: readonly string[], given?: Io, context?: CommandContext): Promise<number> {
+  const { guardedIo, processIo, reportError } = await import('./output.js');
+  const io = guardedIo(given ?? processIo);
   try {
-    // The command tables and the parser load here, after the entry point below turned the compile cache on;
-    // a query that runs is read against its own table alone (query-line.ts).
+    // The command tables and the parser load here too; a query that runs is read against its own table alone (query-line.ts).
     if (argv[0] === 'query') {
       const code = await (await import('./query-line.js')).runQueryLine(argv, io);
       if (code !== undefined) return code;
@@ -45,7 +48,8 @@ if (import.meta.main) {
     (code) => {
       process.exitCode = code;
     },
-    (err: unknown) => {
+    async (err: unknown) => {
+      const { guardedIo, processIo, reportError } = await import('./output.js');
       process.exitCode = reportError(guardedIo(processIo), err);
     },
   );
