@@ -1,11 +1,11 @@
-import { closeSync, existsSync, openSync, readdirSync, readFileSync, statSync, writeSync } from 'node:fs';
-import { chmod, cp } from 'node:fs/promises';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { chmod, chown, cp, mkdir, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CustodyError } from '../../src/errors.js';
 import { queryArchive } from '../../src/query/index.js';
-import { runCli, tempDir } from '../helpers/cli.js';
+import { runCli, spawnCli, tempDir } from '../helpers/cli.js';
 import { canDropPrivileges, runBounded } from './support.js';
 import { archiveDay } from '../query/fixture.js';
 
@@ -108,6 +108,112 @@ describe('a root that cannot be written', () => {
     expect(report.outside).toBe(`${readOnly} cannot be written (EACCES)`);
     expect(report.days.added).toEqual([]);
     await chmod(readOnly, 0o755);
+  });
+});
+
+/**
+ * The index key (src/query/index-key.ts) decides which index is read: a key
+ * file someone else could read, write or point elsewhere would let them seal
+ * a forged index. Each row runs with its own user cache.
+ */
+describe('the index key', () => {
+  const withCache = async <T>(cache: string, run: () => Promise<T>): Promise<T> => {
+    const before = process.env.XDG_CACHE_HOME;
+    process.env.XDG_CACHE_HOME = cache;
+    try {
+      return await run();
+    } finally {
+      if (before === undefined) delete process.env.XDG_CACHE_HOME;
+      else process.env.XDG_CACHE_HOME = before;
+    }
+  };
+  const query = () => runCli(['query', 'package', 'openssl', '--root', root, '--format', 'csv']);
+  const keyFile = (cache: string) => join(cache, 'custody', 'index-key');
+  const refusal = (cache: string, why: string) =>
+    `custody: the index key ${keyFile(cache)} ${why}; custody keeps it a private file of yours: remove it (each index is then built again once)\n`;
+  /** A cache whose key file is made by `plant` before custody looks. */
+  const planted = async (plant: (file: string) => Promise<void> | void) => {
+    const cache = await tempDir('custody-key-cache-');
+    await mkdir(join(cache, 'custody'), { recursive: true });
+    await plant(keyFile(cache));
+    return cache;
+  };
+  const KEY = `${'ab'.repeat(32)}\n`;
+
+  it('is made on first use: a private file of 64 hex digits, one for every index of the user', async () => {
+    const cache = await tempDir('custody-key-cache-');
+    const answer = await withCache(cache, query);
+    expect(answer.code, answer.stderr).toBe(0);
+    const info = statSync(keyFile(cache));
+    expect(info.mode & 0o777).toBe(0o600);
+    expect(readFileSync(keyFile(cache), 'utf8')).toMatch(/^[0-9a-f]{64}\n$/);
+    expect(readdirSync(join(cache, 'custody')).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('a symbolic link is refused (exit 2, one line naming it), never followed', async () => {
+    const target = join(await tempDir('custody-key-target-'), 'key');
+    writeFileSync(target, KEY, { mode: 0o600 });
+    const cache = await planted((file) => symlink(target, file));
+    const result = await withCache(cache, query);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(refusal(cache, 'is a symbolic link'));
+    expect(result.stdout).toBe('');
+  });
+
+  it('a key others can read or write is refused (exit 2)', async () => {
+    const cache = await planted((file) => writeFileSync(file, KEY, { mode: 0o644 }));
+    await chmod(keyFile(cache), 0o644);
+    const result = await withCache(cache, query);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(refusal(cache, 'can be read or written by others (mode 644)'));
+  });
+
+  it('a key file that is not a key is refused (exit 2), not replaced', async () => {
+    const cache = await planted((file) => writeFileSync(file, 'not a key\n', { mode: 0o600 }));
+    const result = await withCache(cache, query);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(refusal(cache, 'is not 64 hexadecimal digits'));
+    expect(readFileSync(keyFile(cache), 'utf8')).toBe('not a key\n');
+  });
+
+  it.runIf(process.getuid?.() === 0)('a key file of another user is refused (exit 2; run as root to hand it over)', async () => {
+    const cache = await planted((file) => writeFileSync(file, KEY, { mode: 0o600 }));
+    await chown(keyFile(cache), 65534, 65534);
+    const result = await withCache(cache, query);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(refusal(cache, 'belongs to another user (uid 65534)'));
+  });
+
+  it('with no cache folder to keep a key in, no index can be sealed: each run builds its own, and says why', async () => {
+    const notAFolder = join(await tempDir('custody-key-nowhere-'), 'file');
+    writeFileSync(notAFolder, '');
+    const first = await withCache(join(notAFolder, 'cache'), query);
+    expect(first.code, first.stderr).toBe(0);
+    const second = await withCache(join(notAFolder, 'cache'), query);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stdout).toBe(first.stdout);
+    expect(second.stderr).toContain(
+      `because ${indexFile} was not sealed with your index key (you have none: ${join(notAFolder, 'cache', 'custody', 'index-key')} cannot be written (ENOTDIR)): it is never read`,
+    );
+  });
+
+  it('runs making the key at once end with one key, every index sealed with it', async () => {
+    const cache = await tempDir('custody-key-race-');
+    const roots = await Promise.all(
+      [0, 1, 2, 3].map(async (n) => {
+        const copy = join(await tempDir(`custody-key-race-${n}-`), 'archive');
+        await cp(root, copy, { recursive: true, filter: (source) => !source.includes('.custody-index') });
+        return copy;
+      }),
+    );
+    const built = await Promise.all(roots.map((r) => spawnCli(['index', r], { env: { XDG_CACHE_HOME: cache } }).done));
+    for (const result of built) expect(result.code, result.stderr).toBe(0);
+    expect(readdirSync(join(cache, 'custody')).filter((name) => name.startsWith('index-key'))).toEqual(['index-key']);
+    for (const r of roots) {
+      const again = await spawnCli(['query', 'package', 'openssl', '--root', r], { env: { XDG_CACHE_HOME: cache } }).done;
+      expect(again.code, again.stderr).toBe(0);
+      expect(again.stderr).toBe('');
+    }
   });
 });
 

@@ -3,7 +3,8 @@ import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdir, rename, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { EXAMPLE_DIGEST, runCli, tempDir } from '../helpers/cli.js';
+import { DatabaseSync } from 'node:sqlite';
+import { EXAMPLE_DIGEST, runCli, spawnCli, tempDir } from '../helpers/cli.js';
 import { SHOP, archiveDay, indexJson, queryJson } from './fixture.js';
 
 /**
@@ -159,6 +160,49 @@ describe('an archive that does not verify is not indexed (exit 1, one line namin
     const verify = await runCli(['verify', root]);
     expect(verify.code).toBe(1);
     expect(verify.stderr).toContain('altered');
+  });
+});
+
+/**
+ * The archive folder is hostile, `.custody-index/` included: verify does not
+ * look into it, so a folder handed over with an index in it (or an export
+ * extracted with a crafted `.custody-index/` entry) could carry answers
+ * forged beside an archive that verifies. Only an index sealed with this
+ * user's key (index-key.ts) is read. Run as the built command, each side with
+ * its own user cache (and so its own key), as two people on two machines.
+ */
+describe('an index custody did not build here', () => {
+  const asUser = async (cache: string, args: string[]) => spawnCli(args, { env: { XDG_CACHE_HOME: cache } }).done;
+  const forge = (file: string) => {
+    const db = new DatabaseSync(file);
+    // Every trace of openssl gone from the facts, as a forger hiding a vulnerable package would leave it.
+    db.exec("DELETE FROM components WHERE name = 'openssl' OR purl_name LIKE '%openssl%'");
+    db.close();
+  };
+
+  it('an index planted in the root, with forged facts, is not read: rebuilt from the archive, and said so', async () => {
+    const forger = await tempDir('custody-forger-cache-');
+    const auditor = await tempDir('custody-auditor-cache-');
+    expect((await asUser(forger, ['index', root])).code).toBe(0);
+    forge(join(root, '.custody-index', 'index.sqlite'));
+    // The forged index answers its maker: nothing binds an index to its archive's contents but the maker.
+    const lie = await asUser(forger, ['query', 'package', 'openssl', '--root', root]);
+    expect(lie.code, lie.stderr).toBe(1);
+    // The folder as handed over: copied, so no file identity carries over either.
+    const handed = join(await tempDir('custody-handed-'), 'archive');
+    cpSync(root, handed, { recursive: true });
+    expect((await asUser(auditor, ['verify', handed])).code).toBe(0);
+    const answer = await asUser(auditor, ['query', 'package', 'openssl', '--root', handed, '--format', 'csv']);
+    expect(answer.code, answer.stderr).toBe(0);
+    expect(answer.stdout.split('\r\n').filter((line) => line.includes(',openssl,')).length).toBe(2);
+    expect(answer.stderr).toContain(
+      `custody: index: built from 2 day(s) because ${join(handed, '.custody-index', 'index.sqlite')} was not sealed with your index key (an index made by another user or machine, or planted): it is never read`,
+    );
+    // Sealed now with the auditor's key: the next query reads it, saying nothing.
+    const again = await asUser(auditor, ['query', 'package', 'openssl', '--root', handed, '--format', 'csv']);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toBe('');
+    expect(again.stdout).toBe(answer.stdout);
   });
 });
 
