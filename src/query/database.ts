@@ -147,7 +147,8 @@ function connect(path: string, waitMs: number): DatabaseSync {
 
 /** Whether the index carries the seal of its id under this user's key (index-key.ts); a file that cannot say is not sealed. */
 function isSealed(db: DatabaseSync, key: IndexKey): boolean {
-  if (key.key === undefined) return false;
+  // Read before anything is known of the file: `meta` must be a table (a planted view could run without end).
+  if (key.key === undefined || !hasTable(db, 'meta')) return false;
   try {
     const rows = db.prepare("SELECT key, value FROM meta WHERE key IN ('id', 'seal')").all() as { key: unknown; value: unknown }[];
     const id = rows.find((r) => r.key === 'id')?.value;

@@ -5,6 +5,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CustodyError } from '../../src/errors.js';
 import { queryArchive } from '../../src/query/index.js';
+import { SCHEMA_VERSION } from '../../src/query/schema.js';
 import { runCli, spawnCli, tempDir } from '../helpers/cli.js';
 import { canDropPrivileges, runBounded } from './support.js';
 import { archiveDay } from '../query/fixture.js';
@@ -195,6 +196,21 @@ describe('the index key', () => {
     expect(second.stderr).toContain(
       `because ${indexFile} was not sealed with your index key (you have none: ${join(notAFolder, 'cache', 'custody', 'index-key')} cannot be written (ENOTDIR)): it is never read`,
     );
+  });
+
+  it('a planted index built to hang its reader (meta an endless view) is not read: rebuilt at once', async () => {
+    const planted = join(await tempDir('custody-planted-view-'), 'archive');
+    await cp(root, planted, { recursive: true, filter: (source) => !source.includes('.custody-index') });
+    await mkdir(join(planted, '.custody-index'));
+    const db = new DatabaseSync(join(planted, '.custody-index', 'index.sqlite'));
+    db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
+    db.exec('CREATE TABLE days (date TEXT PRIMARY KEY)');
+    db.exec("CREATE VIEW meta AS WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) SELECT 'id' AS key, x AS value FROM n WHERE x < 0");
+    db.close();
+    const result = await runBounded(['query', 'package', 'openssl', '--root', planted, '--format', 'csv'], { timeoutMs: 15_000 });
+    expect(result.killed).toBe(false);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain('was not sealed with your index key');
   });
 
   it('runs making the key at once end with one key, every index sealed with it', async () => {
