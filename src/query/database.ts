@@ -83,9 +83,11 @@ export async function openIndex(root: string, waitMs = INDEX_WAIT_MS, damaged?: 
 
 /**
  * Where a root's index is kept: `ROOT/.custody-index/` (with a `.gitignore`
- * of `*`) when the root can be written; else, as for an archive on
- * read-only media, a folder of the user's cache named for the root's real
- * path (`~/.cache/custody/indexes/SHA256/`, user-cache.ts), and why.
+ * of `*`) when the root can be written and the index there, if any, is this
+ * user's; else, as for an archive on read-only media, or one whose index
+ * another user keeps (never removed nor rewritten by this one), a folder of
+ * the user's cache named for the root's real path
+ * (`~/.cache/custody/indexes/SHA256/`, user-cache.ts), and why.
  */
 async function indexFolder(root: string): Promise<{ dir: string; outside?: string }> {
   await assertRealFolders(root, INDEX_DIR);
@@ -96,30 +98,40 @@ async function indexFolder(root: string): Promise<{ dir: string; outside?: strin
     accessSync(dir, constants.W_OK);
     if (!existsSync(join(dir, '.gitignore')))
       writeFileSync(join(dir, '.gitignore'), '# custody index: derived from the archive, rebuilt at will (custody index --rebuild)\n*\n');
-    return { dir };
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code !== 'EROFS' && code !== 'EACCES' && code !== 'EPERM')
       throw new CustodyError('DISK', `cannot create the index folder ${dir}: ${code ?? String(err)}`, { cause: err });
-    const cache = userCacheFolder();
-    if (cache === undefined)
-      throw new CustodyError('DISK', `cannot create the index folder ${dir} (${code}), and there is no home folder to keep it in`, { cause: err });
-    const real = realpathSync(root);
-    const elsewhere = join(cache, 'indexes', sha256Hex(real));
-    try {
-      mkdirSync(elsewhere, { recursive: true, mode: 0o700 });
-      // For whoever looks into the cache: which archive this index describes.
-      writeFileSync(join(elsewhere, 'root'), `${real}\n`);
-    } catch (cause) {
-      throw new CustodyError(
-        'DISK',
-        `${root} cannot be written (${code}), nor the index folder ${elsewhere}: ${(cause as NodeJS.ErrnoException).code ?? String(cause)}`,
-        {
-          cause,
-        },
-      );
-    }
-    return { dir: elsewhere, outside: `${root} cannot be written (${code})` };
+    return inUserCache(root, `${root} cannot be written (${code})`, err);
+  }
+  const owner = ownerOf(join(dir, INDEX_FILE));
+  const uid = process.getuid?.();
+  if (owner !== undefined && uid !== undefined && owner !== uid) return inUserCache(root, `${join(dir, INDEX_FILE)} belongs to another user (uid ${owner})`);
+  return { dir };
+}
+
+/** The user's own index folder for this root, in the user's cache; `why` says why the root's is not used. */
+function inUserCache(root: string, why: string, cause?: unknown): { dir: string; outside: string } {
+  const cache = userCacheFolder();
+  if (cache === undefined) throw new CustodyError('DISK', `${why}, and there is no home folder to keep the index in`, { cause });
+  const real = realpathSync(root);
+  const elsewhere = join(cache, 'indexes', sha256Hex(real));
+  try {
+    mkdirSync(elsewhere, { recursive: true, mode: 0o700 });
+    // For whoever looks into the cache: which archive this index describes.
+    writeFileSync(join(elsewhere, 'root'), `${real}\n`);
+  } catch (err) {
+    throw new CustodyError('DISK', `${why}, nor can the index folder ${elsewhere} be: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { cause: err });
+  }
+  return { dir: elsewhere, outside: why };
+}
+
+/** The uid owning a file, or undefined when there is none there. */
+function ownerOf(file: string): number | undefined {
+  try {
+    return lstatSync(file).uid;
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { chmod, chown, cp, mkdir, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -6,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { CustodyError } from '../../src/errors.js';
 import { queryArchive } from '../../src/query/index.js';
 import { SCHEMA_VERSION } from '../../src/query/schema.js';
-import { runCli, spawnCli, tempDir } from '../helpers/cli.js';
+import { BUILT_CLI, runCli, spawnCli, tempDir } from '../helpers/cli.js';
 import { canDropPrivileges, runBounded } from './support.js';
 import { archiveDay } from '../query/fixture.js';
 
@@ -231,6 +232,55 @@ describe('the index key', () => {
       expect(again.stderr).toBe('');
     }
   });
+});
+
+describe('a root shared by two users', () => {
+  const asNobody = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'];
+  it.runIf(process.getuid?.() === 0 && existsSync('/usr/bin/setpriv'))(
+    "another user's index in the root is neither read nor removed: this user's is kept in its own cache (run as root to be two users)",
+    async () => {
+      const shared = join(await tempDir('custody-shared-'), 'archive');
+      await cp(root, shared, { recursive: true, filter: (source) => !source.includes('.custody-index') });
+      await chmod(shared, 0o777);
+      await chmod(join(shared, '..'), 0o755);
+      const theirCache = await tempDir('custody-their-cache-');
+      await chown(theirCache, 65534, 65534);
+      const theirs = spawnSync(
+        asNobody[0]!,
+        [...asNobody.slice(1), process.execPath, BUILT_CLI, 'query', 'package', 'openssl', '--root', shared, '--format', 'csv'],
+        {
+          encoding: 'utf8',
+          env: { ...process.env, XDG_CACHE_HOME: theirCache },
+        },
+      );
+      expect(theirs.status, theirs.stderr).toBe(0);
+      const theirIndex = join(shared, '.custody-index', 'index.sqlite');
+      expect(statSync(theirIndex).uid).toBe(65534);
+      const before = readFileSync(theirIndex);
+
+      const mine = await tempDir('custody-my-cache-');
+      const result = await runBounded(['query', 'package', 'openssl', '--root', shared, '--format', 'csv'], { env: { XDG_CACHE_HOME: mine } });
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toBe(theirs.stdout);
+      const [kept] = readdirSync(join(mine, 'custody', 'indexes'));
+      expect(result.stderr.split('\n')[0]).toBe(
+        `custody: index: ${theirIndex} belongs to another user (uid 65534): the index is kept in ${join(mine, 'custody', 'indexes', kept!, 'index.sqlite')}`,
+      );
+      expect(readFileSync(theirIndex).equals(before)).toBe(true);
+
+      // Their next query reads their index as it was: nothing rebuilt.
+      const again = spawnSync(
+        asNobody[0]!,
+        [...asNobody.slice(1), process.execPath, BUILT_CLI, 'query', 'package', 'openssl', '--root', shared, '--format', 'csv'],
+        {
+          encoding: 'utf8',
+          env: { ...process.env, XDG_CACHE_HOME: theirCache },
+        },
+      );
+      expect(again.status, again.stderr).toBe(0);
+      expect(again.stderr).toBe('');
+    },
+  );
 });
 
 /** Everything written back into the index file (no WAL left to read the pages from). */
