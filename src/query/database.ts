@@ -94,7 +94,8 @@ async function indexFolder(root: string): Promise<{ dir: string; outside?: strin
   const dir = join(root, INDEX_DIR);
   try {
     // Not recursive: the root is there (its days were listed), and a recursive mkdir on read-only media says ENOENT, not EROFS.
-    if (!existsSync(dir)) mkdirSync(dir);
+    // Writable by this user alone (whatever the umask): nobody else can put a file beside the index (a -wal SQLite would read).
+    if (!existsSync(dir)) mkdirSync(dir, { mode: 0o755 });
     accessSync(dir, constants.W_OK);
     if (!existsSync(join(dir, '.gitignore')))
       writeFileSync(join(dir, '.gitignore'), '# custody index: derived from the archive, rebuilt at will (custody index --rebuild)\n*\n');

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { mkdir, rename, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DatabaseSync } from 'node:sqlite';
-import { EXAMPLE_DIGEST, runCli, spawnCli, tempDir } from '../helpers/cli.js';
+import { BUILT_CLI, EXAMPLE_DIGEST, runCli, spawnCli, tempDir } from '../helpers/cli.js';
 import { SHOP, archiveDay, indexJson, queryJson } from './fixture.js';
 
 /**
@@ -207,6 +208,12 @@ describe('an index custody did not build here', () => {
 });
 
 describe('the index folder', () => {
+  it('is writable by its user alone, whatever the umask (nobody else can put a -wal file beside the index)', () => {
+    const made = spawnSync('sh', ['-c', `umask 000 && exec "${process.execPath}" "${BUILT_CLI}" index "${root}"`], { encoding: 'utf8' });
+    expect(made.status, made.stderr).toBe(0);
+    expect(statSync(join(root, '.custody-index')).mode & 0o777).toBe(0o755);
+  });
+
   it('a symbolic link where the index folder belongs is refused (exit 2)', async () => {
     const elsewhere = await tempDir('custody-index-elsewhere-');
     await symlink(elsewhere, join(root, '.custody-index'));
