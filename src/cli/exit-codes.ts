@@ -22,7 +22,7 @@ export const EXIT_CODES: Record<ErrorCode, { exit: ExitCode; meaning: string }> 
   FILE_UNREADABLE: { exit: EXIT.usage, meaning: 'an input file cannot be read' },
   NOT_A_BUNDLE: { exit: EXIT.usage, meaning: 'the path is not a custody archive, day, image folder or export' },
   INVALID_POLICY: { exit: EXIT.usage, meaning: 'the policy file is unreadable or does not match its schema' },
-  INVALID_KEY: { exit: EXIT.usage, meaning: 'a key, certificate or trusted root cannot be parsed, or the index key is not a private key file of yours' },
+  INVALID_KEY: { exit: EXIT.usage, meaning: 'a key, certificate or trusted root cannot be parsed' },
   ARCHIVE_UNSAFE: { exit: EXIT.usage, meaning: 'the archive folder holds a symbolic link or a non-regular file where custody would write' },
   NETWORK: { exit: EXIT.operational, meaning: 'connection failed after retries' },
   TIMEOUT: { exit: EXIT.operational, meaning: 'a request timed out after retries' },

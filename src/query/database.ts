@@ -7,7 +7,7 @@ import { sha256Hex } from '../lib/hash.js';
 import { userCacheFolder } from '../lib/user-cache.js';
 import { TOOL } from '../version.js';
 import { INDEX_WAIT_MS, indexFailure } from './index-errors.js';
-import { indexKey, newSeal, sealMatches, type IndexKey } from './index-key.js';
+import { isSealedIndex, sealFolder, sealIndex, type SealFolder } from './index-seal.js';
 import { INDEX_FILE } from './paths.js';
 import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
 // Not `import … from 'node:fs'`: an ES import of node:fs builds its facade, whose getters load the fs streams (about 3 ms of a short run's start).
@@ -35,11 +35,11 @@ export async function openIndex(root: string, waitMs = INDEX_WAIT_MS, damaged?: 
   const path = join(dir, INDEX_FILE);
   refuseLink(path);
   if (damaged !== undefined) removeIndexFiles(path);
-  const key = indexKey();
+  const seals = sealFolder();
   let db = connect(path, waitMs);
   const version = userVersion(db);
   const current = version === SCHEMA_VERSION && hasTable(db, 'days');
-  if (current && isSealed(db, key)) return { db, path, ...where };
+  if (current && isSealed(db, seals, path)) return { db, path, ...where };
   const empty = version === 0 && !hasTable(db);
   db.close();
   let fresh = damaged !== undefined ? `${path} was damaged (${damaged})` : `there was no index yet`;
@@ -49,7 +49,7 @@ export async function openIndex(root: string, waitMs = INDEX_WAIT_MS, damaged?: 
       version === undefined
         ? `${path} was not a readable SQLite database`
         : current
-          ? `${path} was not sealed with your index key (${key.key ? 'an index made by another user or machine, or planted' : `you have none: ${key.why}`}): it is never read`
+          ? `${path} was not sealed by your custody (${seals.folder !== undefined ? 'a copy, or an index made by another user or machine, or planted' : `no seal can be kept: ${seals.why}`}): it is never read`
           : version === SCHEMA_VERSION
             ? `${path} was damaged (its tables could not be read)`
             : `${path} had index format ${version}, this custody writes ${SCHEMA_VERSION}`;
@@ -60,16 +60,10 @@ export async function openIndex(root: string, waitMs = INDEX_WAIT_MS, damaged?: 
     db.exec('BEGIN IMMEDIATE');
     if (!hasTable(db, 'days')) {
       db.exec(SCHEMA_SQL);
-      const { id, seal } = newSeal(key.key);
-      const rows: [string, string][] = [
-        ['tool', `${TOOL.name} ${TOOL.version}`],
-        ['createdAt', new Date().toISOString()],
-        ['id', id],
-      ];
-      // Without a key nothing can seal it: the next run builds its own (indexKey says why).
-      if (seal !== undefined) rows.push(['seal', seal]);
       const insert = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)');
-      for (const [name, value] of rows) insert.run(name, value);
+      insert.run('tool', `${TOOL.name} ${TOOL.version}`);
+      insert.run('createdAt', new Date().toISOString());
+      insert.run('id', sealIndex(seals, path));
     }
     db.exec('COMMIT');
   } catch (err) {
@@ -146,7 +140,7 @@ function connect(path: string, waitMs: number): DatabaseSync {
   try {
     // Another custody index or query may be writing: wait for it rather than fail.
     db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(waitMs))}`);
-    // The file may have been planted (index-key.ts): nothing its schema defines runs with more than plain SQL.
+    // The file may have been planted (index-seal.ts): nothing its schema defines runs with more than plain SQL.
     db.exec('PRAGMA trusted_schema = OFF');
     db.exec('PRAGMA journal_mode = WAL');
     db.exec('PRAGMA synchronous = NORMAL');
@@ -158,15 +152,13 @@ function connect(path: string, waitMs: number): DatabaseSync {
   return db;
 }
 
-/** Whether the index carries the seal of its id under this user's key (index-key.ts); a file that cannot say is not sealed. */
-function isSealed(db: DatabaseSync, key: IndexKey): boolean {
+/** Whether this is the very index file this user's custody sealed (index-seal.ts); a file that cannot say is not. */
+function isSealed(db: DatabaseSync, seals: SealFolder, path: string): boolean {
   // Read before anything is known of the file: `meta` must be a table (a planted view could run without end).
-  if (key.key === undefined || !hasTable(db, 'meta')) return false;
+  if (seals.folder === undefined || !hasTable(db, 'meta')) return false;
   try {
-    const rows = db.prepare("SELECT key, value FROM meta WHERE key IN ('id', 'seal')").all() as { key: unknown; value: unknown }[];
-    const id = rows.find((r) => r.key === 'id')?.value;
-    const seal = rows.find((r) => r.key === 'seal')?.value;
-    return typeof id === 'string' && typeof seal === 'string' && sealMatches(key.key, id, seal);
+    const row = db.prepare("SELECT value FROM meta WHERE key = 'id'").get() as { value: unknown } | undefined;
+    return isSealedIndex(seals, row?.value, path);
   } catch {
     return false;
   }

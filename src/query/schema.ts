@@ -28,7 +28,7 @@
  * 2: SBOMs in SPDX tag-value and YAML and in CycloneDX XML list their components (an index of 1 lacks them: rebuilt).
  * 3: what repeats day after day (an image's reference, digest, folder) is stored once, and tables join by integer id.
  * 4: `uses`: each document's evidence entries with the same subject, path, format and validity as one row, its days listed.
- * 5: `meta` holds the index's random `id` and its `seal` under the user's index key (index-key.ts); an index without it is never read.
+ * 5: `meta` holds the index's random `id`, under which the user's cache seals the file (index-seal.ts); an index without a seal is never read.
  */
 export const SCHEMA_VERSION = 5;
 

@@ -1,13 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
-import { chmod, chown, cp, mkdir, symlink } from 'node:fs/promises';
+import { chmod, chown, cp, mkdir, rename, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CustodyError } from '../../src/errors.js';
 import { queryArchive } from '../../src/query/index.js';
 import { SCHEMA_VERSION } from '../../src/query/schema.js';
-import { BUILT_CLI, runCli, spawnCli, tempDir } from '../helpers/cli.js';
+import { BUILT_CLI, runCli, tempDir } from '../helpers/cli.js';
 import { canDropPrivileges, runBounded } from './support.js';
 import { archiveDay } from '../query/fixture.js';
 
@@ -114,11 +114,12 @@ describe('a root that cannot be written', () => {
 });
 
 /**
- * The index key (src/query/index-key.ts) decides which index is read: a key
- * file someone else could read, write or point elsewhere would let them seal
- * a forged index. Each row runs with its own user cache.
+ * The seals (src/query/index-seal.ts) decide which index is read: a seal
+ * folder someone else could write, or point elsewhere, would let them seal
+ * a forged index; a seal must name the very file it was made for. Each row
+ * runs with its own user cache.
  */
-describe('the index key', () => {
+describe('index seals', () => {
   const withCache = async <T>(cache: string, run: () => Promise<T>): Promise<T> => {
     const before = process.env.XDG_CACHE_HOME;
     process.env.XDG_CACHE_HOME = cache;
@@ -130,73 +131,88 @@ describe('the index key', () => {
     }
   };
   const query = () => runCli(['query', 'package', 'openssl', '--root', root, '--format', 'csv']);
-  const keyFile = (cache: string) => join(cache, 'custody', 'index-key');
-  const refusal = (cache: string, why: string) =>
-    `custody: the index key ${keyFile(cache)} ${why}; custody keeps it a private file of yours: remove it (each index is then built again once)\n`;
-  /** A cache whose key file is made by `plant` before custody looks. */
-  const planted = async (plant: (file: string) => Promise<void> | void) => {
-    const cache = await tempDir('custody-key-cache-');
+  const sealsOf = (cache: string) => join(cache, 'custody', 'index-seals');
+  const unsealed = (why: string) => `because ${indexFile} was not sealed by your custody (${why}): it is never read`;
+
+  it('a new index is sealed in a private folder of the user cache, under its id, naming its file; the next run reads it', async () => {
+    const cache = await tempDir('custody-seal-cache-');
+    await withCache(cache, () => runCli(['index', root, '--rebuild']));
+    expect(statSync(sealsOf(cache)).mode & 0o777).toBe(0o700);
+    const db = new DatabaseSync(indexFile, { readOnly: true });
+    const { value: id } = db.prepare("SELECT value FROM meta WHERE key = 'id'").get() as { value: string };
+    db.close();
+    expect(readdirSync(sealsOf(cache))).toContain(id);
+    const info = statSync(indexFile, { bigint: true });
+    expect(readFileSync(join(sealsOf(cache), id), 'utf8')).toBe(`${info.dev}:${info.ino}\n${indexFile}\n`);
+    const again = await withCache(cache, query);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toBe('');
+  });
+
+  it('a copy of a sealed index put back in its place (the same id, another file) is not read', async () => {
+    const cache = await tempDir('custody-seal-cache-');
+    await withCache(cache, () => runCli(['index', root, '--rebuild']));
+    checkpoint();
+    const copy = `${indexFile}.copy`;
+    await cp(indexFile, copy);
+    await rename(copy, indexFile);
+    const result = await withCache(cache, query);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain(unsealed('a copy, or an index made by another user or machine, or planted'));
+  });
+
+  it('a seal folder that is a symbolic link is not used: no index is read, each run says why', async () => {
+    const cache = await tempDir('custody-seal-cache-');
+    const elsewhere = await tempDir('custody-seal-elsewhere-');
     await mkdir(join(cache, 'custody'), { recursive: true });
-    await plant(keyFile(cache));
-    return cache;
-  };
-  const KEY = `${'ab'.repeat(32)}\n`;
-
-  it('is made on first use: a private file of 64 hex digits, one for every index of the user', async () => {
-    const cache = await tempDir('custody-key-cache-');
-    const answer = await withCache(cache, query);
-    expect(answer.code, answer.stderr).toBe(0);
-    const info = statSync(keyFile(cache));
-    expect(info.mode & 0o777).toBe(0o600);
-    expect(readFileSync(keyFile(cache), 'utf8')).toMatch(/^[0-9a-f]{64}\n$/);
-    expect(readdirSync(join(cache, 'custody')).filter((name) => name.endsWith('.tmp'))).toEqual([]);
-  });
-
-  it('a symbolic link is refused (exit 2, one line naming it), never followed', async () => {
-    const target = join(await tempDir('custody-key-target-'), 'key');
-    writeFileSync(target, KEY, { mode: 0o600 });
-    const cache = await planted((file) => symlink(target, file));
+    await symlink(elsewhere, sealsOf(cache));
+    await withCache(cache, query);
     const result = await withCache(cache, query);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toBe(refusal(cache, 'is a symbolic link'));
-    expect(result.stdout).toBe('');
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain(unsealed(`no seal can be kept: ${sealsOf(cache)} is a symbolic link`));
+    expect(readdirSync(elsewhere)).toEqual([]);
   });
 
-  it('a key others can read or write is refused (exit 2)', async () => {
-    const cache = await planted((file) => writeFileSync(file, KEY, { mode: 0o644 }));
-    await chmod(keyFile(cache), 0o644);
+  it('a seal folder others can write is not used', async () => {
+    const cache = await tempDir('custody-seal-cache-');
+    await mkdir(sealsOf(cache), { recursive: true });
+    await chmod(sealsOf(cache), 0o777);
+    await withCache(cache, query);
     const result = await withCache(cache, query);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toBe(refusal(cache, 'can be read or written by others (mode 644)'));
+    expect(result.stderr).toContain(unsealed(`no seal can be kept: ${sealsOf(cache)} can be written by others (mode 777)`));
   });
 
-  it('a key file that is not a key is refused (exit 2), not replaced', async () => {
-    const cache = await planted((file) => writeFileSync(file, 'not a key\n', { mode: 0o600 }));
+  it.runIf(process.getuid?.() === 0)('a seal folder of another user is not used (run as root to hand it over)', async () => {
+    const cache = await tempDir('custody-seal-cache-');
+    await mkdir(sealsOf(cache), { recursive: true, mode: 0o700 });
+    await chown(sealsOf(cache), 65534, 65534);
+    await withCache(cache, query);
     const result = await withCache(cache, query);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toBe(refusal(cache, 'is not 64 hexadecimal digits'));
-    expect(readFileSync(keyFile(cache), 'utf8')).toBe('not a key\n');
+    expect(result.stderr).toContain(unsealed(`no seal can be kept: ${sealsOf(cache)} belongs to another user (uid 65534)`));
   });
 
-  it.runIf(process.getuid?.() === 0)('a key file of another user is refused (exit 2; run as root to hand it over)', async () => {
-    const cache = await planted((file) => writeFileSync(file, KEY, { mode: 0o600 }));
-    await chown(keyFile(cache), 65534, 65534);
+  it('a seal that is a symbolic link to a true seal is not read', async () => {
+    const cache = await tempDir('custody-seal-cache-');
+    await withCache(cache, () => runCli(['index', root, '--rebuild']));
+    const db = new DatabaseSync(indexFile, { readOnly: true });
+    const { value: id } = db.prepare("SELECT value FROM meta WHERE key = 'id'").get() as { value: string };
+    db.close();
+    const seal = join(sealsOf(cache), id);
+    await rename(seal, `${seal}.real`);
+    await symlink(`${seal}.real`, seal);
     const result = await withCache(cache, query);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toBe(refusal(cache, 'belongs to another user (uid 65534)'));
+    expect(result.stderr).toContain(unsealed('a copy, or an index made by another user or machine, or planted'));
   });
 
-  it('with no cache folder to keep a key in, no index can be sealed: each run builds its own, and says why', async () => {
-    const notAFolder = join(await tempDir('custody-key-nowhere-'), 'file');
+  it('with no cache folder to keep seals in, no index can be sealed: each run builds its own, and says why', async () => {
+    const notAFolder = join(await tempDir('custody-seal-nowhere-'), 'file');
     writeFileSync(notAFolder, '');
     const first = await withCache(join(notAFolder, 'cache'), query);
     expect(first.code, first.stderr).toBe(0);
     const second = await withCache(join(notAFolder, 'cache'), query);
     expect(second.code, second.stderr).toBe(0);
     expect(second.stdout).toBe(first.stdout);
-    expect(second.stderr).toContain(
-      `because ${indexFile} was not sealed with your index key (you have none: ${join(notAFolder, 'cache', 'custody', 'index-key')} cannot be written (ENOTDIR)): it is never read`,
-    );
+    expect(second.stderr).toContain(unsealed(`no seal can be kept: ${join(notAFolder, 'cache', 'custody', 'index-seals')} cannot be made (ENOTDIR)`));
   });
 
   it('a planted index built to hang its reader (meta an endless view) is not read: rebuilt at once', async () => {
@@ -211,26 +227,7 @@ describe('the index key', () => {
     const result = await runBounded(['query', 'package', 'openssl', '--root', planted, '--format', 'csv'], { timeoutMs: 15_000 });
     expect(result.killed).toBe(false);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stderr).toContain('was not sealed with your index key');
-  });
-
-  it('runs making the key at once end with one key, every index sealed with it', async () => {
-    const cache = await tempDir('custody-key-race-');
-    const roots = await Promise.all(
-      [0, 1, 2, 3].map(async (n) => {
-        const copy = join(await tempDir(`custody-key-race-${n}-`), 'archive');
-        await cp(root, copy, { recursive: true, filter: (source) => !source.includes('.custody-index') });
-        return copy;
-      }),
-    );
-    const built = await Promise.all(roots.map((r) => spawnCli(['index', r], { env: { XDG_CACHE_HOME: cache } }).done));
-    for (const result of built) expect(result.code, result.stderr).toBe(0);
-    expect(readdirSync(join(cache, 'custody')).filter((name) => name.startsWith('index-key'))).toEqual(['index-key']);
-    for (const r of roots) {
-      const again = await spawnCli(['query', 'package', 'openssl', '--root', r], { env: { XDG_CACHE_HOME: cache } }).done;
-      expect(again.code, again.stderr).toBe(0);
-      expect(again.stderr).toBe('');
-    }
+    expect(result.stderr).toContain('was not sealed by your custody');
   });
 });
 

@@ -168,9 +168,9 @@ describe('an archive that does not verify is not indexed (exit 1, one line namin
  * The archive folder is hostile, `.custody-index/` included: verify does not
  * look into it, so a folder handed over with an index in it (or an export
  * extracted with a crafted `.custody-index/` entry) could carry answers
- * forged beside an archive that verifies. Only an index sealed with this
- * user's key (index-key.ts) is read. Run as the built command, each side with
- * its own user cache (and so its own key), as two people on two machines.
+ * forged beside an archive that verifies. Only an index this user's custody
+ * sealed (index-seal.ts) is read. Run as the built command, each side with
+ * its own user cache (and so its own seals), as two people on two machines.
  */
 describe('an index custody did not build here', () => {
   const asUser = async (cache: string, args: string[]) => spawnCli(args, { env: { XDG_CACHE_HOME: cache } }).done;
@@ -197,7 +197,7 @@ describe('an index custody did not build here', () => {
     expect(answer.code, answer.stderr).toBe(0);
     expect(answer.stdout.split('\r\n').filter((line) => line.includes(',openssl,')).length).toBe(2);
     expect(answer.stderr).toContain(
-      `custody: index: built from 2 day(s) because ${join(handed, '.custody-index', 'index.sqlite')} was not sealed with your index key (an index made by another user or machine, or planted): it is never read`,
+      `custody: index: built from 2 day(s) because ${join(handed, '.custody-index', 'index.sqlite')} was not sealed by your custody (a copy, or an index made by another user or machine, or planted): it is never read`,
     );
     // Sealed now with the auditor's key: the next query reads it, saying nothing.
     const again = await asUser(auditor, ['query', 'package', 'openssl', '--root', handed, '--format', 'csv']);
