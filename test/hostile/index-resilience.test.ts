@@ -232,7 +232,6 @@ describe('index seals', () => {
 });
 
 describe('a root shared by two users', () => {
-  const asNobody = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'];
   it.runIf(process.getuid?.() === 0 && existsSync('/usr/bin/setpriv'))(
     "another user's index in the root is neither read nor removed: this user's is kept in its own cache (run as root to be two users)",
     async () => {
@@ -242,14 +241,17 @@ describe('a root shared by two users', () => {
       await chmod(join(shared, '..'), 0o755);
       const theirCache = await tempDir('custody-their-cache-');
       await chown(theirCache, 65534, 65534);
-      const theirs = spawnSync(
-        asNobody[0]!,
-        [...asNobody.slice(1), process.execPath, BUILT_CLI, 'query', 'package', 'openssl', '--root', shared, '--format', 'csv'],
-        {
-          encoding: 'utf8',
-          env: { ...process.env, XDG_CACHE_HOME: theirCache },
-        },
-      );
+      /** The other user's query, with their own cache. */
+      const theirQuery = () =>
+        spawnSync(
+          'setpriv',
+          ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, BUILT_CLI, 'query', 'package', 'openssl', '--root', shared, '--format', 'csv'],
+          {
+            encoding: 'utf8',
+            env: { ...process.env, XDG_CACHE_HOME: theirCache },
+          },
+        );
+      const theirs = theirQuery();
       expect(theirs.status, theirs.stderr).toBe(0);
       const theirIndex = join(shared, '.custody-index', 'index.sqlite');
       expect(statSync(theirIndex).uid).toBe(65534);
@@ -266,14 +268,7 @@ describe('a root shared by two users', () => {
       expect(readFileSync(theirIndex).equals(before)).toBe(true);
 
       // Their next query reads their index as it was: nothing rebuilt.
-      const again = spawnSync(
-        asNobody[0]!,
-        [...asNobody.slice(1), process.execPath, BUILT_CLI, 'query', 'package', 'openssl', '--root', shared, '--format', 'csv'],
-        {
-          encoding: 'utf8',
-          env: { ...process.env, XDG_CACHE_HOME: theirCache },
-        },
-      );
+      const again = theirQuery();
       expect(again.status, again.stderr).toBe(0);
       expect(again.stderr).toBe('');
     },
