@@ -31,6 +31,8 @@ export interface OpenedFile {
 // O_NOCTTY: naming a terminal device never makes it custody's controlling terminal.
 const OPEN_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY;
 const READ_CHUNK = 1 << 20;
+/** Most bytes asked of one read: Node aborts the process (not an error to catch) when a read's length does not fit in 32 bits. */
+const MAX_READ = 1 << 30;
 const statPath = promisify(statCallback);
 
 /** `a FIFO`, `a directory`, …: what a non-regular file is, for one-line messages. */
@@ -126,7 +128,7 @@ export async function readRegularFile(path: string, options: ReadFileOptions): P
   try {
     for (;;) {
       // One read for a file that does not change; a growing file is read on until its end or the limit.
-      const buffer = Buffer.allocUnsafe(Math.max(1, Math.min(total === 0 ? size + 1 : READ_CHUNK, limit - total + 1)));
+      const buffer = Buffer.allocUnsafe(Math.max(1, Math.min(total === 0 ? size + 1 : READ_CHUNK, limit - total + 1, MAX_READ)));
       const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
       if (bytesRead === 0) break;
       chunks.push(buffer.subarray(0, bytesRead));
@@ -170,7 +172,7 @@ export function readRegularFileSync(path: string, options: ReadFileOptions): Buf
     const chunks: Buffer[] = [];
     let total = 0;
     for (;;) {
-      const buffer = Buffer.allocUnsafe(Math.max(1, Math.min(total === 0 ? info.size + 1 : READ_CHUNK, limit - total + 1)));
+      const buffer = Buffer.allocUnsafe(Math.max(1, Math.min(total === 0 ? info.size + 1 : READ_CHUNK, limit - total + 1, MAX_READ)));
       const n = readSync(fd, buffer, 0, buffer.length, null);
       if (n === 0) break;
       chunks.push(buffer.subarray(0, n));

@@ -56,7 +56,9 @@ export async function readManifest<T>(context: VerifyContext, prefix: string, sc
   claim(context, file);
   const text = context.files.has(file) ? await textOf(context, file) : undefined;
   if (text === undefined) {
-    context.problems.push({ code: 'missing', path: file, message: `${file} is missing` });
+    // A manifest that is there but cannot be read is that problem (sortEntries reports a failed hash), never "missing".
+    if (!context.files.has(file)) context.problems.push({ code: 'missing', path: file, message: `${file} is missing` });
+    else if (!(context.tree.digests.get(file) instanceof Error)) context.problems.push({ code: 'unreadable', path: file, message: `${file} cannot be read` });
     return undefined;
   }
   let value: unknown;

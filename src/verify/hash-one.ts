@@ -4,6 +4,13 @@ import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 /** Bytes read at a time; each thread keeps one buffer of this size. */
 export const READ_SIZE = 1 << 20;
 
+/**
+ * Largest file whose text is kept (a manifest, checksum file or journal):
+ * its text is parsed whole, and a manifest of 10,000 images is a few MB. A
+ * larger one is refused before it is read, not read into memory three times.
+ */
+export const TEXT_LIMIT = 512 * 1024 * 1024;
+
 /** `[sha256, size, text?]`, or `[null, 0, error]`: compact, cheap to pass between threads. */
 export type HashResult = [string, number, string?] | [null, number, string];
 
@@ -35,6 +42,8 @@ export function hashOneSync(buffer: Buffer, path: string, keepText: boolean): Ha
               : 'not a regular file';
       return [null, 0, `it is ${type}, not a regular file`];
     }
+    if (keepText && info.size > TEXT_LIMIT)
+      return [null, 0, `it is ${info.size} bytes, more than the ${TEXT_LIMIT} a manifest, checksum or journal file may have`];
     let n = readSync(fd, buffer, 0, buffer.length, null);
     let result: HashResult;
     if (n < buffer.length) {
@@ -52,8 +61,10 @@ export function hashOneSync(buffer: Buffer, path: string, keepText: boolean): Ha
     for (; n > 0; n = readSync(fd, buffer, 0, buffer.length, null)) {
       const chunk = n === buffer.length ? buffer : buffer.subarray(0, n);
       hash.update(chunk);
-      if (keepText) kept.push(Buffer.from(chunk));
       size += n;
+      // A file that grows past the limit while it is read is refused as one that was over it.
+      if (keepText && size > TEXT_LIMIT) return [null, 0, `it is over ${TEXT_LIMIT} bytes, more than a manifest, checksum or journal file may have`];
+      if (keepText) kept.push(Buffer.from(chunk));
     }
     result = [hash.digest('hex'), size];
     if (keepText) result.push(Buffer.concat(kept).toString('utf8'));
