@@ -11,6 +11,13 @@ export const DAY_MANIFEST_SCHEMA = 'day-manifest.schema.json';
 export const IMAGE_MANIFEST_SCHEMA = 'image-manifest.schema.json';
 /** Beside every archived file: `<name>.sha256`, one `sha256sum` line. */
 export const CHECKSUM_SUFFIX = '.sha256';
+
+/**
+ * Largest manifest, checksum or journal file custody reads (their text is
+ * parsed whole; a day manifest of 10,000 images is a few MB): a larger one
+ * in an archive is refused before it is read, not read into memory.
+ */
+export const TEXT_FILE_LIMIT = 512 * 1024 * 1024;
 /** A day folder's name. */
 export const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 

@@ -1,7 +1,7 @@
 import { basename, join } from 'node:path';
 import { sha256Hex } from '../lib/hash.js';
 import { CustodyError } from '../errors.js';
-import { DATE_PATTERN, INDEX_DIR, JOURNAL, LOCK_NAME, MANIFEST } from '../lib/archive-format.js';
+import { DATE_PATTERN, INDEX_DIR, JOURNAL, LOCK_NAME, MANIFEST, TEXT_FILE_LIMIT } from '../lib/archive-format.js';
 // Not `import … from 'node:fs'`: an ES import of node:fs builds its facade, whose getters load the fs streams (about 3 ms of a short run's start).
 const { existsSync, readdirSync, readFileSync, statSync } = process.getBuiltinModule('node:fs');
 
@@ -88,6 +88,11 @@ export function readArchiveDays(root: string, dates: readonly string[], recorded
       return { date, sha256: known.sha256, pending: false, stat: stat.key, statAt };
     const pending = existsSync(`${dir}/${JOURNAL}`);
     if (stat === undefined) return { date, sha256: undefined, pending, stat: undefined, statAt };
+    if (stat.size > TEXT_FILE_LIMIT)
+      throw new CustodyError(
+        'VERIFICATION_FAILED',
+        `${date}/${MANIFEST} is ${stat.size} bytes, more than the ${TEXT_FILE_LIMIT} a manifest may have; not indexed (custody verify ${root} lists every problem)`,
+      );
     return { date, sha256: hashFile(file), pending, stat: stat.key, statAt };
   });
 }
@@ -96,7 +101,7 @@ export function readArchiveDays(root: string, dates: readonly string[], recorded
 const RACY_MS = 2000;
 
 /** `ino:size:mtimeMs:ctimeMs` (sub-microsecond fractions), or undefined when the file is not there. */
-export function fileIdentity(path: string): { key: string; ctimeMs: number } | undefined {
+export function fileIdentity(path: string): { key: string; ctimeMs: number; size: number } | undefined {
   let info;
   try {
     info = statSync(path);
@@ -105,7 +110,7 @@ export function fileIdentity(path: string): { key: string; ctimeMs: number } | u
     if (code === 'ENOENT') return undefined;
     throw new CustodyError('FILE_UNREADABLE', `cannot read ${path}: ${code ?? String(err)}`, { cause: err });
   }
-  return { key: `${info.ino}:${info.size}:${info.mtimeMs}:${info.ctimeMs}`, ctimeMs: info.ctimeMs };
+  return { key: `${info.ino}:${info.size}:${info.mtimeMs}:${info.ctimeMs}`, ctimeMs: info.ctimeMs, size: info.size };
 }
 
 function hashFile(path: string): string | undefined {

@@ -5,9 +5,10 @@ import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 export const READ_SIZE = 1 << 20;
 
 /**
- * Largest file whose text is kept (a manifest, checksum file or journal):
- * its text is parsed whole, and a manifest of 10,000 images is a few MB. A
- * larger one is refused before it is read, not read into memory three times.
+ * TEXT_FILE_LIMIT of src/lib/archive-format.ts (a test holds them equal):
+ * this module runs in the hashing workers, which import nothing of custody
+ * but it (vitest runs the worker's source as it is, where `.js` names do
+ * not lead to `.ts` files).
  */
 export const TEXT_LIMIT = 512 * 1024 * 1024;
 

@@ -1,11 +1,10 @@
 import { join } from 'node:path';
 import { readRegularFile } from '../lib/read-file.js';
-import { TEXT_LIMIT } from './hash-one.js';
 import { HashPool, type FileDigest } from './hash-files.js';
 import { walkTree, type WalkOptions } from './tree.js';
 import type { TreeEntry } from './walk-steps.js';
 import type { Problem, VerifyProblemCode } from '../types.js';
-import { DATE_PATTERN } from '../lib/archive-format.js';
+import { DATE_PATTERN, TEXT_FILE_LIMIT } from '../lib/archive-format.js';
 
 /**
  * What verification reads: the entries of an archive folder (or of an
@@ -54,7 +53,7 @@ export function diskTreeOf(root: string, entries: TreeEntry[], digests: Map<stri
       const known = digests.get(path);
       if (known && !(known instanceof Error) && known.text !== undefined) return known.text;
       try {
-        return (await readRegularFile(join(root, path), { what: 'archive file', noFollow: true, maxBytes: TEXT_LIMIT })).toString('utf8');
+        return (await readRegularFile(join(root, path), { what: 'archive file', noFollow: true, maxBytes: TEXT_FILE_LIMIT })).toString('utf8');
       } catch {
         return undefined;
       }
