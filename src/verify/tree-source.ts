@@ -21,8 +21,9 @@ export interface ArchiveTree {
   problems?: Problem<VerifyProblemCode>[];
 }
 
-/** Read a file of the archive: never through a link, never a FIFO or device (one swapped in after the walk is refused). */
-const readArchiveFile = (path: string) => readRegularFile(path, { what: 'archive file', noFollow: true });
+/** Read a file of the archive: never through a link, never a FIFO or device (one swapped in after the walk is refused), never over `maxBytes`. */
+const readArchiveFile = (path: string, maxBytes?: number) =>
+  readRegularFile(path, { what: 'archive file', noFollow: true, ...(maxBytes !== undefined ? { maxBytes } : {}) });
 
 /**
  * An archive folder on disk: walked without following links, every file
@@ -53,7 +54,7 @@ export function diskTreeOf(root: string, entries: TreeEntry[], digests: Map<stri
       const known = digests.get(path);
       if (known && !(known instanceof Error) && known.text !== undefined) return known.text;
       try {
-        return (await readRegularFile(join(root, path), { what: 'archive file', noFollow: true, maxBytes: TEXT_FILE_LIMIT })).toString('utf8');
+        return (await readArchiveFile(join(root, path), TEXT_FILE_LIMIT)).toString('utf8');
       } catch {
         return undefined;
       }
